@@ -1,0 +1,23 @@
+import path from 'node:path';
+import type { Command } from '../command.js';
+import { jsonFlag, printJson } from '../command.js';
+import { Project } from '../../core/project/project.js';
+
+export const initCommand: Command = {
+  name: 'init',
+  summary: 'create a Strata project (strata.yaml and .strata/) in a folder',
+  usage: 'strata init [dir] [--json]',
+  description: 'Creates the folder if needed. Safe to run twice: an existing project is left as it is.',
+  flags: { ...jsonFlag },
+  async run(args, io) {
+    const project = Project.init(path.resolve(args.positional[0] ?? '.'));
+    try {
+      const summary = project.summary();
+      if (args.flags.json) printJson(io, summary);
+      else io.out(`Initialised Strata project "${summary.name}" in ${summary.root}`);
+      return 0;
+    } finally {
+      project.close();
+    }
+  },
+};

@@ -1,0 +1,29 @@
+import path from 'node:path';
+import type { Command } from '../command.js';
+import { jsonFlag, printJson } from '../command.js';
+import { Project } from '../../core/project/project.js';
+import { projectStatus } from '../../core/project/status.js';
+
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'show what a project holds',
+  usage: 'strata status [dir] [--json]',
+  flags: { ...jsonFlag },
+  async run(args, io) {
+    const project = Project.open(path.resolve(args.positional[0] ?? '.'));
+    try {
+      const status = { ...projectStatus(project), configError: null };
+      if (args.flags.json) {
+        printJson(io, status);
+        return 0;
+      }
+      io.out(`${status.name}  (${status.root})`);
+      io.out(`  config:    ${status.config.source}, ${status.config.artifacts} artifacts, ${status.config.stages} stages`);
+      io.out(`  database:  ${status.dbPath} (schema ${status.schemaVersion}, journal ${status.journalMode})`);
+      io.out(`  objects:   ${status.objects.count} (${status.objects.bytes} bytes)`);
+      return 0;
+    } finally {
+      project.close();
+    }
+  },
+};

@@ -1,0 +1,33 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** The per-user folder for app state (recent projects). STRATA_HOME overrides it, for tests and portable use. */
+export function appDataDir(): string {
+  if (process.env.STRATA_HOME) return path.resolve(process.env.STRATA_HOME);
+  const home = os.homedir();
+  switch (process.platform) {
+    case 'darwin':
+      return path.join(home, 'Library', 'Application Support', 'Strata');
+    case 'win32':
+      return path.join(process.env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'Strata');
+    default:
+      return path.join(process.env.XDG_CONFIG_HOME ?? path.join(home, '.config'), 'strata');
+  }
+}
+
+/** The app's root (the repository, or the packaged app's resources): the nearest folder up with our package.json. */
+export function appRoot(): string {
+  let dir = path.dirname(new URL(import.meta.url).pathname);
+  for (;;) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg) && (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'strata') return dir;
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('Cannot find the Strata app root above ' + import.meta.url);
+    dir = up;
+  }
+}
+
+export function examplePath(): string {
+  return path.join(appRoot(), 'resources', 'examples', 'tabular');
+}

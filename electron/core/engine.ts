@@ -1,0 +1,134 @@
+import fs from 'node:fs';
+import type { CallMap, CallName, EventName, Params, ParsedParamsOf, Payload, ProjectSummary, Result, ResultOf } from '../../shared/api/index.js';
+import { StrataError, type StrataErrorData } from '../../shared/errors.js';
+import { parseRequest } from '../../shared/validate.js';
+import { JobManager, toErrorData } from './jobs/jobs.js';
+import { Project } from './project/project.js';
+import { CONFIG_FILE } from './config/load.js';
+import { addRecent } from './app/recent.js';
+import { handlers } from './handlers/index.js';
+
+export interface HostHooks {
+  /** A native folder picker, where the host has one (Electron). */
+  pickFolder?: () => Promise<string | null>;
+}
+
+export type Handlers<C extends CallMap> = {
+  [K in keyof C]: (params: ParsedParamsOf<C[K]>, engine: Engine) => ResultOf<C[K]> | Promise<ResultOf<C[K]>>;
+};
+
+type AnyListener = (event: EventName, payload: unknown) => void;
+
+/**
+ * The one engine behind every host. It owns the open project and the jobs, answers calls from the
+ * contract (validating them first), and pushes events to whoever subscribed.
+ */
+export class Engine {
+  readonly jobs = new JobManager();
+  readonly hooks: HostHooks;
+  private current: Project | null = null;
+  private configError: StrataErrorData | null = null;
+  private configWatcher: fs.FSWatcher | null = null;
+  private listeners = new Set<AnyListener>();
+
+  constructor(hooks: HostHooks = {}) {
+    this.hooks = hooks;
+    this.jobs.onUpdate((job) => this.emit('job.update', job));
+  }
+
+  get project(): Project | null {
+    return this.current;
+  }
+
+  requireProject(): Project {
+    if (!this.current) throw new StrataError('NOT_FOUND', 'No project is open. Open or create one first.');
+    return this.current;
+  }
+
+  /** Validates an untrusted request and runs its handler. Throws StrataError on any failure. */
+  async call(name: unknown, params: unknown): Promise<unknown> {
+    const req = parseRequest(name, params);
+    const handler = handlers[req.name] as (p: unknown, e: Engine) => unknown;
+    try {
+      return await handler(req.params, this);
+    } catch (err) {
+      if (err instanceof StrataError) throw err;
+      throw new StrataError('INTERNAL', `${req.name} failed: ${(err as Error).message ?? String(err)}`, { cause: err });
+    }
+  }
+
+  /** Typed form for in-process callers (CLI, tests). */
+  invoke<K extends CallName>(name: K, params: Params<K>): Promise<Result<K>> {
+    return this.call(name, params) as Promise<Result<K>>;
+  }
+
+  emit<E extends EventName>(event: E, payload: Payload<E>): void {
+    for (const l of this.listeners) {
+      try {
+        l(event, payload);
+      } catch {
+        // One broken subscriber (a closed socket) must not stop the others.
+      }
+    }
+  }
+
+  subscribe(listener: AnyListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  openProject(dir: string, mode: 'open' | 'init' = 'open'): Project {
+    const project = mode === 'init' ? Project.init(dir) : Project.open(dir);
+    this.closeProject();
+    this.current = project;
+    this.configError = null;
+    this.watchConfig(project);
+    addRecent(project.root, project.name);
+    this.emit('project.changed', this.summary());
+    return project;
+  }
+
+  closeProject(): void {
+    if (!this.current) return;
+    this.jobs.cancelAll();
+    this.configWatcher?.close();
+    this.configWatcher = null;
+    this.current.close();
+    this.current = null;
+    this.emit('project.changed', null);
+  }
+
+  summary(): ProjectSummary | null {
+    if (!this.current) return null;
+    return { ...this.current.summary(), configError: this.configError };
+  }
+
+  dispose(): void {
+    this.closeProject();
+    this.listeners.clear();
+  }
+
+  /** strata.yaml is edited by hand while the app runs: re-read it, and show a broken one with its line. */
+  private watchConfig(project: Project): void {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    try {
+      this.configWatcher = fs.watch(project.root, (_event, file) => {
+        if (file !== CONFIG_FILE && file !== 'dvc.yaml') return;
+        if (timer) clearTimeout(timer);
+        timer = setTimeout(() => {
+          if (this.current !== project) return;
+          try {
+            project.reloadConfig();
+            this.configError = null;
+          } catch (err) {
+            this.configError = toErrorData(err);
+          }
+          this.emit('project.changed', this.summary());
+        }, 150);
+      });
+      this.configWatcher.on('error', () => undefined);
+    } catch {
+      this.configWatcher = null;
+    }
+  }
+}

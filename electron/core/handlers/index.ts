@@ -1,0 +1,12 @@
+import type { Calls } from '../../../shared/api/index.js';
+import type { Handlers } from '../engine.js';
+import { appHandlers } from './app.js';
+import { projectHandlers } from './project.js';
+import { jobHandlers } from './jobs.js';
+
+/** One handler per call of the contract; the compiler rejects a call without one. */
+export const handlers: Handlers<Calls> = {
+  ...appHandlers,
+  ...projectHandlers,
+  ...jobHandlers,
+};

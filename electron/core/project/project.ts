@@ -1,0 +1,203 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { StrataError } from '../../../shared/errors.js';
+import type { FolderState, ProjectSummary } from '../../../shared/api/project.js';
+import { openSqlite, type Db } from '../db/sqlite.js';
+import { latestVersion, migrate, readVersion, tooNewError } from '../db/migrations.js';
+import { migrations } from '../db/schema.js';
+import { CONFIG_FILE, DEFAULT_CONFIG_TEXT, loadConfig, type LoadedConfig } from '../config/load.js';
+
+export const STRATA_DIR = '.strata';
+export const DB_FILE = 'strata.db';
+export const OBJECTS_DIR = 'objects';
+
+export interface OpenProjectOptions {
+  busyTimeout?: number;
+}
+
+/** Translates file-system and SQLite failures into errors a person can act on. */
+export function explainFsError(err: unknown, what: string, file: string): StrataError {
+  if (err instanceof StrataError) return err;
+  const e = err as NodeJS.ErrnoException & { code?: string };
+  switch (e.code) {
+    case 'ENOENT':
+      return new StrataError('PROJECT_MISSING', `${what}: ${file} does not exist`, { where: { file }, cause: err });
+    case 'EACCES':
+    case 'EPERM':
+      return new StrataError('PERMISSION_DENIED', `${what}: permission denied on ${file}`, { where: { file }, cause: err });
+    case 'EROFS':
+      return new StrataError('READ_ONLY', `${what}: ${file} is on a read-only file system`, { where: { file }, cause: err });
+    case 'ENOSPC':
+      return new StrataError('DISK_FULL', `${what}: the disk holding ${file} is full`, { where: { file }, cause: err });
+    case 'SQLITE_BUSY':
+    case 'SQLITE_LOCKED':
+      return new StrataError('DB_LOCKED', `${what}: the database ${file} is locked by another process; close the other Strata window or command and try again`, { where: { file }, cause: err });
+    case 'SQLITE_READONLY':
+    case 'SQLITE_CANTOPEN':
+      return new StrataError('READ_ONLY', `${what}: cannot write the database ${file} (${e.message})`, { where: { file }, cause: err });
+    case 'SQLITE_NOTADB':
+    case 'SQLITE_CORRUPT':
+      return new StrataError('INTERNAL', `${what}: ${file} is not a valid Strata database (${e.message})`, { where: { file }, cause: err });
+    default:
+      return new StrataError('INTERNAL', `${what}: ${e.message ?? String(err)}`, { where: { file }, cause: err });
+  }
+}
+
+export function inspectFolder(dir: string): FolderState {
+  const root = path.resolve(dir);
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(root);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT') return { kind: 'missing' };
+    return { kind: 'unreadable', message: e.message };
+  }
+  if (!st.isDirectory()) return { kind: 'not-directory' };
+  try {
+    fs.accessSync(root, fs.constants.R_OK | fs.constants.X_OK);
+  } catch (err) {
+    return { kind: 'unreadable', message: (err as Error).message };
+  }
+  const marks = [CONFIG_FILE, STRATA_DIR, 'dvc.yaml'];
+  return marks.some((m) => fs.existsSync(path.join(root, m))) ? { kind: 'project' } : { kind: 'not-project' };
+}
+
+function requireFolder(root: string, state: FolderState): void {
+  switch (state.kind) {
+    case 'missing':
+      throw new StrataError('PROJECT_MISSING', `No folder at ${root}. It may have been moved or deleted.`, { where: { file: root } });
+    case 'not-directory':
+      throw new StrataError('BAD_REQUEST', `${root} is a file, not a folder.`, { where: { file: root } });
+    case 'unreadable':
+      throw new StrataError('PERMISSION_DENIED', `Cannot read ${root}: ${state.message}`, { where: { file: root } });
+    default:
+  }
+}
+
+export class Project {
+  readonly root: string;
+  readonly strataDir: string;
+  readonly dbPath: string;
+  readonly objectsDir: string;
+  readonly db: Db;
+  config: LoadedConfig;
+
+  private constructor(root: string, db: Db, config: LoadedConfig) {
+    this.root = root;
+    this.strataDir = path.join(root, STRATA_DIR);
+    this.dbPath = path.join(this.strataDir, DB_FILE);
+    this.objectsDir = path.join(this.strataDir, OBJECTS_DIR);
+    this.db = db;
+    this.config = config;
+  }
+
+  get name(): string {
+    return this.config.config.name ?? path.basename(this.root);
+  }
+
+  /**
+   * Opens an existing project. Everything that can be checked without writing is checked first
+   * (folder, config, schema version, writability), so a refused open leaves the folder as it was.
+   */
+  static open(dir: string, opts: OpenProjectOptions = {}): Project {
+    const root = path.resolve(dir);
+    const state = inspectFolder(root);
+    requireFolder(root, state);
+    if (state.kind === 'not-project') {
+      throw new StrataError('NOT_A_PROJECT', `${root} is not a Strata project yet (no strata.yaml, dvc.yaml or .strata/). Initialise it to start.`, { where: { file: root } });
+    }
+    const config = loadConfig(root);
+    const strataDir = path.join(root, STRATA_DIR);
+    const dbPath = path.join(strataDir, DB_FILE);
+    if (fs.existsSync(dbPath)) refuseFutureSchema(dbPath);
+    try {
+      fs.mkdirSync(path.join(strataDir, OBJECTS_DIR), { recursive: true });
+      fs.accessSync(strataDir, fs.constants.W_OK);
+    } catch (err) {
+      const e = explainFsError(err, 'Cannot open the project', strataDir);
+      if (e.code === 'PERMISSION_DENIED') {
+        throw new StrataError('READ_ONLY', `${strataDir} is not writable. Strata keeps its database and object store there; make the folder writable, or copy the project somewhere you can write.`, { where: { file: strataDir }, cause: err });
+      }
+      throw e;
+    }
+    let db: Db | null = null;
+    try {
+      db = openSqlite(dbPath, { busyTimeout: opts.busyTimeout });
+      migrate(db, migrations, dbPath);
+    } catch (err) {
+      db?.close();
+      throw explainFsError(err, 'Cannot open the project database', dbPath);
+    }
+    return new Project(root, db, config);
+  }
+
+  /** Creates strata.yaml (unless present) and .strata/, then opens. Idempotent. */
+  static init(dir: string, opts: OpenProjectOptions = {}): Project {
+    const root = path.resolve(dir);
+    const state = inspectFolder(root);
+    if (state.kind === 'missing') {
+      try {
+        fs.mkdirSync(root, { recursive: true });
+      } catch (err) {
+        throw explainFsError(err, 'Cannot create the project folder', root);
+      }
+    } else {
+      requireFolder(root, state);
+    }
+    const configFile = path.join(root, CONFIG_FILE);
+    if (!fs.existsSync(configFile) && !fs.existsSync(path.join(root, 'dvc.yaml'))) {
+      try {
+        fs.writeFileSync(configFile, DEFAULT_CONFIG_TEXT, { flag: 'wx' });
+      } catch (err) {
+        throw explainFsError(err, 'Cannot write strata.yaml', configFile);
+      }
+    }
+    return Project.open(root, opts);
+  }
+
+  reloadConfig(): LoadedConfig {
+    this.config = loadConfig(this.root);
+    return this.config;
+  }
+
+  summary(): ProjectSummary {
+    const c = this.config.config;
+    return {
+      root: this.root,
+      name: this.name,
+      dbPath: this.dbPath,
+      schemaVersion: readVersion(this.db),
+      readOnly: false,
+      configError: null,
+      config: {
+        artifacts: Object.keys(c.artifacts).length,
+        stages: Object.keys(c.stages).length,
+        validations: Object.keys(c.validations).length,
+        monitors: Object.keys(c.monitors).length,
+        targets: Object.keys(c.targets).length,
+        source: this.config.source,
+      },
+    };
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** Reads user_version through a read-only handle so a database from the future is never touched. */
+function refuseFutureSchema(dbPath: string): void {
+  let ro: Db | null = null;
+  let version = 0;
+  try {
+    ro = openSqlite(dbPath, { readonly: true });
+    version = readVersion(ro);
+  } catch (err) {
+    throw explainFsError(err, 'Cannot read the project database', dbPath);
+  } finally {
+    ro?.close();
+  }
+  const latest = latestVersion(migrations);
+  if (version > latest) throw tooNewError(dbPath, version, latest);
+}

@@ -1,0 +1,178 @@
+import fs from 'node:fs';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Engine } from '../core/engine.js';
+import { StrataError } from '../../shared/errors.js';
+import { toErrorData } from '../core/jobs/jobs.js';
+import { SECURITY_HEADERS, cookieName, hostAllowed, newToken, originAllowed, presentedToken, tokensEqual } from './security.js';
+
+export interface BrowserHostOptions {
+  engine: Engine;
+  /** The built renderer (dist/renderer). */
+  staticDir: string;
+  port?: number;
+  token?: string;
+}
+
+export interface BrowserHost {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 16 * 1024 * 1024;
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
+};
+
+function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8', extra: Record<string, string> = {}): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type, ...extra });
+  res.end(body);
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  send(res, status, JSON.stringify(value), 'application/json; charset=utf-8');
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new StrataError('BAD_REQUEST', 'request body too large'));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * `strata ui`: the renderer and the API over HTTP on 127.0.0.1 only. A random token per launch is
+ * exchanged for an HttpOnly, SameSite=Strict cookie; Host and Origin are checked on every request.
+ */
+export async function startBrowserHost(opts: BrowserHostOptions): Promise<BrowserHost> {
+  const token = opts.token ?? newToken();
+  const staticRoot = path.resolve(opts.staticDir);
+  let port = 0;
+  const streams = new Set<ServerResponse>();
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: toErrorData(err) });
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!hostAllowed(req, port)) return send(res, 403, 'Forbidden: unexpected Host header');
+    if (!originAllowed(req, port)) return send(res, 403, 'Forbidden: cross-origin request');
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+
+    const fromQuery = url.searchParams.get('token');
+    if (fromQuery !== null && req.method === 'GET') {
+      if (!tokensEqual(fromQuery, token)) return send(res, 401, 'Unauthorized: wrong token');
+      return send(res, 303, '', 'text/plain', {
+        Location: '/',
+        'Set-Cookie': `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+      });
+    }
+    const presented = presentedToken(req, port);
+    if (presented === null || !tokensEqual(presented, token)) {
+      return send(res, 401, 'Unauthorized: open the URL that `strata ui` printed (it carries the token).');
+    }
+
+    if (url.pathname.startsWith('/api/call/')) {
+      if (req.method !== 'POST') return send(res, 405, 'Method Not Allowed', 'text/plain', { Allow: 'POST' });
+      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+        return sendJson(res, 415, { ok: false, error: { code: 'BAD_REQUEST', message: 'expected application/json' } });
+      }
+      const name = decodeURIComponent(url.pathname.slice('/api/call/'.length));
+      let params: unknown;
+      try {
+        const body = await readBody(req);
+        params = body ? JSON.parse(body) : {};
+      } catch (err) {
+        return sendJson(res, 400, { ok: false, error: { code: 'BAD_REQUEST', message: `invalid JSON body: ${(err as Error).message}` } });
+      }
+      try {
+        const result = await opts.engine.call(name, params);
+        return sendJson(res, 200, { ok: true, result: result ?? null });
+      } catch (err) {
+        const error = toErrorData(err);
+        const status = error.code === 'BAD_REQUEST' || error.code === 'UNKNOWN_CALL' ? 400 : 200;
+        return sendJson(res, status, { ok: false, error });
+      }
+    }
+
+    if (url.pathname === '/api/events') {
+      res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream', Connection: 'keep-alive' });
+      res.write(': connected\n\n');
+      streams.add(res);
+      req.on('close', () => streams.delete(res));
+      return;
+    }
+
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method Not Allowed');
+    return serveStatic(url.pathname, res);
+  }
+
+  function serveStatic(pathname: string, res: ServerResponse): void {
+    let rel: string;
+    try {
+      rel = decodeURIComponent(pathname);
+    } catch {
+      return send(res, 400, 'Bad path');
+    }
+    const file = path.resolve(staticRoot, '.' + path.posix.normalize(rel));
+    const inside = file === staticRoot || file.startsWith(staticRoot + path.sep);
+    const target = inside && fs.existsSync(file) && fs.statSync(file).isFile() ? file : path.join(staticRoot, 'index.html');
+    if (!fs.existsSync(target)) return send(res, 500, `The UI is not built: ${target} is missing. Run \`npm run build\`.`);
+    const type = TYPES[path.extname(target)] ?? 'application/octet-stream';
+    const immutable = target.includes(`${path.sep}assets${path.sep}`);
+    res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': type, ...(immutable ? { 'Cache-Control': 'private, max-age=31536000, immutable' } : {}) });
+    fs.createReadStream(target).pipe(res);
+  }
+
+  const unsubscribe = opts.engine.subscribe((event, payload) => {
+    const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+    for (const s of streams) s.write(frame);
+  });
+  const heartbeat = setInterval(() => {
+    for (const s of streams) s.write(': ping\n\n');
+  }, 15000);
+  heartbeat.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(heartbeat);
+        unsubscribe();
+        for (const s of streams) s.end();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

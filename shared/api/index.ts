@@ -1,0 +1,39 @@
+import type { CallMap, EventMap, ParamsOf, PayloadOf, ResultOf } from './define.js';
+import { appCalls } from './app.js';
+import { projectCalls } from './project.js';
+import { jobCalls } from './jobs.js';
+import { events } from './events.js';
+
+/** Every request the UI can make. A new call is one entry in one domain's map. */
+export const calls = {
+  ...appCalls,
+  ...projectCalls,
+  ...jobCalls,
+} satisfies CallMap;
+
+export { events };
+export type Calls = typeof calls;
+export type Events = typeof events;
+export type CallName = keyof Calls;
+export type EventName = keyof Events;
+export type Params<K extends CallName> = ParamsOf<Calls[K]>;
+export type Result<K extends CallName> = ResultOf<Calls[K]>;
+export type Payload<E extends EventName> = PayloadOf<Events[E]>;
+
+/** What the renderer gets at start-up, whichever host it runs in. */
+export interface Api {
+  call<K extends CallName>(name: K, params: Params<K>): Promise<Result<K>>;
+  on<E extends EventName>(event: E, handler: (payload: Payload<E>) => void): () => void;
+}
+
+export function isCallName(name: string): name is CallName {
+  return Object.prototype.hasOwnProperty.call(calls, name);
+}
+export function isEventName(name: string): name is EventName {
+  return Object.prototype.hasOwnProperty.call(events, name);
+}
+
+export * from './define.js';
+export type * from './app.js';
+export type * from './project.js';
+export type * from './jobs.js';

@@ -1,0 +1,73 @@
+import { test as base, expect } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+export const exampleDir = path.join(repoRoot, 'resources', 'examples', 'tabular');
+
+export interface RunningHost {
+  url: string;
+  origin: string;
+  port: number;
+  token: string;
+  projectDir: string;
+  home: string;
+  proc: ChildProcess;
+  stderr: () => string;
+}
+
+/** Copies a folder (the bundled example, say) to a fresh temp dir so tests never write into the repo. */
+export function copyProject(src: string): string {
+  const dest = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-e2e-'));
+  fs.cpSync(src, dest, { recursive: true, filter: (p) => !p.includes(`${path.sep}.strata`) });
+  return dest;
+}
+
+/** Starts the real browser host, `strata ui <dir> --no-open --port 0`, as a child process. */
+export async function startHost(projectDir: string | null, extraArgs: string[] = []): Promise<RunningHost> {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-home-'));
+  const args = [path.join(repoRoot, 'bin', 'strata.js'), 'ui', ...(projectDir ? [projectDir] : []), '--no-open', '--port', '0', ...extraArgs];
+  const proc = spawn(process.execPath, args, { env: { ...process.env, STRATA_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  proc.stderr!.on('data', (d) => (err += d));
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`strata ui printed no URL in 20 s; stderr: ${err}`)), 20000);
+    proc.stdout!.on('data', (d) => {
+      out += d;
+      const nl = out.indexOf('\n');
+      if (nl >= 0) {
+        clearTimeout(timer);
+        resolve(out.slice(0, nl));
+      }
+    });
+    proc.on('exit', (code) => reject(new Error(`strata ui exited with ${code}: ${err}`)));
+  });
+  const m = /^Strata UI: (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]+))$/.exec(firstLine);
+  if (!m) throw new Error(`unexpected first line from strata ui: ${firstLine}`);
+  return { url: m[1], origin: `http://127.0.0.1:${m[2]}`, port: Number(m[2]), token: m[3], projectDir: projectDir ?? '', home, proc, stderr: () => err };
+}
+
+export async function stopHost(host: RunningHost): Promise<void> {
+  if (host.proc.exitCode === null) {
+    const exited = new Promise((r) => host.proc.once('exit', r));
+    host.proc.kill('SIGTERM');
+    await exited;
+  }
+  fs.rmSync(host.home, { recursive: true, force: true });
+}
+
+/** A test with a host serving a fresh copy of the bundled example project. */
+export const test = base.extend<{ host: RunningHost }>({
+  host: async ({}, use) => {
+    const dir = copyProject(exampleDir);
+    const host = await startHost(dir);
+    await use(host);
+    await stopHost(host);
+    fs.rmSync(dir, { recursive: true, force: true });
+  },
+});
+
+export { expect };
