@@ -7,6 +7,7 @@ import { Project } from './project/project.js';
 import { CONFIG_FILE } from './config/load.js';
 import { addRecent } from './app/recent.js';
 import { handlers } from './handlers/index.js';
+import { projectServices, type ProjectService } from './services.js';
 
 export interface HostHooks {
   /** A native folder picker, where the host has one (Electron). */
@@ -30,6 +31,7 @@ export class Engine {
   private configError: StrataErrorData | null = null;
   private configWatcher: fs.FSWatcher | null = null;
   private listeners = new Set<AnyListener>();
+  private services: ProjectService[] = [];
 
   constructor(hooks: HostHooks = {}) {
     this.hooks = hooks;
@@ -83,6 +85,7 @@ export class Engine {
     this.current = project;
     this.configError = null;
     this.watchConfig(project);
+    this.services = projectServices.map((start) => start(project, this));
     addRecent(project.root, project.name);
     this.emit('project.changed', this.summary());
     return project;
@@ -91,6 +94,7 @@ export class Engine {
   closeProject(): void {
     if (!this.current) return;
     this.jobs.cancelAll();
+    for (const s of this.services.splice(0)) void s.dispose();
     this.configWatcher?.close();
     this.configWatcher = null;
     this.current.close();
