@@ -23,10 +23,7 @@ export function runWorker<I, R>(url: URL, input: I, opts: RunWorkerOptions = {})
       reject(new StrataError('CANCELLED', 'cancelled'));
       return;
     }
-    const worker = new Worker(file, {
-      workerData: input,
-      execArgv: file.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [],
-    });
+    const worker = file.pathname.endsWith('.ts') ? tsWorker(file, input) : new Worker(file, { workerData: input });
     let settled = false;
     const settle = (fn: () => void) => {
       if (settled) return;
@@ -47,6 +44,13 @@ export function runWorker<I, R>(url: URL, input: I, opts: RunWorkerOptions = {})
     worker.on('error', (err) => settle(() => reject(err)));
     worker.on('exit', (code) => settle(() => reject(new Error(`worker ${file.pathname} exited with code ${code} before answering`))));
   });
+}
+
+/** Loader hooks do not reach worker threads on Node 20, so a TypeScript worker registers tsx itself. */
+function tsWorker(file: URL, input: unknown): Worker {
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(file.href)}); })`;
+  return new Worker(code, { eval: true, workerData: input });
 }
 
 function resolveWorkerFile(url: URL): URL {

@@ -186,17 +186,33 @@ export class Project {
   }
 }
 
-/** Reads user_version through a read-only handle so a database from the future is never touched. */
+/**
+ * Reads user_version without changing anything, so a database from the future is never touched.
+ * With no WAL file beside it, the header (bytes 60–63) is authoritative and is read directly, which
+ * avoids SQLite creating -wal/-shm files; otherwise a read-only handle sees the WAL's newer pages.
+ */
 function refuseFutureSchema(dbPath: string): void {
-  let ro: Db | null = null;
   let version = 0;
   try {
-    ro = openSqlite(dbPath, { readonly: true });
-    version = readVersion(ro);
+    if (!fs.existsSync(`${dbPath}-wal`)) {
+      const fd = fs.openSync(dbPath, 'r');
+      try {
+        const header = Buffer.alloc(100);
+        const n = fs.readSync(fd, header, 0, 100, 0);
+        version = n === 100 && header.toString('latin1', 0, 15) === 'SQLite format 3' ? header.readUInt32BE(60) : 0;
+      } finally {
+        fs.closeSync(fd);
+      }
+    } else {
+      const ro = openSqlite(dbPath, { readonly: true });
+      try {
+        version = readVersion(ro);
+      } finally {
+        ro.close();
+      }
+    }
   } catch (err) {
     throw explainFsError(err, 'Cannot read the project database', dbPath);
-  } finally {
-    ro?.close();
   }
   const latest = latestVersion(migrations);
   if (version > latest) throw tooNewError(dbPath, version, latest);
