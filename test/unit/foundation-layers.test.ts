@@ -1,0 +1,61 @@
+import { describe, it, expect, afterAll } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { lintLayers } from '../../scripts/lint-layers.js';
+import { repoRoot, tempDir } from '../helpers/cli.js';
+
+const t = tempDir();
+afterAll(() => t.cleanup());
+
+function tree(files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(t.dir, 'tree-'));
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  }
+  return root;
+}
+
+describe('layering lint', () => {
+  it('passes on the repository itself', () => {
+    expect(lintLayers(repoRoot)).toEqual([]);
+  });
+
+  it('catches each forbidden import, with file and line', () => {
+    const root = tree({
+      'renderer/a.tsx': "import React from 'react';\nimport fs from 'node:fs';\n",
+      'renderer/b.ts': "export { x } from '../electron/core/engine.js';\n",
+      'renderer/c.ts': "const p = await import('path');\n",
+      'electron/core/d.ts': "import { app } from 'electron';\n",
+      'electron/cli/e.ts': "const { BrowserWindow } = require('electron/main');\n",
+      'shared/f.ts': "import crypto from 'crypto';\n",
+      'shared/g.ts': "import { Engine } from '../electron/core/engine.js';\n",
+      'electron/main/ok.ts': "import { app } from 'electron';\nimport fs from 'node:fs';\n",
+      'renderer/ok.ts': "// import fs from 'node:fs' is only a comment\nimport { z } from 'zod';\n",
+    });
+    const problems = lintLayers(root);
+    expect(problems).toHaveLength(7);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^renderer\/a\.tsx:2: .*node:fs/),
+        expect.stringMatching(/^renderer\/b\.ts:1: .*electron\//),
+        expect.stringMatching(/^renderer\/c\.ts:1: .*"path"/),
+        expect.stringMatching(/^electron\/core\/d\.ts:1: /),
+        expect.stringMatching(/^electron\/cli\/e\.ts:1: /),
+        expect.stringMatching(/^shared\/f\.ts:1: .*"crypto"/),
+        expect.stringMatching(/^shared\/g\.ts:1: .*outside shared/),
+      ]),
+    );
+  });
+
+  it('the shared/ type check rejects DOM and Node globals', () => {
+    const dir = fs.mkdtempSync(path.join(t.dir, 'probe-'));
+    fs.writeFileSync(path.join(dir, 'probe.ts'), 'export const a = document.title;\nexport const b = process.env;\n');
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ extends: path.join(repoRoot, 'tsconfig.shared.json'), include: ['probe.ts'] }));
+    const r = spawnSync(path.join(repoRoot, 'node_modules', '.bin', 'tsc'), ['-p', path.join(dir, 'tsconfig.json'), '--noEmit'], { encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toContain("Cannot find name 'document'");
+    expect(r.stdout).toContain("Cannot find name 'process'");
+  });
+});
