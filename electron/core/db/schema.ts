@@ -1,4 +1,5 @@
 import type { Migration } from './migrations.js';
+import { storeMigrations } from '../store/migrations.js';
 
 /**
  * All migrations of the project database, in order. Version blocks per domain keep parallel work
@@ -24,4 +25,5 @@ export const migrations: Migration[] = [
       `);
     },
   },
+  ...storeMigrations,
 ];

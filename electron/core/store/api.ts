@@ -1,0 +1,209 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { StrataError } from '../../../shared/errors.js';
+import type { ArtifactKind, VersionSource } from '../../../shared/api/artifacts.js';
+import { runWorker } from '../jobs/worker.js';
+import { explainFsError, type Project } from '../project/project.js';
+import { announceVersioned } from './events.js';
+import type { CacheRow, HashTreeInput, HashTreeResult } from './hash-tree.js';
+import { parseEntries } from './manifest.js';
+import { cleanTemps, objectPath, tempPath } from './objects.js';
+import { resolveInProject } from './paths.js';
+import { findArtifact, findArtifactByPath, latestVersion, manifestText, NAME_RE, syncDeclared, versionById, type ArtifactRow } from './repo.js';
+
+export interface VersionRef {
+  id: number;
+  artifact: string;
+  version: number;
+  rootHash: string;
+}
+
+export interface RecordOptions {
+  path: string;
+  name?: string;
+  kind?: ArtifactKind;
+  message?: string;
+  source: VersionSource;
+  runId?: string | null;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number | null) => void;
+}
+
+const WORKER = new URL('./hash-worker.js', import.meta.url);
+
+/** Prepares the store for this process: leftover temp files of dead writers go, declared artifacts get rows. */
+export function ensureStore(project: Project): void {
+  try {
+    cleanTemps(project.objectsDir);
+  } catch (err) {
+    throw explainFsError(err, 'Cannot prepare the object store', project.objectsDir);
+  }
+  syncDeclared(project);
+}
+
+function hashInWorker(project: Project, rel: string, store: boolean, opts: { signal?: AbortSignal; onProgress?: (d: number, t: number | null) => void }): Promise<HashTreeResult> {
+  const input: HashTreeInput = { root: project.root, rel, dbPath: project.dbPath, objectsDir: store ? project.objectsDir : null };
+  return runWorker<HashTreeInput, HashTreeResult>(WORKER, input, opts);
+}
+
+function saveCache(project: Project, rows: CacheRow[]): void {
+  if (rows.length === 0) return;
+  const put = project.db.prepare('INSERT OR REPLACE INTO stat_cache (path, size, mtime, ino, hash) VALUES (?, ?, ?, ?, ?)');
+  project.db.transaction(() => {
+    for (const r of rows) put.run(r);
+  })();
+}
+
+/** "data/train.csv" → "train"; made unique against names other paths already use. */
+function defaultName(project: Project, rel: string): string {
+  const base = path.posix.basename(rel);
+  const stem = base.includes('.') && !base.startsWith('.') ? base.slice(0, base.lastIndexOf('.')) : base;
+  const clean = stem.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^-+|-+$/g, '') || 'artifact';
+  let name = clean;
+  for (let i = 2; findArtifact(project, name); i++) name = `${clean}-${i}`;
+  return name;
+}
+
+function pickArtifact(project: Project, rel: string, name: string | undefined, kind: ArtifactKind | undefined): { row: ArtifactRow | undefined; name: string } {
+  if (name !== undefined) {
+    if (!NAME_RE.test(name)) throw new StrataError('BAD_REQUEST', `"${name}" cannot be an artifact name: use letters, digits, _ . -`);
+    const row = findArtifact(project, name);
+    if (row && row.path !== rel) {
+      throw new StrataError('CONFLICT', `The artifact "${name}" already tracks ${row.path}, not ${rel}. Pick another --name.`);
+    }
+    if (row && kind && row.kind !== kind) {
+      throw new StrataError('CONFLICT', `The artifact "${name}" is a ${row.kind}, not a ${kind}.`);
+    }
+    return { row, name };
+  }
+  const row = findArtifactByPath(project, rel);
+  return { row, name: row?.name ?? defaultName(project, rel) };
+}
+
+/**
+ * Versions the file or folder at relPath (creating the artifact if needed). Returns the existing
+ * version when the content is unchanged (created: false). Objects are durable before the rows that
+ * name them are committed, so no row ever points at a missing object.
+ */
+export async function recordVersion(project: Project, opts: RecordOptions): Promise<VersionRef & { created: boolean }> {
+  ensureStore(project);
+  const { rel } = resolveInProject(project.root, opts.path);
+  pickArtifact(project, rel, opts.name, opts.kind);
+  const result = await hashInWorker(project, rel, true, opts);
+  if (!result.exists) throw new StrataError('NOT_FOUND', `${rel} does not exist in ${project.root}`, { where: { file: path.join(project.root, rel) } });
+  const outcome = project.db.transaction(() => {
+    const picked = pickArtifact(project, rel, opts.name, opts.kind);
+    const artifactId = picked.row?.id ?? Number(project.db.prepare('INSERT INTO artifacts (name, path, kind) VALUES (?, ?, ?)').run(picked.name, rel, opts.kind ?? 'other').lastInsertRowid);
+    const latest = latestVersion(project, artifactId);
+    if (latest && latest.rootHash === result.rootHash) return { id: latest.id, created: false };
+    project.db
+      .prepare('INSERT OR IGNORE INTO manifests (root_hash, type, file_count, total_bytes, entries) VALUES (?, ?, ?, ?, ?)')
+      .run(result.rootHash, result.type, result.fileCount, result.totalBytes, result.text);
+    const id = Number(
+      project.db
+        .prepare('INSERT INTO versions (artifact_id, number, root_hash, message, source, run_id, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(artifactId, (latest?.number ?? 0) + 1, result.rootHash, opts.message ?? null, opts.source, opts.runId ?? null, latest?.id ?? null).lastInsertRowid,
+    );
+    return { id, created: true };
+  }).immediate();
+  saveCache(project, result.cache);
+  const info = versionById(project, outcome.id);
+  if (outcome.created) announceVersioned(project, { artifact: info.artifact, version: info, created: true });
+  return { id: info.id, artifact: info.artifact, version: info.number, rootHash: info.rootHash, created: outcome.created };
+}
+
+/** Root hash of what is at relPath now, using the stat cache; writes no objects. null when the path does not exist. */
+export async function hashPath(project: Project, relPath: string, opts: { signal?: AbortSignal } = {}): Promise<string | null> {
+  const { rel } = resolveInProject(project.root, relPath);
+  const result = await hashInWorker(project, rel, false, opts);
+  if (!result.exists) return null;
+  saveCache(project, result.cache);
+  return result.rootHash;
+}
+
+/**
+ * Materialises the tree (or file) of the version with this root hash at relPath: copies (a reflink
+ * where the file system offers one), never hard links, so editing the workspace cannot reach the
+ * store. Files of a folder that the version does not have are removed, so the folder ends up
+ * exactly as versioned. Each file is replaced atomically.
+ */
+export async function restoreVersion(project: Project, rootHash: string, relPath: string): Promise<void> {
+  ensureStore(project);
+  const { rel, abs } = resolveInProject(project.root, relPath);
+  const manifest = manifestText(project, rootHash);
+  const entries = parseEntries(manifest.entries);
+  for (const e of entries) {
+    if (e.kind === 'f' && !fs.existsSync(objectPath(project.objectsDir, e.hash))) {
+      throw new StrataError('NOT_FOUND', `The store is missing the content of ${rel}${e.path ? `/${e.path}` : ''} (${e.hash}); run \`strata fsck\``);
+    }
+  }
+  const cache: CacheRow[] = [];
+  const place = (target: string, hash: string, mode: number, key: string) => {
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    const tmp = tempPath(project.objectsDir);
+    fs.copyFileSync(objectPath(project.objectsDir, hash), tmp, fs.constants.COPYFILE_FICLONE);
+    fs.chmodSync(tmp, mode);
+    try {
+      const st = fs.statSync(target);
+      if (st.isDirectory()) fs.rmSync(target, { recursive: true, force: true });
+    } catch {
+      // nothing there yet
+    }
+    try {
+      fs.renameSync(tmp, target);
+    } catch (err) {
+      // The workspace may sit on another file system than .strata/: copy next to the target instead.
+      if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+      const local = `${target}.strata-tmp`;
+      fs.copyFileSync(tmp, local, fs.constants.COPYFILE_FICLONE);
+      fs.rmSync(tmp, { force: true });
+      fs.renameSync(local, target);
+    }
+    const st = fs.statSync(target);
+    cache.push([key, st.size, st.mtimeMs, st.ino, hash]);
+  };
+  try {
+    if (manifest.type === 'file') {
+      const e = entries[0];
+      if (fs.existsSync(abs) && fs.statSync(abs).isDirectory()) fs.rmSync(abs, { recursive: true, force: true });
+      place(abs, e.hash, e.mode, rel);
+    } else {
+      if (fs.existsSync(abs) && !fs.statSync(abs).isDirectory()) fs.rmSync(abs, { force: true });
+      fs.mkdirSync(abs, { recursive: true });
+      removeExtras(abs, new Set(entries.map((e) => e.path)));
+      for (const e of entries) {
+        const target = path.join(abs, ...e.path.split('/'));
+        if (e.kind === 'd') fs.mkdirSync(target, { recursive: true });
+        else place(target, e.hash, e.mode, `${rel}/${e.path}`);
+      }
+    }
+  } catch (err) {
+    throw explainFsError(err, 'Cannot check out', abs);
+  }
+  // Restored files were just written: they are not trusted by the racy-mtime rule of the next re-check
+  // anyway, but recording them keeps a later re-check from reading them when they are old enough.
+  saveCache(project, cache.filter((c) => Date.now() - c[2] > 1000));
+}
+
+/** Deletes what is in dir but not in the version (ignored folders such as .git are left alone). */
+function removeExtras(dir: string, keep: Set<string>): void {
+  const keepDirs = new Set<string>();
+  for (const p of keep) {
+    const parts = p.split('/');
+    for (let i = 1; i < parts.length; i++) keepDirs.add(parts.slice(0, i).join('/'));
+  }
+  const visit = (rel: string) => {
+    const here = rel ? path.join(dir, ...rel.split('/')) : dir;
+    for (const d of fs.readdirSync(here, { withFileTypes: true })) {
+      const childRel = rel ? `${rel}/${d.name}` : d.name;
+      if (d.isDirectory() && !d.isSymbolicLink()) {
+        if (['.git', 'node_modules', '.strata'].includes(d.name)) continue;
+        if (keep.has(childRel) || keepDirs.has(childRel)) visit(childRel);
+        else fs.rmSync(path.join(here, d.name), { recursive: true, force: true });
+      } else if (!keep.has(childRel)) {
+        fs.rmSync(path.join(here, d.name), { force: true });
+      }
+    }
+  };
+  visit('');
+}

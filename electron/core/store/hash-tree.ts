@@ -1,0 +1,317 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { StrataError } from '../../../shared/errors.js';
+import { openSqlite } from '../db/sqlite.js';
+import { explainFsError } from '../project/project.js';
+import { IGNORED_DIRS } from '../project/walk.js';
+import { rootHashOf, serializeEntries, type ManifestEntry, type TreeType } from './manifest.js';
+import { objectPath, syncFiles, tempPath, TMP_DIR } from './objects.js';
+import { checkRealInside } from './paths.js';
+
+export interface HashTreeInput {
+  root: string;
+  /** the artifact's path, relative to root */
+  rel: string;
+  dbPath: string;
+  /** where to store contents; null only computes the hash and writes nothing */
+  objectsDir: string | null;
+}
+
+export type CacheRow = [path: string, size: number, mtime: number, ino: number, hash: string];
+
+export type HashTreeResult =
+  | { exists: false }
+  | { exists: true; type: TreeType; text: string; rootHash: string; fileCount: number; totalBytes: number; cache: CacheRow[]; stored: number };
+
+const CHUNK = 1 << 20;
+const BATCH_FILES = 4096;
+const RETRIES = 3;
+/** A file modified this recently may change again within the same mtime tick, so its stat is not trusted. */
+const RACY_MS = 1000;
+
+interface FileItem {
+  rel: string;
+  abs: string;
+  key: string;
+}
+
+class Changed extends Error {}
+
+/**
+ * Hashes a file or folder of the project, storing every content it has not seen before when
+ * objectsDir is set. Synchronous 1 MiB reads on purpose: it runs in a worker thread, where they
+ * are several times faster than async reads. Every stored object is written under a temp name,
+ * made durable, then renamed, so an object under its final name always has its full content.
+ */
+export function hashTree(input: HashTreeInput, progress: (done: number, total: number | null) => void): HashTreeResult {
+  const abs = path.join(input.root, input.rel);
+  let top: fs.Stats;
+  try {
+    top = fs.statSync(abs);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { exists: false };
+    throw explainFsError(err, 'Cannot read', abs);
+  }
+  checkRealInside(input.root, abs, input.rel);
+  const type: TreeType = top.isDirectory() ? 'dir' : 'file';
+  const entries: ManifestEntry[] = [];
+  const files: FileItem[] = type === 'file' ? [{ rel: '', abs, key: input.rel }] : walk(input.root, input.rel, entries);
+  const cache = loadCache(input.dbPath, input.rel, type);
+  const hasher = new Hasher(input.objectsDir);
+  const updates: CacheRow[] = [];
+  const cachedHits: { item: FileItem; entry: ManifestEntry }[] = [];
+  const total = type === 'file' ? top.size : null;
+  let bytes = 0;
+  const now = Date.now();
+  try {
+    files.forEach((item, i) => {
+      const hit = cache.get(item.key);
+      let st: fs.Stats | null = null;
+      if (hit) {
+        st = statFile(item.abs);
+        if (st.size === hit[1] && st.mtimeMs === hit[2] && st.ino === hit[3]) {
+          const entry = { path: item.rel, kind: 'f' as const, mode: modeOf(st), size: st.size, hash: hit[4] };
+          entries.push(entry);
+          cachedHits.push({ item, entry });
+          bytes += st.size;
+          return;
+        }
+      }
+      const r = hasher.hashFile(item.abs, (n) => total !== null && progress(bytes + n, total));
+      entries.push({ path: item.rel, kind: 'f', mode: modeOf(r.stat), size: r.stat.size, hash: r.hash });
+      if (now - r.stat.mtimeMs > RACY_MS) updates.push([item.key, r.stat.size, r.stat.mtimeMs, r.stat.ino, r.hash]);
+      bytes += r.stat.size;
+      if (total === null && i % 256 === 0) progress(i, files.length);
+    });
+    const text = serializeEntries(entries);
+    const rootHash = rootHashOf(type, text);
+    if (input.objectsDir && cachedHits.length && !manifestKnown(input.dbPath, rootHash)) {
+      // The stat cache can know a file whose content was never stored (hashPath writes no objects).
+      for (const { item, entry } of cachedHits) {
+        if (fs.existsSync(objectPath(input.objectsDir, entry.hash))) continue;
+        const r = hasher.hashFile(item.abs, () => undefined);
+        if (r.hash !== entry.hash) throw new StrataError('CONFLICT', `${item.abs} changed while it was being versioned; try again once it is written`, { where: { file: item.abs } });
+      }
+    }
+    hasher.flush();
+    progress(files.length, files.length);
+    return { exists: true, type, text, rootHash, fileCount: files.length, totalBytes: bytes, cache: updates, stored: hasher.stored };
+  } catch (err) {
+    hasher.abandon();
+    throw err;
+  }
+}
+
+function modeOf(st: fs.Stats): number {
+  return st.mode & 0o111 ? 0o755 : 0o644;
+}
+
+function statFile(abs: string): fs.Stats {
+  try {
+    return fs.statSync(abs);
+  } catch (err) {
+    throw fileError(err, abs);
+  }
+}
+
+function fileError(err: unknown, abs: string): StrataError {
+  if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+    return new StrataError('CONFLICT', `${abs} disappeared while it was being versioned; try again once the folder has settled`, { where: { file: abs }, cause: err });
+  }
+  return explainFsError(err, 'Cannot version', abs);
+}
+
+/** Lists the files of a folder (sorted by path), and records its empty folders into entries. */
+function walk(root: string, artifactRel: string, entries: ManifestEntry[]): FileItem[] {
+  const base = path.join(root, artifactRel);
+  const files: FileItem[] = [];
+  const stack = [''];
+  while (stack.length) {
+    const rel = stack.pop() as string;
+    const dir = rel ? path.join(base, rel) : base;
+    let list: fs.Dirent[];
+    try {
+      list = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (err) {
+      throw explainFsError(err, 'Cannot read the folder', dir);
+    }
+    let children = 0;
+    for (const d of list) {
+      const childRel = rel ? `${rel}/${d.name}` : d.name;
+      const childAbs = path.join(dir, d.name);
+      let isDir = d.isDirectory();
+      let isFile = d.isFile();
+      if (d.isSymbolicLink()) {
+        checkRealInside(root, childAbs, `${artifactRel}/${childRel}`);
+        const st = statFile(childAbs);
+        if (st.isDirectory()) {
+          throw new StrataError('BAD_REQUEST', `${artifactRel}/${childRel} is a symlink to a folder; Strata versions files and real folders only`, { where: { file: childAbs } });
+        }
+        isDir = false;
+        isFile = st.isFile();
+      }
+      if (isDir) {
+        if (IGNORED_DIRS.has(d.name)) continue;
+        stack.push(childRel);
+        children++;
+      } else if (isFile) {
+        files.push({ rel: childRel, abs: childAbs, key: `${artifactRel}/${childRel}` });
+        children++;
+      }
+    }
+    if (children === 0 && rel) entries.push({ path: rel, kind: 'd', mode: 0, size: 0, hash: '-' });
+  }
+  return files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+}
+
+function loadCache(dbPath: string, rel: string, type: TreeType): Map<string, CacheRow> {
+  const map = new Map<string, CacheRow>();
+  if (!fs.existsSync(dbPath)) return map;
+  const db = openSqlite(dbPath, { readonly: true });
+  try {
+    const rows = (type === 'file'
+      ? db.prepare('SELECT path, size, mtime, ino, hash FROM stat_cache WHERE path = ?').raw().all(rel)
+      : db.prepare('SELECT path, size, mtime, ino, hash FROM stat_cache WHERE path >= ? AND path < ?').raw().all(`${rel}/`, `${rel}0`)) as CacheRow[];
+    for (const r of rows) map.set(r[0], r);
+  } finally {
+    db.close();
+  }
+  return map;
+}
+
+function manifestKnown(dbPath: string, rootHash: string): boolean {
+  const db = openSqlite(dbPath, { readonly: true });
+  try {
+    return db.prepare('SELECT 1 FROM manifests WHERE root_hash = ?').get(rootHash) !== undefined;
+  } finally {
+    db.close();
+  }
+}
+
+/** Hashes files and stores new contents; small files are made durable in batches. */
+class Hasher {
+  stored = 0;
+  private buf = Buffer.allocUnsafe(CHUNK);
+  private pending: { tmp: string; hash: string }[] = [];
+  private pendingHashes = new Set<string>();
+  private shards = new Set<string>();
+
+  constructor(private objectsDir: string | null) {}
+
+  hashFile(abs: string, onBytes: (n: number) => void): { hash: string; stat: fs.Stats } {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return this.tryHash(abs, onBytes);
+      } catch (err) {
+        if (!(err instanceof Changed)) throw err;
+        if (attempt >= RETRIES) {
+          throw new StrataError('CONFLICT', `${abs} kept changing while it was being hashed (${RETRIES} tries); version it once it is completely written`, { where: { file: abs } });
+        }
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50 * attempt);
+      }
+    }
+  }
+
+  private tryHash(abs: string, onBytes: (n: number) => void): { hash: string; stat: fs.Stats } {
+    let fd: number;
+    try {
+      fd = fs.openSync(abs, 'r');
+    } catch (err) {
+      throw fileError(err, abs);
+    }
+    let tmp: string | null = null;
+    let tmpFd: number | null = null;
+    try {
+      const before = fs.fstatSync(fd);
+      const h = crypto.createHash('sha256');
+      let total = 0;
+      let n: number;
+      const small = before.size <= CHUNK;
+      if (!small && this.objectsDir) {
+        tmp = tempPath(this.objectsDir);
+        tmpFd = fs.openSync(tmp, 'wx');
+      }
+      if (small) {
+        while (total < before.size && (n = fs.readSync(fd, this.buf, total, CHUNK - total, total)) > 0) total += n;
+        h.update(this.buf.subarray(0, total));
+      } else {
+        while ((n = fs.readSync(fd, this.buf, 0, CHUNK, total)) > 0) {
+          const chunk = this.buf.subarray(0, n);
+          h.update(chunk);
+          if (tmpFd !== null) fs.writeSync(tmpFd, chunk);
+          total += n;
+          onBytes(total);
+        }
+      }
+      const after = fs.fstatSync(fd);
+      if (total !== before.size || after.size !== before.size || after.mtimeMs !== before.mtimeMs) throw new Changed();
+      const hash = h.digest('hex');
+      if (this.objectsDir) {
+        if (small) this.storeSmall(hash, this.buf.subarray(0, total));
+        else {
+          fs.fsyncSync(tmpFd as number);
+          fs.closeSync(tmpFd as number);
+          tmpFd = null;
+          this.place(tmp as string, hash);
+          tmp = null;
+        }
+      }
+      return { hash, stat: after };
+    } catch (err) {
+      if (err instanceof Changed || err instanceof StrataError) throw err;
+      throw fileError(err, (err as NodeJS.ErrnoException).path === tmp ? (tmp as string) : abs);
+    } finally {
+      fs.closeSync(fd);
+      if (tmpFd !== null) fs.closeSync(tmpFd);
+      if (tmp) fs.rmSync(tmp, { force: true });
+    }
+  }
+
+  private storeSmall(hash: string, data: Buffer): void {
+    const dir = this.objectsDir as string;
+    if (this.pendingHashes.has(hash) || fs.existsSync(objectPath(dir, hash))) return;
+    const tmp = tempPath(dir);
+    fs.writeFileSync(tmp, data, { flag: 'wx' });
+    this.pending.push({ tmp, hash });
+    this.pendingHashes.add(hash);
+    if (this.pending.length >= BATCH_FILES) this.flush();
+  }
+
+  /** Renames a durable temp file to its object name, unless that content is already stored. */
+  private place(tmp: string, hash: string): void {
+    const final = objectPath(this.objectsDir as string, hash);
+    if (fs.existsSync(final)) {
+      fs.rmSync(tmp, { force: true });
+      return;
+    }
+    const shard = path.dirname(final);
+    if (!this.shards.has(shard)) {
+      fs.mkdirSync(shard, { recursive: true });
+      this.shards.add(shard);
+    }
+    fs.renameSync(tmp, final);
+    this.stored++;
+  }
+
+  /** Temp data durable first, then the renames, then the renames durable: the caller commits rows after. */
+  flush(): void {
+    if (!this.objectsDir) return;
+    const batch = this.pending.splice(0);
+    const tmpDir = path.join(this.objectsDir, TMP_DIR);
+    try {
+      syncFiles(tmpDir, batch.map((p) => p.tmp));
+      for (const p of batch) this.place(p.tmp, p.hash);
+      syncFiles(this.objectsDir, [...this.shards]);
+    } catch (err) {
+      for (const p of batch) fs.rmSync(p.tmp, { force: true });
+      throw explainFsError(err, 'Cannot write the object store', this.objectsDir);
+    } finally {
+      this.pendingHashes.clear();
+    }
+  }
+
+  abandon(): void {
+    for (const p of this.pending.splice(0)) fs.rmSync(p.tmp, { force: true });
+  }
+}

@@ -1,0 +1,71 @@
+import type { Migration } from '../db/migrations.js';
+
+/** The hash and layout of the object store. A later format bump needs a migration of objects/ too. */
+export const STORE_FORMAT = { version: 1, hash: 'sha256', layout: 'objects/<2 hex>/<62 hex>' } as const;
+
+/** Versioning's block of the project database: 10–19. */
+export const storeMigrations: Migration[] = [
+  {
+    version: 10,
+    name: 'versioning',
+    up(db) {
+      db.exec(`
+        CREATE TABLE artifacts (
+          id         INTEGER PRIMARY KEY,
+          name       TEXT NOT NULL UNIQUE,
+          path       TEXT NOT NULL,
+          kind       TEXT NOT NULL CHECK (kind IN ('dataset', 'model', 'other')),
+          created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+        ) STRICT;
+        -- A manifest is immutable and shared by every version with the same content; entries holds
+        -- exactly the bytes the root hash was computed over, so fsck can re-check it.
+        CREATE TABLE manifests (
+          root_hash   TEXT PRIMARY KEY,
+          type        TEXT NOT NULL CHECK (type IN ('file', 'dir')),
+          file_count  INTEGER NOT NULL,
+          total_bytes INTEGER NOT NULL,
+          entries     TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE versions (
+          id          INTEGER PRIMARY KEY,
+          artifact_id INTEGER NOT NULL REFERENCES artifacts(id),
+          number      INTEGER NOT NULL,
+          root_hash   TEXT NOT NULL REFERENCES manifests(root_hash),
+          message     TEXT,
+          source      TEXT NOT NULL CHECK (source IN ('manual', 'watch', 'run')),
+          run_id      TEXT,
+          parent_id   INTEGER REFERENCES versions(id),
+          created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+          UNIQUE (artifact_id, number)
+        ) STRICT;
+        CREATE INDEX versions_root ON versions(root_hash);
+        CREATE INDEX versions_run ON versions(run_id) WHERE run_id IS NOT NULL;
+        CREATE TABLE aliases (
+          artifact_id INTEGER NOT NULL REFERENCES artifacts(id),
+          name        TEXT NOT NULL,
+          version_id  INTEGER NOT NULL REFERENCES versions(id),
+          PRIMARY KEY (artifact_id, name)
+        ) STRICT;
+        CREATE TABLE alias_history (
+          id          INTEGER PRIMARY KEY,
+          artifact_id INTEGER NOT NULL REFERENCES artifacts(id),
+          name        TEXT NOT NULL,
+          version_id  INTEGER NOT NULL REFERENCES versions(id),
+          previous_id INTEGER REFERENCES versions(id),
+          at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+        ) STRICT;
+        CREATE TABLE stat_cache (
+          path  TEXT PRIMARY KEY,
+          size  INTEGER NOT NULL,
+          mtime REAL NOT NULL,
+          ino   INTEGER NOT NULL,
+          hash  TEXT NOT NULL
+        ) STRICT, WITHOUT ROWID;
+      `);
+      const put = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
+      put.run('store.format', String(STORE_FORMAT.version));
+      put.run('store.hash', STORE_FORMAT.hash);
+      put.run('store.layout', STORE_FORMAT.layout);
+    },
+  },
+];

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { returns } from './define.js';
+
+export type ArtifactKind = 'dataset' | 'model' | 'other';
+export type VersionSource = 'manual' | 'watch' | 'run';
+
+export interface VersionInfo {
+  id: number;
+  artifact: string;
+  number: number;
+  rootHash: string;
+  type: 'file' | 'dir';
+  fileCount: number;
+  totalBytes: number;
+  message: string | null;
+  source: VersionSource;
+  runId: string | null;
+  /** number of the version this one followed */
+  parent: number | null;
+  createdAt: string;
+  aliases: string[];
+}
+
+export interface ArtifactInfo {
+  id: number;
+  name: string;
+  path: string;
+  kind: ArtifactKind;
+  watch: boolean;
+  /** listed in strata.yaml (artifacts created by runs may not be) */
+  declared: boolean;
+  /** newest first */
+  versions: VersionInfo[];
+}
+
+export interface TreeEntry {
+  path: string;
+  kind: 'f' | 'd';
+  mode: number;
+  size: number;
+  hash: string;
+}
+
+export interface ColumnStats {
+  name: string;
+  type: 'number' | 'string' | 'boolean' | 'mixed' | 'empty';
+  nulls: number;
+  distinct: number;
+  /** distinct counting stops here, so `distinct` is a lower bound when capped */
+  distinctCapped: boolean;
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+}
+
+export interface TabularStats {
+  format: 'csv' | 'jsonl';
+  rows: number;
+  columns: ColumnStats[];
+}
+
+export interface TabularChange {
+  path: string;
+  before: TabularStats | null;
+  after: TabularStats | null;
+  addedColumns: string[];
+  removedColumns: string[];
+  typeChanges: { column: string; from: string; to: string }[];
+  rowDelta: number | null;
+  /** set when a side could not be parsed; the file diff still stands */
+  error: string | null;
+}
+
+export interface FileChange {
+  path: string;
+  sizeBefore: number | null;
+  sizeAfter: number | null;
+}
+
+export interface DiffResult {
+  a: VersionInfo;
+  b: VersionInfo;
+  added: FileChange[];
+  removed: FileChange[];
+  changed: FileChange[];
+  unchanged: number;
+  tabular: TabularChange[];
+}
+
+export interface FsckReport {
+  ok: boolean;
+  objects: number;
+  bytes: number;
+  manifests: number;
+  bad: { hash: string; quarantinedTo: string }[];
+  missing: { artifact: string; version: number; path: string; hash: string }[];
+  badManifests: string[];
+}
+
+export interface GcReport {
+  applied: boolean;
+  unreferenced: number;
+  bytes: number;
+  /** unreferenced but younger than the grace period, so possibly an add still in progress */
+  young: number;
+}
+
+export interface VersionedEvent {
+  artifact: string;
+  version: VersionInfo;
+  created: boolean;
+}
+
+export interface WatchStatus {
+  mode: 'native' | 'polling' | 'off';
+  artifacts: string[];
+  /** why Strata fell back to polling, in words a person can act on */
+  message: string | null;
+}
+
+const ref = z.string().min(1, 'a version ref is required');
+const artifactName = z.string().min(1, 'an artifact name is required');
+
+export const artifactCalls = {
+  'artifacts.list': { params: z.object({}).strict(), result: returns<ArtifactInfo[]>() },
+  'artifacts.tree': { params: z.object({ artifact: artifactName, ref }).strict(), result: returns<{ version: VersionInfo; entries: TreeEntry[] }>() },
+  'artifacts.diff': { params: z.object({ a: z.string().min(1), b: z.string().min(1) }).strict(), result: returns<DiffResult>() },
+  'artifacts.tag': { params: z.object({ artifact: artifactName, ref, alias: z.string().min(1) }).strict(), result: returns<VersionInfo>() },
+  'artifacts.add': {
+    params: z
+      .object({ path: z.string().min(1), kind: z.enum(['dataset', 'model', 'other']).default('dataset'), name: z.string().min(1).optional(), message: z.string().optional() })
+      .strict(),
+    result: returns<{ jobId: string }>(),
+  },
+  'artifacts.checkout': { params: z.object({ artifact: artifactName, ref, force: z.boolean().default(false) }).strict(), result: returns<{ jobId: string }>() },
+  'artifacts.watchStatus': { params: z.object({}).strict(), result: returns<WatchStatus>() },
+};
