@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { returns } from './define.js';
+import type { ProjectSummary } from './project.js';
 
 export interface AppInfo {
   version: string;
@@ -21,4 +22,6 @@ export const appCalls = {
   'app.pickFolder': { params: z.object({}).strict(), result: returns<{ path: string | null }>() },
   'recent.list': { params: z.object({}).strict(), result: returns<RecentProject[]>() },
   'recent.forget': { params: z.object({ path: z.string().min(1) }).strict(), result: returns<RecentProject[]>() },
+  /** Opens the user's own copy of the bundled example, made on first use, so the app's resources stay untouched. */
+  'app.openExample': { params: z.object({}).strict(), result: returns<ProjectSummary>() },
 };

@@ -1,0 +1,39 @@
+import type { Api } from '../../shared/api/index.js';
+import { toErrorData } from '../components/errors.js';
+import { useJobsStore } from '../stores/jobs.js';
+import { useProjectStore } from '../stores/project.js';
+import { useUiStore } from '../stores/ui.js';
+
+/**
+ * Feeds the stores from the engine: push events first, then the current state. An event that lands
+ * before the initial answer is newer than it, so the answer must not overwrite it.
+ */
+export function connectStores(api: Api): () => void {
+  const project = useProjectStore.getState();
+  const jobs = useJobsStore.getState();
+  let projectEventSeen = false;
+  const offProject = api.on('project.changed', (p) => {
+    projectEventSeen = true;
+    const before = useProjectStore.getState().project;
+    if (before?.root !== p?.root) useUiStore.getState().setOverlay(null);
+    project.setProject(p);
+  });
+  const offJobs = api.on('job.update', (j) => {
+    jobs.upsert(j);
+    if (j.state === 'running') useUiStore.getState().setTrayOpen(true);
+  });
+
+  api.call('app.info', {}).then(project.setInfo, (err) => project.setFatal(toErrorData(err)));
+  api.call('project.current', {}).then(
+    (p) => {
+      if (!projectEventSeen) project.setProject(p);
+    },
+    (err) => project.setFatal(toErrorData(err)),
+  );
+  api.call('jobs.list', {}).then(jobs.seed, () => undefined);
+
+  return () => {
+    offProject();
+    offJobs();
+  };
+}

@@ -1,0 +1,30 @@
+import type { ProjectSummary } from '../../shared/api/index.js';
+import { useApi } from '../app/context.js';
+import { JobsTray } from '../jobs/JobsTray.js';
+import { sectionById, sections } from '../sections/registry.js';
+import { useUiStore } from '../stores/ui.js';
+import { ConfigBanner } from './ConfigBanner.js';
+import { Header } from './Header.js';
+import { Sidebar } from './Sidebar.js';
+
+/** The app around an open project: header, sidebar of sections, the active section, the jobs tray. */
+export function Frame({ project }: { project: ProjectSummary }) {
+  const api = useApi();
+  const sectionId = useUiStore((s) => s.section);
+  const section = sectionById(sectionId) ?? sections[0];
+  const Section = section.component;
+
+  return (
+    <div className="frame" data-testid="app-frame">
+      <Header project={project} />
+      <Sidebar active={section.id} />
+      <main className="frame__main" id="section" aria-label={section.title} data-section={section.id}>
+        {project.configError && <ConfigBanner error={project.configError} />}
+        <div className="frame__section">
+          <Section key={section.id} api={api} project={project} />
+        </div>
+      </main>
+      <JobsTray />
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+import { Logo } from '../components/Logo.js';
+import { useProjectStore } from '../stores/project.js';
+import { OpenPanel } from './OpenPanel.js';
+import { RecentList } from './RecentList.js';
+import { useOpenProject } from './useOpenProject.js';
+
+/** What a user sees with no project open: open a folder, reopen a recent one, or try the example. */
+export function StartScreen() {
+  const flow = useOpenProject();
+  const info = useProjectStore((s) => s.info);
+
+  return (
+    <main className="start" data-testid="start-screen">
+      <div className="start__inner">
+        <header className="start__brand">
+          <Logo size={40} />
+          <div>
+            <h1 className="start__title">Strata</h1>
+            <p className="start__tagline">Versioned data and models, pipelines and runs — on your own machine.</p>
+          </div>
+        </header>
+
+        <section className="start__card" aria-labelledby="open-title">
+          <h2 className="start__heading" id="open-title">
+            Open a project
+          </h2>
+          <OpenPanel flow={flow} autoFocus />
+        </section>
+
+        {info?.examplePath && (
+          <section className="start__card start__card--example">
+            <div>
+              <h2 className="start__heading">New to Strata?</h2>
+              <p className="hint">
+                Open the bundled example: a small churn model with a prepare → train → evaluate pipeline. You get your own copy to
+                change freely.
+              </p>
+            </div>
+            <button type="button" className="btn" onClick={() => void flow.openExample()} disabled={flow.busy}>
+              Open the bundled example
+            </button>
+          </section>
+        )}
+
+        <section className="start__card">
+          <RecentList onOpen={(p) => void flow.open(p)} busy={flow.busy} />
+        </section>
+
+        <footer className="start__footer">
+          {info && <span>Strata {info.version}</span>}
+          <span>
+            Press <kbd>?</kbd> for keyboard shortcuts
+          </span>
+        </footer>
+      </div>
+    </main>
+  );
+}
