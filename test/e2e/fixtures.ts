@@ -71,3 +71,20 @@ export const test = base.extend<{ host: RunningHost }>({
 });
 
 export { expect };
+
+/** Where screenshots go for a person to look at; test-results/ is gitignored. */
+export const screensDir = path.join(repoRoot, 'test-results', 'screens');
+
+export function screenPath(name: string): string {
+  fs.mkdirSync(screensDir, { recursive: true });
+  return path.join(screensDir, `${name}.png`);
+}
+
+/** Signs the page in the way a person does: by opening the URL that `strata ui` printed. */
+export async function signIn(page: import('@playwright/test').Page, host: RunningHost): Promise<void> {
+  await page.goto(host.url);
+  await page.waitForURL(`${host.origin}/`);
+}
+
+/** The nine sections of the app frame, in sidebar order, as the issue names them. */
+export const sectionTitles = ['Runs', 'Compare', 'Data', 'Models', 'Pipelines', 'Validation', 'Drift', 'Deploy', 'Review'] as const;
