@@ -2,6 +2,7 @@ import type { CallMap, EventMap, ParamsOf, PayloadOf, ResultOf } from './define.
 import { appCalls } from './app.js';
 import { projectCalls } from './project.js';
 import { jobCalls } from './jobs.js';
+import { artifactCalls } from './artifacts.js';
 import { events } from './events.js';
 
 /** Every request the UI can make. A new call is one entry in one domain's map. */
@@ -9,6 +10,7 @@ export const calls = {
   ...appCalls,
   ...projectCalls,
   ...jobCalls,
+  ...artifactCalls,
 } satisfies CallMap;
 
 export { events };
@@ -37,3 +39,4 @@ export * from './define.js';
 export type * from './app.js';
 export type * from './project.js';
 export type * from './jobs.js';
+export type * from './artifacts.js';

@@ -2,6 +2,14 @@ import type { Command } from '../command.js';
 import { initCommand } from './init.js';
 import { statusCommand } from './status.js';
 import { uiCommand } from './ui.js';
+import { addCommand } from './add.js';
+import { versionsCommand } from './versions.js';
+import { showCommand } from './show.js';
+import { diffCommand } from './diff.js';
+import { checkoutCommand } from './checkout.js';
+import { tagCommand } from './tag.js';
+import { fsckCommand } from './fsck.js';
+import { gcCommand } from './gc.js';
 
 /** Every `strata` subcommand. A domain adds its commands here. */
-export const commands: Command[] = [initCommand, statusCommand, uiCommand];
+export const commands: Command[] = [initCommand, statusCommand, uiCommand, addCommand, versionsCommand, showCommand, diffCommand, checkoutCommand, tagCommand, fsckCommand, gcCommand];

@@ -3,10 +3,12 @@ import type { Handlers } from '../engine.js';
 import { appHandlers } from './app.js';
 import { projectHandlers } from './project.js';
 import { jobHandlers } from './jobs.js';
+import { artifactHandlers } from './artifacts.js';
 
 /** One handler per call of the contract; the compiler rejects a call without one. */
 export const handlers: Handlers<Calls> = {
   ...appHandlers,
   ...projectHandlers,
   ...jobHandlers,
+  ...artifactHandlers,
 };

@@ -1,0 +1,37 @@
+import type { Command, Io } from '../command.js';
+import { jsonFlag, printJson } from '../command.js';
+import { UsageError, type ParsedArgs } from '../args.js';
+import { projectFlag, withProject } from '../../core/store/cli-project.js';
+import { formatBytes, versionLine } from '../../core/store/format.js';
+import { parseEntries } from '../../core/store/manifest.js';
+import { manifestText, parseSpec, resolveRef } from '../../core/store/repo.js';
+
+async function showVersion(spec: string, args: ParsedArgs, io: Io): Promise<number> {
+  const { artifact, ref } = parseSpec(spec);
+  return withProject(args.flags, async (project) => {
+    const version = resolveRef(project, artifact, ref);
+    const entries = parseEntries(manifestText(project, version.rootHash).entries);
+    if (args.flags.json) {
+      printJson(io, { version, entries });
+      return 0;
+    }
+    io.out(`${artifact}@${version.number}`);
+    io.out(versionLine(version));
+    for (const e of entries) io.out(e.kind === 'd' ? `  ${JSON.stringify(e.path + '/')}  (empty folder)` : `  ${formatBytes(e.size).padStart(9)}  ${e.hash.slice(0, 12)}  ${JSON.stringify(e.path || '(the file)')}`);
+    return 0;
+  });
+}
+
+export const showCommand: Command = {
+  name: 'show',
+  summary: 'show a version: its details and files',
+  usage: 'strata show <artifact>@<ref> [--json]',
+  description: 'A ref is a version number, an alias, or latest.',
+  flags: { ...projectFlag, ...jsonFlag },
+  async run(args, io) {
+    const target = args.positional[0];
+    if (!target || args.positional.length > 1) throw new UsageError('strata show takes one <artifact>@<ref>');
+    if (target.includes('@')) return showVersion(target, args, io);
+    throw new UsageError(`"${target}" is not a version: write <artifact>@<number|alias|latest>, e.g. data@3`);
+  },
+};

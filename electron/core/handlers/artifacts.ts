@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import { artifactCalls, type ArtifactInfo } from '../../../shared/api/artifacts.js';
+import type { Handlers } from '../engine.js';
+import { ensureStore, recordVersion } from '../store/api.js';
+import { checkout } from '../store/checkout.js';
+import { declareArtifact } from '../store/declare.js';
+import { diffVersions } from '../store/diff.js';
+import { parseEntries } from '../store/manifest.js';
+import { resolveInProject } from '../store/paths.js';
+import { findArtifact, listArtifactRows, listVersions, manifestText, parseSpec, resolveRef, setAlias } from '../store/repo.js';
+import { watchStatusOf } from '../watch/service.js';
+// Registers the watcher as a project service wherever the handlers (and so the engine) are loaded.
+import '../watch/index.js';
+
+export const artifactHandlers: Handlers<typeof artifactCalls> = {
+  'artifacts.list': (_p, engine) => {
+    const project = engine.requireProject();
+    ensureStore(project);
+    const declared = project.config.config.artifacts;
+    return listArtifactRows(project).map(
+      (a): ArtifactInfo => ({ ...a, watch: declared[a.name]?.watch ?? false, declared: a.name in declared, versions: listVersions(project, a.id) }),
+    );
+  },
+  'artifacts.tree': ({ artifact, ref }, engine) => {
+    const project = engine.requireProject();
+    const version = resolveRef(project, artifact, ref);
+    return { version, entries: parseEntries(manifestText(project, version.rootHash).entries) };
+  },
+  'artifacts.diff': ({ a, b }, engine) => {
+    const project = engine.requireProject();
+    const [va, vb] = [a, b].map((s) => {
+      const spec = parseSpec(s);
+      return resolveRef(project, spec.artifact, spec.ref);
+    });
+    return diffVersions(project, va, vb);
+  },
+  'artifacts.tag': ({ artifact, ref, alias }, engine) => setAlias(engine.requireProject(), artifact, ref, alias),
+  'artifacts.add': ({ path, kind, name, message }, engine) => {
+    const project = engine.requireProject();
+    const { rel, abs } = resolveInProject(project.root, path);
+    // The worker counts files for a folder and bytes for a single file.
+    const unit = fs.existsSync(abs) && !fs.statSync(abs).isDirectory() ? 'bytes' : 'files';
+    const { job } = engine.jobs.start({ label: `Versioning ${rel}`, unit }, async (ctx) => {
+      const v = await recordVersion(project, { path: rel, kind, name, message, source: 'manual', signal: ctx.signal, onProgress: (d, t) => ctx.progress(d, t) });
+      const a = findArtifact(project, v.artifact)!;
+      declareArtifact(project, a.name, a.path, a.kind);
+      return v;
+    });
+    return { jobId: job.id };
+  },
+  'artifacts.checkout': ({ artifact, ref, force }, engine) => {
+    const project = engine.requireProject();
+    resolveRef(project, artifact, ref);
+    const { job } = engine.jobs.start({ label: `Checking out ${artifact}@${ref}`, unit: 'files' }, (ctx) => checkout(project, artifact, ref, { force, signal: ctx.signal }));
+    return { jobId: job.id };
+  },
+  'artifacts.watchStatus': (_p, engine) => watchStatusOf(engine.requireProject()),
+};

@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FsckReport } from '../../../shared/api/artifacts.js';
+import { runWorker } from '../jobs/worker.js';
+import type { Project } from '../project/project.js';
+import { ensureStore } from './api.js';
+import type { FsckObjectsResult } from './fsck-worker.js';
+import { parseEntries, rootHashOf } from './manifest.js';
+import { objectPath, QUARANTINE_DIR } from './objects.js';
+
+/**
+ * Verifies the store: every object's content against its name (bad ones go to quarantine), every
+ * manifest against its root hash, and every file a version names against the objects present.
+ */
+export async function fsck(project: Project, opts: { signal?: AbortSignal; onProgress?: (done: number, total: number | null) => void } = {}): Promise<FsckReport> {
+  ensureStore(project);
+  const objects = await runWorker<{ objectsDir: string; quarantineDir: string }, FsckObjectsResult>(
+    new URL('./fsck-worker.js', import.meta.url),
+    { objectsDir: project.objectsDir, quarantineDir: path.join(project.strataDir, QUARANTINE_DIR) },
+    opts,
+  );
+  const manifests = project.db.prepare('SELECT root_hash, type, entries FROM manifests').all() as { root_hash: string; type: 'file' | 'dir'; entries: string }[];
+  const users = project.db.prepare('SELECT a.name, v.number FROM versions v JOIN artifacts a ON a.id = v.artifact_id WHERE v.root_hash = ? ORDER BY a.name, v.number');
+  const missing: FsckReport['missing'] = [];
+  const badManifests: string[] = [];
+  const present = new Map<string, boolean>();
+  for (const m of manifests) {
+    if (rootHashOf(m.type, m.entries) !== m.root_hash) badManifests.push(m.root_hash);
+    let entries;
+    try {
+      entries = parseEntries(m.entries);
+    } catch {
+      badManifests.push(m.root_hash);
+      continue;
+    }
+    const gone = entries.filter((e) => {
+      if (e.kind !== 'f') return false;
+      let ok = present.get(e.hash);
+      if (ok === undefined) present.set(e.hash, (ok = fs.existsSync(objectPath(project.objectsDir, e.hash))));
+      return !ok;
+    });
+    if (gone.length === 0) continue;
+    for (const u of users.all(m.root_hash) as { name: string; number: number }[]) {
+      for (const e of gone) missing.push({ artifact: u.name, version: u.number, path: e.path, hash: e.hash });
+    }
+  }
+  const integrity = project.db.pragma('integrity_check', { simple: true });
+  if (integrity !== 'ok') badManifests.push(`database integrity_check: ${String(integrity)}`);
+  return {
+    ok: objects.bad.length === 0 && missing.length === 0 && badManifests.length === 0,
+    objects: objects.objects,
+    bytes: objects.bytes,
+    manifests: manifests.length,
+    bad: objects.bad,
+    missing,
+    badManifests,
+  };
+}

@@ -1,0 +1,206 @@
+import fs from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import type { ColumnStats, TabularStats } from '../../../shared/api/artifacts.js';
+
+export type TabularFormat = TabularStats['format'];
+
+export function tabularFormat(name: string): TabularFormat | null {
+  const lower = name.toLowerCase();
+  if (lower.endsWith('.csv')) return 'csv';
+  if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return 'jsonl';
+  return null;
+}
+
+const DISTINCT_CAP = 100_000;
+const NUMBER_RE = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+type Kind = 'number' | 'string' | 'boolean';
+
+class Column {
+  nulls = 0;
+  kinds = new Set<Kind>();
+  distinct = new Set<string>();
+  capped = false;
+  min = Infinity;
+  max = -Infinity;
+  sum = 0;
+  count = 0;
+
+  constructor(readonly name: string) {}
+
+  add(value: unknown, text: string): void {
+    if (value === null || value === undefined || text === '') {
+      this.nulls++;
+      return;
+    }
+    const kind: Kind = typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : 'string';
+    this.kinds.add(kind);
+    if (kind === 'number') {
+      const n = value as number;
+      if (n < this.min) this.min = n;
+      if (n > this.max) this.max = n;
+      this.sum += n;
+      this.count++;
+    }
+    if (!this.capped) {
+      this.distinct.add(text);
+      if (this.distinct.size >= DISTINCT_CAP) this.capped = true;
+    }
+  }
+
+  stats(): ColumnStats {
+    const type = this.kinds.size === 0 ? 'empty' : this.kinds.size > 1 ? 'mixed' : [...this.kinds][0];
+    return {
+      name: this.name,
+      type,
+      nulls: this.nulls,
+      distinct: this.distinct.size,
+      distinctCapped: this.capped,
+      min: this.count ? this.min : null,
+      max: this.count ? this.max : null,
+      mean: this.count ? this.sum / this.count : null,
+    };
+  }
+}
+
+/** CSV cells are text: numbers and booleans are recognised by their spelling. */
+function csvValue(cell: string): unknown {
+  if (cell === '') return null;
+  if (NUMBER_RE.test(cell)) return Number(cell);
+  const lower = cell.toLowerCase();
+  if (lower === 'true' || lower === 'false') return lower === 'true';
+  return cell;
+}
+
+/** An RFC 4180 reader fed in chunks: quoted cells may hold commas, quotes ("") and newlines. */
+class CsvReader {
+  private cell = '';
+  private row: string[] = [];
+  private quoted = false;
+  private afterQuote = false;
+
+  constructor(private onRow: (row: string[]) => void) {}
+
+  feed(text: string): void {
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (this.quoted) {
+        if (c === '"') {
+          if (text[i + 1] === '"') {
+            this.cell += '"';
+            i++;
+          } else if (i + 1 === text.length) {
+            // A quote at the chunk's end: whether it is doubled is known only with the next chunk.
+            this.quoted = false;
+            this.afterQuote = true;
+          } else this.quoted = false;
+        } else this.cell += c;
+        continue;
+      }
+      if (this.afterQuote) {
+        this.afterQuote = false;
+        if (c === '"') {
+          this.cell += '"';
+          this.quoted = true;
+          continue;
+        }
+      }
+      if (c === '"' && this.cell === '') this.quoted = true;
+      else if (c === ',') {
+        this.row.push(this.cell);
+        this.cell = '';
+      } else if (c === '\n') this.endRow();
+      else if (c !== '\r') this.cell += c;
+    }
+  }
+
+  end(): void {
+    if (this.cell !== '' || this.row.length) this.endRow();
+  }
+
+  private endRow(): void {
+    this.row.push(this.cell);
+    this.cell = '';
+    const row = this.row;
+    this.row = [];
+    if (row.length === 1 && row[0] === '') return;
+    this.onRow(row);
+  }
+}
+
+function readChunks(file: string, onText: (text: string) => void): void {
+  const fd = fs.openSync(file, 'r');
+  const buf = Buffer.allocUnsafe(1 << 20);
+  const decoder = new StringDecoder('utf8');
+  try {
+    let pos = 0;
+    let n: number;
+    while ((n = fs.readSync(fd, buf, 0, buf.length, pos)) > 0) {
+      pos += n;
+      onText(decoder.write(buf.subarray(0, n)));
+    }
+    onText(decoder.end());
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Row count and per-column summary of a CSV (first row is the header) or JSONL file. */
+export function tabularStats(file: string, format: TabularFormat): TabularStats {
+  const columns: Column[] = [];
+  const byName = new Map<string, Column>();
+  let rows = 0;
+  if (format === 'csv') {
+    let header: string[] | null = null;
+    const reader = new CsvReader((row) => {
+      if (!header) {
+        header = row;
+        for (const name of row) columns.push(new Column(name));
+        return;
+      }
+      rows++;
+      for (let i = 0; i < columns.length; i++) {
+        const cell = row[i] ?? '';
+        columns[i].add(csvValue(cell), cell);
+      }
+    });
+    readChunks(file, (t) => reader.feed(t));
+    reader.end();
+  } else {
+    let rest = '';
+    let line = 0;
+    const onLine = (text: string) => {
+      line++;
+      if (!text.trim()) return;
+      let obj: unknown;
+      try {
+        obj = JSON.parse(text);
+      } catch (err) {
+        throw new Error(`line ${line}: not JSON (${(err as Error).message})`);
+      }
+      if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new Error(`line ${line}: not a JSON object`);
+      rows++;
+      const record = obj as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
+        if (!byName.has(key)) {
+          const col = new Column(key);
+          col.nulls = rows - 1;
+          byName.set(key, col);
+          columns.push(col);
+        }
+      }
+      for (const col of columns) {
+        const v = record[col.name];
+        const value = typeof v === 'object' && v !== null ? JSON.stringify(v) : v;
+        col.add(value, value === null || value === undefined ? '' : String(value));
+      }
+    };
+    readChunks(file, (t) => {
+      const parts = (rest + t).split('\n');
+      rest = parts.pop() as string;
+      for (const p of parts) onLine(p);
+    });
+    if (rest) onLine(rest);
+  }
+  return { format, rows, columns: columns.map((c) => c.stats()) };
+}

@@ -1,0 +1,168 @@
+import parcel from '@parcel/watcher';
+import path from 'node:path';
+import type { WatchStatus } from '../../../shared/api/artifacts.js';
+import { StrataError } from '../../../shared/errors.js';
+import type { Engine } from '../engine.js';
+import type { Project } from '../project/project.js';
+import type { ProjectService } from '../services.js';
+import { hashPath, recordVersion } from '../store/api.js';
+import { onVersioned } from '../store/events.js';
+import { findArtifact, latestVersion } from '../store/repo.js';
+import { Settler } from './settle.js';
+
+export type Subscribe = typeof parcel.subscribe;
+
+export interface WatchOptions {
+  /** how long an artifact must be quiet before it is versioned */
+  settleMs?: number;
+  pollMs?: number;
+  /** the native watcher; replaceable so a test can make it fail like a system out of inotify watches */
+  subscribe?: Subscribe;
+}
+
+const IGNORE = ['.git', 'node_modules', '.strata', '**/.git', '**/node_modules'];
+const statuses = new WeakMap<Project, WatchStatus>();
+
+export function watchStatusOf(project: Project): WatchStatus {
+  return statuses.get(project) ?? { mode: 'off', artifacts: [], message: null };
+}
+
+function outOfWatches(err: unknown): boolean {
+  const text = `${(err as NodeJS.ErrnoException).code ?? ''} ${(err as Error).message ?? ''}`;
+  return /ENOSPC|inotify|watch limit|No space left/i.test(text);
+}
+
+/**
+ * Versions artifacts declared with `watch: true` whenever they change, once their writes have
+ * settled. @parcel/watcher holds one inotify watch per folder (chokidar holds one per file, and on
+ * 100,000 files needed ~9 s and ~600 MB to get ready; see test/bench/versioning-watch.ts). When the
+ * system runs out of watches, the service says so and polls with the stat cache instead of
+ * silently missing changes.
+ */
+export function startWatching(project: Project, engine: Engine, opts: WatchOptions = {}): ProjectService & { ready: Promise<void> } {
+  const settleMs = opts.settleMs ?? 300;
+  const pollMs = opts.pollMs ?? 2000;
+  const subscribe = opts.subscribe ?? parcel.subscribe;
+  let subscription: parcel.AsyncSubscription | null = null;
+  let poller: ReturnType<typeof setInterval> | null = null;
+  let disposed = false;
+  let status: WatchStatus = { mode: 'off', artifacts: [], message: null };
+  const lastPolled = new Map<string, string | null>();
+
+  const watched = () => Object.entries(project.config.config.artifacts).filter(([, a]) => a.watch).map(([name, a]) => ({ name, path: a.path.replace(/^\.\//, '').replace(/\/+$/, '') }));
+
+  const setStatus = (next: WatchStatus) => {
+    status = next;
+    statuses.set(project, next);
+    engine.emit('watch.status', next);
+  };
+
+  const settler = new Settler(settleMs, async (name) => {
+    const a = watched().find((w) => w.name === name);
+    if (!a || disposed) return;
+    try {
+      const exists = (await hashPath(project, a.path)) !== null;
+      if (exists && !disposed) await recordVersion(project, { path: a.path, name: a.name, source: 'watch' });
+    } catch (err) {
+      if (disposed) return;
+      // Still being written: try again once it has been quiet for another settle period.
+      if (err instanceof StrataError && err.code === 'CONFLICT') settler.touch(name);
+      else process.stderr.write(`strata watch: ${a.name}: ${(err as Error).message}\n`);
+    }
+  });
+
+  const onEvents = (events: { path: string }[]) => {
+    const list = watched();
+    for (const e of events) {
+      const rel = path.relative(project.root, e.path).split(path.sep).join('/');
+      for (const a of list) if (rel === a.path || rel.startsWith(`${a.path}/`)) settler.touch(a.name);
+    }
+  };
+
+  const poll = async () => {
+    for (const a of watched()) {
+      let now: string | null;
+      try {
+        now = await hashPath(project, a.path);
+      } catch {
+        continue;
+      }
+      const before = lastPolled.get(a.name);
+      lastPolled.set(a.name, now);
+      const row = findArtifact(project, a.name);
+      const latest = row ? latestVersion(project, row.id) : null;
+      // Two equal polls in a row mean the writes have settled.
+      if (now !== null && now === before && now !== latest?.rootHash) settler.touch(a.name);
+    }
+  };
+
+  const startPolling = (message: string) => {
+    if (poller || disposed) return;
+    void subscription?.unsubscribe();
+    subscription = null;
+    poller = setInterval(() => void poll(), pollMs);
+    setStatus({ mode: 'polling', artifacts: watched().map((a) => a.name), message });
+  };
+
+  const enospcMessage = `The system ran out of file watches (inotify, ENOSPC), so Strata now checks watched artifacts every ${pollMs / 1000} s instead. To watch natively, raise the limit: sudo sysctl fs.inotify.max_user_watches=524288`;
+
+  const sync = async () => {
+    const list = watched();
+    if (list.length === 0) {
+      await subscription?.unsubscribe();
+      subscription = null;
+      if (poller) clearInterval(poller);
+      poller = null;
+      if (status.mode !== 'off') setStatus({ mode: 'off', artifacts: [], message: null });
+      return;
+    }
+    for (const a of list) settler.touch(a.name);
+    if (poller) {
+      setStatus({ ...status, artifacts: list.map((a) => a.name) });
+      return;
+    }
+    if (!subscription) {
+      try {
+        subscription = await subscribe(
+          project.root,
+          (err, events) => {
+            if (err) startPolling(outOfWatches(err) ? enospcMessage : `The file watcher failed (${err.message}); checking every ${pollMs / 1000} s instead.`);
+            else onEvents(events);
+          },
+          { ignore: IGNORE },
+        );
+        if (disposed) {
+          await subscription.unsubscribe();
+          return;
+        }
+      } catch (err) {
+        startPolling(outOfWatches(err) ? enospcMessage : `The file watcher could not start (${(err as Error).message}); checking every ${pollMs / 1000} s instead.`);
+        return;
+      }
+    }
+    setStatus({ mode: 'native', artifacts: list.map((a) => a.name), message: null });
+  };
+
+  const offVersioned = onVersioned((p, event) => {
+    if (p === project) engine.emit('artifact.versioned', event);
+  });
+  const offConfig = engine.subscribe((event) => {
+    if (event === 'project.changed' && engine.project === project) void sync();
+  });
+  const ready = sync();
+
+  return {
+    ready,
+    async dispose() {
+      disposed = true;
+      offVersioned();
+      offConfig();
+      settler.stop();
+      if (poller) clearInterval(poller);
+      await ready.catch(() => undefined);
+      await subscription?.unsubscribe();
+      subscription = null;
+      statuses.delete(project);
+    },
+  };
+}
