@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// `npm start` (after `npm run build`): the desktop app on the bundled example project, or, where the
+// Electron runtime was never downloaded, the browser UI on the same project, said in one line.
+//   node scripts/start.js [project-dir] [strata ui flags, e.g. --no-open --port 0]
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const root = path.resolve(import.meta.dirname, '..');
+const built = path.join(root, 'out', 'electron', 'core', 'engine.js');
+if (!fs.existsSync(built)) {
+  console.error(`start: Strata is not built (${built} is missing). Run \`npm run build\` first.`);
+  process.exit(1);
+}
+
+/** The Electron executable, or null where its postinstall download was skipped or failed. */
+function electronBinary() {
+  try {
+    const bin = createRequire(import.meta.url)('electron');
+    return typeof bin === 'string' && fs.existsSync(bin) ? bin : null;
+  } catch {
+    // "Electron failed to install correctly…": the binary was never fetched.
+    return null;
+  }
+}
+
+/** The user's own copy of the bundled example, made through the engine's app.openExample call. */
+async function exampleProject() {
+  const { Engine } = await import(pathToFileURL(built).href);
+  const engine = new Engine();
+  try {
+    return (await engine.invoke('app.openExample', {})).root;
+  } finally {
+    engine.dispose();
+  }
+}
+
+const [first, ...rest] = process.argv.slice(2);
+const named = first !== undefined && !first.startsWith('-');
+const flags = named ? rest : process.argv.slice(2);
+let project;
+try {
+  project = named ? path.resolve(first) : await exampleProject();
+} catch (err) {
+  console.error(`start: ${err.message}`);
+  process.exit(1);
+}
+
+const electron = electronBinary();
+let child;
+if (electron) {
+  const env = { ...process.env };
+  // Set by some tools to make Electron behave as plain Node, which would skip the whole app.
+  delete env.ELECTRON_RUN_AS_NODE;
+  child = spawn(electron, [root, project], { stdio: 'inherit', env });
+} else {
+  console.log('Electron runtime not installed (download skipped): run `node node_modules/electron/install.js` on a machine with internet. Opening the browser UI instead.');
+  child = spawn(process.execPath, [path.join(root, 'bin', 'strata.js'), 'ui', project, ...flags], { stdio: 'inherit' });
+}
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('error', (err) => {
+  console.error(`start: cannot launch ${electron ?? 'the browser UI'}: ${err.message}`);
+  process.exit(1);
+});
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
