@@ -60,7 +60,7 @@ export interface DiffValue {
 export interface DataVersionRef {
   artifact: string;
   version: number;
-  role: 'dep' | 'out';
+  role: 'in' | 'out';
 }
 
 export interface RunDiff {

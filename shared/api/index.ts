@@ -3,6 +3,7 @@ import { appCalls } from './app.js';
 import { projectCalls } from './project.js';
 import { jobCalls } from './jobs.js';
 import { artifactCalls } from './artifacts.js';
+import { compareCalls } from './compare.js';
 import { events } from './events.js';
 
 /** Every request the UI can make. A new call is one entry in one domain's map. */
@@ -11,6 +12,7 @@ export const calls = {
   ...projectCalls,
   ...jobCalls,
   ...artifactCalls,
+  ...compareCalls,
 } satisfies CallMap;
 
 export { events };
@@ -40,3 +42,4 @@ export type * from './app.js';
 export type * from './project.js';
 export type * from './jobs.js';
 export type * from './artifacts.js';
+export type * from './compare.js';

@@ -55,9 +55,12 @@ export class ColumnarBuilder {
     c.texts[row] = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
   }
 
+  /** The run's own fields in the order they were declared, then params, metrics and tags, each by key. */
   build(): ColumnWire[] {
     const out: ColumnWire[] = [];
-    for (const c of this.cols.values()) {
+    const order: ColumnGroup[] = ['field', 'param', 'metric', 'tag'];
+    const cols = [...this.cols.values()].sort((a, b) => order.indexOf(a.group) - order.indexOf(b.group) || (a.group === 'field' ? 0 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const c of cols) {
       if (c.texts) {
         const dict: string[] = [];
         const index = new Map<string, number>();

@@ -4,6 +4,7 @@ import { appHandlers } from './app.js';
 import { projectHandlers } from './project.js';
 import { jobHandlers } from './jobs.js';
 import { artifactHandlers } from './artifacts.js';
+import { compareHandlers } from './compare.js';
 
 /** One handler per call of the contract; the compiler rejects a call without one. */
 export const handlers: Handlers<Calls> = {
@@ -11,4 +12,5 @@ export const handlers: Handlers<Calls> = {
   ...projectHandlers,
   ...jobHandlers,
   ...artifactHandlers,
+  ...compareHandlers,
 };

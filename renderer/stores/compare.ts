@@ -1,0 +1,101 @@
+import { create } from 'zustand';
+import type { Api } from '../../shared/api/index.js';
+import type { StrataErrorData } from '../../shared/errors.js';
+import { toErrorData } from '../components/errors.js';
+import type { SortDir } from '../components/runs-table/rows.js';
+import { decodeTable, type RunsTable } from '../components/runs-table/table.js';
+
+/** Everything a saved view restores: what is shown and how, never which runs are selected. */
+export interface ViewState {
+  columns: string[] | null;
+  sort: { col: string; dir: SortDir } | null;
+  filter: string;
+  statuses: string[];
+  tag: string;
+  from: string;
+  to: string;
+  data: string;
+  groupBy: string | null;
+  onlyDiffering: boolean;
+  baseline: string | null;
+}
+
+export const defaultView: ViewState = {
+  columns: null,
+  sort: null,
+  filter: '',
+  statuses: [],
+  tag: '',
+  from: '',
+  to: '',
+  data: '',
+  groupBy: null,
+  onlyDiffering: false,
+  baseline: null,
+};
+
+interface CompareState extends ViewState {
+  table: RunsTable | null;
+  loading: boolean;
+  error: StrataErrorData | null;
+  /** selected run ids, in the order they were picked */
+  selected: string[];
+  /** the runs shown in the compare view (set by Compare / `c`) */
+  compared: string[];
+  load(api: Api): Promise<void>;
+  setView(patch: Partial<ViewState>): void;
+  applyView(view: Partial<ViewState>): void;
+  toggleSelected(id: string): void;
+  setSelected(ids: string[]): void;
+  compareSelection(): void;
+}
+
+export const useCompareStore = create<CompareState>()((set, get) => ({
+  ...defaultView,
+  table: null,
+  loading: false,
+  error: null,
+  selected: [],
+  compared: [],
+  async load(api) {
+    set({ loading: true, error: null });
+    try {
+      const table = decodeTable(await api.call('compare.table', {}));
+      const keep = (ids: string[]) => ids.filter((id) => table.rowOf.has(id));
+      const { baseline } = get();
+      set({
+        table,
+        loading: false,
+        selected: keep(get().selected),
+        compared: keep(get().compared),
+        baseline: baseline !== null && table.rowOf.has(baseline) ? baseline : null,
+      });
+    } catch (err) {
+      set({ loading: false, error: toErrorData(err) });
+    }
+  },
+  setView: (patch) => set(patch),
+  applyView: (view) => set({ ...defaultView, ...view }),
+  toggleSelected: (id) => {
+    const s = get().selected;
+    set({ selected: s.includes(id) ? s.filter((x) => x !== id) : [...s, id] });
+  },
+  setSelected: (selected) => set({ selected }),
+  compareSelection: () => set({ compared: [...get().selected] }),
+}));
+
+export function viewOf(s: ViewState): ViewState {
+  return {
+    columns: s.columns,
+    sort: s.sort,
+    filter: s.filter,
+    statuses: s.statuses,
+    tag: s.tag,
+    from: s.from,
+    to: s.to,
+    data: s.data,
+    groupBy: s.groupBy,
+    onlyDiffering: s.onlyDiffering,
+    baseline: s.baseline,
+  };
+}
