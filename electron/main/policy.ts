@@ -45,12 +45,13 @@ export function externalUrl(url: string): string | null {
 }
 
 /**
- * The project folder given on the command line (`electron . <dir>` in development, `Strata <dir>`
- * once packaged), skipping Chromium's and Electron's own switches.
+ * The project folder given on the command line (`electron [switches] <app> <dir>` in development,
+ * `Strata <dir>` once packaged). Switches may come anywhere, before the app path too (Playwright
+ * puts --inspect=0 there), so positions are counted among the non-switch arguments only.
  */
 export function projectArg(argv: readonly string[], isPackaged: boolean): string | null {
-  const rest = argv.slice(isPackaged ? 1 : 2);
-  return rest.find((a) => !a.startsWith('-')) ?? null;
+  const positional = argv.slice(1).filter((a) => !a.startsWith('-'));
+  return positional[isPackaged ? 0 : 1] ?? null;
 }
 
 /** IPC channels. The preload repeats these strings (a sandboxed preload can import nothing but 'electron'); a test keeps them equal. */

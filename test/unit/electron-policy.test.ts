@@ -36,6 +36,8 @@ describe('which URLs are our UI', () => {
   it('finds the project folder on the command line, skipping switches', () => {
     expect(projectArg(['/usr/bin/electron', '/app', '/p/churn'], false)).toBe('/p/churn');
     expect(projectArg(['/usr/bin/electron', '/app', '--inspect=9229', '/p/churn'], false)).toBe('/p/churn');
+    expect(projectArg(['/usr/bin/electron', '--inspect=0', '--remote-debugging-port=0', '/app', '/p/churn'], false)).toBe('/p/churn');
+    expect(projectArg(['/usr/bin/electron', '--inspect=0', '/app'], false)).toBeNull();
     expect(projectArg(['/opt/Strata/strata', '/p/churn'], true)).toBe('/p/churn');
     expect(projectArg(['/opt/Strata/strata', '--no-sandbox'], true)).toBeNull();
     expect(projectArg(['/usr/bin/electron', '/app'], false)).toBeNull();
