@@ -2,7 +2,7 @@
 // `npm start` (after `npm run build`): the desktop app on the bundled example project, or, where the
 // Electron runtime was never downloaded, the browser UI on the same project, said in one line.
 //   node scripts/start.js [project-dir] [strata ui flags, e.g. --no-open --port 0]
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -48,9 +48,20 @@ try {
   process.exit(1);
 }
 
+/**
+ * Inside Electron the engine loads better-sqlite3 from build/electron-native (or STRATA_SQLITE_BINDING):
+ * made once, and again after an Electron or better-sqlite3 upgrade; otherwise the script says it is up to date.
+ */
+function ensureElectronSqlite() {
+  if (process.env.STRATA_SQLITE_BINDING) return;
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-electron-native.js')], { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(1);
+}
+
 const electron = electronBinary();
 let child;
 if (electron) {
+  ensureElectronSqlite();
   const env = { ...process.env };
   // Set by some tools to make Electron behave as plain Node, which would skip the whole app.
   delete env.ELECTRON_RUN_AS_NODE;

@@ -11,6 +11,9 @@ const t = tempDir('strata-electron-start-');
 afterAll(() => t.cleanup());
 
 const startScript = path.join(repoRoot, 'scripts', 'start.js');
+// With the Electron path taken, start.js first makes sure of better-sqlite3's Electron build unless
+// STRATA_SQLITE_BINDING names one: these tests name one, so they need no internet.
+const sqliteBinding = path.join(repoRoot, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
 const NOTICE =
   'Electron runtime not installed (download skipped): run `node node_modules/electron/install.js` on a machine with internet. Opening the browser UI instead.';
 
@@ -86,7 +89,7 @@ describe('scripts/start.js', () => {
     const home = path.join(t.dir, 'home-electron');
     const r = spawnSync(process.execPath, [startScript, project], {
       cwd: repoRoot,
-      env: { ...env({ STRATA_HOME: home, ELECTRON_OVERRIDE_DIST_PATH: dist }), ELECTRON_RUN_AS_NODE: '1' },
+      env: { ...env({ STRATA_HOME: home, ELECTRON_OVERRIDE_DIST_PATH: dist, STRATA_SQLITE_BINDING: sqliteBinding }), ELECTRON_RUN_AS_NODE: '1' },
       encoding: 'utf8',
       timeout: 20000,
     });
@@ -101,7 +104,7 @@ describe('scripts/start.js', () => {
     const dist = fs.mkdtempSync(path.join(t.dir, 'electron-'));
     fs.writeFileSync(path.join(dist, 'electron'), '#!/bin/sh\necho "electron-argv: $*"\n', { mode: 0o755 });
     const home = path.join(t.dir, 'home-example');
-    const r = spawnSync(process.execPath, [startScript], { cwd: repoRoot, env: env({ STRATA_HOME: home, ELECTRON_OVERRIDE_DIST_PATH: dist }), encoding: 'utf8', timeout: 20000 });
+    const r = spawnSync(process.execPath, [startScript], { cwd: repoRoot, env: env({ STRATA_HOME: home, ELECTRON_OVERRIDE_DIST_PATH: dist, STRATA_SQLITE_BINDING: sqliteBinding }), encoding: 'utf8', timeout: 20000 });
     expect(r.stdout.trim()).toBe(`electron-argv: ${repoRoot} ${path.join(home, 'examples', 'churn-example')}`);
     expect(r.status).toBe(0);
   });
