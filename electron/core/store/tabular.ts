@@ -43,7 +43,8 @@ class Column {
       this.count++;
     }
     if (!this.capped) {
-      this.distinct.add(text);
+      // Distinct values, not spellings: "TRUE" and "true", "1.0" and "1" are one value each.
+      this.distinct.add(kind === 'string' ? text : String(value));
       if (this.distinct.size >= DISTINCT_CAP) this.capped = true;
     }
   }

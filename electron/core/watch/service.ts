@@ -44,7 +44,7 @@ export function startWatching(project: Project, engine: Engine, opts: WatchOptio
   const pollMs = opts.pollMs ?? 2000;
   const subscribe = opts.subscribe ?? parcel.subscribe;
   let subscription: parcel.AsyncSubscription | null = null;
-  let poller: ReturnType<typeof setInterval> | null = null;
+  let poller: ReturnType<typeof setTimeout> | null = null;
   let disposed = false;
   let status: WatchStatus = { mode: 'off', artifacts: [], message: null };
   const lastPolled = new Map<string, string | null>();
@@ -87,6 +87,7 @@ export function startWatching(project: Project, engine: Engine, opts: WatchOptio
       } catch {
         continue;
       }
+      if (disposed) return;
       const before = lastPolled.get(a.name);
       lastPolled.set(a.name, now);
       const row = findArtifact(project, a.name);
@@ -100,7 +101,11 @@ export function startWatching(project: Project, engine: Engine, opts: WatchOptio
     if (poller || disposed) return;
     void subscription?.unsubscribe();
     subscription = null;
-    poller = setInterval(() => void poll(), pollMs);
+    // Each poll is scheduled after the previous one ends, so slow hashing never piles polls up.
+    const next = () => {
+      poller = setTimeout(() => void poll().finally(() => !disposed && poller && next()), pollMs);
+    };
+    next();
     setStatus({ mode: 'polling', artifacts: watched().map((a) => a.name), message });
   };
 
@@ -111,7 +116,7 @@ export function startWatching(project: Project, engine: Engine, opts: WatchOptio
     if (list.length === 0) {
       await subscription?.unsubscribe();
       subscription = null;
-      if (poller) clearInterval(poller);
+      if (poller) clearTimeout(poller);
       poller = null;
       if (status.mode !== 'off') setStatus({ mode: 'off', artifacts: [], message: null });
       return;
@@ -158,7 +163,7 @@ export function startWatching(project: Project, engine: Engine, opts: WatchOptio
       offVersioned();
       offConfig();
       settler.stop();
-      if (poller) clearInterval(poller);
+      if (poller) clearTimeout(poller);
       await ready.catch(() => undefined);
       await subscription?.unsubscribe();
       subscription = null;
