@@ -50,11 +50,20 @@ export async function startHost(projectDir: string | null, extraArgs: string[] =
   return { url: m[1], origin: `http://127.0.0.1:${m[2]}`, port: Number(m[2]), token: m[3], projectDir: projectDir ?? '', home, proc, stderr: () => err };
 }
 
+/**
+ * Stops the host as Ctrl+C would. A host that ignores SIGTERM is a bug worth seeing, but not worth a
+ * hung suite: after 5 s it is killed and the fact is printed with its stderr.
+ */
 export async function stopHost(host: RunningHost): Promise<void> {
-  if (host.proc.exitCode === null) {
+  if (host.proc.exitCode === null && host.proc.signalCode === null) {
     const exited = new Promise((r) => host.proc.once('exit', r));
     host.proc.kill('SIGTERM');
+    const timer = setTimeout(() => {
+      console.warn(`strata ui (pid ${host.proc.pid}) did not exit within 5 s of SIGTERM; killing it. stderr: ${host.stderr()}`);
+      host.proc.kill('SIGKILL');
+    }, 5000);
     await exited;
+    clearTimeout(timer);
   }
   fs.rmSync(host.home, { recursive: true, force: true });
 }
