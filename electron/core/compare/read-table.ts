@@ -49,8 +49,20 @@ export function readRunsTable(db: Db): RunsTableWire {
       if (row !== undefined) fn(row, key, value);
     }
   };
-  each('SELECT run_id, key, value FROM run_params', (row, key, v) => b.set('param', key, row, paramValue(v as string)));
-  each('SELECT run_id, key, value FROM run_metrics', (row, key, v) => b.set('metric', key, row, v));
+  // One JSON object per run, built by SQLite in C: far fewer JS strings than one row per value.
+  // Params are JSON text already; a value that is not valid JSON is kept as text.
+  const perRun = (sql: string, fn: (row: number, values: Record<string, unknown>) => void) => {
+    for (const [runId, json] of db.prepare(sql).raw().iterate() as Iterable<[string, string]>) {
+      const row = rowOf.get(runId);
+      if (row !== undefined) fn(row, JSON.parse(json) as Record<string, unknown>);
+    }
+  };
+  perRun('SELECT run_id, json_group_object(key, CASE WHEN json_valid(value) THEN json(value) ELSE value END) FROM run_params GROUP BY run_id', (row, values) => {
+    for (const key in values) b.set('param', key, row, values[key]);
+  });
+  perRun('SELECT run_id, json_group_object(key, value) FROM run_metrics GROUP BY run_id', (row, values) => {
+    for (const key in values) b.set('metric', key, row, values[key]);
+  });
   each('SELECT run_id, key, value FROM run_tags', (row, key, v) => b.set('tag', key, row, v));
 
   const data = new Map<number, Set<string>>();

@@ -63,7 +63,8 @@ function MetricChart({ api, runIds, names, metric, x, smoothing, log, width }: P
       if (smoothing > 0 && runIds.length <= RAW_UNDER_SMOOTHED_MAX_RUNS) {
         traces.push({ type: TRACE_TYPE, mode: 'lines', x: xv, y: ys, line: { color, width: 1 }, opacity: 0.25, hoverinfo: 'skip', showlegend: false });
       }
-      traces.push({ type: TRACE_TYPE, mode: 'lines', x: xv, y: smoothing > 0 ? smooth(ys, smoothing) : ys, name, line: { color, width: 1.5 } });
+      // A run that logged a metric only a few times would be an invisible line without markers.
+      traces.push({ type: TRACE_TYPE, mode: ys.length < 40 ? 'lines+markers' : 'lines', x: xv, y: smoothing > 0 ? smooth(ys, smoothing) : ys, name, line: { color, width: 1.5 }, marker: { color, size: 6 } });
     });
     return traces;
   }, [series, smoothing, names, runIds, x]);
