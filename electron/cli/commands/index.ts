@@ -10,6 +10,10 @@ import { checkoutCommand } from './checkout.js';
 import { tagCommand } from './tag.js';
 import { fsckCommand } from './fsck.js';
 import { gcCommand } from './gc.js';
+import { runCommand } from './run.js';
+import { runsCommand } from './runs.js';
+import { logsCommand } from './logs.js';
+import { cancelCommand } from './cancel.js';
 
 /** Every `strata` subcommand. A domain adds its commands here. */
-export const commands: Command[] = [initCommand, statusCommand, uiCommand, addCommand, versionsCommand, showCommand, diffCommand, checkoutCommand, tagCommand, fsckCommand, gcCommand];
+export const commands: Command[] = [initCommand, statusCommand, uiCommand, addCommand, versionsCommand, showCommand, diffCommand, checkoutCommand, tagCommand, fsckCommand, gcCommand, runCommand, runsCommand, logsCommand, cancelCommand];

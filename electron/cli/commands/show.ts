@@ -5,6 +5,7 @@ import { projectFlag, withProject } from '../../core/store/cli-project.js';
 import { formatBytes, versionLine } from '../../core/store/format.js';
 import { parseEntries } from '../../core/store/manifest.js';
 import { manifestText, parseSpec, resolveRef } from '../../core/store/repo.js';
+import { showRun } from './runs.js';
 
 async function showVersion(spec: string, args: ParsedArgs, io: Io): Promise<number> {
   const { artifact, ref } = parseSpec(spec);
@@ -25,13 +26,13 @@ async function showVersion(spec: string, args: ParsedArgs, io: Io): Promise<numb
 export const showCommand: Command = {
   name: 'show',
   summary: 'show a version: its details and files',
-  usage: 'strata show <artifact>@<ref> [--json]',
+  usage: 'strata show <artifact>@<ref> | <run> [--json]',
   description: 'A ref is a version number, an alias, or latest.',
   flags: { ...projectFlag, ...jsonFlag },
   async run(args, io) {
     const target = args.positional[0];
     if (!target || args.positional.length > 1) throw new UsageError('strata show takes one <artifact>@<ref>');
     if (target.includes('@')) return showVersion(target, args, io);
-    throw new UsageError(`"${target}" is not a version: write <artifact>@<number|alias|latest>, e.g. data@3`);
+    return showRun(target, args, io);
   },
 };

@@ -1,5 +1,7 @@
 import type { Migration } from './migrations.js';
 import { storeMigrations } from '../store/migrations.js';
+import { runMigrations } from '../runs/migrations.js';
+import { compareMigrations } from '../compare/migrations.js';
 
 /**
  * All migrations of the project database, in order. Version blocks per domain keep parallel work
@@ -26,4 +28,6 @@ export const migrations: Migration[] = [
     },
   },
   ...storeMigrations,
+  ...runMigrations,
+  ...compareMigrations,
 ];

@@ -1,0 +1,150 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import type { TrackingIngestor } from './tracking.js';
+
+/** Nested objects become dotted keys ({train: {loss: 1}} → train.loss); only numbers are metrics. */
+export function flattenNumbers(value: unknown, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) flattenNumbers(v, prefix ? `${prefix}.${k}` : k, out);
+  } else if (prefix) {
+    out[prefix] = value;
+  }
+  return out;
+}
+
+const NON_FINITE_WORDS = new Set(['nan', 'inf', '+inf', '-inf', 'infinity', '-infinity', '+infinity']);
+
+/**
+ * A metrics file (JSON or YAML): every numeric leaf becomes a final value. A key the run already has
+ * a series for (logged through a client) is left to that series.
+ */
+function readSummaryFile(abs: string, ing: TrackingIngestor): void {
+  const text = fs.readFileSync(abs, 'utf8');
+  let data: unknown;
+  if (/\.ya?ml$/i.test(abs)) {
+    const doc = parseDocument(text, { strict: true, prettyErrors: false });
+    if (doc.errors.length > 0) {
+      ing.stats.skipped += 1;
+      return;
+    }
+    data = doc.toJS({ maxAliasCount: 100 });
+  } else {
+    try {
+      data = JSON.parse(text.replace(/(?<![\w"])-?(?:NaN|Infinity)\b/g, '"NaN"'));
+    } catch {
+      ing.stats.skipped += 1;
+      return;
+    }
+  }
+  for (const [key, value] of Object.entries(flattenNumbers(data))) {
+    if (typeof value === 'string' && NON_FINITE_WORDS.has(value.toLowerCase())) {
+      ing.stats.nonFinite += 1;
+    } else if (typeof value === 'number' && !ing.hasSeries(key)) {
+      ing.point(key, value, undefined, Date.now());
+    }
+  }
+}
+
+/**
+ * A plots table (CSV or TSV with a header): a `step` column (or the row number) gives x, every other
+ * numeric column is a series named after it. Rows that do not parse are skipped and counted.
+ */
+function readTableFile(abs: string, ing: TrackingIngestor): void {
+  const text = fs.readFileSync(abs, 'utf8');
+  const lines = text.split(/\r?\n/).filter((l) => l.trim());
+  if (lines.length === 0) return;
+  const sep = /\.tsv$/i.test(abs) || (lines[0].includes('\t') && !lines[0].includes(',')) ? '\t' : ',';
+  const header = lines[0].split(sep).map((h) => h.trim());
+  const stepCol = header.findIndex((h) => h === 'step' || h === 'epoch');
+  const timeCol = header.findIndex((h) => h === 'timestamp' || h === 'time');
+  // A series the step already logged through a client is not doubled by the same numbers in a plot file.
+  const logged = new Set(header.filter((h) => ing.hasSeries(h)));
+  for (let r = 1; r < lines.length; r++) {
+    const cells = lines[r].split(sep);
+    if (cells.length !== header.length) {
+      ing.stats.skipped += 1;
+      continue;
+    }
+    const step = stepCol >= 0 ? Number(cells[stepCol]) : r - 1;
+    const ts = timeCol >= 0 ? Number(cells[timeCol]) : NaN;
+    // DVCLive writes milliseconds; a seconds value is small enough to tell apart.
+    const time = Number.isFinite(ts) ? (ts < 1e11 ? ts * 1000 : ts) : Date.now();
+    let bad = !Number.isFinite(step);
+    header.forEach((h, i) => {
+      if (bad || i === stepCol || i === timeCol || logged.has(h)) return;
+      const raw = cells[i].trim();
+      if (NON_FINITE_WORDS.has(raw.toLowerCase())) {
+        ing.stats.nonFinite += 1;
+        return;
+      }
+      const v = Number(raw);
+      if (raw === '' || !Number.isFinite(v)) bad = true;
+      else ing.point(h, v, step, time);
+    });
+    if (bad) ing.stats.skipped += 1;
+  }
+}
+
+/** Reads one declared metrics or plots file, or a DVCLive output folder; a missing file is not an error. */
+export function readMetricsPath(abs: string, ing: TrackingIngestor): void {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(abs);
+  } catch {
+    return;
+  }
+  if (st.isDirectory()) {
+    readDvcLive(abs, ing);
+    return;
+  }
+  if (/\.(csv|tsv)$/i.test(abs)) readTableFile(abs, ing);
+  else if (/\.(json|ya?ml)$/i.test(abs)) readSummaryFile(abs, ing);
+}
+
+/** DVCLive: plots/metrics/<key>.tsv hold the series (the key may have folders), metrics.json the last values. */
+export function readDvcLive(dir: string, ing: TrackingIngestor): void {
+  const plots = path.join(dir, 'plots', 'metrics');
+  const walk = (sub: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(path.join(plots, sub), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const rel = sub ? `${sub}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(rel);
+      else if (/\.tsv$/i.test(e.name)) readDvcLiveSeries(path.join(plots, rel), rel.replace(/\.tsv$/i, ''), ing);
+    }
+  };
+  walk('');
+  const summary = path.join(dir, 'metrics.json');
+  if (fs.existsSync(summary)) readSummaryFile(summary, ing);
+}
+
+/** A DVCLive series file: columns timestamp, step and one named after the metric's last path part. */
+function readDvcLiveSeries(abs: string, key: string, ing: TrackingIngestor): void {
+  const lines = fs.readFileSync(abs, 'utf8').split(/\r?\n/).filter((l) => l.trim());
+  if (lines.length === 0) return;
+  const header = lines[0].split('\t');
+  const stepCol = header.indexOf('step');
+  const timeCol = header.indexOf('timestamp');
+  const valueCol = header.findIndex((_h, i) => i !== stepCol && i !== timeCol);
+  for (const line of lines.slice(1)) {
+    const cells = line.split('\t');
+    const raw = (cells[valueCol] ?? '').trim();
+    if (NON_FINITE_WORDS.has(raw.toLowerCase())) {
+      ing.stats.nonFinite += 1;
+      continue;
+    }
+    const v = Number(raw);
+    const step = stepCol >= 0 ? Number(cells[stepCol]) : NaN;
+    if (raw === '' || !Number.isFinite(v) || !Number.isFinite(step)) {
+      ing.stats.skipped += 1;
+      continue;
+    }
+    const ts = timeCol >= 0 ? Number(cells[timeCol]) : NaN;
+    ing.point(key, v, step, Number.isFinite(ts) ? ts : Date.now());
+  }
+}

@@ -1,0 +1,147 @@
+import type { Db } from '../db/sqlite.js';
+import type { SeriesWriter } from './chunks.js';
+
+export interface IngestStats {
+  lines: number;
+  points: number;
+  /** lines that were not a valid record: skipped, counted, never fatal */
+  skipped: number;
+  /** metric values that were NaN or ±Inf: skipped, counted */
+  nonFinite: number;
+}
+
+export const newStats = (): IngestStats => ({ lines: 0, points: 0, skipped: 0, nonFinite: 0 });
+
+/** What a client's start/end records say about a run logged outside Strata (inbox files). */
+export interface RunMeta {
+  id?: string;
+  name?: string;
+  startedAt?: number;
+  endedAt?: number;
+  status?: string;
+  pid?: number;
+  host?: string;
+}
+
+type Rec = Record<string, unknown>;
+
+const HAS_NON_FINITE = /(?<![\w"])-?(?:NaN|Infinity)\b/;
+const NON_FINITE = /(?<![\w"])-?(?:NaN|Infinity)\b/g;
+
+/** Python's json writes NaN and Infinity as bare words; JSON.parse rejects them. Read them as markers. */
+function parseLine(line: string): { rec: Rec | null; hadNonFinite: boolean } {
+  try {
+    const v = JSON.parse(line) as unknown;
+    return { rec: typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : null, hadNonFinite: false };
+  } catch {
+    if (!HAS_NON_FINITE.test(line)) return { rec: null, hadNonFinite: false };
+    try {
+      const v = JSON.parse(line.replace(NON_FINITE, '"__nonfinite__"')) as unknown;
+      return { rec: typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : null, hadNonFinite: true };
+    } catch {
+      return { rec: null, hadNonFinite: false };
+    }
+  }
+}
+
+const isNonFiniteMarker = (v: unknown) => v === '__nonfinite__' || v === 'NaN' || v === 'Infinity' || v === '-Infinity' || v === 'nan' || v === 'inf' || v === '-inf';
+
+/**
+ * Applies lines of the tracking protocol (one JSON object a line, written by the Python and Node
+ * clients) to a run. Caller wraps the call in a transaction. Protocol:
+ *   {"t":"metric","k":"loss","v":0.5,"s":3,"ts":1700000000.1}   (s and ts optional; ts in seconds)
+ *   {"t":"metrics","v":{"loss":0.5,"acc":0.9},"s":3,"ts":…}
+ *   {"t":"param","k":"lr","v":0.1}  {"t":"params","v":{…}}
+ *   {"t":"tag","k":"note","v":"x"}  {"t":"artifact","p":"models/m.pkl"}
+ *   {"t":"start","id":…,"name":…,"ts":…,"pid":…,"host":…}  {"t":"end","status":"done","ts":…}
+ */
+export class TrackingIngestor {
+  readonly stats = newStats();
+  readonly meta: RunMeta = {};
+  private readonly putParam;
+  private readonly putTag;
+  private readonly putArtifact;
+
+  constructor(db: Db, private readonly writer: SeriesWriter) {
+    this.putParam = db.prepare('INSERT OR REPLACE INTO run_params (run_id, key, value) VALUES (?, ?, ?)');
+    this.putTag = db.prepare('INSERT OR REPLACE INTO run_tags (run_id, key, value) VALUES (?, ?, ?)');
+    this.putArtifact = db.prepare('INSERT OR IGNORE INTO run_artifacts (run_id, path) VALUES (?, ?)');
+  }
+
+  hasSeries(key: string): boolean {
+    return this.writer.has(key);
+  }
+
+  get runId(): string {
+    return this.writer.runId;
+  }
+
+  ingest(lines: string[]): void {
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      this.stats.lines += 1;
+      const { rec, hadNonFinite } = parseLine(line);
+      if (!rec || !this.apply(rec, hadNonFinite)) this.stats.skipped += 1;
+    }
+  }
+
+  private apply(rec: Rec, hadNonFinite: boolean): boolean {
+    const now = Date.now();
+    const time = typeof rec.ts === 'number' && Number.isFinite(rec.ts) ? rec.ts * 1000 : now;
+    switch (rec.t) {
+      case 'metric': {
+        if (typeof rec.k !== 'string' || !rec.k) return false;
+        return this.point(rec.k, rec.v, rec.s, time, hadNonFinite);
+      }
+      case 'metrics': {
+        if (typeof rec.v !== 'object' || rec.v === null || Array.isArray(rec.v)) return false;
+        let ok = true;
+        for (const [k, v] of Object.entries(rec.v as Rec)) ok = this.point(k, v, rec.s, time, hadNonFinite) && ok;
+        return ok;
+      }
+      case 'param':
+        if (typeof rec.k !== 'string' || !rec.k) return false;
+        this.putParam.run(this.runId, rec.k, JSON.stringify(rec.v ?? null));
+        return true;
+      case 'params':
+        if (typeof rec.v !== 'object' || rec.v === null) return false;
+        for (const [k, v] of Object.entries(rec.v as Rec)) this.putParam.run(this.runId, k, JSON.stringify(v ?? null));
+        return true;
+      case 'tag':
+        if (typeof rec.k !== 'string' || !rec.k) return false;
+        this.putTag.run(this.runId, rec.k, typeof rec.v === 'string' ? rec.v : JSON.stringify(rec.v ?? ''));
+        return true;
+      case 'artifact':
+        if (typeof rec.p !== 'string' || !rec.p) return false;
+        this.putArtifact.run(this.runId, rec.p);
+        return true;
+      case 'start':
+        if (typeof rec.id === 'string') this.meta.id = rec.id;
+        if (typeof rec.name === 'string') this.meta.name = rec.name;
+        if (typeof rec.pid === 'number') this.meta.pid = rec.pid;
+        if (typeof rec.host === 'string') this.meta.host = rec.host;
+        this.meta.startedAt = time;
+        return true;
+      case 'end':
+        this.meta.status = typeof rec.status === 'string' ? rec.status : 'done';
+        this.meta.endedAt = time;
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** Adds one point; a value that is not a finite number is counted, never stored. */
+  point(key: string, value: unknown, step: unknown, time: number, hadNonFinite = false): boolean {
+    if (!key) return false;
+    if (isNonFiniteMarker(value) || (hadNonFinite && value === '__nonfinite__') || (typeof value === 'number' && !Number.isFinite(value))) {
+      this.stats.nonFinite += 1;
+      return true;
+    }
+    if (typeof value !== 'number') return false;
+    const s = typeof step === 'number' && Number.isFinite(step) ? step : this.writer.nextStep(key);
+    this.writer.append(key, s, value, time);
+    this.stats.points += 1;
+    return true;
+  }
+}

@@ -1,0 +1,56 @@
+import type { ArtifactKind } from '../../../shared/api/artifacts.js';
+import type { Project } from '../project/project.js';
+import { recordVersion } from '../store/api.js';
+import { within, type Stage } from './stages.js';
+
+/** The kind of an out: as declared in strata.yaml, else a model when it looks like one. */
+export function kindOf(project: Project, rel: string): ArtifactKind {
+  const declared = Object.values(project.config.config.artifacts).find((a) => a.path.replace(/^\.\//, '').replace(/\/$/, '') === rel);
+  if (declared) return declared.kind;
+  return /(^|\/)models?(\/|$)|\.(pkl|pickle|joblib|pt|pth|onnx|h5|keras|safetensors|ckpt)$|model/i.test(rel) ? 'model' : 'dataset';
+}
+
+function link(project: Project, runId: string, versionId: number, role: 'in' | 'out', stage: string, rel: string): void {
+  project.db.prepare('INSERT OR IGNORE INTO run_io (run_id, version_id, role, stage, path) VALUES (?, ?, ?, ?, ?)').run(runId, versionId, role, stage, rel);
+}
+
+/** The newest version of the artifact at rel with this content, if the store has one. */
+export function versionWithHash(project: Project, rel: string, hash: string): number | null {
+  const id = project.db
+    .prepare('SELECT v.id FROM versions v JOIN artifacts a ON a.id = v.artifact_id WHERE a.path = ? AND v.root_hash = ? ORDER BY v.id DESC LIMIT 1')
+    .pluck()
+    .get(rel, hash) as number | undefined;
+  return id ?? null;
+}
+
+/**
+ * Versions what a stage wrote (lineage dataset → run → model) and links the run to the versions of
+ * the data it read: deps that are declared artifacts or outs of other stages. Source files are
+ * recorded by hash in the stage's row, not as artifacts.
+ */
+export async function recordStageLineage(project: Project, runId: string, stage: Stage, allStages: Stage[], depHashes: Record<string, string | null>, signal?: AbortSignal): Promise<void> {
+  const declared = Object.values(project.config.config.artifacts).map((a) => a.path.replace(/^\.\//, '').replace(/\/$/, ''));
+  const otherOuts = allStages.filter((s) => s.name !== stage.name).flatMap((s) => s.outs);
+  for (const dep of stage.deps) {
+    const hash = depHashes[dep];
+    if (!hash) continue;
+    const isData = declared.includes(dep) || otherOuts.some((o) => within(dep, o));
+    if (!isData) continue;
+    const known = versionWithHash(project, dep, hash);
+    const id = known ?? (await recordVersion(project, { path: dep, kind: kindOf(project, dep), source: 'run', runId, message: `read by stage ${stage.name}`, signal })).id;
+    link(project, runId, id, 'in', stage.name, dep);
+  }
+  for (const out of stage.outs) {
+    const v = await recordVersion(project, { path: out, kind: kindOf(project, out), source: 'run', runId, message: `written by stage ${stage.name}`, signal });
+    link(project, runId, v.id, 'out', stage.name, out);
+  }
+}
+
+/** A skipped stage still belongs to the run's lineage: its outs as they are (and were versioned before). */
+export function linkSkippedOuts(project: Project, runId: string, stage: Stage, outHashes: Record<string, string | null>): void {
+  for (const out of stage.outs) {
+    const hash = outHashes[out];
+    const id = hash ? versionWithHash(project, out, hash) : null;
+    if (id !== null) link(project, runId, id, 'out', stage.name, out);
+  }
+}

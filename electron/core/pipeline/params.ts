@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { StrataError } from '../../../shared/errors.js';
+import { parseYamlFile } from '../config/yaml.js';
+import type { Stage } from './stages.js';
+
+const anything = z.unknown();
+
+/** Flattens nested params to dotted keys; lists stay whole values. */
+export function flattenParams(value: unknown, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)) {
+    for (const [k, v] of Object.entries(value)) flattenParams(v, prefix ? `${prefix}.${k}` : k, out);
+  } else if (prefix) {
+    out[prefix] = value;
+  }
+  return out;
+}
+
+/**
+ * Reads a params file (YAML or JSON). YAML is parsed safely: a tag such as !!python/object is an
+ * error naming its line, never code run or an object built.
+ */
+export function readParamsFile(root: string, rel: string): Record<string, unknown> {
+  const abs = path.join(root, rel);
+  let text: string;
+  try {
+    text = fs.readFileSync(abs, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new StrataError(e.code === 'ENOENT' ? 'NOT_FOUND' : 'INTERNAL', `cannot read the params file ${rel}: ${e.message}`, { where: { file: abs } });
+  }
+  if (/\.json$/i.test(rel)) {
+    try {
+      return flattenParams(JSON.parse(text));
+    } catch (err) {
+      throw new StrataError('CONFIG_INVALID', `${rel} is not valid JSON: ${(err as Error).message}`, { where: { file: abs } });
+    }
+  }
+  return flattenParams(parseYamlFile(abs, text, anything).value);
+}
+
+/** Every param of every params file the pipeline uses (params.yaml at the root included when present), flattened. */
+export function readAllParams(root: string, stages: Stage[]): Record<string, unknown> {
+  const files = new Set<string>();
+  if (fs.existsSync(path.join(root, 'params.yaml'))) files.add('params.yaml');
+  for (const s of stages) for (const f of s.params.keys()) files.add(f);
+  const out: Record<string, unknown> = {};
+  for (const f of files) {
+    const flat = readParamsFile(root, f);
+    const prefix = f === 'params.yaml' ? '' : `${f}:`;
+    for (const [k, v] of Object.entries(flat)) out[prefix + k] = v;
+  }
+  return out;
+}
+
+/** The values of the params a stage declares; a declared key that is missing is an error naming the file. */
+export function stageParams(root: string, stage: Stage): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [file, keys] of stage.params) {
+    const flat = readParamsFile(root, file);
+    for (const key of keys) {
+      const hit = Object.keys(flat).filter((k) => k === key || k.startsWith(key + '.'));
+      if (hit.length === 0) {
+        throw new StrataError('CONFIG_INVALID', `stage "${stage.name}" uses the param ${key}, which ${file} does not define`, { where: { file: path.join(root, file) } });
+      }
+      for (const k of hit) out[file === 'params.yaml' ? k : `${file}:${k}`] = flat[k];
+    }
+  }
+  return out;
+}

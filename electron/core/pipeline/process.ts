@@ -1,0 +1,108 @@
+import { spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
+
+export interface StepResult {
+  exitCode: number | null;
+  signal: string | null;
+  /** processes the step left behind in its group after it exited, which Strata then stopped */
+  leftovers: boolean;
+  cancelled: boolean;
+  /** the command could not be started at all */
+  spawnError: string | null;
+}
+
+export interface StepOptions {
+  cmd: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  onOutput: (stream: 'stdout' | 'stderr', text: string) => void;
+  onStart?: (pid: number) => void;
+  signal?: AbortSignal;
+  /** ms between SIGTERM and SIGKILL */
+  graceMs?: number;
+}
+
+/** Signals a whole process group; false when nothing is left in it. */
+export function signalGroup(pgid: number, sig: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pgid, sig);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SIGTERM to the group, SIGKILL after the grace period if anything is still there. */
+export function stopGroup(pgid: number, graceMs: number): Promise<void> {
+  if (!signalGroup(pgid, 'SIGTERM')) return Promise.resolve();
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const poll = setInterval(() => {
+      if (!signalGroup(pgid, 0)) {
+        clearInterval(poll);
+        resolve();
+      } else if (Date.now() - started >= graceMs) {
+        signalGroup(pgid, 'SIGKILL');
+        clearInterval(poll);
+        resolve();
+      }
+    }, 50);
+  });
+}
+
+/**
+ * Runs one step through the shell as the leader of its own process group, so cancelling reaches its
+ * children and grandchildren. Output is always read (never left to fill a pipe and block the step);
+ * what to keep is the caller's business.
+ */
+export function runStep(opts: StepOptions): Promise<StepResult> {
+  const grace = opts.graceMs ?? 5000;
+  return new Promise((resolve) => {
+    let cancelled = false;
+    let leftovers = false;
+    let exit: { code: number | null; signal: string | null } | null = null;
+    const child = spawn('/bin/sh', ['-c', opts.cmd], { cwd: opts.cwd, env: opts.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const pgid = child.pid;
+    let stopping: Promise<void> | null = null;
+    const onAbort = () => {
+      cancelled = true;
+      if (pgid) stopping = stopGroup(pgid, grace);
+    };
+    if (pgid) opts.onStart?.(pgid);
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const decoder = new StringDecoder('utf8');
+      child[stream].on('data', (buf: Buffer) => opts.onOutput(stream, decoder.write(buf)));
+      child[stream].on('end', () => {
+        const rest = decoder.end();
+        if (rest) opts.onOutput(stream, rest);
+      });
+    }
+    let closed = false;
+    const finish = (spawnError: string | null) => {
+      if (closed) return;
+      closed = true;
+      opts.signal?.removeEventListener('abort', onAbort);
+      void Promise.resolve(stopping).then(() =>
+        resolve({ exitCode: exit?.code ?? null, signal: exit?.signal ?? null, leftovers, cancelled, spawnError }),
+      );
+    };
+    child.on('error', (err) => finish(err.message));
+    child.on('exit', (code, signal) => {
+      exit = { code, signal };
+      // The leader is gone; anything still in its group was started by the step and outlived it.
+      if (pgid && signalGroup(pgid, 0)) {
+        leftovers = true;
+        stopping = stopGroup(pgid, grace);
+      }
+      // A process that left the group (setsid) may still hold the pipes open; do not wait for it forever.
+      setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        finish(null);
+      }, grace + 2000).unref();
+    });
+    child.on('close', () => finish(null));
+    if (opts.signal?.aborted) onAbort();
+    else opts.signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,243 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { RunLogEvent, RunSummary, StageStatus } from '../../../shared/api/runs.js';
+import { StrataError } from '../../../shared/errors.js';
+import type { Project } from '../project/project.js';
+import { restoreVersion } from '../store/api.js';
+import { readMetricsPath, readDvcLive } from '../metrics/files.js';
+import { cancelRequested, registerActive } from '../runs/cancel.js';
+import { captureEnvironment, gitInfo } from '../runs/context.js';
+import { DEFAULT_LOG_CAP, LogSink } from '../runs/logs.js';
+import { TrackingPump } from '../runs/pump.js';
+import { recoverInterrupted } from '../runs/recover.js';
+import { insertRun, newRunId, runSummary, setRunStatus, updateStage } from '../runs/repo.js';
+import { checkStage, hashAll, saveState } from './cache.js';
+import { selectStages } from './dag.js';
+import { stepEnv } from './env.js';
+import { linkSkippedOuts, recordStageLineage } from './lineage.js';
+import { readAllParams } from './params.js';
+import { loadDag } from './plan.js';
+import { runStep } from './process.js';
+import { pipelineHash, type Stage } from './stages.js';
+
+export interface RunnerEvents {
+  /** the run or one of its stages changed state */
+  onRun?: (run: RunSummary) => void;
+  onStage?: (stage: string, status: StageStatus, reason: string) => void;
+  onLog?: (event: RunLogEvent) => void;
+  onMetrics?: (runId: string, keys: string[]) => void;
+}
+
+export interface RunOptions {
+  stages?: string[];
+  force?: boolean;
+  name?: string;
+  signal?: AbortSignal;
+  /** ms between SIGTERM and SIGKILL when a step is stopped */
+  graceMs?: number;
+  /** bytes of output kept per stage */
+  logCap?: number;
+  events?: RunnerEvents;
+  /** the environment steps start from (default: this process's) */
+  baseEnv?: NodeJS.ProcessEnv;
+}
+
+export function runDir(project: Project, runId: string): string {
+  return path.join(project.strataDir, 'runs', runId);
+}
+
+/**
+ * Claims the project's one pipeline slot and records the new run, in one write transaction, so two
+ * runs started at the same moment (two windows, a CLI and the app) cannot both get it.
+ */
+function claimSlot(project: Project, run: { id: string; name: string; hash: string; stages: Stage[]; params: Record<string, unknown> }): void {
+  project.db.transaction(() => {
+    const busy = project.db.prepare("SELECT id, runner_pid FROM runs WHERE status = 'running' AND kind = 'pipeline' LIMIT 1").get() as { id: string; runner_pid: number } | undefined;
+    if (busy) {
+      throw new StrataError('CONFLICT', `a pipeline run (${busy.id}, process ${busy.runner_pid}) is already running in this project; wait for it or stop it with \`strata cancel ${busy.id}\``, { details: { runId: busy.id } });
+    }
+    insertRun(project, { id: run.id, name: run.name, kind: 'pipeline', status: 'running', startedAt: Date.now(), pipelineHash: run.hash, runnerPid: process.pid });
+    const addStage = project.db.prepare("INSERT INTO run_stages (run_id, stage, ord, status, reason, cmd) VALUES (?, ?, ?, 'pending', 'waiting', ?)");
+    run.stages.forEach((s, i) => addStage.run(run.id, s.name, i, s.cmd));
+    const addParam = project.db.prepare('INSERT OR REPLACE INTO run_params (run_id, key, value) VALUES (?, ?, ?)');
+    for (const [k, v] of Object.entries(run.params)) addParam.run(run.id, k, JSON.stringify(v ?? null));
+  }).immediate();
+}
+
+/**
+ * Starts a pipeline run: checks the definition, claims the slot, records the run, and returns its id
+ * at once; `done` settles when the run has ended (never rejects: a failure is the run's status).
+ */
+export function startRun(project: Project, opts: RunOptions = {}): { runId: string; done: Promise<RunSummary> } {
+  const dag = loadDag(project);
+  const stages = selectStages(dag, opts.stages ?? [], project.config);
+  if (stages.length === 0) throw new StrataError('NOT_FOUND', `no stages in ${project.config.file ?? 'strata.yaml'}; add some under stages:`);
+  const params = readAllParams(project.root, stages);
+  recoverInterrupted(project);
+  const id = newRunId();
+  const name = opts.name ?? `${stages.length === dag.order.length ? 'pipeline' : stages.map((s) => s.name).join('+')} ${new Date().toISOString().slice(0, 19).replace('T', ' ')}`;
+  claimSlot(project, { id, name, hash: pipelineHash(dag.order), stages, params });
+  const done = execute(project, id, stages, dag.order, opts);
+  return { runId: id, done };
+}
+
+async function execute(project: Project, runId: string, stages: Stage[], allStages: Stage[], opts: RunOptions): Promise<RunSummary> {
+  const ev = opts.events ?? {};
+  const controller = new AbortController();
+  const onOuterAbort = () => controller.abort();
+  opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  if (opts.signal?.aborted) controller.abort();
+  const unregister = registerActive(runId, controller);
+  const dir = runDir(project, runId);
+  fs.mkdirSync(dir, { recursive: true });
+  const trackingFile = path.join(dir, 'tracking.jsonl');
+  const pump = new TrackingPump(project.db, runId, trackingFile, (keys) => ev.onMetrics?.(runId, keys));
+  const announce = () => ev.onRun?.(runSummary(project, runId));
+  const stage = (name: string, status: StageStatus, reason: string, extra: Parameters<typeof updateStage>[3] = {}) => {
+    updateStage(project, runId, name, { status, reason, ...extra });
+    ev.onStage?.(name, status, reason);
+    announce();
+  };
+  // Cancel from another process arrives through the database.
+  const cancelPoll = setInterval(() => {
+    if (!controller.signal.aborted && cancelRequested(project, runId)) controller.abort();
+  }, 200);
+  let status: 'done' | 'failed' | 'cancelled' = 'done';
+  let error: string | null = null;
+  try {
+    const git = gitInfo(project.root);
+    project.db.prepare('UPDATE runs SET git_commit = ?, git_diff_hash = ?, git_diff = ? WHERE id = ?').run(git.commit, git.diffHash, git.diff, runId);
+    const envDone = captureEnvironment(project.root).then(
+      (env) => project.db.open && project.db.prepare('UPDATE runs SET environment = ? WHERE id = ?').run(JSON.stringify(env), runId),
+      () => undefined,
+    );
+    announce();
+    pump.start();
+    for (let i = 0; i < stages.length; i++) {
+      const s = stages[i];
+      if (controller.signal.aborted) {
+        status = 'cancelled';
+        break;
+      }
+      const outcome = await runOne(project, runId, s, allStages, opts, controller.signal, trackingFile, dir, stage, pump);
+      if (outcome !== 'ok') {
+        status = outcome;
+        if (outcome === 'failed') error = `stage ${s.name} failed`;
+        for (const rest of stages.slice(i + 1)) stage(rest.name, 'skipped', `not reached: stage ${s.name} ${outcome === 'cancelled' ? 'was cancelled' : 'failed'}`);
+        break;
+      }
+    }
+    if (status === 'cancelled') {
+      for (const r of project.db.prepare("SELECT stage FROM run_stages WHERE run_id = ? AND status = 'pending'").pluck().all(runId) as string[]) stage(r, 'skipped', 'not reached: the run was cancelled');
+    }
+    await envDone;
+  } catch (err) {
+    status = controller.signal.aborted ? 'cancelled' : 'failed';
+    error = err instanceof StrataError ? err.message : `internal error: ${(err as Error).message}`;
+  } finally {
+    clearInterval(cancelPoll);
+    opts.signal?.removeEventListener('abort', onOuterAbort);
+    unregister();
+  }
+  pump.stop();
+  const stats = pump.ingestor.stats;
+  project.db.prepare('UPDATE runs SET skipped_lines = skipped_lines + ?, nonfinite_values = nonfinite_values + ? WHERE id = ?').run(stats.skipped, stats.nonFinite, runId);
+  setRunStatus(project, runId, status, error);
+  const summary = runSummary(project, runId);
+  ev.onRun?.(summary);
+  return summary;
+}
+
+type StageFn = (name: string, status: StageStatus, reason: string, extra?: Parameters<typeof updateStage>[3]) => void;
+
+async function runOne(
+  project: Project,
+  runId: string,
+  s: Stage,
+  allStages: Stage[],
+  opts: RunOptions,
+  signal: AbortSignal,
+  trackingFile: string,
+  dir: string,
+  stage: StageFn,
+  pump: TrackingPump,
+): Promise<'ok' | 'failed' | 'cancelled'> {
+  let verdict;
+  try {
+    verdict = await checkStage(project, s, { force: opts.force, signal });
+  } catch (err) {
+    if (signal.aborted) return 'cancelled';
+    stage(s.name, 'failed', (err as Error).message, { started_at: Date.now(), ended_at: Date.now() });
+    return 'failed';
+  }
+  if (!verdict.run) {
+    for (const r of verdict.restore) await restoreVersion(project, r.hash, r.path);
+    linkSkippedOuts(project, runId, s, await hashAll(project, s.outs, signal));
+    stage(s.name, 'skipped', verdict.reason, { deps: JSON.stringify(verdict.now.deps) });
+    return 'ok';
+  }
+  const started = Date.now();
+  const sink = new LogSink(project.db, runId, s.name, opts.logCap ?? DEFAULT_LOG_CAP, (stream, text) => opts.events?.onLog?.({ runId, stage: s.name, stream, text }));
+  const logFlush = setInterval(() => sink.flush(), 100);
+  stage(s.name, 'running', verdict.reason, { started_at: started, deps: JSON.stringify(verdict.now.deps) });
+  sink.note(`[strata] stage ${s.name}: ${s.cmd}   (${verdict.reason})`);
+  const cwd = path.join(project.root, s.wdir);
+  const result = await runStep({
+    cmd: s.cmd,
+    cwd,
+    env: stepEnv(opts.baseEnv ?? process.env, { runId, runDir: dir, projectRoot: project.root, stage: s.name, trackingFile }),
+    onOutput: (stream, text) => sink.write(stream, text),
+    onStart: (pid) => updateStage(project, runId, s.name, { pid }),
+    signal,
+    graceMs: opts.graceMs,
+  });
+  clearInterval(logFlush);
+  const ended = Date.now();
+  if (result.leftovers) sink.note('[strata] the step exited but left processes running in its group; they were stopped (SIGTERM, then SIGKILL)');
+  if (result.spawnError) sink.note(`[strata] could not start the step: ${result.spawnError}`);
+  if (result.exitCode === 127) sink.note(`[strata] exit code 127: the shell could not find the command (${s.cmd.split(/\s+/)[0]})`);
+  if (sink.dropped > 0) sink.note(`[strata] ${sink.dropped} bytes of output were not stored (cap ${opts.logCap ?? DEFAULT_LOG_CAP} bytes)`);
+  const fields = { ended_at: ended, exit_code: result.exitCode, signal: result.signal, log_bytes: sink.bytes, log_dropped: sink.dropped };
+  if (result.cancelled) {
+    sink.note('[strata] cancelled');
+    sink.flush();
+    stage(s.name, 'cancelled', 'cancelled', fields);
+    return 'cancelled';
+  }
+  if (result.exitCode !== 0) {
+    const how = result.spawnError ?? (result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode}`);
+    sink.note(`[strata] stage ${s.name} failed: ${how}`);
+    sink.flush();
+    stage(s.name, 'failed', `failed: ${how}`, fields);
+    return 'failed';
+  }
+  const outs = await hashAll(project, s.outs, signal);
+  const missing = s.outs.filter((o) => outs[o] === null);
+  if (missing.length) {
+    sink.note(`[strata] stage ${s.name} exited 0 but did not write ${missing.join(', ')}`);
+    sink.flush();
+    stage(s.name, 'failed', `did not write its outs: ${missing.join(', ')}`, fields);
+    return 'failed';
+  }
+  readStageMetrics(project, s, started, pump);
+  await recordStageLineage(project, runId, s, allStages, verdict.now.deps, signal);
+  saveState(project, s.name, runId, { cmd: s.cmd, deps: verdict.now.deps, params: verdict.now.params, outs });
+  sink.note(`[strata] stage ${s.name} done in ${((ended - started) / 1000).toFixed(1)} s`);
+  sink.flush();
+  stage(s.name, 'done', verdict.reason, { ...fields, outs: JSON.stringify(outs) });
+  return 'ok';
+}
+
+/** Declared metrics and plots files, and a DVCLive folder the step wrote into. */
+function readStageMetrics(project: Project, s: Stage, started: number, pump: TrackingPump): void {
+  project.db.transaction(() => {
+    for (const p of [...s.metrics, ...s.plots]) readMetricsPath(path.join(project.root, p), pump.ingestor);
+    const live = path.join(project.root, s.wdir, 'dvclive');
+    try {
+      if (fs.statSync(live).mtimeMs >= started - 1000 && !s.metrics.some((m) => m.startsWith(path.posix.join(s.wdir, 'dvclive')))) readDvcLive(live, pump.ingestor);
+    } catch {
+      // no DVCLive output
+    }
+    pump.flush();
+  })();
+}

@@ -1,0 +1,30 @@
+import { StrataError } from '../../../shared/errors.js';
+import type { Project } from '../project/project.js';
+import { recoverInterrupted } from './recover.js';
+import { runSummary } from './repo.js';
+
+/** Runs this process is executing, so a cancel from the same process acts at once. */
+const active = new Map<string, AbortController>();
+
+export function registerActive(runId: string, controller: AbortController): () => void {
+  active.set(runId, controller);
+  return () => active.delete(runId);
+}
+
+/**
+ * Asks a run to stop, whichever process runs it: the request is written to the database, which every
+ * runner polls; a runner in this process is told directly. A run whose runner is already gone is
+ * closed as cancelled here, its leftover steps stopped.
+ */
+export function requestCancel(project: Project, runId: string): void {
+  const run = runSummary(project, runId);
+  if (run.status !== 'running') throw new StrataError('CONFLICT', `run ${runId} is not running (it is ${run.status})`);
+  project.db.prepare('UPDATE runs SET cancel_requested = 1 WHERE id = ?').run(runId);
+  const local = active.get(runId);
+  if (local) local.abort();
+  else recoverInterrupted(project, 'cancelled', runId);
+}
+
+export function cancelRequested(project: Project, runId: string): boolean {
+  return (project.db.prepare('SELECT cancel_requested FROM runs WHERE id = ?').pluck().get(runId) as number | undefined) === 1;
+}

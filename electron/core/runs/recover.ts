@@ -1,0 +1,49 @@
+import os from 'node:os';
+import type { Project } from '../project/project.js';
+import { signalGroup, stopGroup } from '../pipeline/process.js';
+
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+interface LiveRow {
+  id: string;
+  runner_pid: number | null;
+  runner_host: string | null;
+}
+
+/** A 'running' run whose runner process is gone (this machine only: a pid means nothing elsewhere). */
+export function orphaned(row: LiveRow): boolean {
+  if (row.runner_pid === null) return true;
+  return row.runner_host === os.hostname() && !processAlive(row.runner_pid);
+}
+
+/** Stops what a dead runner's steps left running, so an interrupted run does not keep burning CPU. */
+export function stopStageGroups(project: Project, runId: string, graceMs = 2000): Promise<void>[] {
+  const pids = project.db.prepare("SELECT pid FROM run_stages WHERE run_id = ? AND status = 'running' AND pid IS NOT NULL").pluck().all(runId) as number[];
+  return pids.filter((p) => signalGroup(p, 0)).map((p) => stopGroup(p, graceMs));
+}
+
+/**
+ * Marks as interrupted every run whose runner died mid-run (the app was killed, the laptop slept
+ * into a crash…). Called when a project is opened and before a new run starts. Returns the ids.
+ */
+export function recoverInterrupted(project: Project, final: 'interrupted' | 'cancelled' = 'interrupted', only?: string): string[] {
+  const rows = project.db.prepare("SELECT id, runner_pid, runner_host FROM runs WHERE status = 'running'").all() as LiveRow[];
+  const dead = rows.filter((r) => (only === undefined || r.id === only) && orphaned(r));
+  for (const r of dead) {
+    void Promise.all(stopStageGroups(project, r.id));
+    const why = final === 'cancelled' ? 'cancelled after its runner had already stopped' : `its runner (pid ${r.runner_pid ?? '?'}) stopped before the run finished`;
+    project.db.transaction(() => {
+      project.db.prepare('UPDATE runs SET status = ?, ended_at = ?, error = ? WHERE id = ?').run(final, Date.now(), why, r.id);
+      project.db.prepare("UPDATE run_stages SET status = ?, ended_at = COALESCE(ended_at, ?) WHERE run_id = ? AND status = 'running'").run(final, Date.now(), r.id);
+      project.db.prepare("UPDATE run_stages SET status = 'skipped', reason = ? WHERE run_id = ? AND status = 'pending'").run(`not reached: the run was ${final}`, r.id);
+    })();
+  }
+  return dead.map((r) => r.id);
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { returns } from './define.js';
+
+export type StagePlanState = 'fresh' | 'stale' | 'running' | 'failed';
+
+export interface StagePlan {
+  stage: string;
+  cmd: string;
+  deps: string[];
+  outs: string[];
+  /** stages whose outs this stage reads */
+  after: string[];
+  state: StagePlanState;
+  /** whether `strata run` would run it, and why (or why not) */
+  run: boolean;
+  reason: string;
+  autoRun: boolean;
+}
+
+export interface PipelineStatus {
+  stages: StagePlan[];
+  /** the run in progress, if any */
+  runningRunId: string | null;
+  /** the pipeline cannot run as defined (cycle, missing dep…) */
+  error: { message: string; file?: string; line?: number } | null;
+}
+
+export const pipelineCalls = {
+  'pipelines.status': { params: z.object({}).strict(), result: returns<PipelineStatus>() },
+  'pipelines.run': {
+    params: z.object({ stages: z.array(z.string().min(1)).default([]), force: z.boolean().default(false), dry: z.boolean().default(false) }).strict(),
+    result: returns<{ runId: string | null; plan: StagePlan[] }>(),
+  },
+};

@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { returns } from './define.js';
+
+export type RunStatus = 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+export type RunKind = 'pipeline' | 'client' | 'inbox';
+export type StageStatus = 'pending' | 'skipped' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+
+export interface StageRun {
+  stage: string;
+  status: StageStatus;
+  /** why the stage ran or was skipped, in words */
+  reason: string;
+  cmd: string;
+  startedAt: number | null;
+  endedAt: number | null;
+  exitCode: number | null;
+  signal: string | null;
+  /** bytes of output the stage printed, and how many of them were dropped past the cap */
+  logBytes: number;
+  logDropped: number;
+}
+
+export interface RunVersion {
+  role: 'in' | 'out';
+  stage: string;
+  path: string;
+  artifact: string;
+  version: number;
+  versionId: number;
+  rootHash: string;
+}
+
+export interface RunSummary {
+  id: string;
+  name: string;
+  kind: RunKind;
+  status: RunStatus;
+  startedAt: number;
+  endedAt: number | null;
+  /** flattened, values as JSON text */
+  params: Record<string, string>;
+  /** the final value of each series */
+  metrics: Record<string, number>;
+  tags: Record<string, string>;
+  note: string;
+  stages: StageRun[];
+  versions: RunVersion[];
+}
+
+export interface MetricInfo {
+  key: string;
+  value: number;
+  step: number;
+  count: number;
+  min: number;
+  max: number;
+}
+
+export interface RunDetail extends RunSummary {
+  pipelineHash: string | null;
+  git: { commit: string | null; diffHash: string | null; diff: string | null };
+  environment: Record<string, unknown> | null;
+  error: string | null;
+  /** lines of tracking or metrics files that were not valid, and metric values that were NaN or ±Inf: skipped, counted */
+  skippedLines: number;
+  nonFiniteValues: number;
+  metricInfo: MetricInfo[];
+  artifacts: string[];
+}
+
+export interface LogLine {
+  id: number;
+  stage: string;
+  stream: 'stdout' | 'stderr' | 'strata';
+  at: number;
+  text: string;
+}
+
+export interface SeriesResult {
+  runId: string;
+  key: string;
+  x: 'step' | 'time';
+  /** points in the stored series */
+  total: number;
+  /** one entry per bucket: x of the bucket's first point, mean, min and max of its values */
+  xs: number[];
+  ys: number[];
+  mins: number[];
+  maxs: number[];
+}
+
+export interface RunLogEvent {
+  runId: string;
+  stage: string;
+  stream: 'stdout' | 'stderr' | 'strata';
+  text: string;
+}
+
+const runId = z.string().min(1, 'a run id is required');
+
+export const runCalls = {
+  'runs.list': {
+    params: z
+      .object({
+        status: z.enum(['running', 'done', 'failed', 'cancelled', 'interrupted']).optional(),
+        name: z.string().optional(),
+        tag: z.string().optional(),
+        limit: z.number().int().positive().max(10000).default(200),
+      })
+      .strict(),
+    result: returns<RunSummary[]>(),
+  },
+  'runs.get': { params: z.object({ id: runId }).strict(), result: returns<RunDetail>() },
+  'runs.logs': {
+    params: z.object({ id: runId, stage: z.string().optional(), after: z.number().int().min(0).default(0), limit: z.number().int().positive().max(100000).default(5000) }).strict(),
+    result: returns<{ lines: LogLine[]; next: number }>(),
+  },
+  'runs.cancel': { params: z.object({ id: runId }).strict(), result: returns<RunSummary>() },
+  'runs.update': {
+    params: z
+      .object({
+        id: runId,
+        note: z.string().max(100000).optional(),
+        setTags: z.record(z.string().min(1).max(200), z.string().max(2000)).optional(),
+        removeTags: z.array(z.string()).optional(),
+      })
+      .strict(),
+    result: returns<RunDetail>(),
+  },
+  'metrics.series': {
+    params: z
+      .object({
+        runIds: z.array(runId).min(1).max(100),
+        key: z.string().min(1),
+        points: z.number().int().min(2).max(100000).default(2000),
+        x: z.enum(['step', 'time']).default('step'),
+      })
+      .strict(),
+    result: returns<SeriesResult[]>(),
+  },
+};
