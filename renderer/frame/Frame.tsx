@@ -5,6 +5,8 @@ import { sectionById, sections } from '../sections/registry.js';
 import { useUiStore } from '../stores/ui.js';
 import { ConfigBanner } from './ConfigBanner.js';
 import { Header } from './Header.js';
+import { ProjectFacts } from './ProjectFacts.js';
+import { SectionBoundary } from './SectionBoundary.js';
 import { Sidebar } from './Sidebar.js';
 
 /** The app around an open project: header, sidebar of sections, the active section, the jobs tray. */
@@ -21,10 +23,15 @@ export function Frame({ project }: { project: ProjectSummary }) {
       <main className="frame__main" id="section" aria-label={section.title} data-section={section.id}>
         {project.configError && <ConfigBanner error={project.configError} />}
         <div className="frame__section">
-          <Section key={section.id} api={api} project={project} />
+          <SectionBoundary key={section.id} title={section.title}>
+            <Section api={api} project={project} />
+          </SectionBoundary>
         </div>
       </main>
-      <JobsTray />
+      <footer className="statusbar">
+        <ProjectFacts project={project} />
+        <JobsTray />
+      </footer>
     </div>
   );
 }

@@ -15,7 +15,7 @@ export function JobsTray() {
   const setOpen = useUiStore((s) => s.setTrayOpen);
 
   return (
-    <footer className="statusbar">
+    <div className="statusbar__right">
       <button
         type="button"
         className={`statusbar__jobs${running.length ? ' statusbar__jobs--busy' : ''}`}
@@ -53,6 +53,6 @@ export function JobsTray() {
           )}
         </section>
       )}
-    </footer>
+    </div>
   );
 }

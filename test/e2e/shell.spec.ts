@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
 import { test, expect, copyProject, exampleDir, screenPath, sectionTitles, signIn, startHost, stopHost, type RunningHost } from './fixtures.js';
 
 // One host for the file: the example project, opened by `strata ui <dir>` as a user would.
@@ -17,6 +18,11 @@ test('the example opens in the frame, and every section can be visited', async (
   await signIn(page, host);
   await expect(page.getByTestId('project-name')).toHaveText('churn-example');
   await expect(page.getByTestId('project-path')).toHaveText(host.projectDir);
+  const declared = parse(fs.readFileSync(path.join(host.projectDir, 'strata.yaml'), 'utf8')) as { artifacts: object; stages: object };
+  const n = (o: object) => Object.keys(o).length;
+  await expect(page.getByTestId('project-facts')).toHaveText(
+    new RegExp(`^strata\\.yaml · ${n(declared.artifacts)} artifacts · ${n(declared.stages)} stages · schema v\\d+$`),
+  );
   const nav = page.getByRole('navigation', { name: 'Sections' });
   await expect(nav.getByRole('button')).toHaveText(sectionTitles.map((t) => new RegExp(`^${t}`)));
 
