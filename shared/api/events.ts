@@ -2,6 +2,7 @@ import { returns } from './define.js';
 import type { JobInfo } from './jobs.js';
 import type { VersionedEvent, WatchStatus } from './artifacts.js';
 import type { ProjectSummary } from './project.js';
+import type { RunLogEvent, RunSummary } from './runs.js';
 
 /** Push events, engine → UI. Each domain adds its own entries here. */
 export const events = {
@@ -13,4 +14,10 @@ export const events = {
   'artifact.versioned': returns<VersionedEvent>(),
   /** The artifact watcher started, stopped, or fell back to polling (with the reason). */
   'watch.status': returns<WatchStatus>(),
+  /** A run started, a stage of it changed state, or it ended. */
+  'run.update': returns<RunSummary>(),
+  /** Output of a running stage, as it is printed (until the stage's log cap). */
+  'run.log': returns<RunLogEvent>(),
+  /** New points were stored for these metric keys of a run. */
+  'run.metrics': returns<{ runId: string; keys: string[] }>(),
 };

@@ -4,6 +4,8 @@ import { projectCalls } from './project.js';
 import { jobCalls } from './jobs.js';
 import { artifactCalls } from './artifacts.js';
 import { compareCalls } from './compare.js';
+import { runCalls } from './runs.js';
+import { pipelineCalls } from './pipelines.js';
 import { events } from './events.js';
 
 /** Every request the UI can make. A new call is one entry in one domain's map. */
@@ -13,6 +15,8 @@ export const calls = {
   ...jobCalls,
   ...artifactCalls,
   ...compareCalls,
+  ...runCalls,
+  ...pipelineCalls,
 } satisfies CallMap;
 
 export { events };
@@ -43,3 +47,5 @@ export type * from './project.js';
 export type * from './jobs.js';
 export type * from './artifacts.js';
 export type * from './compare.js';
+export type * from './runs.js';
+export type * from './pipelines.js';

@@ -5,6 +5,8 @@ import { projectHandlers } from './project.js';
 import { jobHandlers } from './jobs.js';
 import { artifactHandlers } from './artifacts.js';
 import { compareHandlers } from './compare.js';
+import { runHandlers } from './runs.js';
+import { pipelineHandlers } from './pipelines.js';
 
 /** One handler per call of the contract; the compiler rejects a call without one. */
 export const handlers: Handlers<Calls> = {
@@ -13,4 +15,6 @@ export const handlers: Handlers<Calls> = {
   ...jobHandlers,
   ...artifactHandlers,
   ...compareHandlers,
+  ...runHandlers,
+  ...pipelineHandlers,
 };

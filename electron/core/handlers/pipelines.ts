@@ -1,0 +1,42 @@
+import { pipelineCalls, type PipelineStatus, type StagePlan } from '../../../shared/api/pipelines.js';
+import { StrataError } from '../../../shared/errors.js';
+import type { Handlers } from '../engine.js';
+import type { Project } from '../project/project.js';
+import { controllerFor } from '../pipeline/controller.js';
+import { planPipeline } from '../pipeline/plan.js';
+// Registers the pipeline service (interrupted runs, inbox, automatic re-runs) with the engine.
+import '../pipeline/service.js';
+
+/** Overlays what the plan cannot know: the stage running now, and a stage whose last execution failed. */
+function withLiveState(project: Project, plan: StagePlan[], runningRunId: string | null): StagePlan[] {
+  const last = project.db.prepare(
+    `SELECT stage, status FROM run_stages rs JOIN runs r ON r.id = rs.run_id
+     WHERE rs.status NOT IN ('pending', 'skipped') AND rs.stage = ? ORDER BY r.started_at DESC LIMIT 1`,
+  );
+  const running = runningRunId ? new Set(project.db.prepare("SELECT stage FROM run_stages WHERE run_id = ? AND status = 'running'").pluck().all(runningRunId) as string[]) : new Set<string>();
+  return plan.map((p) => {
+    if (running.has(p.stage)) return { ...p, state: 'running' };
+    const row = last.get(p.stage) as { status: string } | undefined;
+    if (row?.status === 'failed' && p.run) return { ...p, state: 'failed' };
+    return p;
+  });
+}
+
+export const pipelineHandlers: Handlers<typeof pipelineCalls> = {
+  'pipelines.status': async (_p, engine): Promise<PipelineStatus> => {
+    const project = engine.requireProject();
+    const runningRunId = (project.db.prepare("SELECT id FROM runs WHERE status = 'running' AND kind = 'pipeline' LIMIT 1").pluck().get() as string | undefined) ?? null;
+    try {
+      return { stages: withLiveState(project, await planPipeline(project), runningRunId), runningRunId, error: null };
+    } catch (err) {
+      if (!(err instanceof StrataError)) throw err;
+      return { stages: [], runningRunId, error: { message: err.message, file: err.where?.file, line: err.where?.line } };
+    }
+  },
+  'pipelines.run': async ({ stages, force, dry }, engine) => {
+    const project = engine.requireProject();
+    if (dry) return { runId: null, plan: await planPipeline(project, { stages, force }) };
+    // A real run reports its stages through run.update as it checks them; planning first would hash everything twice.
+    return { runId: controllerFor(project, engine).run({ stages, force }), plan: [] };
+  },
+};

@@ -1,0 +1,58 @@
+import { projectServices } from '../services.js';
+import { ingestInbox } from '../runs/inbox.js';
+import { recoverInterrupted } from '../runs/recover.js';
+import { runSummary } from '../runs/repo.js';
+import { controllerFor } from './controller.js';
+import { downstreamOf } from './dag.js';
+import { loadDag } from './plan.js';
+
+const INBOX_POLL_MS = 5000;
+const AUTO_DEBOUNCE_MS = 500;
+
+/**
+ * While a project is open: runs whose runner died show as interrupted, runs logged from a terminal
+ * (the inbox) are ingested, and a new dataset version recorded by the watcher re-runs the stages
+ * that read it where auto_run is set.
+ */
+projectServices.push((project, engine) => {
+  const announce = (ids: string[]) => {
+    for (const id of ids) engine.emit('run.update', runSummary(project, id));
+  };
+  announce(recoverInterrupted(project));
+  announce(ingestInbox(project));
+  const poll = setInterval(() => {
+    if (project.db.open) announce(ingestInbox(project));
+  }, INBOX_POLL_MS);
+  const controller = controllerFor(project, engine);
+  let changed = new Set<string>();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const fire = () => {
+    timer = null;
+    const paths = [...changed];
+    changed = new Set();
+    try {
+      const stages = downstreamOf(loadDag(project), paths).filter((s) => s.autoRun);
+      if (stages.length) controller.trigger(stages.map((s) => s.name));
+    } catch {
+      // A broken strata.yaml is already shown by the config banner; nothing runs until it is fixed.
+    }
+  };
+  const unsubscribe = engine.subscribe((event, payload) => {
+    if (event !== 'artifact.versioned' || engine.project !== project) return;
+    const { version, created } = payload as { version: { source: string; artifact: string }; created: boolean };
+    // Versions a run wrote itself must not start another run.
+    if (!created || version.source === 'run') return;
+    const row = project.db.prepare('SELECT path FROM artifacts WHERE name = ?').pluck().get(version.artifact) as string | undefined;
+    if (!row) return;
+    changed.add(row);
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(fire, AUTO_DEBOUNCE_MS);
+  });
+  return {
+    dispose: () => {
+      clearInterval(poll);
+      if (timer) clearTimeout(timer);
+      unsubscribe();
+    },
+  };
+});
