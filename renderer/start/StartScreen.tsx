@@ -1,5 +1,6 @@
 import { Logo } from '../components/Logo.js';
 import { useProjectStore } from '../stores/project.js';
+import { useUiStore } from '../stores/ui.js';
 import { OpenPanel } from './OpenPanel.js';
 import { RecentList } from './RecentList.js';
 import { useOpenProject } from './useOpenProject.js';
@@ -8,6 +9,7 @@ import { useOpenProject } from './useOpenProject.js';
 export function StartScreen() {
   const flow = useOpenProject();
   const info = useProjectStore((s) => s.info);
+  const setOverlay = useUiStore((s) => s.setOverlay);
 
   return (
     <main className="start" data-testid="start-screen">
@@ -48,9 +50,9 @@ export function StartScreen() {
 
         <footer className="start__footer">
           {info && <span>Strata {info.version}</span>}
-          <span>
-            Press <kbd>?</kbd> for keyboard shortcuts
-          </span>
+          <button type="button" className="btn btn--ghost btn--small" onClick={() => setOverlay('shortcuts')}>
+            Keyboard shortcuts <kbd>?</kbd>
+          </button>
         </footer>
       </div>
     </main>

@@ -32,6 +32,13 @@ test('the start screen opens the bundled example as the user’s own copy, then 
   await expect(start.getByText('Projects you open appear here.')).toBeVisible();
   await expect(start.getByLabel('Project folder')).toBeFocused();
   await page.screenshot({ path: screenPath('start-empty') });
+  await start.getByRole('button', { name: /Keyboard shortcuts/ }).click();
+  await expect(page.getByTestId('shortcuts-overlay')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('shortcuts-overlay')).toHaveCount(0);
+  await expect(start.getByLabel('Project folder')).not.toBeFocused();
+  await page.keyboard.press('ControlOrMeta+o');
+  await expect(start.getByLabel('Project folder')).toBeFocused();
 
   await start.getByRole('button', { name: 'Open the bundled example' }).click();
   await expect(page.getByTestId('project-name')).toHaveText('churn-example');
