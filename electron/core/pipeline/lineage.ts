@@ -46,11 +46,12 @@ export async function recordStageLineage(project: Project, runId: string, stage:
   }
 }
 
-/** A skipped stage still belongs to the run's lineage: its outs as they are (and were versioned before). */
-export function linkSkippedOuts(project: Project, runId: string, stage: Stage, outHashes: Record<string, string | null>): void {
-  for (const out of stage.outs) {
-    const hash = outHashes[out];
-    const id = hash ? versionWithHash(project, out, hash) : null;
-    if (id !== null) link(project, runId, id, 'out', stage.name, out);
+/** A skipped stage still belongs to the run's lineage: the versions of what it read and wrote, as they are now. */
+export function linkSkipped(project: Project, runId: string, stage: Stage, depHashes: Record<string, string | null>, outHashes: Record<string, string | null>): void {
+  for (const [role, hashes] of [['in', depHashes], ['out', outHashes]] as const) {
+    for (const [p, hash] of Object.entries(hashes)) {
+      const id = hash ? versionWithHash(project, p, hash) : null;
+      if (id !== null) link(project, runId, id, role, stage.name, p);
+    }
   }
 }

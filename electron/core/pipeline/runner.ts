@@ -14,7 +14,7 @@ import { insertRun, newRunId, runSummary, setRunStatus, updateStage } from '../r
 import { checkStage, hashAll, saveState } from './cache.js';
 import { selectStages } from './dag.js';
 import { stepEnv } from './env.js';
-import { linkSkippedOuts, recordStageLineage } from './lineage.js';
+import { linkSkipped, recordStageLineage } from './lineage.js';
 import { readAllParams } from './params.js';
 import { loadDag } from './plan.js';
 import { runStep } from './process.js';
@@ -172,7 +172,7 @@ async function runOne(
   }
   if (!verdict.run) {
     for (const r of verdict.restore) await restoreVersion(project, r.hash, r.path);
-    linkSkippedOuts(project, runId, s, await hashAll(project, s.outs, signal));
+    linkSkipped(project, runId, s, verdict.now.deps, await hashAll(project, s.outs, signal));
     stage(s.name, 'skipped', verdict.reason, { deps: JSON.stringify(verdict.now.deps) });
     return 'ok';
   }

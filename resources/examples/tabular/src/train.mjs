@@ -5,7 +5,7 @@ import { predict, readCsv, readParams, tracking, writeJson } from './common.mjs'
 
 const { train: p } = readParams();
 const strata = await tracking();
-strata?.logParams({ learning_rate: p.learning_rate, epochs: p.epochs, l2: p.l2 });
+strata?.setTag('model', 'logistic regression');
 
 const rows = readCsv('data/prepared/train.csv');
 const features = Object.keys(rows[0]).filter((c) => c !== 'churned');
