@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import type { ProjectSummary } from '../../shared/api/index.js';
 import { useApi } from '../app/context.js';
 import { JobsTray } from '../jobs/JobsTray.js';
@@ -15,6 +16,13 @@ export function Frame({ project }: { project: ProjectSummary }) {
   const sectionId = useUiStore((s) => s.section);
   const section = sectionById(sectionId) ?? sections[0];
   const Section = section.component;
+
+  useEffect(() => {
+    document.title = `${project.name} — ${section.title} — Strata`;
+    return () => {
+      document.title = 'Strata';
+    };
+  }, [project.name, section.title]);
 
   return (
     <div className="frame" data-testid="app-frame">

@@ -55,6 +55,15 @@ test('the start screen opens the bundled example as the user’s own copy, then 
   await expect(item).toContainText(copy);
   await item.getByRole('button', { name: /^churn-example/ }).click();
   await expect(page.getByTestId('project-name')).toHaveText('churn-example');
+  await expect(page).toHaveTitle('churn-example — Runs — Strata');
+  await closeProject(page);
+  await expect(page).toHaveTitle('Strata');
+
+  // The copy is the user's to change: opening the example again must not copy over their work.
+  fs.writeFileSync(path.join(copy, 'my-notes.md'), 'mine');
+  await page.getByRole('button', { name: 'Open the bundled example' }).click();
+  await expect(page.getByTestId('project-path')).toHaveText(copy);
+  expect(fs.readFileSync(path.join(copy, 'my-notes.md'), 'utf8')).toBe('mine');
   await closeProject(page);
 });
 
