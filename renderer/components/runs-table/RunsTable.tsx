@@ -1,12 +1,12 @@
 import './runs-table.css';
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import { delta, formatDelta } from './deltas.js';
 import { formatCell } from './format.js';
 import type { DisplayItem, SortDir } from './rows.js';
 import { cellValue, type Column, type RunsTable as Table } from './table.js';
 
 export const ROW_HEIGHT = 34;
-const OVERSCAN = 8;
+const OVERSCAN = 4;
 
 export interface RunsTableProps {
   table: Table;
@@ -98,58 +98,21 @@ export function RunsTable(p: RunsTableProps) {
       continue;
     }
     const id = p.table.ids[item];
-    const isSel = p.selected.has(id);
-    const isBase = p.baselineRow === item;
     rows.push(
-      <div
+      <RunRow
         key={id}
-        className={`rt-row${isSel ? ' rt-row--selected' : ''}${isBase ? ' rt-row--baseline' : ''}${i === p.cursor ? ' rt-row--cursor' : ''}`}
+        table={p.table}
+        row={item}
+        index={i}
+        columns={p.columns}
         style={style}
-        role="row"
-        aria-rowindex={i + 2}
-        aria-selected={isSel}
-        data-run-id={id}
-        onClick={() => p.onCursor(i)}
-      >
-        <div className="rt-cell rt-cell--select" role="gridcell">
-          <input type="checkbox" tabIndex={-1} checked={isSel} onChange={() => p.onToggle(id)} aria-label={`Select run ${id}`} />
-          <button
-            type="button"
-            tabIndex={-1}
-            className={`rt-pin${isBase ? ' rt-pin--on' : ''}`}
-            onClick={(e) => {
-              e.stopPropagation();
-              p.onPin(isBase ? null : id);
-            }}
-            title={isBase ? 'Unpin baseline' : 'Pin as baseline: every numeric column shows its change from this run'}
-            aria-label={isBase ? `Unpin baseline ${id}` : `Pin ${id} as baseline`}
-          >
-            {isBase ? '◆' : '◇'}
-          </button>
-        </div>
-        {p.columns.map((c) => {
-          const v = cellValue(c, item);
-          const numeric = c.kind !== 'text';
-          const d = numeric && p.baselineRow !== null && !isBase && c.kind !== 'time' ? delta(v as number | null, cellValue(c, p.baselineRow) as number | null) : null;
-          return (
-            <div
-              key={c.id}
-              className={`rt-cell${numeric ? ' rt-cell--num' : ''}`}
-              role="gridcell"
-              data-col={c.id}
-              data-value={v === null ? '' : String(v)}
-              title={v === null ? undefined : String(v)}
-            >
-              <span className="rt-value">{formatCell(c, item)}</span>
-              {d && (
-                <span className={`rt-delta${d.abs > 0 ? ' rt-delta--up' : d.abs < 0 ? ' rt-delta--down' : ''}`} data-testid="delta">
-                  {formatDelta(d)}
-                </span>
-              )}
-            </div>
-          );
-        })}
-      </div>,
+        selected={p.selected.has(id)}
+        baselineRow={p.baselineRow}
+        cursor={i === p.cursor}
+        onCursor={p.onCursor}
+        onToggle={p.onToggle}
+        onPin={p.onPin}
+      />,
     );
   }
 
@@ -193,5 +156,76 @@ export function RunsTable(p: RunsTableProps) {
         {rows}
       </div>
     </div>
+  );
+}
+
+interface RowProps {
+  table: Table;
+  row: number;
+  index: number;
+  columns: Column[];
+  style: CSSProperties;
+  selected: boolean;
+  baselineRow: number | null;
+  cursor: boolean;
+  onCursor(index: number): void;
+  onToggle(runId: string): void;
+  onPin(runId: string | null): void;
+}
+
+/** Memoised: moving the cursor or ticking one run re-renders two rows, not the whole view. */
+const RunRow = memo(function RunRow({ table, row: item, index: i, columns, style, selected: isSel, baselineRow, cursor, onCursor, onToggle, onPin }: RowProps) {
+  const id = table.ids[item];
+  const isBase = baselineRow === item;
+  return (
+    <div
+      className={`rt-row${isSel ? ' rt-row--selected' : ''}${isBase ? ' rt-row--baseline' : ''}${cursor ? ' rt-row--cursor' : ''}`}
+      style={style}
+      role="row"
+      aria-rowindex={i + 2}
+      aria-selected={isSel}
+      data-run-id={id}
+      onClick={() => onCursor(i)}
+    >
+      <div className="rt-cell rt-cell--select" role="gridcell">
+        <input type="checkbox" tabIndex={-1} checked={isSel} onChange={() => onToggle(id)} aria-label={`Select run ${id}`} />
+        <button
+          type="button"
+          tabIndex={-1}
+          className={`rt-pin${isBase ? ' rt-pin--on' : ''}`}
+          onClick={(e) => {
+            e.stopPropagation();
+            onPin(isBase ? null : id);
+          }}
+          title={isBase ? 'Unpin baseline' : 'Pin as baseline: every numeric column shows its change from this run'}
+          aria-label={isBase ? `Unpin baseline ${id}` : `Pin ${id} as baseline`}
+        >
+          {isBase ? '◆' : '◇'}
+        </button>
+      </div>
+      {columns.map((c) => {
+        const v = cellValue(c, item);
+        const numeric = c.kind !== 'text';
+        const d = numeric && baselineRow !== null && !isBase && c.kind !== 'time' ? delta(v as number | null, cellValue(c, baselineRow) as number | null) : null;
+        return (
+          <div key={c.id} className={`rt-cell${numeric ? ' rt-cell--num' : ''}`} role="gridcell" data-col={c.id} data-value={v === null ? '' : String(v)} title={v === null ? undefined : String(v)}>
+            <span className="rt-value">{formatCell(c, item)}</span>
+            {d && (
+              <span className={`rt-delta${d.abs > 0 ? ' rt-delta--up' : d.abs < 0 ? ' rt-delta--down' : ''}`} data-testid="delta">
+                {formatDelta(d)}
+              </span>
+            )}
+          </div>
+        );
+      })}
+    </div>
+  );
+}, rowPropsEqual);
+
+/** style is rebuilt every render; only what it holds matters. */
+function rowPropsEqual(a: RowProps, b: RowProps): boolean {
+  return (
+    a.table === b.table && a.row === b.row && a.index === b.index && a.columns === b.columns && a.selected === b.selected && a.baselineRow === b.baselineRow && a.cursor === b.cursor &&
+    a.style.top === b.style.top && a.style.gridTemplateColumns === b.style.gridTemplateColumns && a.onCursor === b.onCursor && a.onToggle === b.onToggle && a.onPin === b.onPin
   );
 }

@@ -1,8 +1,9 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { SectionHeader } from '../../components/SectionHeader.js';
 import { downloadText } from '../../components/charts/export.js';
+import { loadPlotly } from '../../components/charts/plotly.js';
 import { toCsv } from '../../components/runs-table/csv.js';
 import { isTyping } from '../../components/keys.js';
 import { RunsTable } from '../../components/runs-table/RunsTable.js';
@@ -43,6 +44,16 @@ export function CompareSection({ api, project }: SectionProps) {
   }, []);
 
   useEffect(() => setCursor((c) => Math.min(c, Math.max(0, items.length - 1))), [items.length]);
+
+  // plotly takes a second or more to parse: fetch it while the user is still picking runs, not after Compare.
+  const hasRuns = (s.table?.count ?? 0) > 0;
+  useEffect(() => {
+    if (!hasRuns) return;
+    const idle = window.requestIdleCallback ?? ((f: () => void) => window.setTimeout(f, 200));
+    idle(() => void loadPlotly().catch(() => undefined));
+  }, [hasRuns]);
+
+  const onPin = useCallback((id: string | null) => useCompareStore.getState().setView({ baseline: id }), []);
 
   const exportCsv = () => {
     if (!s.table) return;
@@ -128,7 +139,7 @@ export function CompareSection({ api, project }: SectionProps) {
           onCursor={setCursor}
           onToggle={s.toggleSelected}
           onSort={onSort}
-          onPin={(id) => s.setView({ baseline: id })}
+          onPin={onPin}
           onCompare={s.compareSelection}
         />
       </div>
