@@ -10,8 +10,8 @@ import './styles/start.css';
 import './styles/frame.css';
 import './styles/jobs.css';
 
-const api = connectApi();
-connectStores(api);
+const { api, onConnection } = connectApi();
+connectStores(api, onConnection);
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <ApiContext.Provider value={api}>

@@ -3,17 +3,29 @@ import { isEventName } from '../../shared/api/index.js';
 import { StrataError, isStrataErrorData } from '../../shared/errors.js';
 
 type Handler = (payload: unknown) => void;
+type ConnectionListener = (connected: boolean) => void;
+
+/** The browser host's Api, plus whether its event stream is up: the tab outlives a stopped `strata ui`. */
+export interface HttpApi extends Api {
+  onConnection(listener: ConnectionListener): () => void;
+}
 
 /**
  * The browser host's Api: requests are POSTs to /api/call/<name>, push events arrive over one
  * EventSource. The session cookie set by the host authenticates both.
  */
-export function createHttpApi(base = ''): Api {
+export function createHttpApi(base = ''): HttpApi {
   const handlers = new Map<EventName, Set<Handler>>();
+  const connectionListeners = new Set<ConnectionListener>();
   let source: EventSource | null = null;
 
   function ensureSource(event: EventName): void {
-    if (!source) source = new EventSource(`${base}/api/events`);
+    if (!source) {
+      source = new EventSource(`${base}/api/events`);
+      // EventSource retries by itself; these only report whether the stream is up right now.
+      source.addEventListener('open', () => connectionListeners.forEach((l) => l(true)));
+      source.addEventListener('error', () => connectionListeners.forEach((l) => l(false)));
+    }
     if (handlers.get(event)?.size === 1) {
       source.addEventListener(event, (e) => {
         let payload: unknown;
@@ -59,6 +71,10 @@ export function createHttpApi(base = ''): Api {
       set.add(handler as Handler);
       ensureSource(event);
       return () => set.delete(handler as Handler);
+    },
+    onConnection(listener: ConnectionListener): () => void {
+      connectionListeners.add(listener);
+      return () => connectionListeners.delete(listener);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { OfflineBanner } from '../components/OfflineBanner.js';
 import { Frame } from '../frame/Frame.js';
 import { OpenDialog } from '../frame/OpenDialog.js';
 import { ShortcutsOverlay } from '../frame/ShortcutsOverlay.js';
@@ -9,7 +10,7 @@ import { useShortcuts } from './useShortcuts.js';
 
 export function App() {
   useShortcuts();
-  const { ready, project, fatal } = useProjectStore();
+  const { ready, project, fatal, offline } = useProjectStore();
   const overlay = useUiStore((s) => s.overlay);
   const close = () => useUiStore.getState().setOverlay(null);
 
@@ -23,6 +24,7 @@ export function App() {
   if (!ready) return null;
   return (
     <>
+      {offline && <OfflineBanner />}
       {project ? <Frame project={project} /> : <StartScreen />}
       {overlay === 'shortcuts' && <ShortcutsOverlay onClose={close} />}
       {overlay === 'open' && project && <OpenDialog onClose={close} />}

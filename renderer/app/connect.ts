@@ -8,7 +8,7 @@ import { useUiStore } from '../stores/ui.js';
  * Feeds the stores from the engine: push events first, then the current state. An event that lands
  * before the initial answer is newer than it, so the answer must not overwrite it.
  */
-export function connectStores(api: Api): () => void {
+export function connectStores(api: Api, onConnection: (listener: (connected: boolean) => void) => () => void): () => void {
   const project = useProjectStore.getState();
   const jobs = useJobsStore.getState();
   let projectEventSeen = false;
@@ -32,8 +32,19 @@ export function connectStores(api: Api): () => void {
   );
   api.call('jobs.list', {}).then(jobs.seed, () => undefined);
 
+  // Events sent while the stream was down are lost: after a reconnection, ask again for what they carried.
+  const offConnection = onConnection((connected) => {
+    const wasOffline = useProjectStore.getState().offline;
+    project.setOffline(!connected);
+    if (connected && wasOffline) {
+      api.call('project.current', {}).then(project.setProject, () => undefined);
+      api.call('jobs.list', {}).then((list) => list.forEach(jobs.upsert), () => undefined);
+    }
+  });
+
   return () => {
     offProject();
     offJobs();
+    offConnection();
   };
 }

@@ -9,6 +9,9 @@ interface ProjectState {
   project: ProjectSummary | null;
   /** The engine could not be reached at all (not signed in, host gone). */
   fatal: StrataErrorData | null;
+  /** The event stream to the engine is down (`strata ui` stopped, or the laptop slept). */
+  offline: boolean;
+  setOffline(offline: boolean): void;
   setProject(project: ProjectSummary | null): void;
   setInfo(info: AppInfo): void;
   setFatal(error: StrataErrorData): void;
@@ -19,6 +22,8 @@ export const useProjectStore = create<ProjectState>()((set) => ({
   info: null,
   project: null,
   fatal: null,
+  offline: false,
+  setOffline: (offline) => set({ offline }),
   setProject: (project) => set({ project, ready: true }),
   setInfo: (info) => set({ info }),
   setFatal: (fatal) => set({ fatal, ready: true }),
