@@ -134,6 +134,9 @@ async function execute(project: Project, runId: string, stages: Stage[], allStag
   } catch (err) {
     status = controller.signal.aborted ? 'cancelled' : 'failed';
     error = err instanceof StrataError ? err.message : `internal error: ${(err as Error).message}`;
+    // Whatever broke (the store, the disk), no stage may stay 'running' in the record.
+    project.db.prepare("UPDATE run_stages SET status = ?, reason = ?, ended_at = ? WHERE run_id = ? AND status = 'running'").run(status, error, Date.now(), runId);
+    project.db.prepare("UPDATE run_stages SET status = 'skipped', reason = ? WHERE run_id = ? AND status = 'pending'").run(`not reached: ${error}`, runId);
   } finally {
     clearInterval(cancelPoll);
     opts.signal?.removeEventListener('abort', onOuterAbort);
