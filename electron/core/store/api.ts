@@ -1,12 +1,13 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { StrataError } from '../../../shared/errors.js';
 import type { ArtifactKind, VersionSource } from '../../../shared/api/artifacts.js';
-import { runWorker } from '../jobs/worker.js';
 import { explainFsError, type Project } from '../project/project.js';
 import { announceVersioned } from './events.js';
-import type { CacheRow, HashTreeInput, HashTreeResult } from './hash-tree.js';
-import { parseEntries } from './manifest.js';
+import type { CacheRow, HashTreeInput } from './hash-tree.js';
+import { runHash } from './hash-pool.js';
+import { parseEntries, rootHashOf, serializeEntries, type ManifestEntry } from './manifest.js';
 import { cleanTemps, objectPath, tempPath } from './objects.js';
 import { resolveInProject } from './paths.js';
 import { findArtifact, findArtifactByPath, latestVersion, manifestText, NAME_RE, syncDeclared, versionById, type ArtifactRow } from './repo.js';
@@ -29,8 +30,6 @@ export interface RecordOptions {
   onProgress?: (done: number, total: number | null) => void;
 }
 
-const WORKER = new URL('./hash-worker.js', import.meta.url);
-
 /** Prepares the store for this process: leftover temp files of dead writers go, declared artifacts get rows. */
 export function ensureStore(project: Project): void {
   try {
@@ -41,9 +40,75 @@ export function ensureStore(project: Project): void {
   syncDeclared(project);
 }
 
-function hashInWorker(project: Project, rel: string, store: boolean, opts: { signal?: AbortSignal; onProgress?: (d: number, t: number | null) => void }): Promise<HashTreeResult> {
-  const input: HashTreeInput = { root: project.root, rel, dbPath: project.dbPath, objectsDir: store ? project.objectsDir : null };
-  return runWorker<HashTreeInput, HashTreeResult>(WORKER, input, opts);
+interface Hashed {
+  type: 'file' | 'dir';
+  text: string;
+  rootHash: string;
+  fileCount: number;
+  totalBytes: number;
+  cache: CacheRow[];
+}
+
+/** Folders with more files than this are hashed by several workers, one share each. */
+const SPLIT_ABOVE_FILES = 4000;
+
+/**
+ * Hashes in worker threads: one for a file or a small folder, one per core for a large one. The
+ * parts must have walked the same tree; a folder that changed between their walks is reported.
+ */
+async function hashInWorkers(project: Project, rel: string, store: boolean, opts: { signal?: AbortSignal; onProgress?: (d: number, t: number | null) => void }): Promise<Hashed | null> {
+  const abs = path.join(project.root, rel);
+  // Only storing is worth splitting: a cached re-check is a stat walk, which the split would repeat.
+  const parts = store && isLargeFolder(abs) ? Math.max(1, Math.min(os.availableParallelism(), 4)) : 1;
+  const done = new Array<number>(parts).fill(0);
+  const totals = new Array<number | null>(parts).fill(null);
+  const results = await Promise.all(
+    Array.from({ length: parts }, (_v, index) => {
+      const input: HashTreeInput = { root: project.root, rel, dbPath: project.dbPath, objectsDir: store ? project.objectsDir : null, part: { index, of: parts } };
+      return runHash(input, {
+        signal: opts.signal,
+        onProgress: (d, t) => {
+          done[index] = d;
+          totals[index] = t;
+          opts.onProgress?.(done.reduce((a, b) => a + b, 0), totals.every((x) => x !== null) ? (totals as number[]).reduce((a, b) => a + b, 0) : null);
+        },
+      });
+    }),
+  );
+  const first = results[0];
+  if (!first.exists) return null;
+  const entries: ManifestEntry[] = [];
+  const cache: CacheRow[] = [];
+  let fileCount = 0;
+  for (const r of results) {
+    if (!r.exists || r.listing !== first.listing || r.type !== first.type) {
+      throw new StrataError('CONFLICT', `${rel} changed while it was being versioned (files were added or removed); try again once it has settled`, { where: { file: abs } });
+    }
+    for (const e of r.entries) entries.push(e);
+    for (const c of r.cache) cache.push(c);
+    fileCount += r.fileCount;
+  }
+  const text = serializeEntries(entries);
+  const totalBytes = entries.reduce((a, e) => a + e.size, 0);
+  return { type: first.type, text, rootHash: rootHashOf(first.type, text), fileCount, totalBytes, cache };
+}
+
+/** A cheap look at the first level or two, enough to tell a folder worth splitting from a small one. */
+function isLargeFolder(abs: string): boolean {
+  let count = 0;
+  const stack = [abs];
+  try {
+    while (stack.length && count <= SPLIT_ABOVE_FILES) {
+      const dir = stack.pop() as string;
+      for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (d.isDirectory()) stack.push(path.join(dir, d.name));
+        else count++;
+      }
+    }
+  } catch {
+    return false;
+  }
+  return count > SPLIT_ABOVE_FILES;
 }
 
 function saveCache(project: Project, rows: CacheRow[]): void {
@@ -89,8 +154,8 @@ export async function recordVersion(project: Project, opts: RecordOptions): Prom
   ensureStore(project);
   const { rel } = resolveInProject(project.root, opts.path);
   pickArtifact(project, rel, opts.name, opts.kind);
-  const result = await hashInWorker(project, rel, true, opts);
-  if (!result.exists) throw new StrataError('NOT_FOUND', `${rel} does not exist in ${project.root}`, { where: { file: path.join(project.root, rel) } });
+  const result = await hashInWorkers(project, rel, true, opts);
+  if (!result) throw new StrataError('NOT_FOUND', `${rel} does not exist in ${project.root}`, { where: { file: path.join(project.root, rel) } });
   const outcome = project.db.transaction(() => {
     const picked = pickArtifact(project, rel, opts.name, opts.kind);
     const artifactId = picked.row?.id ?? Number(project.db.prepare('INSERT INTO artifacts (name, path, kind) VALUES (?, ?, ?)').run(picked.name, rel, opts.kind ?? 'other').lastInsertRowid);
@@ -115,8 +180,8 @@ export async function recordVersion(project: Project, opts: RecordOptions): Prom
 /** Root hash of what is at relPath now, using the stat cache; writes no objects. null when the path does not exist. */
 export async function hashPath(project: Project, relPath: string, opts: { signal?: AbortSignal } = {}): Promise<string | null> {
   const { rel } = resolveInProject(project.root, relPath);
-  const result = await hashInWorker(project, rel, false, opts);
-  if (!result.exists) return null;
+  const result = await hashInWorkers(project, rel, false, opts);
+  if (!result) return null;
   saveCache(project, result.cache);
   return result.rootHash;
 }

@@ -5,7 +5,7 @@ import { StrataError } from '../../../shared/errors.js';
 import { openSqlite } from '../db/sqlite.js';
 import { explainFsError } from '../project/project.js';
 import { IGNORED_DIRS } from '../project/walk.js';
-import { rootHashOf, serializeEntries, type ManifestEntry, type TreeType } from './manifest.js';
+import type { ManifestEntry, TreeType } from './manifest.js';
 import { objectPath, syncFiles, tempPath, TMP_DIR } from './objects.js';
 import { checkRealInside } from './paths.js';
 
@@ -16,19 +16,33 @@ export interface HashTreeInput {
   dbPath: string;
   /** where to store contents; null only computes the hash and writes nothing */
   objectsDir: string | null;
+  /** this worker's share of a folder's files: those whose index in the sorted list is index mod of */
+  part: { index: number; of: number };
 }
 
 export type CacheRow = [path: string, size: number, mtime: number, ino: number, hash: string];
 
 export type HashTreeResult =
   | { exists: false }
-  | { exists: true; type: TreeType; text: string; rootHash: string; fileCount: number; totalBytes: number; cache: CacheRow[]; stored: number };
+  | {
+      exists: true;
+      type: TreeType;
+      /** this part's entries (part 0 also carries the empty folders) */
+      entries: ManifestEntry[];
+      /** hash of every path the walk saw: parts that walked different trees must not be merged */
+      listing: string;
+      fileCount: number;
+      cache: CacheRow[];
+      stored: number;
+    };
 
 const CHUNK = 1 << 20;
-const BATCH_FILES = 4096;
+const BATCH_FILES = 16384;
 const RETRIES = 3;
 /** A file modified this recently may change again within the same mtime tick, so its stat is not trusted. */
 const RACY_MS = 1000;
+/** Above this many files, one listing of the store answers "is it stored?" faster than a stat per file. */
+const LIST_STORE_ABOVE = 2000;
 
 interface FileItem {
   rel: string;
@@ -39,8 +53,8 @@ interface FileItem {
 class Changed extends Error {}
 
 /**
- * Hashes a file or folder of the project, storing every content it has not seen before when
- * objectsDir is set. Synchronous 1 MiB reads on purpose: it runs in a worker thread, where they
+ * Hashes a file or a share of a folder's files, storing every content not stored yet when
+ * objectsDir is set. Synchronous 1 MiB reads on purpose: it runs in worker threads, where they
  * are several times faster than async reads. Every stored object is written under a temp name,
  * made durable, then renamed, so an object under its final name always has its full content.
  */
@@ -56,24 +70,26 @@ export function hashTree(input: HashTreeInput, progress: (done: number, total: n
   checkRealInside(input.root, abs, input.rel);
   const type: TreeType = top.isDirectory() ? 'dir' : 'file';
   const entries: ManifestEntry[] = [];
-  const files: FileItem[] = type === 'file' ? [{ rel: '', abs, key: input.rel }] : walk(input.root, input.rel, entries);
+  const all: FileItem[] = type === 'file' ? [{ rel: '', abs, key: input.rel }] : walk(input.root, input.rel, entries);
+  if (input.part.index !== 0) entries.length = 0;
+  const listing = crypto.createHash('sha256');
+  for (const f of all) listing.update(f.rel).update('\0');
+  const files = input.part.of === 1 ? all : all.filter((_f, i) => i % input.part.of === input.part.index);
   const cache = loadCache(input.dbPath, input.rel, type);
-  const hasher = new Hasher(input.objectsDir);
+  const stored = input.objectsDir ? new StoreIndex(input.objectsDir, files.length > LIST_STORE_ABOVE) : null;
+  const hasher = new Hasher(input.objectsDir, stored);
   const updates: CacheRow[] = [];
-  const cachedHits: { item: FileItem; entry: ManifestEntry }[] = [];
   const total = type === 'file' ? top.size : null;
   let bytes = 0;
   const now = Date.now();
   try {
     files.forEach((item, i) => {
       const hit = cache.get(item.key);
-      let st: fs.Stats | null = null;
       if (hit) {
-        st = statFile(item.abs);
-        if (st.size === hit[1] && st.mtimeMs === hit[2] && st.ino === hit[3]) {
-          const entry = { path: item.rel, kind: 'f' as const, mode: modeOf(st), size: st.size, hash: hit[4] };
-          entries.push(entry);
-          cachedHits.push({ item, entry });
+        const st = statFile(item.abs);
+        // A cached hash saves the read, but content first seen by hashPath was never stored.
+        if (st.size === hit[1] && st.mtimeMs === hit[2] && st.ino === hit[3] && (!stored || stored.has(hit[4]))) {
+          entries.push({ path: item.rel, kind: 'f', mode: modeOf(st), size: st.size, hash: hit[4] });
           bytes += st.size;
           return;
         }
@@ -84,22 +100,35 @@ export function hashTree(input: HashTreeInput, progress: (done: number, total: n
       bytes += r.stat.size;
       if (total === null && i % 256 === 0) progress(i, files.length);
     });
-    const text = serializeEntries(entries);
-    const rootHash = rootHashOf(type, text);
-    if (input.objectsDir && cachedHits.length && !manifestKnown(input.dbPath, rootHash)) {
-      // The stat cache can know a file whose content was never stored (hashPath writes no objects).
-      for (const { item, entry } of cachedHits) {
-        if (fs.existsSync(objectPath(input.objectsDir, entry.hash))) continue;
-        const r = hasher.hashFile(item.abs, () => undefined);
-        if (r.hash !== entry.hash) throw new StrataError('CONFLICT', `${item.abs} changed while it was being versioned; try again once it is written`, { where: { file: item.abs } });
-      }
-    }
     hasher.flush();
     progress(files.length, files.length);
-    return { exists: true, type, text, rootHash, fileCount: files.length, totalBytes: bytes, cache: updates, stored: hasher.stored };
+    return { exists: true, type, entries, listing: `${all.length}:${listing.digest('hex')}`, fileCount: files.length, cache: updates, stored: hasher.stored };
   } catch (err) {
     hasher.abandon();
     throw err;
+  }
+}
+
+/** Answers "is this content stored?", from one listing of the store when many files are asked about. */
+class StoreIndex {
+  private listed: Set<string> | null = null;
+
+  constructor(private dir: string, private list: boolean) {}
+
+  has(hash: string): boolean {
+    if (!this.list) return fs.existsSync(objectPath(this.dir, hash));
+    if (!this.listed) {
+      this.listed = new Set();
+      for (const shard of fs.readdirSync(this.dir)) {
+        if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+        for (const name of fs.readdirSync(path.join(this.dir, shard))) this.listed.add(shard + name);
+      }
+    }
+    return this.listed.has(hash);
+  }
+
+  add(hash: string): void {
+    this.listed?.add(hash);
   }
 }
 
@@ -180,15 +209,6 @@ function loadCache(dbPath: string, rel: string, type: TreeType): Map<string, Cac
   return map;
 }
 
-function manifestKnown(dbPath: string, rootHash: string): boolean {
-  const db = openSqlite(dbPath, { readonly: true });
-  try {
-    return db.prepare('SELECT 1 FROM manifests WHERE root_hash = ?').get(rootHash) !== undefined;
-  } finally {
-    db.close();
-  }
-}
-
 /** Hashes files and stores new contents; small files are made durable in batches. */
 class Hasher {
   stored = 0;
@@ -197,7 +217,7 @@ class Hasher {
   private pendingHashes = new Set<string>();
   private shards = new Set<string>();
 
-  constructor(private objectsDir: string | null) {}
+  constructor(private objectsDir: string | null, private index: StoreIndex | null) {}
 
   hashFile(abs: string, onBytes: (n: number) => void): { hash: string; stat: fs.Stats } {
     for (let attempt = 1; ; attempt++) {
@@ -270,7 +290,7 @@ class Hasher {
 
   private storeSmall(hash: string, data: Buffer): void {
     const dir = this.objectsDir as string;
-    if (this.pendingHashes.has(hash) || fs.existsSync(objectPath(dir, hash))) return;
+    if (this.pendingHashes.has(hash) || this.index?.has(hash)) return;
     const tmp = tempPath(dir);
     fs.writeFileSync(tmp, data, { flag: 'wx' });
     this.pending.push({ tmp, hash });
@@ -280,11 +300,10 @@ class Hasher {
 
   /** Renames a durable temp file to its object name, unless that content is already stored. */
   private place(tmp: string, hash: string): void {
+    // No existence check: renaming over an object that another writer stored meanwhile replaces it
+    // with the same bytes, atomically.
     const final = objectPath(this.objectsDir as string, hash);
-    if (fs.existsSync(final)) {
-      fs.rmSync(tmp, { force: true });
-      return;
-    }
+    this.index?.add(hash);
     const shard = path.dirname(final);
     if (!this.shards.has(shard)) {
       fs.mkdirSync(shard, { recursive: true });
