@@ -207,8 +207,10 @@ if (!fs.existsSync(path.join(root, 'dist/renderer/index.html')) || !fs.existsSyn
 }
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
 try {
-  await tableBench(browser);
-  await chartBench(browser);
+  // `compare-runs.ts table` or `… chart` runs one half.
+  const only = process.argv[2];
+  if (only !== 'chart') await tableBench(browser);
+  if (only !== 'table') await chartBench(browser);
 } finally {
   await browser.close();
 }
