@@ -70,19 +70,23 @@ function readTableFile(abs: string, ing: TrackingIngestor): void {
     const ts = timeCol >= 0 ? Number(cells[timeCol]) : NaN;
     // DVCLive writes milliseconds; a seconds value is small enough to tell apart.
     const time = Number.isFinite(ts) ? (ts < 1e11 ? ts * 1000 : ts) : Date.now();
+    // A row is taken whole or not at all: a bad cell skips the row, a NaN/Inf cell only that value.
+    const values: [string, number][] = [];
+    let nonFinite = 0;
     let bad = !Number.isFinite(step);
     header.forEach((h, i) => {
       if (bad || i === stepCol || i === timeCol || logged.has(h)) return;
       const raw = cells[i].trim();
-      if (NON_FINITE_WORDS.has(raw.toLowerCase())) {
-        ing.stats.nonFinite += 1;
-        return;
-      }
-      const v = Number(raw);
-      if (raw === '' || !Number.isFinite(v)) bad = true;
-      else ing.point(h, v, step, time);
+      if (NON_FINITE_WORDS.has(raw.toLowerCase())) nonFinite += 1;
+      else if (raw === '' || !Number.isFinite(Number(raw))) bad = true;
+      else values.push([h, Number(raw)]);
     });
-    if (bad) ing.stats.skipped += 1;
+    if (bad) {
+      ing.stats.skipped += 1;
+      continue;
+    }
+    ing.stats.nonFinite += nonFinite;
+    for (const [h, v] of values) ing.point(h, v, step, time);
   }
 }
 

@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { recoverInterrupted } from '../../electron/core/runs/recover.js';
+import { runDetail, runLogs } from '../../electron/core/runs/repo.js';
+import { runCli, spawnCli } from '../helpers/cli.js';
+import { makeProject, pidAlive, waitFor, type Fixture } from './runs-fixture.js';
+
+let fx: Fixture | null = null;
+afterEach(() => {
+  fx?.cleanup();
+  fx = null;
+});
+
+const NEVER_ENDS = `stages:
+  forever:
+    cmd: "echo working; sleep 300 & echo $! > sleeper.pid; wait"
+`;
+
+function runningRun(f: Fixture): { id: string; sleeper: number } | null {
+  const id = f.project.db.prepare("SELECT run_id FROM run_stages WHERE status = 'running'").pluck().get() as string | undefined;
+  const pidFile = path.join(f.dir, 'sleeper.pid');
+  if (!id || !fs.existsSync(pidFile)) return null;
+  const sleeper = Number(fs.readFileSync(pidFile, 'utf8').trim());
+  return sleeper ? { id, sleeper } : null;
+}
+
+describe('runs across processes', () => {
+  it('`strata cancel` stops a step that never ends, started by another process', async () => {
+    fx = makeProject(NEVER_ENDS);
+    const child = spawnCli(['run', '--project', fx.dir]);
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const { id, sleeper } = await waitFor(() => runningRun(fx!), 60000);
+    const second = runCli(['run', '--project', fx.dir]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`a pipeline run (${id}`);
+    const cancel = runCli(['cancel', id.slice(0, 8), '--project', fx.dir]);
+    expect(cancel.stderr).toBe('');
+    expect(cancel.stdout.trim()).toBe(`run ${id}: cancelled`);
+    expect(cancel.code).toBe(0);
+    expect(await exited).toBe(130);
+    await waitFor(() => !pidAlive(sleeper), 10000);
+    const run = runDetail(fx.project, id);
+    expect(run.stages[0]).toMatchObject({ status: 'cancelled' });
+    expect(runLogs(fx.project, id, { after: 0, limit: 100 }).lines.map((l) => l.text).join('')).toContain('working');
+  }, 120000);
+
+  it('a run whose runner was killed shows as interrupted, keeps its logs, and its step is stopped', async () => {
+    fx = makeProject(NEVER_ENDS);
+    const child = spawnCli(['run', '--project', fx.dir]);
+    const { id, sleeper } = await waitFor(() => runningRun(fx!), 60000);
+    await waitFor(() => runLogs(fx!.project, id, { after: 0, limit: 100 }).lines.length > 0);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    expect(pidAlive(sleeper)).toBe(true);
+    expect(recoverInterrupted(fx.project)).toEqual([id]);
+    const run = runDetail(fx.project, id);
+    expect(run.status).toBe('interrupted');
+    expect(run.error).toMatch(/runner \(pid \d+\) stopped before the run finished/);
+    expect(run.stages[0].status).toBe('interrupted');
+    expect(runLogs(fx.project, id, { after: 0, limit: 100 }).lines.map((l) => l.text).join('')).toContain('working');
+    await waitFor(() => !pidAlive(sleeper), 10000);
+    const listed = runCli(['runs', '--json', '--project', fx.dir]);
+    expect(JSON.parse(listed.stdout)[0]).toMatchObject({ id, status: 'interrupted' });
+  }, 120000);
+});
