@@ -58,7 +58,7 @@ class Changed extends Error {}
  * are several times faster than async reads. Every stored object is written under a temp name,
  * made durable, then renamed, so an object under its final name always has its full content.
  */
-export function hashTree(input: HashTreeInput, progress: (done: number, total: number | null) => void): HashTreeResult {
+export async function hashTree(input: HashTreeInput, progress: (done: number, total: number | null) => void): Promise<HashTreeResult> {
   const abs = path.join(input.root, input.rel);
   let top: fs.Stats;
   try {
@@ -83,7 +83,8 @@ export function hashTree(input: HashTreeInput, progress: (done: number, total: n
   let bytes = 0;
   const now = Date.now();
   try {
-    files.forEach((item, i) => {
+    for (let i = 0; i < files.length; i++) {
+      const item = files[i];
       const hit = cache.get(item.key);
       if (hit) {
         const st = statFile(item.abs);
@@ -91,15 +92,15 @@ export function hashTree(input: HashTreeInput, progress: (done: number, total: n
         if (st.size === hit[1] && st.mtimeMs === hit[2] && st.ino === hit[3] && (!stored || stored.has(hit[4]))) {
           entries.push({ path: item.rel, kind: 'f', mode: modeOf(st), size: st.size, hash: hit[4] });
           bytes += st.size;
-          return;
+          continue;
         }
       }
-      const r = hasher.hashFile(item.abs, (n) => total !== null && progress(bytes + n, total));
+      const r = await hasher.hashFile(item.abs, (n) => total !== null && progress(bytes + n, total));
       entries.push({ path: item.rel, kind: 'f', mode: modeOf(r.stat), size: r.stat.size, hash: r.hash });
       if (now - r.stat.mtimeMs > RACY_MS) updates.push([item.key, r.stat.size, r.stat.mtimeMs, r.stat.ino, r.hash]);
       bytes += r.stat.size;
       if (total === null && i % 256 === 0) progress(i, files.length);
-    });
+    }
     hasher.flush();
     progress(files.length, files.length);
     return { exists: true, type, entries, listing: `${all.length}:${listing.digest('hex')}`, fileCount: files.length, cache: updates, stored: hasher.stored };
@@ -219,21 +220,21 @@ class Hasher {
 
   constructor(private objectsDir: string | null, private index: StoreIndex | null) {}
 
-  hashFile(abs: string, onBytes: (n: number) => void): { hash: string; stat: fs.Stats } {
+  async hashFile(abs: string, onBytes: (n: number) => void): Promise<{ hash: string; stat: fs.Stats }> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return this.tryHash(abs, onBytes);
+        return await this.tryHash(abs, onBytes);
       } catch (err) {
         if (!(err instanceof Changed)) throw err;
         if (attempt >= RETRIES) {
           throw new StrataError('CONFLICT', `${abs} kept changing while it was being hashed (${RETRIES} tries); version it once it is completely written`, { where: { file: abs } });
         }
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50 * attempt);
+        await new Promise((r) => setTimeout(r, 50 * attempt));
       }
     }
   }
 
-  private tryHash(abs: string, onBytes: (n: number) => void): { hash: string; stat: fs.Stats } {
+  private async tryHash(abs: string, onBytes: (n: number) => void): Promise<{ hash: string; stat: fs.Stats }> {
     let fd: number;
     try {
       fd = fs.openSync(abs, 'r');
@@ -248,9 +249,14 @@ class Hasher {
       let total = 0;
       let n: number;
       const small = before.size <= CHUNK;
+      // A large file is copied by the kernel (copy_file_range, in libuv's pool) while this thread
+      // hashes it: the two overlap on two cores. The fstat check below spans both, so a change during
+      // either is caught, and the copy then discarded.
+      let copying: Promise<void> | null = null;
       if (!small && this.objectsDir) {
         tmp = tempPath(this.objectsDir);
-        tmpFd = fs.openSync(tmp, 'wx');
+        copying = fs.promises.copyFile(abs, tmp, fs.constants.COPYFILE_EXCL);
+        copying.catch(() => undefined);
       }
       if (small) {
         while (total < before.size && (n = fs.readSync(fd, this.buf, total, CHUNK - total, total)) > 0) total += n;
@@ -259,18 +265,19 @@ class Hasher {
         while ((n = fs.readSync(fd, this.buf, 0, CHUNK, total)) > 0) {
           const chunk = this.buf.subarray(0, n);
           h.update(chunk);
-          if (tmpFd !== null) fs.writeSync(tmpFd, chunk);
           total += n;
           onBytes(total);
         }
       }
+      if (copying) await copying;
       const after = fs.fstatSync(fd);
       if (total !== before.size || after.size !== before.size || after.mtimeMs !== before.mtimeMs) throw new Changed();
       const hash = h.digest('hex');
       if (this.objectsDir) {
         if (small) this.storeSmall(hash, this.buf.subarray(0, total));
         else {
-          fs.fsyncSync(tmpFd as number);
+          tmpFd = fs.openSync(tmp as string, 'r');
+          fs.fsyncSync(tmpFd);
           fs.closeSync(tmpFd as number);
           tmpFd = null;
           this.place(tmp as string, hash);

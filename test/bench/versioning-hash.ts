@@ -1,0 +1,79 @@
+// A 1 GiB file, first version: throughput against `openssl dgst -sha256` on the same file (target
+// ≥ 0.8×; Strata stores sha256) and against `git lfs` adding the same file (target ≥ 5× faster).
+// `b3sum --num-threads 1` is printed too, as the figure a BLAKE3 store would have to match.
+//   STRATA_BENCH_BIG_MB=1024 node --import tsx test/bench/versioning-hash.ts
+import { execFileSync, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { engineModule } from './versioning-engine.js';
+
+const { Project } = await engineModule<typeof import('../../electron/core/project/project.js')>('project/project.js');
+const { recordVersion } = await engineModule<typeof import('../../electron/core/store/api.js')>('store/api.js');
+
+const MB = Number(process.env.STRATA_BENCH_BIG_MB ?? 1024);
+const RUNS = 2;
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bench-hash-'));
+
+function seconds(fn: () => void): number {
+  const t = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t) / 1e9;
+}
+const best = (fn: () => void) => Math.min(...Array.from({ length: RUNS }, () => seconds(fn)));
+const have = (cmd: string) => spawnSync('which', [cmd]).status === 0;
+
+try {
+  const big = path.join(dir, 'big.bin');
+  const fd = fs.openSync(big, 'w');
+  const chunk = crypto.randomBytes(64 << 20);
+  for (let written = 0; written < MB << 20; written += chunk.length) fs.writeSync(fd, chunk, 0, Math.min(chunk.length, (MB << 20) - written));
+  fs.closeSync(fd);
+  const bytes = fs.statSync(big).size;
+  const gbps = (s: number) => (bytes / s / 1e9).toFixed(2);
+  execFileSync('cat', [big], { stdio: ['ignore', 'ignore', 'inherit'] });
+
+  const openssl = best(() => execFileSync('openssl', ['dgst', '-sha256', big]));
+  console.log(`openssl dgst -sha256: ${openssl.toFixed(2)} s (${gbps(openssl)} GB/s)`);
+  if (have('b3sum')) {
+    const b3 = best(() => execFileSync('b3sum', ['--num-threads', '1', big]));
+    console.log(`b3sum --num-threads 1: ${b3.toFixed(2)} s (${gbps(b3)} GB/s)`);
+  }
+
+  let ours = Infinity;
+  for (let i = 0; i < RUNS; i++) {
+    const root = path.join(dir, `p${i}`);
+    fs.mkdirSync(root);
+    fs.renameSync(big, path.join(root, 'big.bin'));
+    const project = Project.init(root);
+    const t = process.hrtime.bigint();
+    await recordVersion(project, { path: 'big.bin', source: 'manual' });
+    ours = Math.min(ours, Number(process.hrtime.bigint() - t) / 1e9);
+    project.close();
+    fs.renameSync(path.join(root, 'big.bin'), big);
+    fs.rmSync(root, { recursive: true });
+  }
+  console.log(`strata first version (sha256, stored + fsynced): ${ours.toFixed(2)} s (${gbps(ours)} GB/s)`);
+  console.log(`ratio to openssl: ${(openssl / ours).toFixed(2)}× (target ≥ 0.8×)`);
+
+  if (have('git-lfs')) {
+    let lfs = Infinity;
+    for (let i = 0; i < RUNS; i++) {
+      const repo = path.join(dir, `git${i}`);
+      fs.mkdirSync(repo);
+      const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'ignore' });
+      git('init', '-q');
+      git('lfs', 'install', '--local');
+      git('lfs', 'track', '*.bin');
+      fs.renameSync(big, path.join(repo, 'big.bin'));
+      lfs = Math.min(lfs, seconds(() => git('add', 'big.bin')));
+      fs.renameSync(path.join(repo, 'big.bin'), big);
+      fs.rmSync(repo, { recursive: true });
+    }
+    console.log(`git lfs add: ${lfs.toFixed(2)} s (${gbps(lfs)} GB/s)`);
+    console.log(`strata vs git lfs: ${(lfs / ours).toFixed(2)}× faster (target ≥ 5×)`);
+  } else console.log('git-lfs is not installed: that comparison was skipped');
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
