@@ -6,10 +6,12 @@ import { APP_SCHEME } from './policy.js';
 
 /**
  * Must run before the app is ready. `standard` + `secure` give the UI a real origin (app://strata)
- * that module scripts, fetch and CSP 'self' understand, without any file:// access.
+ * that fetch and CSP 'self' understand, without any file:// access. Vite's module scripts and
+ * stylesheets are fetched in CORS mode, which Chromium allows only for CORS-enabled schemes; other
+ * origins still cannot read our responses (no Access-Control-Allow-Origin, CORP same-origin).
  */
 export function registerAppScheme(): void {
-  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true } }]);
 }
 
 function plain(status: number, text: string): Response {

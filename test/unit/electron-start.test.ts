@@ -56,6 +56,8 @@ describe('scripts/start.js', () => {
       cwd: repoRoot,
       env: env({ STRATA_HOME: home, ELECTRON_OVERRIDE_DIST_PATH: noElectron }),
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so the browser host it started goes down with it at the end.
+      detached: true,
     });
     try {
       const [notice, ui] = await firstLines(proc, 2);
@@ -76,7 +78,7 @@ describe('scripts/start.js', () => {
     } finally {
       if (proc.exitCode === null && proc.signalCode === null) {
         const exited = new Promise((r) => proc.once('exit', r));
-        proc.kill('SIGTERM');
+        process.kill(-proc.pid!, 'SIGKILL');
         await exited;
       }
     }
@@ -107,5 +109,27 @@ describe('scripts/start.js', () => {
     const r = spawnSync(process.execPath, [startScript], { cwd: repoRoot, env: env({ STRATA_HOME: home, ELECTRON_OVERRIDE_DIST_PATH: dist, STRATA_SQLITE_BINDING: sqliteBinding }), encoding: 'utf8', timeout: 20000 });
     expect(r.stdout.trim()).toBe(`electron-argv: ${repoRoot} ${path.join(home, 'examples', 'churn-example')}`);
     expect(r.status).toBe(0);
+  });
+
+  it('passes a stop signal (SIGTERM) on to the app it launched, and exits with its code', async () => {
+    const dist = fs.mkdtempSync(path.join(t.dir, 'electron-'));
+    fs.writeFileSync(path.join(dist, 'electron'), "#!/bin/sh\ntrap 'echo got-term; exit 0' TERM\necho ready\nwhile :; do sleep 0.05; done\n", { mode: 0o755 });
+    const proc = spawn(process.execPath, [startScript, fs.mkdtempSync(path.join(t.dir, 'project-'))], {
+      cwd: repoRoot,
+      env: env({ STRATA_HOME: path.join(t.dir, 'home-signal'), ELECTRON_OVERRIDE_DIST_PATH: dist, STRATA_SQLITE_BINDING: sqliteBinding }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    try {
+      expect(await firstLines(proc, 1)).toEqual(['ready']);
+      let out = '';
+      proc.stdout!.on('data', (d) => (out += d));
+      const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+      proc.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(out).toContain('got-term');
+    } finally {
+      if (proc.exitCode === null && proc.signalCode === null) process.kill(-proc.pid!, 'SIGKILL');
+    }
   });
 });
