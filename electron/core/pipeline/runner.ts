@@ -233,6 +233,8 @@ async function runOne(
 
 /** Declared metrics and plots files, and a DVCLive folder the step wrote into. */
 function readStageMetrics(project: Project, s: Stage, started: number, pump: TrackingPump): void {
+  // The step has exited: take in all it logged first, so a plots file never doubles a logged series.
+  pump.drain();
   project.db.transaction(() => {
     for (const p of [...s.metrics, ...s.plots]) readMetricsPath(path.join(project.root, p), pump.ingestor);
     const live = path.join(project.root, s.wdir, 'dvclive');

@@ -55,13 +55,17 @@ export class TrackingPump {
     if (keys.length) this.onKeys(keys);
   }
 
-  /** Reads everything left, the last line without a newline included, and stops. */
+  /** Reads everything written so far, a last line without a newline included: call when no writer is left. */
+  drain(): void {
+    while (this.pumpOnce(64 << 20)) {
+      // until the file has nothing new
+    }
+    this.pumpOnce(0, true);
+  }
+
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    while (this.pumpOnce(64 << 20)) {
-      // drain
-    }
-    this.pumpOnce(0, true);
+    this.drain();
   }
 }
