@@ -154,6 +154,11 @@ export function RunsTable(p: RunsTableProps) {
           })}
         </div>
         {rows}
+        {p.items.length === 0 && (
+          <p className="rt-empty" role="status">
+            No run matches these filters.
+          </p>
+        )}
       </div>
     </div>
   );

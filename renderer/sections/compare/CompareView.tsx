@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { Api } from '../../../shared/api/index.js';
 import { ParallelCoords } from '../../components/charts/ParallelCoords.js';
+import { columnDiffers } from '../../components/runs-table/differing.js';
 import { cellValue, type RunsTable } from '../../components/runs-table/table.js';
 import { DiffView } from './DiffView.js';
 import { MetricCharts } from './MetricCharts.js';
@@ -14,6 +15,8 @@ const TABS: [Tab, string][] = [
   ['diff', 'Diff'],
 ];
 const MAX_DEFAULT_CHARTS = 6;
+const MAX_PARAM_AXES = 8;
+const MAX_METRIC_AXES = 4;
 
 /** The compared runs: curves, parallel coordinates, a param/metric scatter, and a diff of everything recorded. */
 export function CompareView({ api, table, runIds, onClose }: { api: Api; table: RunsTable; runIds: string[]; onClose(): void }) {
@@ -27,8 +30,11 @@ export function CompareView({ api, table, runIds, onClose }: { api: Api; table: 
   const [picked, setPicked] = useState<string[] | null>(null);
   const metrics = picked ?? metricCols.slice(0, MAX_DEFAULT_CHARTS).map((c) => c.key);
   const axes = useMemo(() => {
+    // Params that vary among the compared runs (a constant axis explains nothing), then the metrics,
+    // few enough that the metrics on the right stay on screen.
     const useful = (g: 'param' | 'metric') => table.columns.filter((c) => c.group === g && rows.some((r) => cellValue(c, r) !== null));
-    return [...useful('param').slice(0, 12), ...useful('metric').slice(0, 6)];
+    const varying = useful('param').filter((c) => columnDiffers(c, rows));
+    return [...varying.slice(0, MAX_PARAM_AXES), ...useful('metric').slice(0, MAX_METRIC_AXES)];
   }, [table, rows]);
 
   return (
