@@ -18,16 +18,17 @@ export interface MenuDialogs {
  * and the engine has already left the folder as it was.
  */
 export async function openProjectFlow(engine: CallTarget, dialogs: MenuDialogs, dir?: string): Promise<void> {
-  const target = dir ?? ((await engine.call('app.pickFolder', {})) as { path: string | null }).path;
-  if (!target) return;
+  let target = dir ?? null;
   try {
+    target ??= ((await engine.call('app.pickFolder', {})) as { path: string | null }).path;
+    if (!target) return;
     await engine.call('project.open', { path: target });
     return;
   } catch (err) {
     const e = toErrorData(err);
     if (e.code !== 'NOT_A_PROJECT') return dialogs.showError('Cannot open the project', formatError(e));
   }
-  if (!(await dialogs.confirmInit(target))) return;
+  if (!target || !(await dialogs.confirmInit(target))) return;
   try {
     await engine.call('project.init', { path: target });
   } catch (err) {

@@ -134,6 +134,20 @@ describe('menu actions through the engine', () => {
     engine.dispose();
   });
 
+  it('shows a failing folder picker as an error instead of an unhandled rejection', async () => {
+    const engine = new Engine({
+      pickFolder: async () => {
+        throw new Error('portal unavailable');
+      },
+    });
+    const { d, shown } = dialogs(true);
+    await openProjectFlow(engine, d);
+    expect(shown).toHaveLength(1);
+    expect(shown[0].message).toContain('portal unavailable');
+    expect(engine.project).toBeNull();
+    engine.dispose();
+  });
+
   it('asks before initialising a plain folder, and writes nothing when declined', async () => {
     const dir = fs.mkdtempSync(path.join(t.dir, 'plain-'));
     const engine = new Engine();
