@@ -25,6 +25,12 @@ test.skip(
   'missing' in electron,
   `Electron binary not installed: ${'missing' in electron ? electron.missing : ''}. Run \`node node_modules/electron/install.js\` on a machine with internet to run this test.`,
 );
+// Inside Electron the engine needs better-sqlite3 built for Electron's ABI (the Node build would not load).
+const sqliteForElectron = process.env.STRATA_SQLITE_BINDING ?? path.join(repoRoot, 'build', 'electron-native', 'better_sqlite3.node');
+test.skip(
+  !fs.existsSync(sqliteForElectron),
+  `better-sqlite3 is not built for Electron (${sqliteForElectron} is missing): run \`npm run build:electron-native\` (needs internet) to run this test.`,
+);
 
 interface Bridge {
   call(name: string, params: unknown): Promise<{ ok: boolean; result?: unknown; error?: { code: string; message: string } }>;
