@@ -15,6 +15,7 @@ export function Sidebar({ active }: { active: SectionId }) {
               type="button"
               className={`sidebar__item${s.id === active ? ' sidebar__item--active' : ''}`}
               aria-current={s.id === active ? 'page' : undefined}
+              aria-label={s.title}
               onClick={() => setSection(s.id)}
               title={`${s.summary} (${modLabel}+${s.shortcut})`}
               data-section={s.id}

@@ -110,3 +110,15 @@ test('strata.yaml edited into something invalid while open shows a banner with f
   fs.writeFileSync(file, good);
   await expect(banner).toHaveCount(0);
 });
+
+test('a narrow window keeps every section reachable and nothing spills sideways', async ({ browser }) => {
+  const page = await browser.newPage({ viewport: { width: 760, height: 600 } });
+  await signIn(page, host);
+  const nav = page.getByRole('navigation', { name: 'Sections' });
+  await nav.getByRole('button', { name: /^Pipelines/ }).click();
+  await expect(page.getByRole('main', { name: 'Pipelines' }).getByRole('heading', { level: 1 })).toHaveText('Pipelines');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: screenPath('narrow') });
+  await page.close();
+});
