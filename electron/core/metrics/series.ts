@@ -18,45 +18,45 @@ export function readSeries(db: Db, runId: string, key: string, points: number, x
   const column = x === 'time' ? 'times' : 'steps';
   const rows = db.prepare(`SELECT n, ${column} AS xs, vals FROM metric_chunks WHERE run_id = ? AND key = ? ORDER BY seq`).iterate(runId, key) as IterableIterator<ChunkRow>;
   const buckets = Math.max(1, Math.min(points, total));
-  const per = total === 0 ? 1 : total / buckets;
+  // Bucket b holds the points with index in [start(b), start(b + 1)): equal counts, no per-point branching.
+  const start = (b: number) => Math.floor((b * total) / buckets);
   const xs = new Array<number>(buckets);
   const ys = new Array<number>(buckets);
-  const mins = new Array<number>(buckets);
-  const maxs = new Array<number>(buckets);
-  let bucket = 0;
+  const mins = new Array<number>(buckets).fill(Infinity);
+  const maxs = new Array<number>(buckets).fill(-Infinity);
+  const sums = new Float64Array(buckets);
   let index = 0;
-  let nextEdge = per;
-  let sum = 0;
-  let cnt = 0;
-  let lo = Infinity;
-  let hi = -Infinity;
-  const close = () => {
-    ys[bucket] = sum / cnt;
-    mins[bucket] = lo;
-    maxs[bucket] = hi;
-    bucket += 1;
-    sum = 0;
-    cnt = 0;
-    lo = Infinity;
-    hi = -Infinity;
-  };
+  let bucket = 0;
   for (const row of rows) {
     const xa = floats(row.xs);
     const va = floats(row.vals);
-    for (let i = 0; i < row.n; i++, index++) {
-      if (index >= nextEdge && cnt > 0) {
-        close();
-        nextEdge = (bucket + 1) * per;
+    const n = Math.min(row.n, total - index);
+    let i = 0;
+    while (i < n && bucket < buckets) {
+      const bucketStart = start(bucket);
+      const bucketEnd = start(bucket + 1);
+      if (index + i === bucketStart) xs[bucket] = xa[i];
+      const stop = Math.min(n, bucketEnd - index);
+      let lo = mins[bucket];
+      let hi = maxs[bucket];
+      let sum = 0;
+      for (let j = i; j < stop; j++) {
+        const v = va[j];
+        sum += v;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
       }
-      const v = va[i];
-      if (cnt === 0) xs[bucket] = xa[i];
-      sum += v;
-      cnt += 1;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
+      mins[bucket] = lo;
+      maxs[bucket] = hi;
+      sums[bucket] += sum;
+      i = stop;
+      if (index + i === bucketEnd) bucket += 1;
     }
+    index += n;
+    if (index >= total) break;
   }
-  if (cnt > 0) close();
-  xs.length = ys.length = mins.length = maxs.length = bucket;
+  const filled = Math.min(bucket, buckets);
+  for (let b = 0; b < filled; b++) ys[b] = sums[b] / (start(b + 1) - start(b));
+  xs.length = ys.length = mins.length = maxs.length = filled;
   return { runId, key, x, total: index, xs, ys, mins, maxs };
 }
