@@ -2,7 +2,7 @@
 // next to this one (policy, app-files, answer, menu-template, menu-actions), tested under Node.
 import path from 'node:path';
 import { app, session, type BrowserWindow } from 'electron';
-import { events } from '../../shared/api/index.js';
+import { calls, events } from '../../shared/api/index.js';
 import { Engine } from '../core/engine.js';
 import { appDataDir, appRoot } from '../core/app/paths.js';
 import { nativeDialogs } from './dialogs.js';
@@ -54,7 +54,12 @@ function start(): void {
     const dir = projectArg(process.argv, app.isPackaged);
     // Opened before the window exists, so the UI starts on the project rather than flashing the start screen.
     if (dir) await openProjectFlow(engine, dialogs, path.resolve(dir));
-    win = createMainWindow({ preload: path.join(import.meta.dirname, '..', 'preload', 'index.js'), eventNames: Object.keys(events), devTools });
+    win = createMainWindow({
+      preload: path.join(import.meta.dirname, '..', 'preload', 'index.js'),
+      callNames: Object.keys(calls),
+      eventNames: Object.keys(events),
+      devTools,
+    });
     forwardEvents(engine, win);
     win.on('closed', () => (win = null));
   });

@@ -54,15 +54,16 @@ export function projectArg(argv: readonly string[], isPackaged: boolean): string
   return positional[isPackaged ? 0 : 1] ?? null;
 }
 
-/** IPC channels. The preload repeats these strings (a sandboxed preload can import nothing but 'electron'); a test keeps them equal. */
+/** IPC channels. The preload repeats these strings and the switches below (a sandboxed preload can import nothing but 'electron'); a test keeps them equal. */
 export const CALL_CHANNEL = 'strata:call';
 export const EVENT_CHANNEL = 'strata:event';
 
 /**
- * The contract's event names reach the sandboxed preload as one command-line switch of the renderer
- * process, so the preload can refuse any other name without importing the contract.
+ * The contract's call and event names reach the sandboxed preload as two command-line switches of the
+ * renderer process, so the preload can refuse any other name without importing the contract.
  */
+export const CALLS_SWITCH = '--strata-calls=';
 export const EVENTS_SWITCH = '--strata-events=';
-export function eventsSwitch(names: readonly string[]): string {
-  return EVENTS_SWITCH + names.join(',');
+export function contractSwitches(callNames: readonly string[], eventNames: readonly string[]): string[] {
+  return [CALLS_SWITCH + callNames.join(','), EVENTS_SWITCH + eventNames.join(',')];
 }

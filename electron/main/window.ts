@@ -1,8 +1,10 @@
 import { BrowserWindow, nativeTheme } from 'electron';
-import { APP_ENTRY, eventsSwitch } from './policy.js';
+import { APP_ENTRY, contractSwitches } from './policy.js';
 
 export interface WindowOptions {
   preload: string;
+  /** The contract's names, handed to the preload so it exposes those and nothing else. */
+  callNames: readonly string[];
   eventNames: readonly string[];
   devTools: boolean;
 }
@@ -30,7 +32,7 @@ export function createMainWindow(opts: WindowOptions): BrowserWindow {
       webviewTag: false,
       navigateOnDragDrop: false,
       devTools: opts.devTools,
-      additionalArguments: [eventsSwitch(opts.eventNames)],
+      additionalArguments: contractSwitches(opts.callNames, opts.eventNames),
     },
   });
   win.once('ready-to-show', () => win.show());

@@ -9,8 +9,8 @@ import path from 'node:path';
 import vm from 'node:vm';
 import { Engine } from '../../electron/core/engine.js';
 import { answerCall } from '../../electron/main/answer.js';
-import { APP_ENTRY, CALL_CHANNEL, EVENT_CHANNEL, eventsSwitch, type SenderFrame } from '../../electron/main/policy.js';
-import { events } from '../../shared/api/index.js';
+import { APP_ENTRY, CALL_CHANNEL, EVENT_CHANNEL, contractSwitches, type SenderFrame } from '../../electron/main/policy.js';
+import { calls, events } from '../../shared/api/index.js';
 import { StrataError } from '../../shared/errors.js';
 import { createBridgeApi, type Bridge } from '../../renderer/api/bridge.js';
 import { repoRoot, tempDir } from '../helpers/cli.js';
@@ -71,7 +71,7 @@ function loadPreload(argv: string[], invoke: (channel: string, ...args: unknown[
   return loaded;
 }
 
-const contractArgv = ['/usr/bin/electron', '--type=renderer', eventsSwitch(Object.keys(events))];
+const contractArgv = ['/usr/bin/electron', '--type=renderer', ...contractSwitches(Object.keys(calls), Object.keys(events))];
 
 describe('the preload', () => {
   it('requires only electron and exposes exactly strataBridge = { call, on }', () => {
@@ -87,6 +87,14 @@ describe('the preload', () => {
     const bridge = p.exposed.strataBridge as Bridge;
     await bridge.call('project.open', { path: '/x' });
     expect(p.invoked).toEqual([[CALL_CHANNEL, 'project.open', { path: '/x' }]]);
+  });
+
+  it('answers a name outside the contract itself, without any IPC', async () => {
+    const p = loadPreload(contractArgv);
+    const bridge = p.exposed.strataBridge as Bridge;
+    expect(await bridge.call('fs.rm', { path: '/' })).toEqual({ ok: false, error: { code: 'UNKNOWN_CALL', message: 'Unknown call "fs.rm".' } });
+    expect(await bridge.call(42 as unknown as string, {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CALL' } });
+    expect(p.invoked).toEqual([]);
   });
 
   it('delivers only contract events, to their own subscribers, until unsubscribed', () => {
@@ -122,9 +130,12 @@ describe('the preload', () => {
     expect(String(p.errors[0])).toMatch(/broken subscriber/);
   });
 
-  it('refuses every event when the main process passed no list', () => {
-    const bridge = loadPreload(['/usr/bin/electron']).exposed.strataBridge as Bridge;
+  it('refuses every call and event when the main process passed no lists', async () => {
+    const p = loadPreload(['/usr/bin/electron']);
+    const bridge = p.exposed.strataBridge as Bridge;
     expect(() => bridge.on('project.changed', () => undefined)).toThrow(/unknown event/);
+    expect(await bridge.call('app.info', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CALL' } });
+    expect(p.invoked).toEqual([]);
   });
 });
 
@@ -151,6 +162,17 @@ describe('renderer → preload → main → engine', () => {
     expect((bad as StrataError).code).toBe('BAD_REQUEST');
     const unknown = await api.call('fs.rm' as never, {} as never).catch((e: unknown) => e);
     expect((unknown as StrataError).code).toBe('UNKNOWN_CALL');
+    engine.dispose();
+  });
+
+  it('validates names and params in the main process too, whatever the renderer sends', async () => {
+    const engine = new Engine();
+    const frame = { url: APP_ENTRY, isMainFrame: true };
+    expect(await answerCall(engine, frame, 'fs.rm', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CALL' } });
+    expect(await answerCall(engine, frame, { toString: () => 'app.info' }, {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CALL' } });
+    expect(await answerCall(engine, frame, 'recent.forget', { path: '' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await answerCall(engine, frame, 'project.current', { extra: 1 })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await answerCall(engine, frame, 'project.current', undefined)).toEqual({ ok: true, result: null });
     engine.dispose();
   });
 
