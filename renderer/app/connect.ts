@@ -4,6 +4,8 @@ import { useJobsStore } from '../stores/jobs.js';
 import { useProjectStore } from '../stores/project.js';
 import { useUiStore } from '../stores/ui.js';
 
+const TRAY_DELAY_MS = 800;
+
 /**
  * Feeds the stores from the engine: push events first, then the current state. An event that lands
  * before the initial answer is newer than it, so the answer must not overwrite it.
@@ -18,9 +20,17 @@ export function connectStores(api: Api, onConnection: (listener: (connected: boo
     if (before?.root !== p?.root) useUiStore.getState().setOverlay(null);
     project.setProject(p);
   });
+  const seen = new Set<string>();
   const offJobs = api.on('job.update', (j) => {
     jobs.upsert(j);
-    if (j.state === 'running') useUiStore.getState().setTrayOpen(true);
+    // Long work should never be invisible, but background jobs that finish in a blink (a watched file
+    // re-versioned) must not pop the tray open all day: it opens for jobs still running after a moment.
+    if (j.state === 'running' && !seen.has(j.id)) {
+      seen.add(j.id);
+      setTimeout(() => {
+        if (useJobsStore.getState().jobs[j.id]?.state === 'running') useUiStore.getState().setTrayOpen(true);
+      }, TRAY_DELAY_MS);
+    } else if (j.state !== 'running') seen.delete(j.id);
   });
 
   api.call('app.info', {}).then(project.setInfo, (err) => project.setFatal(toErrorData(err)));
