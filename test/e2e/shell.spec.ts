@@ -62,6 +62,11 @@ test('keyboard: Ctrl+digit switches sections, ? lists shortcuts, Ctrl+O opens, E
   await page.keyboard.type('/tmp/what?');
   await expect(dialog.getByLabel('Project folder')).toHaveValue('/tmp/what?');
   await expect(page.getByTestId('shortcuts-overlay')).toHaveCount(0);
+  // Focus stays inside the dialog: Tab goes field → Open → Close (Esc) → back to the field.
+  for (let i = 0; i < 3; i++) await page.keyboard.press('Tab');
+  await expect(dialog.getByLabel('Project folder')).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(dialog.getByRole('button', { name: 'Close' })).toBeFocused();
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
 });
