@@ -1,0 +1,25 @@
+import type { RunSummary } from '../../../shared/api/index.js';
+
+export function duration(ms: number | null): string {
+  if (ms === null || ms < 0) return '—';
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60000)} min ${Math.round((ms % 60000) / 1000)} s`;
+}
+
+export const runDuration = (r: RunSummary, now = Date.now()) => duration((r.endedAt ?? now) - r.startedAt);
+
+export function num(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  return Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : String(Number(v.toPrecision(4)));
+}
+
+/** Params are stored as JSON text; strings lose their quotes for display. */
+export function paramText(v: string): string {
+  try {
+    const parsed = JSON.parse(v) as unknown;
+    return typeof parsed === 'string' ? parsed : v;
+  } catch {
+    return v;
+  }
+}

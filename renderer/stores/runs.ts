@@ -1,0 +1,59 @@
+import { create } from 'zustand';
+import type { Api, RunSummary } from '../../shared/api/index.js';
+import type { StrataErrorData } from '../../shared/errors.js';
+
+/** Live output kept per run in the window; the full, capped log stays in the engine. */
+const LIVE_LOG_CHARS = 512 * 1024;
+
+interface RunsState {
+  runs: RunSummary[];
+  loaded: boolean;
+  error: StrataErrorData | null;
+  /** the run whose page is open, or null for the list */
+  openRunId: string | null;
+  /** output received as push events while a run goes, by run id */
+  live: Record<string, string>;
+  load(api: Api): Promise<void>;
+  open(id: string | null): void;
+  upsert(run: RunSummary): void;
+  appendLive(runId: string, text: string): void;
+}
+
+export const useRunsStore = create<RunsState>()((set) => ({
+  runs: [],
+  loaded: false,
+  error: null,
+  openRunId: null,
+  live: {},
+  async load(api) {
+    try {
+      const runs = await api.call('runs.list', { limit: 500 });
+      set({ runs, loaded: true, error: null });
+    } catch (err) {
+      set({ error: err as StrataErrorData, loaded: true });
+    }
+  },
+  open: (openRunId) => set({ openRunId }),
+  upsert: (run) =>
+    set((s) => {
+      const i = s.runs.findIndex((r) => r.id === run.id);
+      if (i < 0) return { runs: [run, ...s.runs] };
+      const runs = s.runs.slice();
+      runs[i] = run;
+      return { runs };
+    }),
+  appendLive: (runId, text) =>
+    set((s) => {
+      const next = (s.live[runId] ?? '') + text;
+      return { live: { ...s.live, [runId]: next.length > LIVE_LOG_CHARS ? next.slice(next.length - LIVE_LOG_CHARS) : next } };
+    }),
+}));
+
+/** Subscribes the store to the engine's run events; returns the unsubscribe. */
+export function followRuns(api: Api): () => void {
+  const offs = [
+    api.on('run.update', (run) => useRunsStore.getState().upsert(run)),
+    api.on('run.log', (e) => useRunsStore.getState().appendLive(e.runId, e.text)),
+  ];
+  return () => offs.forEach((off) => off());
+}
