@@ -60,6 +60,9 @@ function ensureElectronSqlite() {
 
 const electron = electronBinary();
 let child;
+// Installed before the spawn: a busy machine may run the child well before this process gets the CPU
+// back, and a stop signal in that gap must reach the child rather than orphan it.
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => (child ? child.kill(signal) : process.exit(1)));
 if (electron) {
   ensureElectronSqlite();
   const env = { ...process.env };
@@ -70,7 +73,6 @@ if (electron) {
   console.log('Electron runtime not installed (download skipped): run `node node_modules/electron/install.js` on a machine with internet. Opening the browser UI instead.');
   child = spawn(process.execPath, [path.join(root, 'bin', 'strata.js'), 'ui', project, ...flags], { stdio: 'inherit' });
 }
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('error', (err) => {
   console.error(`start: cannot launch ${electron ?? 'the browser UI'}: ${err.message}`);
   process.exit(1);
