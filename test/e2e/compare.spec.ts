@@ -155,6 +155,48 @@ test('select runs with the keyboard, compare them, pin a baseline, show only dif
   await expect(page.getByTestId('parallel-coords').locator('path.pc__line')).toHaveCount(3);
 });
 
+test('status, tag and date filters, grouping and the column picker', async ({ page }) => {
+  await openCompare(page);
+  const status = (id: string) => db.prepare('SELECT status FROM runs WHERE id = ?').pluck().get(id) as string;
+  const tagged = new Set(db.prepare("SELECT run_id FROM run_tags WHERE key = 'best'").pluck().all() as string[]);
+  const failed = runs.filter((r) => status(r.id) === 'failed');
+  expect(failed.length).toBeGreaterThan(0);
+  const subtitle = page.locator('.section-header__subtitle');
+
+  await page.getByRole('group', { name: 'Status' }).getByRole('button', { name: 'failed' }).click();
+  await expect(subtitle).toContainText(`${failed.length} shown`);
+  await page.getByRole('group', { name: 'Status' }).getByRole('button', { name: 'failed' }).click();
+  await page.getByLabel('Tag filter').fill('best');
+  await expect(subtitle).toContainText(`${tagged.size} shown`);
+  await page.getByLabel('Tag filter').fill('best=no');
+  await expect(subtitle).toContainText('0 shown');
+  await page.getByLabel('Tag filter').fill('');
+  const day = new Date(db.prepare('SELECT min(started_at) FROM runs').pluck().get() as number);
+  const iso = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  await page.getByLabel('Started until').fill(iso(new Date(day.getTime() - 86_400_000)));
+  await expect(subtitle).toContainText('0 shown');
+  await page.getByLabel('Started until').fill(iso(day));
+  await expect(subtitle).toContainText(`${RUNS} shown`);
+
+  await page.getByLabel('Group by').selectOption({ label: 'group by param optimizer' });
+  const optimizers = new Set(runs.map((r) => r.params.optimizer));
+  // The grid is virtualized: its row count (header + group lines + runs) tells how many groups there are.
+  await expect(page.getByTestId('runs-table')).toHaveAttribute('aria-rowcount', String(1 + optimizers.size + RUNS));
+  const first = await page.locator('[data-testid=runs-table] .rt-row--group').first().textContent();
+  const firstOpt = runs[0].params.optimizer;
+  expect(first).toBe(`optimizer = ${firstOpt} (${runs.filter((r) => r.params.optimizer === firstOpt).length})`);
+  await page.getByLabel('Group by').selectOption('');
+
+  await page.getByRole('button', { name: /^Columns/ }).click();
+  await page.getByRole('dialog', { name: 'Columns' }).getByLabel('depth').uncheck();
+  await page.getByRole('dialog', { name: 'Columns' }).getByLabel('best').check();
+  await page.keyboard.press('Escape');
+  await expect(page.locator('[role=columnheader][data-col="param:depth"]')).toHaveCount(0);
+  await expect(page.locator('[role=columnheader][data-col="tag:best"]')).toHaveCount(1);
+  const anyTagged = runs.find((r) => tagged.has(r.id))!;
+  await expect(cell(page, anyTagged.id, 'tag:best')).toHaveText('yes');
+});
+
 test('the table exports as CSV with the values of the database', async ({ page }) => {
   await openCompare(page);
   await page.getByTestId('filter-input').fill('optimizer == "adam"');
