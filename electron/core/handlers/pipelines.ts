@@ -10,7 +10,7 @@ import '../pipeline/service.js';
 /** Overlays what the plan cannot know: the stage running now, and a stage whose last execution failed. */
 function withLiveState(project: Project, plan: StagePlan[], runningRunId: string | null): StagePlan[] {
   const last = project.db.prepare(
-    `SELECT stage, status FROM run_stages rs JOIN runs r ON r.id = rs.run_id
+    `SELECT rs.status FROM run_stages rs JOIN runs r ON r.id = rs.run_id
      WHERE rs.status NOT IN ('pending', 'skipped') AND rs.stage = ? ORDER BY r.started_at DESC LIMIT 1`,
   );
   const running = runningRunId ? new Set(project.db.prepare("SELECT stage FROM run_stages WHERE run_id = ? AND status = 'running'").pluck().all(runningRunId) as string[]) : new Set<string>();
