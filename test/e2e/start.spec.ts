@@ -140,6 +140,22 @@ test('a missing folder gets a clear error; a recent project that was deleted is 
   expect(saved.map((r) => r.path)).not.toContain(doomed);
 });
 
+test('Ctrl+O with a project open switches to another one, initialising it inside the dialog', async ({ page }) => {
+  const next = tempDir();
+  await signIn(page, host);
+  await page.getByRole('button', { name: 'Open the bundled example' }).click();
+  await expect(page.getByTestId('project-name')).toHaveText('churn-example');
+  await page.keyboard.press('ControlOrMeta+o');
+  const dialog = page.getByTestId('open-dialog');
+  await dialog.getByLabel('Project folder').fill(next);
+  await dialog.getByRole('button', { name: 'Open', exact: true }).click();
+  await dialog.getByRole('button', { name: 'Initialise project' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId('project-name')).toHaveText(path.basename(next));
+  await expect(page.getByTestId('project-path')).toHaveText(next);
+  await closeProject(page);
+});
+
 test('the start screen in dark mode', async ({ browser }) => {
   const page = await browser.newPage({ colorScheme: 'dark' });
   await signIn(page, host);
