@@ -99,6 +99,8 @@ describe('compare.series and compare.diff', () => {
     expect(d.runs.map((r) => r.name)).toEqual(['name-a', 'name-b']);
     expect(d.params.lr).toEqual({ values: [0.1, 0.01], differs: true });
     expect(d.params.layers).toEqual({ values: ['[64,32]', null], differs: true });
+    // the same text as the table shows for a boolean param
+    expect(d.params.shuffle).toEqual({ values: ['true', null], differs: true });
     const same = await engine.invoke('compare.diff', { runIds: ['b', 'c'] });
     expect(same.params.opt).toEqual({ values: ['sgd', 'sgd'], differs: false });
     expect(d.tags.best.differs).toBe(true);

@@ -1,9 +1,22 @@
 import type { DataVersionRef, DiffValue, RunDiff } from '../../../shared/api/compare.js';
 import { StrataError } from '../../../shared/errors.js';
 import type { Db } from '../db/sqlite.js';
-import { paramValue } from './read-table.js';
 
 type Scalar = string | number | boolean | null;
+
+/**
+ * A param as stored (JSON text) to what the diff shows, the same way the runs table reads it:
+ * numbers and strings as they are, true/false and lists as their JSON text, bad JSON as written.
+ */
+export function paramValue(json: string): Scalar {
+  let v: unknown;
+  try {
+    v = JSON.parse(json);
+  } catch {
+    return json;
+  }
+  return v === null || typeof v === 'number' || typeof v === 'string' ? v : typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+}
 
 /** Nested environment records (os: {name, release}) become dotted keys, so each leaf diffs on its own line. */
 export function flatten(value: unknown, prefix = '', out: Record<string, Scalar> = {}): Record<string, Scalar> {

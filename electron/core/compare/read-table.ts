@@ -2,24 +2,6 @@ import type { RunsTableWire } from '../../../shared/api/compare.js';
 import type { Db } from '../db/sqlite.js';
 import { ColumnarBuilder } from './columnar.js';
 
-const NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-/**
- * Params are stored as JSON text. Numbers become numbers (so they sort and compare as numbers),
- * strings lose their quotes; anything else (true, null, lists) stays as written.
- */
-export function paramValue(json: string): string | number {
-  if (NUMBER.test(json)) return Number(json);
-  if (json.startsWith('"')) {
-    try {
-      return JSON.parse(json) as string;
-    } catch {
-      return json;
-    }
-  }
-  return json;
-}
-
 /**
  * The whole runs table in one read, columnar: the runs' own fields, then one column per param,
  * metric (final value) and tag key, and `data`, the versions each run read or wrote. Reads the
