@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 
 export interface StepResult {
@@ -32,13 +33,39 @@ export function signalGroup(pgid: number, sig: NodeJS.Signals | 0): boolean {
   }
 }
 
+/**
+ * Whether a process group still has a live member. kill(-pgid, 0) also succeeds for zombies, which
+ * linger where PID 1 does not reap orphans (containers), so on Linux /proc is asked for their state.
+ */
+export function groupAlive(pgid: number): boolean {
+  if (!signalGroup(pgid, 0)) return false;
+  if (process.platform !== 'linux') return true;
+  try {
+    for (const name of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      let stat: string;
+      try {
+        stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      } catch {
+        continue;
+      }
+      // Fields after the parenthesised command: state, ppid, pgrp, …
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(rest[2]) === pgid && rest[0] !== 'Z') return true;
+    }
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /** SIGTERM to the group, SIGKILL after the grace period if anything is still there. */
 export function stopGroup(pgid: number, graceMs: number): Promise<void> {
   if (!signalGroup(pgid, 'SIGTERM')) return Promise.resolve();
   return new Promise((resolve) => {
     const started = Date.now();
     const poll = setInterval(() => {
-      if (!signalGroup(pgid, 0)) {
+      if (!groupAlive(pgid)) {
         clearInterval(poll);
         resolve();
       } else if (Date.now() - started >= graceMs) {
@@ -90,7 +117,7 @@ export function runStep(opts: StepOptions): Promise<StepResult> {
     child.on('exit', (code, signal) => {
       exit = { code, signal };
       // The leader is gone; anything still in its group was started by the step and outlived it.
-      if (pgid && signalGroup(pgid, 0)) {
+      if (pgid && groupAlive(pgid)) {
         leftovers = true;
         stopping = stopGroup(pgid, grace);
       }

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { Project } from '../project/project.js';
-import { signalGroup, stopGroup } from '../pipeline/process.js';
+import { groupAlive, stopGroup } from '../pipeline/process.js';
 
 export function processAlive(pid: number): boolean {
   try {
@@ -26,7 +26,7 @@ export function orphaned(row: LiveRow): boolean {
 /** Stops what a dead runner's steps left running, so an interrupted run does not keep burning CPU. */
 export function stopStageGroups(project: Project, runId: string, graceMs = 2000): Promise<void>[] {
   const pids = project.db.prepare("SELECT pid FROM run_stages WHERE run_id = ? AND status = 'running' AND pid IS NOT NULL").pluck().all(runId) as number[];
-  return pids.filter((p) => signalGroup(p, 0)).map((p) => stopGroup(p, graceMs));
+  return pids.filter((p) => groupAlive(p)).map((p) => stopGroup(p, graceMs));
 }
 
 /**
