@@ -87,15 +87,3 @@ test('a scan left to finish reports the real file count, and the tray is rebuilt
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('jobs-tray')).toHaveCount(0);
 });
-
-test('a long job started elsewhere (another window, a script) opens the tray by itself', async ({ page }) => {
-  await signIn(page, host);
-  await expect(page.getByTestId('app-frame')).toBeVisible();
-  await expect(page.getByTestId('jobs-tray')).toHaveCount(0);
-  const res = await page.request.post(`${host.origin}/api/call/project.scan`, { data: {} });
-  const { jobId } = ((await res.json()) as { result: { jobId: string } }).result;
-  const job = page.getByTestId('jobs-tray').locator(`[data-job-id="${jobId}"]`);
-  await expect(job).toHaveAttribute('data-state', 'running');
-  await job.getByRole('button', { name: 'Cancel' }).click();
-  await expect(job).toHaveAttribute('data-state', 'cancelled');
-});
