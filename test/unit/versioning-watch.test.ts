@@ -6,7 +6,8 @@ import { Engine } from '../../electron/core/engine.js';
 import { Project } from '../../electron/core/project/project.js';
 import { startWatching } from '../../electron/core/watch/service.js';
 import { listVersions, requireArtifact, manifestText } from '../../electron/core/store/repo.js';
-import { tempDir } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { repoRoot, tempDir } from '../helpers/cli.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
@@ -103,5 +104,23 @@ describe('watching artifacts', () => {
     const hit = await until(() => versioned.slice(before).find((e) => manifestText(project, e.version.rootHash).entries.includes('late.txt')));
     expect(hit.version.source).toBe('watch');
     expect(hit.version.number).toBe(2);
+  });
+
+  it('lets the process exit after the project closes (no watcher left subscribed)', () => {
+    const dir = projectDir();
+    const script = path.join(dir, 'open-close.mts');
+    fs.writeFileSync(
+      script,
+      `import { Engine } from ${JSON.stringify(path.join(repoRoot, 'electron/core/engine.ts'))};
+const engine = new Engine();
+engine.openProject(${JSON.stringify(dir)});
+await new Promise((r) => setTimeout(r, 1500));
+engine.dispose();
+console.log('closed');`,
+    );
+    const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), script], { encoding: 'utf8', timeout: 20000 });
+    expect(r.stdout, r.stderr).toContain('closed');
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import parcel from '@parcel/watcher';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { WatchStatus } from '../../../shared/api/artifacts.js';
 import { StrataError } from '../../../shared/errors.js';
@@ -61,8 +62,8 @@ export function startWatching(project: Project, engine: Engine, opts: WatchOptio
     const a = watched().find((w) => w.name === name);
     if (!a || disposed) return;
     try {
-      const exists = (await hashPath(project, a.path)) !== null;
-      if (exists && !disposed) await recordVersion(project, { path: a.path, name: a.name, source: 'watch' });
+      // A deleted artifact is not a new version: it just has no current content.
+      if (fs.existsSync(path.join(project.root, a.path))) await recordVersion(project, { path: a.path, name: a.name, source: 'watch' });
     } catch (err) {
       if (disposed) return;
       // Still being written: try again once it has been quiet for another settle period.
@@ -111,7 +112,7 @@ export function startWatching(project: Project, engine: Engine, opts: WatchOptio
 
   const enospcMessage = `The system ran out of file watches (inotify, ENOSPC), so Strata now checks watched artifacts every ${pollMs / 1000} s instead. To watch natively, raise the limit: sudo sysctl fs.inotify.max_user_watches=524288`;
 
-  const sync = async () => {
+  const syncNow = async () => {
     const list = watched();
     if (list.length === 0) {
       await subscription?.unsubscribe();
@@ -147,6 +148,11 @@ export function startWatching(project: Project, engine: Engine, opts: WatchOptio
     }
     setStatus({ mode: 'native', artifacts: list.map((a) => a.name), message: null });
   };
+
+  // One sync at a time: two overlapping ones would both subscribe, and the first subscription,
+  // never unsubscribed, would keep the process alive.
+  let syncing: Promise<void> = Promise.resolve();
+  const sync = () => (syncing = syncing.then(syncNow, syncNow));
 
   const offVersioned = onVersioned((p, event) => {
     if (p === project) engine.emit('artifact.versioned', event);
