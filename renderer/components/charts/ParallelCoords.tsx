@@ -34,8 +34,8 @@ function axisOf(col: Column, rows: number[]): Axis {
 }
 
 /**
- * Parallel coordinates drawn as plain SVG: plotly's parcoords trace is WebGL-only and its shader
- * code needs Function(), which the host's CSP forbids. One polyline per run, params then metrics.
+ * Parallel coordinates drawn as plain SVG, one polyline per run, params then metrics: plotly's
+ * parcoords would take one more of the page's few WebGL contexts, and an SVG exports as it looks.
  */
 export function ParallelCoords({ axes, rows, names, height = 320 }: Props) {
   const svg = useRef<SVGSVGElement>(null);

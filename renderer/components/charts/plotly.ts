@@ -20,8 +20,11 @@ export function loadPlotly(): Promise<PlotlyModule> {
 }
 
 /**
- * Only SVG traces are used. plotly's WebGL traces (scattergl, parcoords) compile their shaders'
- * JavaScript with Function(), which the host's Content-Security-Policy (script-src 'self', no
- * 'unsafe-eval') forbids; the engine's downsampling keeps every series small enough for SVG instead.
+ * plotly 4's WebGL traces (scattergl) draw under the host's Content-Security-Policy (script-src
+ * 'self', no 'unsafe-eval'): checked in Chromium with that exact header. Which charts get WebGL is
+ * decided by ./webgl.ts.
  */
-export const TRACE_TYPE = 'scatter';
+export const traceType = (gl: boolean): 'scatter' | 'scattergl' => (gl ? 'scattergl' : 'scatter');
+
+/** The trace type for a chart of a few thousand points at most, where SVG is as fast as WebGL. */
+export const TRACE_TYPE = traceType(false);

@@ -5,7 +5,8 @@ import type { StrataErrorData } from '../../../shared/errors.js';
 import { colorOf } from '../../components/charts/colors.js';
 import { decodeF64 } from '../../components/charts/decode.js';
 import { PlotlyChart } from '../../components/charts/PlotlyChart.js';
-import { TRACE_TYPE } from '../../components/charts/plotly.js';
+import { traceType } from '../../components/charts/plotly.js';
+import { GL_MIN_POINTS, useWebglSlot } from '../../components/charts/webgl.js';
 import { smooth } from '../../components/charts/smoothing.js';
 import { toErrorData } from '../../components/errors.js';
 
@@ -50,6 +51,10 @@ function MetricChart({ api, runIds, names, metric, x, smoothing, log, width }: P
     };
   }, [api, runIds, metric, points, x]);
 
+  const drawnPoints = useMemo(() => series?.reduce((n, s) => n + (s.y.length * 3) / 4 / 8, 0) ?? 0, [series]);
+  const gl = useWebglSlot(drawnPoints >= GL_MIN_POINTS);
+  const type = traceType(gl);
+
   const data = useMemo(() => {
     if (!series) return null;
     const traces: unknown[] = [];
@@ -61,13 +66,13 @@ function MetricChart({ api, runIds, names, metric, x, smoothing, log, width }: P
       const name = names.get(s.runId) ?? s.runId;
       const color = colorOf(runIds.indexOf(s.runId));
       if (smoothing > 0 && runIds.length <= RAW_UNDER_SMOOTHED_MAX_RUNS) {
-        traces.push({ type: TRACE_TYPE, mode: 'lines', x: xv, y: ys, line: { color, width: 1 }, opacity: 0.25, hoverinfo: 'skip', showlegend: false });
+        traces.push({ type, mode: 'lines', x: xv, y: ys, line: { color, width: 1 }, opacity: 0.25, hoverinfo: 'skip', showlegend: false });
       }
       // A run that logged a metric only a few times would be an invisible line without markers.
-      traces.push({ type: TRACE_TYPE, mode: ys.length < 40 ? 'lines+markers' : 'lines', x: xv, y: smoothing > 0 ? smooth(ys, smoothing) : ys, name, line: { color, width: 1.5 }, marker: { color, size: 6 } });
+      traces.push({ type, mode: ys.length < 40 ? 'lines+markers' : 'lines', x: xv, y: smoothing > 0 ? smooth(ys, smoothing) : ys, name, line: { color, width: 1.5 }, marker: { color, size: 6 } });
     });
     return traces;
-  }, [series, smoothing, names, runIds, x]);
+  }, [series, smoothing, names, runIds, x, type]);
 
   const layout = useMemo(
     () => ({
@@ -86,7 +91,7 @@ function MetricChart({ api, runIds, names, metric, x, smoothing, log, width }: P
   if (data.length === 0) return <p className="muted chart chart--empty">No run among these logged a series for {metric}.</p>;
   const total = series!.reduce((s, x) => s + x.total, 0);
   return (
-    <div data-metric={metric} data-points-stored={total}>
+    <div data-metric={metric} data-points-stored={total} data-trace-type={type}>
       <PlotlyChart data={data} layout={layout} name={`${metric}-${x}`} testId="metric-chart" />
     </div>
   );

@@ -1,7 +1,8 @@
 import { useMemo, useState } from 'react';
 import { colorOf } from '../../components/charts/colors.js';
 import { PlotlyChart } from '../../components/charts/PlotlyChart.js';
-import { TRACE_TYPE } from '../../components/charts/plotly.js';
+import { traceType } from '../../components/charts/plotly.js';
+import { GL_MIN_POINTS, useWebglSlot } from '../../components/charts/webgl.js';
 import { cellValue, type RunsTable } from '../../components/runs-table/table.js';
 
 /** Any param against any metric, one point per compared run. */
@@ -13,12 +14,13 @@ export function ScatterView({ table, rows }: { table: RunsTable; rows: number[] 
   const cx = table.byId.get(px);
   const cy = table.byId.get(my);
 
+  const gl = useWebglSlot(rows.length >= GL_MIN_POINTS);
   const data = useMemo(() => {
     if (!cx || !cy) return [];
     const pts = rows.map((r, i) => ({ r, i, x: cellValue(cx, r), y: cellValue(cy, r) })).filter((p) => p.x !== null && p.y !== null);
     return [
       {
-        type: TRACE_TYPE,
+        type: traceType(gl),
         mode: 'markers',
         x: pts.map((p) => p.x),
         y: pts.map((p) => p.y),
@@ -27,7 +29,7 @@ export function ScatterView({ table, rows }: { table: RunsTable; rows: number[] 
         hovertemplate: '%{text}<br>%{x}, %{y}<extra></extra>',
       },
     ];
-  }, [table, rows, cx, cy]);
+  }, [table, rows, cx, cy, gl]);
   const layout = useMemo(() => ({ xaxis: { title: { text: cx?.key ?? '' } }, yaxis: { title: { text: cy?.key ?? '' } }, showlegend: false }), [cx, cy]);
 
   if (!params.length || !metrics.length) return <p className="muted">A scatter needs at least one param and one metric.</p>;

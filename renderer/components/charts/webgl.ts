@@ -1,0 +1,38 @@
+import { useEffect, useState } from 'react';
+
+/**
+ * Chromium keeps at most 16 live WebGL contexts per page and silently drops the oldest past that, which
+ * blanks a chart. plotly's WebGL traces take a context per chart, so WebGL charts draw from a small
+ * budget: the heaviest charts get it, the rest (and every chart where WebGL is missing) use SVG.
+ */
+export const GL_BUDGET = 6;
+/** Below this many points per chart, SVG draws as fast and exports crisper. */
+export const GL_MIN_POINTS = 10_000;
+
+let inUse = 0;
+let available: boolean | null = null;
+
+function webglAvailable(): boolean {
+  if (available === null) {
+    const gl = document.createElement('canvas').getContext('webgl');
+    available = gl !== null;
+    // Give the probe's context back at once rather than waiting for garbage collection.
+    gl?.getExtension('WEBGL_lose_context')?.loseContext();
+  }
+  return available;
+}
+
+/** Whether this chart may use WebGL: true while it holds one of the budget's slots. */
+export function useWebglSlot(wanted: boolean): boolean {
+  const [held, setHeld] = useState(false);
+  useEffect(() => {
+    if (!wanted || !webglAvailable() || inUse >= GL_BUDGET) return;
+    inUse++;
+    setHeld(true);
+    return () => {
+      inUse--;
+      setHeld(false);
+    };
+  }, [wanted]);
+  return held;
+}
