@@ -10,6 +10,7 @@ import { hardenContents, hardenSession } from './harden.js';
 import { forwardEvents, serveCalls } from './ipc.js';
 import { installMenu } from './menu.js';
 import { openProjectFlow } from './menu-actions.js';
+import { pathWithNode } from './node-shim.js';
 import { projectArg } from './policy.js';
 import { registerAppScheme, serveApp } from './protocol.js';
 import { createMainWindow } from './window.js';
@@ -29,6 +30,8 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 function start(): void {
+  // Set once, before any pipeline runs: child processes inherit it.
+  process.env.PATH = pathWithNode(process.env.PATH, path.join(app.getPath('userData'), 'bin'), process.execPath);
   let win: BrowserWindow | null = null;
   const dialogs = nativeDialogs(() => win);
   const engine = new Engine({ pickFolder: () => dialogs.pickFolder() });
