@@ -1,5 +1,5 @@
 // The Electron host: one engine, one window, one IPC channel. Everything it decides is in pure modules
-// next to this one (policy, app-files, answer, menu-template, menu-actions), tested under Node.
+// next to this one (policy, app-files, answer, menu-template, menu-actions, node-shim), tested under Node.
 import path from 'node:path';
 import { app, session, type BrowserWindow } from 'electron';
 import { calls, events } from '../../shared/api/index.js';
