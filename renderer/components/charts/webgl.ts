@@ -22,17 +22,22 @@ function webglAvailable(): boolean {
   return available;
 }
 
-/** Whether this chart may use WebGL: true while it holds one of the budget's slots. */
-export function useWebglSlot(wanted: boolean): boolean {
-  const [held, setHeld] = useState(false);
+/**
+ * Whether this chart may use WebGL: true while it holds one of the budget's slots, null until that
+ * is decided, so a chart is never drawn in SVG first and then again in WebGL.
+ */
+export function useWebglSlot(wanted: boolean): boolean | null {
+  const [state, setState] = useState<{ wanted: boolean; gl: boolean } | null>(null);
   useEffect(() => {
-    if (!wanted || !webglAvailable() || inUse >= GL_BUDGET) return;
+    if (!wanted || !webglAvailable() || inUse >= GL_BUDGET) {
+      setState({ wanted, gl: false });
+      return;
+    }
     inUse++;
-    setHeld(true);
+    setState({ wanted, gl: true });
     return () => {
       inUse--;
-      setHeld(false);
     };
   }, [wanted]);
-  return held;
+  return state === null || state.wanted !== wanted ? null : state.gl;
 }

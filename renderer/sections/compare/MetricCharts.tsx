@@ -53,7 +53,7 @@ function MetricChart({ api, runIds, names, metric, x, smoothing, log, width }: P
 
   const drawnPoints = useMemo(() => series?.reduce((n, s) => n + (s.y.length * 3) / 4 / 8, 0) ?? 0, [series]);
   const gl = useWebglSlot(drawnPoints >= GL_MIN_POINTS);
-  const type = traceType(gl);
+  const type = traceType(gl === true);
 
   const data = useMemo(() => {
     if (!series) return null;
@@ -87,7 +87,7 @@ function MetricChart({ api, runIds, names, metric, x, smoothing, log, width }: P
   );
 
   if (error) return <p className="cmp-error" role="alert">{metric}: {error.message}</p>;
-  if (!data) return <div className="chart chart--loading" style={{ height: 300 }} aria-busy="true">Loading {metric}…</div>;
+  if (!data || gl === null) return <div className="chart chart--loading" style={{ height: 300 }} aria-busy="true">Loading {metric}…</div>;
   if (data.length === 0) return <p className="muted chart chart--empty">No run among these logged a series for {metric}.</p>;
   const total = series!.reduce((s, x) => s + x.total, 0);
   return (

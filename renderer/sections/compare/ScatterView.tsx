@@ -20,7 +20,7 @@ export function ScatterView({ table, rows }: { table: RunsTable; rows: number[] 
     const pts = rows.map((r, i) => ({ r, i, x: cellValue(cx, r), y: cellValue(cy, r) })).filter((p) => p.x !== null && p.y !== null);
     return [
       {
-        type: traceType(gl),
+        type: traceType(gl === true),
         mode: 'markers',
         x: pts.map((p) => p.x),
         y: pts.map((p) => p.y),
@@ -33,6 +33,7 @@ export function ScatterView({ table, rows }: { table: RunsTable; rows: number[] 
   const layout = useMemo(() => ({ xaxis: { title: { text: cx?.key ?? '' } }, yaxis: { title: { text: cy?.key ?? '' } }, showlegend: false }), [cx, cy]);
 
   if (!params.length || !metrics.length) return <p className="muted">A scatter needs at least one param and one metric.</p>;
+  if (gl === null) return <p className="muted" aria-busy="true">Loading…</p>;
   return (
     <div>
       <div className="cmp-chart-controls">
