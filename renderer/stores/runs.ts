@@ -49,11 +49,16 @@ export const useRunsStore = create<RunsState>()((set) => ({
     }),
 }));
 
-/** Subscribes the store to the engine's run events; returns the unsubscribe. */
-export function followRuns(api: Api): () => void {
-  const offs = [
-    api.on('run.update', (run) => useRunsStore.getState().upsert(run)),
-    api.on('run.log', (e) => useRunsStore.getState().appendLive(e.runId, e.text)),
-  ];
-  return () => offs.forEach((off) => off());
+const following = new WeakSet<Api>();
+
+/**
+ * Subscribes the store to the engine's run events, once per Api for the life of the window: the
+ * store is global, and subscribing once avoids handing the same event twice to a store that two
+ * sections (or a remount) asked to follow.
+ */
+export function followRuns(api: Api): void {
+  if (following.has(api)) return;
+  following.add(api);
+  api.on('run.update', (run) => useRunsStore.getState().upsert(run));
+  api.on('run.log', (e) => useRunsStore.getState().appendLive(e.runId, e.text));
 }

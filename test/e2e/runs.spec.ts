@@ -31,6 +31,10 @@ test('Pipelines runs the example: stale stages turn fresh, output streams live; 
     await expect(page.getByTestId('live-run-status')).toHaveText('done', { timeout: 60000 });
     for (const stage of ['prepare', 'train', 'evaluate']) await expect(page.getByTestId(`dag-node-${stage}`)).toHaveAttribute('data-state', 'fresh');
     await expect(page.getByTestId('stage-row-train')).toContainText('up to date');
+    // Each line once (a remount must not double the event stream), and no stale answer left the run looking busy.
+    expect((await page.getByTestId('live-log').textContent())!.split('prepare: 600 training rows').length - 1).toBe(1);
+    await expect(page.getByTestId('cancel-run')).toBeDisabled();
+    await expect(page.getByTestId('run-pipeline')).toBeEnabled();
     await page.screenshot({ path: screenPath('pipelines-after-run'), fullPage: true });
 
     const { id, accuracy, lossCount } = readDb(dir, (db) => ({

@@ -18,10 +18,14 @@ export function PipelinesSection({ api, project }: SectionProps) {
   const live = useRunsStore((s) => (lastRunId ? s.live[lastRunId] ?? '' : ''));
   const lastRun = useRunsStore((s) => s.runs.find((r) => r.id === lastRunId) ?? null);
   const logRef = useRef<HTMLPreElement>(null);
+  const asked = useRef(0);
 
   const refresh = useCallback(() => {
+    // Checking the stages hashes files and can take a while: an older answer arriving after a newer one is dropped.
+    const ticket = ++asked.current;
     api.call('pipelines.status', {}).then(
       (s) => {
+        if (ticket !== asked.current) return;
         setStatus(s);
         if (s.runningRunId) setLastRunId(s.runningRunId);
       },
@@ -31,7 +35,7 @@ export function PipelinesSection({ api, project }: SectionProps) {
 
   useEffect(() => {
     refresh();
-    const unfollow = followRuns(api);
+    followRuns(api);
     let timer: ReturnType<typeof setTimeout> | null = null;
     // Stage states change with every run update; re-reading them is debounced so a burst costs one call.
     const off = api.on('run.update', () => {
@@ -40,7 +44,6 @@ export function PipelinesSection({ api, project }: SectionProps) {
     });
     const offProject = api.on('project.changed', refresh);
     return () => {
-      unfollow();
       off();
       offProject();
       if (timer) clearTimeout(timer);

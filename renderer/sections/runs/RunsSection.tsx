@@ -13,8 +13,8 @@ const KEY_COLUMNS = 3;
 export function RunsSection({ api, project }: SectionProps) {
   const s = useRunsStore();
   useEffect(() => {
+    followRuns(api);
     void s.load(api);
-    return followRuns(api);
   }, [api, project.root]);
 
   if (s.openRunId) return <RunPage api={api} runId={s.openRunId} onBack={() => s.open(null)} />;
