@@ -13,7 +13,7 @@ const steps = [
   ['type check', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit']],
   ['type check (shared: no Node, no DOM)', npx, ['tsc', '-p', 'tsconfig.shared.json', '--noEmit']],
   ['build', 'npm', ['run', '--silent', 'build']],
-  ['engine tests', npx, ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${path.join(tmp, 'vitest.json')}`]],
+  ['engine tests', npx, ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${path.join(tmp, 'vitest.json')}`], { STRATA_TEST_BUILT: '1' }],
   ['end-to-end tests', npx, ['playwright', 'test'], { PLAYWRIGHT_JSON_OUTPUT_NAME: path.join(tmp, 'playwright.json') }],
 ];
 

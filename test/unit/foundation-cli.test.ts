@@ -2,7 +2,7 @@ import { describe, it, expect, afterAll } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { runCli, runCliAsync, tempDir } from '../helpers/cli.js';
 
 const t = tempDir();
 afterAll(() => t.cleanup());
@@ -46,17 +46,17 @@ describe('strata CLI (foundation commands)', () => {
     expect(unknown.stderr).toContain('unknown command "frobnicate"');
   });
 
-  it('has --help for every command', () => {
+  it('has --help for every command', async () => {
     const top = runCli(['--help'], { env });
     expect(top.code).toBe(0);
     const names = [...top.stdout.matchAll(/^ {2}(\S+) {2,}/gm)].map((m) => m[1]);
     expect(names).toEqual(expect.arrayContaining(['init', 'status', 'ui']));
-    for (const name of names) {
-      const help = runCli([name, '--help'], { env });
-      expect(help.code, name).toBe(0);
-      expect(help.stdout, name).toMatch(new RegExp(`^usage: strata ${name}`));
-    }
-  });
+    const helps = await Promise.all(names.map((name) => runCliAsync([name, '--help'], { env })));
+    helps.forEach((help, i) => {
+      expect(help.code, names[i]).toBe(0);
+      expect(help.stdout, names[i]).toMatch(new RegExp(`^usage: strata ${names[i]}`));
+    });
+  }, 120000);
 
   it('rejects a bad --port for ui without starting a server', () => {
     const r = runCli(['ui', '--port', 'abc', '--no-open'], { env });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The per-user folder for app state (recent projects). STRATA_HOME overrides it, for tests and portable use. */
 export function appDataDir(): string {
@@ -18,7 +19,7 @@ export function appDataDir(): string {
 
 /** The app's root (the repository, or the packaged app's resources): the nearest folder up with our package.json. */
 export function appRoot(): string {
-  let dir = path.dirname(new URL(import.meta.url).pathname);
+  let dir = path.dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const pkg = path.join(dir, 'package.json');
     if (fs.existsSync(pkg) && (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'strata') return dir;
@@ -28,6 +29,12 @@ export function appRoot(): string {
   }
 }
 
+/**
+ * In a packaged app the examples are unpacked beside app.asar (electron-builder's asarUnpack), so they
+ * can be copied and run as ordinary files.
+ */
 export function examplePath(): string {
-  return path.join(appRoot(), 'resources', 'examples', 'tabular');
+  const root = appRoot();
+  const unpacked = root.endsWith('app.asar') ? `${root}.unpacked` : root;
+  return path.join(fs.existsSync(unpacked) ? unpacked : root, 'resources', 'examples', 'tabular');
 }

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export type Db = Database.Database;
 
@@ -13,7 +14,7 @@ function nativeBinding(): string | undefined {
   if (!process.versions.electron) return undefined;
   const fromEnv = process.env.STRATA_SQLITE_BINDING;
   if (fromEnv) return fromEnv;
-  const here = path.dirname(new URL(import.meta.url).pathname);
+  const here = path.dirname(fileURLToPath(import.meta.url));
   for (const base of [path.resolve(here, '../../../..'), (process as { resourcesPath?: string }).resourcesPath ?? '']) {
     const candidate = path.join(base, 'build', 'electron-native', 'better_sqlite3.node');
     if (base && fs.existsSync(candidate)) return candidate;

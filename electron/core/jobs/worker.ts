@@ -1,4 +1,5 @@
 import { Worker, parentPort, workerData } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
 import { StrataError, isStrataErrorData } from '../../../shared/errors.js';
 
 export type WorkerMessage<R> =
@@ -42,7 +43,7 @@ export function runWorker<I, R>(url: URL, input: I, opts: RunWorkerOptions = {})
       else settle(() => reject(isStrataErrorData(msg.error) ? new StrataError(msg.error.code, msg.error.message) : new Error(msg.error.message)));
     });
     worker.on('error', (err) => settle(() => reject(err)));
-    worker.on('exit', (code) => settle(() => reject(new Error(`worker ${file.pathname} exited with code ${code} before answering`))));
+    worker.on('exit', (code) => settle(() => reject(new Error(`worker ${fileURLToPath(file)} exited with code ${code} before answering`))));
   });
 }
 
