@@ -35,7 +35,7 @@ function axisOf(col: Column, rows: number[]): Axis {
 
 /**
  * Parallel coordinates drawn as plain SVG, one polyline per run, params then metrics: plotly's
- * parcoords would take one more of the page's few WebGL contexts, and an SVG exports as it looks.
+ * parcoords is WebGL-only, and its WebGL code cannot run under the host's CSP (see ./plotly.ts).
  */
 export function ParallelCoords({ axes, rows, names, height = 320 }: Props) {
   const svg = useRef<SVGSVGElement>(null);

@@ -20,11 +20,9 @@ export function loadPlotly(): Promise<PlotlyModule> {
 }
 
 /**
- * plotly 4's WebGL traces (scattergl) draw under the host's Content-Security-Policy (script-src
- * 'self', no 'unsafe-eval'): checked in Chromium with that exact header. Which charts get WebGL is
- * decided by ./webgl.ts.
+ * Only SVG traces. plotly's WebGL traces (scattergl, parcoords) build their drawing code with
+ * Function() (regl), which the host's Content-Security-Policy (script-src 'self', no 'unsafe-eval')
+ * forbids: in Chromium with that header plotly shows "WebGL is not supported" instead of the chart,
+ * and draws it without the header. The engine's downsampling keeps every series small enough for SVG.
  */
-export const traceType = (gl: boolean): 'scatter' | 'scattergl' => (gl ? 'scattergl' : 'scatter');
-
-/** The trace type for a chart of a few thousand points at most, where SVG is as fast as WebGL. */
-export const TRACE_TYPE = traceType(false);
+export const TRACE_TYPE = 'scatter';

@@ -5,8 +5,7 @@ import type { StrataErrorData } from '../../../shared/errors.js';
 import { colorOf } from '../../components/charts/colors.js';
 import { decodeF64 } from '../../components/charts/decode.js';
 import { PlotlyChart } from '../../components/charts/PlotlyChart.js';
-import { traceType } from '../../components/charts/plotly.js';
-import { GL_MIN_POINTS, useWebglSlot } from '../../components/charts/webgl.js';
+import { TRACE_TYPE } from '../../components/charts/plotly.js';
 import { smooth } from '../../components/charts/smoothing.js';
 import { toErrorData } from '../../components/errors.js';
 
@@ -51,10 +50,6 @@ function MetricChart({ api, runIds, names, metric, x, smoothing, log, width }: P
     };
   }, [api, runIds, metric, points, x]);
 
-  const drawnPoints = useMemo(() => series?.reduce((n, s) => n + (s.y.length * 3) / 4 / 8, 0) ?? 0, [series]);
-  const gl = useWebglSlot(drawnPoints >= GL_MIN_POINTS);
-  const type = traceType(gl === true);
-
   const data = useMemo(() => {
     if (!series) return null;
     const traces: unknown[] = [];
@@ -66,13 +61,13 @@ function MetricChart({ api, runIds, names, metric, x, smoothing, log, width }: P
       const name = names.get(s.runId) ?? s.runId;
       const color = colorOf(runIds.indexOf(s.runId));
       if (smoothing > 0 && runIds.length <= RAW_UNDER_SMOOTHED_MAX_RUNS) {
-        traces.push({ type, mode: 'lines', x: xv, y: ys, line: { color, width: 1 }, opacity: 0.25, hoverinfo: 'skip', showlegend: false });
+        traces.push({ type: TRACE_TYPE, mode: 'lines', x: xv, y: ys, line: { color, width: 1 }, opacity: 0.25, hoverinfo: 'skip', showlegend: false });
       }
       // A run that logged a metric only a few times would be an invisible line without markers.
-      traces.push({ type, mode: ys.length < 40 ? 'lines+markers' : 'lines', x: xv, y: smoothing > 0 ? smooth(ys, smoothing) : ys, name, line: { color, width: 1.5 }, marker: { color, size: 6 } });
+      traces.push({ type: TRACE_TYPE, mode: ys.length < 40 ? 'lines+markers' : 'lines', x: xv, y: smoothing > 0 ? smooth(ys, smoothing) : ys, name, line: { color, width: 1.5 }, marker: { color, size: 6 } });
     });
     return traces;
-  }, [series, smoothing, names, runIds, x, type]);
+  }, [series, smoothing, names, runIds, x]);
 
   const layout = useMemo(
     () => ({
@@ -87,11 +82,11 @@ function MetricChart({ api, runIds, names, metric, x, smoothing, log, width }: P
   );
 
   if (error) return <p className="cmp-error" role="alert">{metric}: {error.message}</p>;
-  if (!data || gl === null) return <div className="chart chart--loading" style={{ height: 300 }} aria-busy="true">Loading {metric}…</div>;
+  if (!data) return <div className="chart chart--loading" style={{ height: 300 }} aria-busy="true">Loading {metric}…</div>;
   if (data.length === 0) return <p className="muted chart chart--empty">No run among these logged a series for {metric}.</p>;
   const total = series!.reduce((s, x) => s + x.total, 0);
   return (
-    <div data-metric={metric} data-points-stored={total} data-trace-type={type}>
+    <div data-metric={metric} data-points-stored={total}>
       <PlotlyChart data={data} layout={layout} name={`${metric}-${x}`} testId="metric-chart" />
     </div>
   );

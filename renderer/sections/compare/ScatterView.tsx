@@ -1,8 +1,7 @@
 import { useMemo, useState } from 'react';
 import { colorOf } from '../../components/charts/colors.js';
 import { PlotlyChart } from '../../components/charts/PlotlyChart.js';
-import { traceType } from '../../components/charts/plotly.js';
-import { GL_MIN_POINTS, useWebglSlot } from '../../components/charts/webgl.js';
+import { TRACE_TYPE } from '../../components/charts/plotly.js';
 import { cellValue, type RunsTable } from '../../components/runs-table/table.js';
 
 /** Any param against any metric, one point per compared run. */
@@ -14,13 +13,12 @@ export function ScatterView({ table, rows }: { table: RunsTable; rows: number[] 
   const cx = table.byId.get(px);
   const cy = table.byId.get(my);
 
-  const gl = useWebglSlot(rows.length >= GL_MIN_POINTS);
   const data = useMemo(() => {
     if (!cx || !cy) return [];
     const pts = rows.map((r, i) => ({ r, i, x: cellValue(cx, r), y: cellValue(cy, r) })).filter((p) => p.x !== null && p.y !== null);
     return [
       {
-        type: traceType(gl === true),
+        type: TRACE_TYPE,
         mode: 'markers',
         x: pts.map((p) => p.x),
         y: pts.map((p) => p.y),
@@ -29,11 +27,10 @@ export function ScatterView({ table, rows }: { table: RunsTable; rows: number[] 
         hovertemplate: '%{text}<br>%{x}, %{y}<extra></extra>',
       },
     ];
-  }, [table, rows, cx, cy, gl]);
+  }, [table, rows, cx, cy]);
   const layout = useMemo(() => ({ xaxis: { title: { text: cx?.key ?? '' } }, yaxis: { title: { text: cy?.key ?? '' } }, showlegend: false }), [cx, cy]);
 
   if (!params.length || !metrics.length) return <p className="muted">A scatter needs at least one param and one metric.</p>;
-  if (gl === null) return <p className="muted" aria-busy="true">Loading…</p>;
   return (
     <div>
       <div className="cmp-chart-controls">
