@@ -114,3 +114,33 @@ stages:
     expect(project.db.prepare('SELECT name FROM runs ORDER BY started_at').pluck().all()).toEqual(['auto: copy', expect.stringMatching(/^manual /), 'auto: copy']);
   }, 120000);
 });
+
+describe('closing the project under a run', () => {
+  it('stops the step, records the run as cancelled, and crashes nothing', async () => {
+    const { e, dir } = open('stages:\n  forever:\n    cmd: "echo up; sleep 300 & echo $! > sleeper.pid; wait"\n', {});
+    const { runId } = await e.invoke('pipelines.run', { stages: [], force: false, dry: false });
+    const sleeper = await waitFor(() => {
+      try {
+        return Number(fs.readFileSync(path.join(dir, 'sleeper.pid'), 'utf8')) || null;
+      } catch {
+        return null;
+      }
+    });
+    e.closeProject();
+    await waitFor(() => {
+      try {
+        process.kill(sleeper, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    }, 10000);
+    // Give the runner's timers a chance to fire against the closed database.
+    await new Promise((r) => setTimeout(r, 500));
+    e.openProject(dir);
+    const run = await e.invoke('runs.get', { id: runId! });
+    expect(run.status).toBe('cancelled');
+    expect(run.error).toBe('the project was closed while the run was going');
+    expect(run.stages[0].status).toBe('cancelled');
+  }, 60000);
+});

@@ -46,10 +46,11 @@ export class PipelineController {
       return { runId };
     });
     this.running = { runId, done: jobDone };
-    void done.then(() => {
+    const settle = () => {
       this.running = null;
-      this.drainAuto();
-    });
+      if (this.project.db.open) this.drainAuto();
+    };
+    void done.then(settle, settle);
     return runId;
   }
 

@@ -87,12 +87,16 @@ async function execute(project: Project, runId: string, stages: Stage[], allStag
   const onOuterAbort = () => controller.abort();
   opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
   if (opts.signal?.aborted) controller.abort();
-  const unregister = registerActive(runId, controller);
+  const unregister = registerActive(project, runId, controller);
   const dir = runDir(project, runId);
   fs.mkdirSync(dir, { recursive: true });
   const trackingFile = path.join(dir, 'tracking.jsonl');
   const pump = new TrackingPump(project.db, runId, trackingFile, (keys) => ev.onMetrics?.(runId, keys));
-  const announce = () => ev.onRun?.(runSummary(project, runId));
+  let last: RunSummary | null = null;
+  const announce = () => {
+    last = runSummary(project, runId);
+    ev.onRun?.(last);
+  };
   const stage = (name: string, status: StageStatus, reason: string, extra: Parameters<typeof updateStage>[3] = {}) => {
     updateStage(project, runId, name, { status, reason, ...extra });
     ev.onStage?.(name, status, reason);
@@ -100,7 +104,7 @@ async function execute(project: Project, runId: string, stages: Stage[], allStag
   };
   // Cancel from another process arrives through the database.
   const cancelPoll = setInterval(() => {
-    if (!controller.signal.aborted && cancelRequested(project, runId)) controller.abort();
+    if (project.db.open && !controller.signal.aborted && cancelRequested(project, runId)) controller.abort();
   }, 200);
   let status: 'done' | 'failed' | 'cancelled' = 'done';
   let error: string | null = null;
@@ -134,14 +138,18 @@ async function execute(project: Project, runId: string, stages: Stage[], allStag
   } catch (err) {
     status = controller.signal.aborted ? 'cancelled' : 'failed';
     error = err instanceof StrataError ? err.message : `internal error: ${(err as Error).message}`;
-    // Whatever broke (the store, the disk), no stage may stay 'running' in the record.
-    project.db.prepare("UPDATE run_stages SET status = ?, reason = ?, ended_at = ? WHERE run_id = ? AND status = 'running'").run(status, error, Date.now(), runId);
-    project.db.prepare("UPDATE run_stages SET status = 'skipped', reason = ? WHERE run_id = ? AND status = 'pending'").run(`not reached: ${error}`, runId);
+    if (project.db.open) {
+      // Whatever broke (the store, the disk), no stage may stay 'running' in the record.
+      project.db.prepare("UPDATE run_stages SET status = ?, reason = ?, ended_at = ? WHERE run_id = ? AND status = 'running'").run(status, error, Date.now(), runId);
+      project.db.prepare("UPDATE run_stages SET status = 'skipped', reason = ? WHERE run_id = ? AND status = 'pending'").run(`not reached: ${error}`, runId);
+    }
   } finally {
     clearInterval(cancelPoll);
     opts.signal?.removeEventListener('abort', onOuterAbort);
     unregister();
   }
+  // Closed under the run (the project was closed): its end was written at close; nothing more to record.
+  if (!project.db.open) return { ...(last ?? ({ id: runId } as RunSummary)), status: 'cancelled', endedAt: Date.now() };
   pump.stop();
   const stats = pump.ingestor.stats;
   project.db.prepare('UPDATE runs SET skipped_lines = skipped_lines + ?, nonfinite_values = nonfinite_values + ? WHERE id = ?').run(stats.skipped, stats.nonFinite, runId);

@@ -1,4 +1,5 @@
 import { projectServices } from '../services.js';
+import { closeActiveRuns } from '../runs/cancel.js';
 import { ingestInbox } from '../runs/inbox.js';
 import { recoverInterrupted } from '../runs/recover.js';
 import { runSummary } from '../runs/repo.js';
@@ -53,6 +54,7 @@ projectServices.push((project, engine) => {
       clearInterval(poll);
       if (timer) clearTimeout(timer);
       unsubscribe();
+      if (project.db.open) closeActiveRuns(project);
     },
   };
 });

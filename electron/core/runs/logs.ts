@@ -60,7 +60,8 @@ export class LogSink {
   }
 
   flush(): void {
-    if (this.pending.length === 0) return;
+    // A project closed under a running stage: the run's end was written at close; late output goes nowhere.
+    if (this.pending.length === 0 || !this.db.open) return;
     const rows = this.pending.splice(0);
     const now = Date.now();
     this.db.transaction(() => {

@@ -29,7 +29,7 @@ export class TrackingPump {
 
   start(): void {
     const tick = () => {
-      if (this.stopped) return;
+      if (this.stopped || !this.db.open) return;
       const more = this.pumpOnce(4 << 20);
       this.timer = setTimeout(tick, more ? 0 : this.intervalMs);
     };
