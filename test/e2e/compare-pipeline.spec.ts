@@ -103,3 +103,14 @@ test('two pipeline runs: the diff shows params, model versions and code, the cur
   expect(new URL(page.url()).hash).toBe(`#data/diff/model/${models[0]}/${models[1]}`);
   expect(cspErrors).toEqual([]);
 });
+
+test('a run started in the app appears in the table when it ends, without a refresh', async ({ page }) => {
+  await signIn(page, host);
+  await page.getByRole('navigation').getByText('Compare', { exact: true }).click();
+  await expect(page.locator('.section-header__subtitle')).toContainText('2 runs');
+  const res = await page.request.post(`${host.origin}/api/call/pipelines.run`, { data: { force: true } });
+  const { result } = (await res.json()) as { result: { runId: string } };
+  expect(result.runId).toBeTruthy();
+  await expect(page.locator('.section-header__subtitle')).toContainText('3 runs', { timeout: 30000 });
+  await expect(page.locator(`[data-testid=runs-table] [data-run-id="${result.runId}"] [data-col="field:status"]`)).toHaveText('done', { timeout: 30000 });
+});

@@ -16,6 +16,8 @@ import { useRunsView } from './useRunsView.js';
 import { ViewsMenu } from './ViewsMenu.js';
 import './compare.css';
 
+const RELOAD_DEBOUNCE_MS = 1000;
+
 export function CompareSection({ api, project }: SectionProps) {
   const s = useCompareStore();
   const view = viewOf(s);
@@ -27,6 +29,21 @@ export function CompareSection({ api, project }: SectionProps) {
   useEffect(() => {
     void s.load(api);
   }, [api, project.root]);
+
+  // A run that starts or ends changes the table: read it again, at most once per burst of updates.
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const off = api.on('run.update', (run) => {
+      const known = useCompareStore.getState().table?.rowOf.has(run.id) ?? false;
+      if (known && run.status === 'running') return;
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => void useCompareStore.getState().load(api), RELOAD_DEBOUNCE_MS);
+    });
+    return () => {
+      off();
+      if (timer) clearTimeout(timer);
+    };
+  }, [api]);
 
   // `/` focuses the filter from anywhere in the section; `c` compares even when the table has no focus.
   useEffect(() => {
