@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { artifactCalls, type ArtifactInfo } from '../../../shared/api/artifacts.js';
 import type { Handlers } from '../engine.js';
 import { ensureStore, recordVersion } from '../store/api.js';
-import { checkout } from '../store/checkout.js';
+import { assertNoLocalChanges, checkout } from '../store/checkout.js';
 import { declareArtifact } from '../store/declare.js';
 import { diffVersions } from '../store/diff.js';
 import { parseEntries } from '../store/manifest.js';
@@ -48,10 +48,11 @@ export const artifactHandlers: Handlers<typeof artifactCalls> = {
     });
     return { jobId: job.id };
   },
-  'artifacts.checkout': ({ artifact, ref, force }, engine) => {
+  'artifacts.checkout': async ({ artifact, ref, force }, engine) => {
     const project = engine.requireProject();
-    resolveRef(project, artifact, ref);
-    const { job } = engine.jobs.start({ label: `Checking out ${artifact}@${ref}`, unit: 'files' }, (ctx) => checkout(project, artifact, ref, { force, signal: ctx.signal }));
+    // Checked before the job starts, so the UI gets the refusal as the answer and can offer --force.
+    if (!force) await assertNoLocalChanges(project, artifact, resolveRef(project, artifact, ref));
+    const { job } = engine.jobs.start({ label: `Checking out ${artifact}@${ref}`, unit: 'files' }, (ctx) => checkout(project, artifact, ref, { force: true, signal: ctx.signal }));
     return { jobId: job.id };
   },
   'artifacts.watchStatus': (_p, engine) => watchStatusOf(engine.requireProject()),

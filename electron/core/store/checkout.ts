@@ -5,22 +5,25 @@ import { ensureStore, hashPath, restoreVersion } from './api.js';
 import { requireArtifact, resolveRef } from './repo.js';
 
 /**
- * Puts a version of an artifact into the workspace. What is there now must be some recorded
- * version of it (or nothing); otherwise the local changes would be lost, so it is refused unless forced.
+ * Refuses when what is at the artifact's path now is in no recorded version of it: checking out
+ * over it would lose those changes.
  */
+export async function assertNoLocalChanges(project: Project, artifactName: string, version: VersionInfo, signal?: AbortSignal): Promise<void> {
+  const artifact = requireArtifact(project, artifactName);
+  const now = await hashPath(project, artifact.path, { signal });
+  if (now === null || now === version.rootHash) return;
+  const known = project.db.prepare('SELECT 1 FROM versions WHERE artifact_id = ? AND root_hash = ?').get(artifact.id, now);
+  if (!known) {
+    throw new StrataError('CONFLICT', `${artifact.path} has changes that are in no version of ${artifactName}; record them with \`strata add ${artifact.path}\` first, or pass --force to discard them`);
+  }
+}
+
+/** Puts a version of an artifact into the workspace, refusing to overwrite unrecorded changes unless forced. */
 export async function checkout(project: Project, artifactName: string, ref: string, opts: { force?: boolean; signal?: AbortSignal } = {}): Promise<VersionInfo> {
   ensureStore(project);
   const artifact = requireArtifact(project, artifactName);
   const version = resolveRef(project, artifactName, ref);
-  if (!opts.force) {
-    const now = await hashPath(project, artifact.path, { signal: opts.signal });
-    if (now !== null && now !== version.rootHash) {
-      const known = project.db.prepare('SELECT 1 FROM versions WHERE artifact_id = ? AND root_hash = ?').get(artifact.id, now);
-      if (!known) {
-        throw new StrataError('CONFLICT', `${artifact.path} has changes that are in no version of ${artifactName}; record them with \`strata add ${artifact.path}\` first, or pass --force to discard them`);
-      }
-    }
-  }
+  if (!opts.force) await assertNoLocalChanges(project, artifactName, version, opts.signal);
   await restoreVersion(project, version.rootHash, artifact.path);
   return version;
 }

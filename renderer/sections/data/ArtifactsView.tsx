@@ -1,0 +1,178 @@
+import { useEffect, useState } from 'react';
+import type { ArtifactInfo, ArtifactKind, VersionInfo } from '../../../shared/api/index.js';
+import type { StrataErrorData } from '../../../shared/errors.js';
+import { EmptyState } from '../../components/EmptyState.js';
+import { ErrorNotice } from '../../components/ErrorNotice.js';
+import { SectionHeader } from '../../components/SectionHeader.js';
+import { followArtifacts, useArtifactsStore } from '../../stores/artifacts.js';
+import type { SectionProps } from '../types.js';
+import { AddForm } from './AddForm.js';
+import { DiffPanel } from './DiffPanel.js';
+import { FileTree } from './FileTree.js';
+import { VersionTable as VersionTableBlock } from './VersionTable.js';
+import { bytes } from './format.js';
+import './data.css';
+
+interface Props extends SectionProps {
+  section: 'data' | 'models';
+  title: string;
+  subtitle: string;
+  kinds: ArtifactKind[];
+  addKind: ArtifactKind;
+  empty: { title: string; command: string; text: string };
+}
+
+/** Artifacts of some kinds with their versions, a version's files, a diff of any two, and aliases. */
+export function ArtifactsView({ api, project, section, title, subtitle, kinds, addKind, empty }: Props) {
+  const s = useArtifactsStore();
+  const [adding, setAdding] = useState(false);
+  const [alias, setAlias] = useState(addKind === 'model' ? 'champion' : 'prod');
+  const [compare, setCompare] = useState<{ a: number | null; b: number | null }>({ a: null, b: null });
+  const [actionError, setActionError] = useState<StrataErrorData | null>(null);
+  useEffect(() => {
+    void s.load(api);
+    return followArtifacts(api);
+  }, [api, project.root]);
+
+  const list = s.artifacts.filter((a) => kinds.includes(a.kind));
+  const sel = s.selected[section];
+  const artifact: ArtifactInfo | undefined = list.find((a) => a.name === sel?.artifact) ?? list[0];
+  const versionNumber = sel && artifact && sel.artifact === artifact.name && sel.version !== null ? sel.version : (artifact?.versions[0]?.number ?? null);
+  const version = artifact?.versions.find((v) => v.number === versionNumber);
+  const cmpA = compare.a ?? artifact?.versions[1]?.number ?? null;
+  const cmpB = compare.b ?? artifact?.versions[0]?.number ?? null;
+
+  useEffect(() => {
+    if (artifact && versionNumber !== null) void s.loadTree(api, artifact.name, versionNumber);
+  }, [artifact?.name, versionNumber, artifact?.versions.length]);
+  useEffect(() => {
+    if (artifact && cmpA !== null && cmpB !== null && cmpA !== cmpB) void s.loadDiff(api, `${artifact.name}@${cmpA}`, `${artifact.name}@${cmpB}`);
+  }, [artifact?.name, cmpA, cmpB]);
+
+  const act = async (fn: () => Promise<unknown>) => {
+    try {
+      setActionError(null);
+      await fn();
+      await s.load(api);
+    } catch (err) {
+      setActionError(err as StrataErrorData);
+    }
+  };
+  const promote = (v: VersionInfo) => act(() => api.call('artifacts.tag', { artifact: v.artifact, ref: String(v.number), alias }));
+  const checkout = (v: VersionInfo, force: boolean) => act(() => api.call('artifacts.checkout', { artifact: v.artifact, ref: String(v.number), force }));
+
+  const header = (
+    <SectionHeader
+      title={title}
+      subtitle={subtitle}
+      actions={
+        <button type="button" className="btn btn--primary btn--small" onClick={() => setAdding(true)} data-testid="add-artifact">
+          Version a path…
+        </button>
+      }
+    />
+  );
+  const top = (
+    <>
+      {header}
+      {adding && <AddForm api={api} kind={addKind} onClose={() => setAdding(false)} />}
+      {s.watch?.mode === 'polling' && (
+        <div className="notice notice--info" role="status" data-testid="watch-polling">
+          <p className="notice__message">{s.watch.message}</p>
+        </div>
+      )}
+      {s.error && <ErrorNotice error={s.error} />}
+      {actionError && <ErrorNotice error={actionError} onDismiss={() => setActionError(null)} />}
+    </>
+  );
+  if (!s.loaded) return (<>{top}<p className="muted" aria-busy="true">Reading versions…</p></>);
+  if (!artifact) {
+    return (
+      <>
+        {top}
+        <EmptyState title={empty.title} command={empty.command}>
+          <p>{empty.text}</p>
+        </EmptyState>
+      </>
+    );
+  }
+  const aliases = [...new Set(list.flatMap((a) => a.versions.flatMap((v) => v.aliases)))];
+  return (
+    <>
+      {top}
+      <div className="dv-layout">
+        <nav className="dv-list" aria-label={`${title} artifacts`}>
+          {list.map((a) => (
+            <button
+              type="button"
+              key={a.name}
+              className={`dv-item${a.name === artifact.name ? ' is-selected' : ''}`}
+              onClick={() => {
+                s.select(section, a.name, null);
+                setCompare({ a: null, b: null });
+              }}
+              data-testid={`artifact-${a.name}`}
+            >
+              <span className="dv-item__name">{a.name}</span>
+              <span className="dv-item__path">{a.path}</span>
+              <span className="dv-item__meta">
+                {a.versions.length} version{a.versions.length === 1 ? '' : 's'}
+                {a.versions[0] && ` · ${bytes(a.versions[0].totalBytes)}`}
+                {a.watch && <span className="badge" title="versioned automatically when it changes">watched</span>}
+              </span>
+            </button>
+          ))}
+        </nav>
+        <div className="dv-main">
+          <div className="dv-toolbar">
+            <h2 className="dv-h2">
+              {artifact.name} <span className="muted">{artifact.kind} · {artifact.path}</span>
+            </h2>
+            <label className="dv-alias-pick">
+              Promote as
+              <input className="input dv-alias-input" list="dv-aliases" value={alias} onChange={(e) => setAlias(e.target.value.trim())} aria-label="alias to promote" />
+              <datalist id="dv-aliases">{aliases.map((a) => <option key={a} value={a} />)}</datalist>
+            </label>
+          </div>
+          {artifact.versions.length === 0 ? (
+            <p className="muted">No versions yet: record one with <code>strata add {artifact.path}</code>.</p>
+          ) : (
+            <VersionTableBlock
+              artifact={artifact}
+              selected={versionNumber}
+              compare={{ a: cmpA, b: cmpB }}
+              alias={alias}
+              onSelect={(v) => s.select(section, artifact.name, v.number)}
+              onCompare={(side, v) => setCompare({ a: cmpA, b: cmpB, [side]: v.number })}
+              onPromote={promote}
+            />
+          )}
+          <div className="dv-panes">
+            {version && s.tree?.key === `${artifact.name}@${version.number}` && (
+              <section className="dv-pane" data-testid="version-files">
+                <div className="dv-pane__head">
+                  <h3 className="dv-h3">Files of @{version.number}</h3>
+                  <button type="button" className="btn btn--ghost btn--small" onClick={() => void checkout(version, false)} data-testid="checkout">
+                    Check out
+                  </button>
+                  {actionError?.code === 'CONFLICT' && (
+                    <button type="button" className="btn btn--ghost btn--small" onClick={() => void checkout(version, true)} data-testid="checkout-force">
+                      Discard local changes and check out
+                    </button>
+                  )}
+                </div>
+                <FileTree entries={s.tree.entries} artifactPath={artifact.path} />
+              </section>
+            )}
+            {cmpA !== null && cmpB !== null && cmpA !== cmpB && s.diff?.key === `${artifact.name}@${cmpA} ${artifact.name}@${cmpB}` && (
+              <section className="dv-pane">
+                <h3 className="dv-h3">Changes @{cmpA} → @{cmpB}</h3>
+                <DiffPanel diff={s.diff.result} />
+              </section>
+            )}
+          </div>
+        </div>
+      </div>
+    </>
+  );
+}

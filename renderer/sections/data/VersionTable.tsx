@@ -1,0 +1,69 @@
+import type { ArtifactInfo, VersionInfo } from '../../../shared/api/index.js';
+import { bytes, when } from './format.js';
+
+interface Props {
+  artifact: ArtifactInfo;
+  selected: number | null;
+  compare: { a: number | null; b: number | null };
+  alias: string;
+  onSelect(v: VersionInfo): void;
+  onCompare(side: 'a' | 'b', v: VersionInfo): void;
+  onPromote(v: VersionInfo): void;
+}
+
+/** The versions of one artifact, newest first: what each is, where it came from, and its aliases. */
+export function VersionTable({ artifact, selected, compare, alias, onSelect, onCompare, onPromote }: Props) {
+  return (
+    <table className="dv-grid dv-versions" data-testid="versions-table">
+      <thead>
+        <tr>
+          <th title="Compare from">A</th>
+          <th title="Compare to">B</th>
+          <th>Version</th>
+          <th>Recorded</th>
+          <th className="dv-num">Size</th>
+          <th className="dv-num">Files</th>
+          <th>Source</th>
+          <th>Aliases</th>
+          <th>Message</th>
+          <th />
+        </tr>
+      </thead>
+      <tbody>
+        {artifact.versions.map((v) => (
+          <tr key={v.id} className={v.number === selected ? 'is-selected' : ''} onClick={() => onSelect(v)} data-testid={`version-row-${v.number}`}>
+            <td onClick={(e) => e.stopPropagation()}>
+              <input type="radio" name="cmp-a" aria-label={`compare from version ${v.number}`} checked={compare.a === v.number} onChange={() => onCompare('a', v)} />
+            </td>
+            <td onClick={(e) => e.stopPropagation()}>
+              <input type="radio" name="cmp-b" aria-label={`compare to version ${v.number}`} checked={compare.b === v.number} onChange={() => onCompare('b', v)} />
+            </td>
+            <td>
+              <strong>@{v.number}</strong> <code className="dv-hash">{v.rootHash.slice(0, 10)}</code>
+            </td>
+            <td className="dv-nowrap">{when(v.createdAt)}</td>
+            <td className="dv-num">{bytes(v.totalBytes)}</td>
+            <td className="dv-num">{v.fileCount}</td>
+            <td>
+              <span className={`dv-source dv-source--${v.source}`}>{v.source}</span>
+              {v.runId && <code className="dv-run" title="the run that produced this version">{v.runId.slice(0, 8)}</code>}
+            </td>
+            <td>
+              {v.aliases.map((a) => (
+                <span key={a} className="dv-alias" data-testid="alias">{a}</span>
+              ))}
+            </td>
+            <td className="dv-message">{v.message}</td>
+            <td onClick={(e) => e.stopPropagation()}>
+              {!v.aliases.includes(alias) && alias && (
+                <button type="button" className="btn btn--ghost btn--small" onClick={() => onPromote(v)} data-testid={`promote-${v.number}`}>
+                  Make {alias}
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
