@@ -24,7 +24,9 @@ test('Data: versions, files, a tabular diff, one-click promote, and live version
 
   // The diff of @1 → @2 (the default pair: the two newest) shows the schema and row-count change.
   const diff = main.getByTestId('diff-panel');
-  await expect(diff.getByTestId('diff-summary')).toContainText('customers@1 → customers@2: 0 added, 0 removed, 1 changed');
+  await expect(diff.getByTestId('diff-summary')).toContainText('0 added, 0 removed, 1 changed, 0 unchanged');
+  await expect(main.getByText('Changes @1 → @2')).toBeVisible();
+  await expect(diff.getByTestId('diff-file')).toContainText('data/customers.csv');
   await expect(diff.getByTestId('row-change')).toContainText('rows 800 → 801');
   await expect(diff.getByTestId('row-change')).toContainText('(+1)');
   await expect(diff.getByTestId('schema-change')).toContainText('+ column segment');
@@ -39,14 +41,13 @@ test('Data: versions, files, a tabular diff, one-click promote, and live version
   await expect(main.getByTestId('version-row-2').getByTestId('alias')).toHaveText(['prod']);
   await expect(main.getByTestId('version-row-1').getByTestId('alias')).toHaveCount(0);
 
-  // Checking out @1 restores the file; a local edit that is in no version is refused first.
-  fs.appendFileSync(csv, 'unsaved,edit\n');
+  // Checking out @1 restores the file; the watcher sees content that is already a version, not a new one.
   await main.getByTestId('version-row-1').click();
   await expect(main.getByTestId('version-files')).toContainText('@1');
   await main.getByTestId('checkout').click();
-  await expect(page.getByTestId('error-notice')).toContainText('has changes that are in no version');
-  await main.getByTestId('checkout-force').click();
   await expect.poll(() => fs.readFileSync(csv, 'utf8').split('\n')[0], { timeout: 10000 }).toBe(lines[0]);
+  await page.waitForTimeout(1500);
+  await expect(main.getByTestId('version-row-3')).toHaveCount(0);
   await page.screenshot({ path: screenPath('data-versions') });
 });
 
@@ -65,9 +66,21 @@ test('Data: version a folder from the UI with progress in the jobs tray; Models 
   await main.getByTestId('artifact-prepared').click();
   await expect(main.getByTestId('version-row-1')).toContainText('first split', { timeout: 15000 });
   await expect(main.getByTestId('version-row-1')).toContainText('manual');
+  // Hashing ran as a job: the tray lists it, finished.
+  await page.getByTestId('jobs-button').click();
+  await expect(page.getByTestId('jobs-tray').getByTestId('job').filter({ hasText: 'Versioning data/prepared' })).toHaveAttribute('data-state', 'done');
+  await page.getByTestId('jobs-button').click();
   const tree = main.getByTestId('file-tree');
   await expect(tree.getByTestId('tree-row')).toHaveText([/^splits\//, /^test\.csv/, /^train\.jsonl/]);
   await page.screenshot({ path: screenPath('data-tree') });
+
+  // An edit that is in no version is not overwritten by a checkout without asking.
+  fs.writeFileSync(path.join(prepared, 'train.jsonl'), '{"x":1,"y":0}\n');
+  await main.getByTestId('checkout').click();
+  await expect(main.getByTestId('error-notice')).toContainText('has changes that are in no version');
+  await expect.poll(() => fs.readFileSync(path.join(prepared, 'train.jsonl'), 'utf8')).toBe('{"x":1,"y":0}\n');
+  await main.getByTestId('checkout-force').click();
+  await expect.poll(() => fs.readFileSync(path.join(prepared, 'train.jsonl'), 'utf8'), { timeout: 10000 }).toBe('{"x":1,"y":0}\n{"x":2,"y":1}\n');
 
   // A path outside the project is refused with a clear message, and nothing is recorded.
   await main.getByTestId('add-artifact').click();

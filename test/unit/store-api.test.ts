@@ -179,4 +179,15 @@ describe('recordVersion / hashPath / restoreVersion', () => {
     await expectError(recordVersion(p, { path: 'b/train.csv', name: 'train', source: 'manual' }), 'CONFLICT', /already tracks a\/train.csv/);
     await expectError(recordVersion(p, { path: 'b/train.csv', name: 'bad name', source: 'manual' }), 'BAD_REQUEST');
   });
+
+  it('with reuseAnyVersion (the watcher after a checkout) returns the older version with that content', async () => {
+    const p = project();
+    write(p, 'w.txt', 'one');
+    const v1 = await recordVersion(p, { path: 'w.txt', source: 'watch' });
+    write(p, 'w.txt', 'two');
+    await recordVersion(p, { path: 'w.txt', source: 'watch' });
+    write(p, 'w.txt', 'one');
+    expect(await recordVersion(p, { path: 'w.txt', source: 'watch', reuseAnyVersion: true })).toMatchObject({ id: v1.id, version: 1, created: false });
+    expect(await recordVersion(p, { path: 'w.txt', source: 'manual' })).toMatchObject({ version: 3, created: true });
+  });
 });

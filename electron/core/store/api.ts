@@ -28,6 +28,8 @@ export interface RecordOptions {
   runId?: string | null;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number | null) => void;
+  /** return any existing version with this content, not only the latest (the watcher after a checkout) */
+  reuseAnyVersion?: boolean;
 }
 
 /** Prepares the store for this process: leftover temp files of dead writers go, declared artifacts get rows. */
@@ -161,6 +163,10 @@ export async function recordVersion(project: Project, opts: RecordOptions): Prom
     const artifactId = picked.row?.id ?? Number(project.db.prepare('INSERT INTO artifacts (name, path, kind) VALUES (?, ?, ?)').run(picked.name, rel, opts.kind ?? 'other').lastInsertRowid);
     const latest = latestVersion(project, artifactId);
     if (latest && latest.rootHash === result.rootHash) return { id: latest.id, created: false };
+    if (opts.reuseAnyVersion) {
+      const same = project.db.prepare('SELECT id FROM versions WHERE artifact_id = ? AND root_hash = ? ORDER BY number DESC LIMIT 1').pluck().get(artifactId, result.rootHash) as number | undefined;
+      if (same !== undefined) return { id: same, created: false };
+    }
     project.db
       .prepare('INSERT OR IGNORE INTO manifests (root_hash, type, file_count, total_bytes, entries) VALUES (?, ?, ?, ?, ?)')
       .run(result.rootHash, result.type, result.fileCount, result.totalBytes, result.text);

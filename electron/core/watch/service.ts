@@ -62,8 +62,9 @@ export function startWatching(project: Project, engine: Engine, opts: WatchOptio
     const a = watched().find((w) => w.name === name);
     if (!a || disposed) return;
     try {
-      // A deleted artifact is not a new version: it just has no current content.
-      if (fs.existsSync(path.join(project.root, a.path))) await recordVersion(project, { path: a.path, name: a.name, source: 'watch' });
+      // A deleted artifact is not a new version: it just has no current content. Content that is
+      // already a version (a checkout of @1, an undone edit) is not news either.
+      if (fs.existsSync(path.join(project.root, a.path))) await recordVersion(project, { path: a.path, name: a.name, source: 'watch', reuseAnyVersion: true });
     } catch (err) {
       if (disposed) return;
       // Still being written: try again once it has been quiet for another settle period.

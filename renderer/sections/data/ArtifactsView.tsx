@@ -167,7 +167,7 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
             {cmpA !== null && cmpB !== null && cmpA !== cmpB && s.diff?.key === `${artifact.name}@${cmpA} ${artifact.name}@${cmpB}` && (
               <section className="dv-pane">
                 <h3 className="dv-h3">Changes @{cmpA} → @{cmpB}</h3>
-                <DiffPanel diff={s.diff.result} />
+                <DiffPanel diff={s.diff.result} artifactPath={artifact.path} />
               </section>
             )}
           </div>

@@ -8,14 +8,14 @@ function describe(c: ColumnStats | undefined): string {
   return parts.join(' · ');
 }
 
-function Table({ t }: { t: TabularChange }) {
+function Table({ t, fileName }: { t: TabularChange; fileName: string }) {
   const before = new Map((t.before?.columns ?? []).map((c) => [c.name, c]));
   const after = new Map((t.after?.columns ?? []).map((c) => [c.name, c]));
   const names = [...new Set([...(t.before?.columns ?? []), ...(t.after?.columns ?? [])].map((c) => c.name))];
   return (
     <div className="dv-table" data-testid="tabular-diff">
       <h4 className="dv-table__title">
-        <code>{t.path || 'the file'}</code> {t.before?.format ?? t.after?.format}
+        <code>{t.path || fileName}</code> <span className="muted">{t.before?.format ?? t.after?.format}</span>
       </h4>
       {t.error && <p className="dv-error">Could not read: {t.error}</p>}
       <p className="dv-table__rows" data-testid="row-change">
@@ -29,7 +29,7 @@ function Table({ t }: { t: TabularChange }) {
           {t.typeChanges.map((c) => <li key={`t${c.column}`}>~ {c.column}: {c.from} → {c.to}</li>)}
         </ul>
       )}
-      <table className="dv-grid">
+      <table className="dv-grid dv-stats">
         <thead>
           <tr><th>Column</th><th>Before</th><th>After</th></tr>
         </thead>
@@ -50,7 +50,7 @@ function Table({ t }: { t: TabularChange }) {
 }
 
 /** What changed between two versions: files, sizes, and for tables their shape and statistics. */
-export function DiffPanel({ diff }: { diff: DiffResult }) {
+export function DiffPanel({ diff, artifactPath }: { diff: DiffResult; artifactPath: string }) {
   const rows = [
     ...diff.added.map((f) => ({ ...f, mark: 'A', cls: 'dv-plus' })),
     ...diff.removed.map((f) => ({ ...f, mark: 'D', cls: 'dv-minus' })),
@@ -59,7 +59,7 @@ export function DiffPanel({ diff }: { diff: DiffResult }) {
   return (
     <div className="dv-diff" data-testid="diff-panel">
       <p className="dv-diff__summary" data-testid="diff-summary">
-        {diff.a.artifact}@{diff.a.number} → {diff.b.artifact}@{diff.b.number}: {diff.added.length} added, {diff.removed.length} removed, {diff.changed.length} changed, {diff.unchanged} unchanged
+        {diff.added.length} added, {diff.removed.length} removed, {diff.changed.length} changed, {diff.unchanged} unchanged
       </p>
       {rows.length > 0 && (
         <table className="dv-grid">
@@ -67,14 +67,14 @@ export function DiffPanel({ diff }: { diff: DiffResult }) {
             {rows.map((r) => (
               <tr key={r.mark + r.path} data-testid="diff-file">
                 <td className={r.cls}><strong>{r.mark}</strong></td>
-                <td><code>{r.path || 'the file'}</code></td>
+                <td><code>{r.path || artifactPath}</code></td>
                 <td className="dv-num">{bytes(r.sizeBefore)} → {bytes(r.sizeAfter)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {diff.tabular.map((t) => <Table key={t.path} t={t} />)}
+      {diff.tabular.map((t) => <Table key={t.path} t={t} fileName={artifactPath} />)}
     </div>
   );
 }
