@@ -29,17 +29,16 @@ const HAS_NON_FINITE = /(?<![\w"])-?(?:NaN|Infinity)\b/;
 const NON_FINITE = /(?<![\w"])-?(?:NaN|Infinity)\b/g;
 
 /** Python's json writes NaN and Infinity as bare words; JSON.parse rejects them. Read them as markers. */
-function parseLine(line: string): { rec: Rec | null; hadNonFinite: boolean } {
+function parseLine(line: string): Rec | null {
+  const asRecord = (v: unknown) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : null);
   try {
-    const v = JSON.parse(line) as unknown;
-    return { rec: typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : null, hadNonFinite: false };
+    return asRecord(JSON.parse(line));
   } catch {
-    if (!HAS_NON_FINITE.test(line)) return { rec: null, hadNonFinite: false };
+    if (!HAS_NON_FINITE.test(line)) return null;
     try {
-      const v = JSON.parse(line.replace(NON_FINITE, '"__nonfinite__"')) as unknown;
-      return { rec: typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : null, hadNonFinite: true };
+      return asRecord(JSON.parse(line.replace(NON_FINITE, '"__nonfinite__"')));
     } catch {
-      return { rec: null, hadNonFinite: false };
+      return null;
     }
   }
 }
@@ -80,23 +79,23 @@ export class TrackingIngestor {
     for (const line of lines) {
       if (!line.trim()) continue;
       this.stats.lines += 1;
-      const { rec, hadNonFinite } = parseLine(line);
-      if (!rec || !this.apply(rec, hadNonFinite)) this.stats.skipped += 1;
+      const rec = parseLine(line);
+      if (!rec || !this.apply(rec)) this.stats.skipped += 1;
     }
   }
 
-  private apply(rec: Rec, hadNonFinite: boolean): boolean {
+  private apply(rec: Rec): boolean {
     const now = Date.now();
     const time = typeof rec.ts === 'number' && Number.isFinite(rec.ts) ? rec.ts * 1000 : now;
     switch (rec.t) {
       case 'metric': {
         if (typeof rec.k !== 'string' || !rec.k) return false;
-        return this.point(rec.k, rec.v, rec.s, time, hadNonFinite);
+        return this.point(rec.k, rec.v, rec.s, time);
       }
       case 'metrics': {
         if (typeof rec.v !== 'object' || rec.v === null || Array.isArray(rec.v)) return false;
         let ok = true;
-        for (const [k, v] of Object.entries(rec.v as Rec)) ok = this.point(k, v, rec.s, time, hadNonFinite) && ok;
+        for (const [k, v] of Object.entries(rec.v as Rec)) ok = this.point(k, v, rec.s, time) && ok;
         return ok;
       }
       case 'param':
@@ -132,9 +131,9 @@ export class TrackingIngestor {
   }
 
   /** Adds one point; a value that is not a finite number is counted, never stored. */
-  point(key: string, value: unknown, step: unknown, time: number, hadNonFinite = false): boolean {
+  point(key: string, value: unknown, step: unknown, time: number): boolean {
     if (!key) return false;
-    if (isNonFiniteMarker(value) || (hadNonFinite && value === '__nonfinite__') || (typeof value === 'number' && !Number.isFinite(value))) {
+    if (isNonFiniteMarker(value) || (typeof value === 'number' && !Number.isFinite(value))) {
       this.stats.nonFinite += 1;
       return true;
     }
