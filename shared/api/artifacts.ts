@@ -54,7 +54,7 @@ export interface ColumnStats {
 }
 
 export interface TabularStats {
-  format: 'csv' | 'jsonl';
+  format: 'csv' | 'jsonl' | 'parquet';
   rows: number;
   columns: ColumnStats[];
 }

@@ -5,12 +5,14 @@ import { tabularStats, type TabularFormat } from './tabular.js';
 export type TabularJob = { file: string; format: TabularFormat }[];
 export type TabularAnswer = ({ stats: TabularStats } | { error: string })[];
 
-serveWorker<TabularJob, TabularAnswer>((jobs) =>
-  jobs.map(({ file, format }) => {
+serveWorker<TabularJob, TabularAnswer>(async (jobs) => {
+  const answers: TabularAnswer = [];
+  for (const { file, format } of jobs) {
     try {
-      return { stats: tabularStats(file, format) };
+      answers.push({ stats: await tabularStats(file, format) });
     } catch (err) {
-      return { error: (err as Error).message };
+      answers.push({ error: (err as Error).message });
     }
-  }),
-);
+  }
+  return answers;
+});

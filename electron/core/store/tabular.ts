@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import { parquetMetadata, parquetReadObjects, parquetSchema } from 'hyparquet';
 import type { ColumnStats, TabularStats } from '../../../shared/api/artifacts.js';
 
 export type TabularFormat = TabularStats['format'];
@@ -8,6 +9,7 @@ export function tabularFormat(name: string): TabularFormat | null {
   const lower = name.toLowerCase();
   if (lower.endsWith('.csv')) return 'csv';
   if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return 'jsonl';
+  if (lower.endsWith('.parquet')) return 'parquet';
   return null;
 }
 
@@ -146,8 +148,38 @@ function readChunks(file: string, onText: (text: string) => void): void {
   }
 }
 
-/** Row count and per-column summary of a CSV (first row is the header) or JSONL file. */
-export function tabularStats(file: string, format: TabularFormat): TabularStats {
+/** A JSON or Parquet value as the summary counts it: 64-bit integers as numbers, nested values as JSON. */
+function plain(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === 'object' && v !== null) return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x));
+  return v;
+}
+
+function addRecord(columns: Column[], record: Record<string, unknown>): void {
+  for (const col of columns) {
+    const value = plain(record[col.name]);
+    col.add(value, value === null || value === undefined ? '' : String(value));
+  }
+}
+
+/**
+ * Parquet through hyparquet (pure JavaScript, no dependencies): the schema from the footer, then
+ * every row. Codecs beyond snappy are not bundled, so such a file is reported as unreadable.
+ */
+async function parquetStats(file: string): Promise<TabularStats> {
+  const buf = fs.readFileSync(file);
+  const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
+  const meta = parquetMetadata(ab);
+  const columns = parquetSchema(meta).children.map((c) => new Column(c.element.name));
+  const rows = (await parquetReadObjects({ file: ab, metadata: meta })) as Record<string, unknown>[];
+  for (const r of rows) addRecord(columns, r);
+  return { format: 'parquet', rows: rows.length, columns: columns.map((c) => c.stats()) };
+}
+
+/** Row count and per-column summary of a CSV (first row is the header), JSONL or Parquet file. */
+export async function tabularStats(file: string, format: TabularFormat): Promise<TabularStats> {
+  if (format === 'parquet') return parquetStats(file);
   const columns: Column[] = [];
   const byName = new Map<string, Column>();
   let rows = 0;
@@ -190,11 +222,7 @@ export function tabularStats(file: string, format: TabularFormat): TabularStats 
           columns.push(col);
         }
       }
-      for (const col of columns) {
-        const v = record[col.name];
-        const value = typeof v === 'object' && v !== null ? JSON.stringify(v) : v;
-        col.add(value, value === null || value === undefined ? '' : String(value));
-      }
+      addRecord(columns, record);
     };
     readChunks(file, (t) => {
       const parts = (rest + t).split('\n');
