@@ -17,6 +17,7 @@ import { insertRun } from '../../electron/core/runs/repo.js';
 import { TrackingPump } from '../../electron/core/runs/pump.js';
 import { SeriesWriter } from '../../electron/core/metrics/chunks.js';
 import { readSeries } from '../../electron/core/metrics/series.js';
+import { closeSeriesDb, seriesDb } from '../../electron/core/metrics/reader.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const POINTS = Number(process.env.STRATA_BENCH_POINTS ?? 2_000_000);
@@ -167,7 +168,7 @@ function downsampling(): void {
   // Engine first, comparator after: interleaving them would have each evict the other's cached pages.
   for (let r = 0; r < 30; r++) {
     const t = performance.now();
-    const s = readSeries(project.db, 'big', 'loss', 2000, 'step');
+    const s = readSeries(seriesDb(project), 'big', 'loss', 2000, 'step');
     engine.push(performance.now() - t);
     if (s.xs.length !== 2000 || s.total !== n) throw new Error('wrong downsample');
   }
@@ -197,6 +198,7 @@ try {
   await latency();
   downsampling();
 } finally {
+  closeSeriesDb(project);
   project.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -1,5 +1,6 @@
 import { runCalls } from '../../../shared/api/runs.js';
 import type { Handlers } from '../engine.js';
+import { seriesDb } from '../metrics/reader.js';
 import { readSeries } from '../metrics/series.js';
 import { requestCancel } from '../runs/cancel.js';
 import { listRuns, resolveRunId, runDetail, runLogs, runSummary, updateRun } from '../runs/repo.js';
@@ -25,6 +26,7 @@ export const runHandlers: Handlers<typeof runCalls> = {
   },
   'metrics.series': ({ runIds, key, points, x }, engine) => {
     const project = engine.requireProject();
-    return runIds.map((id) => readSeries(project.db, id, key, points, x));
+    const db = seriesDb(project);
+    return runIds.map((id) => readSeries(db, id, key, points, x));
   },
 };

@@ -1,4 +1,5 @@
 import { projectServices } from '../services.js';
+import { closeSeriesDb } from '../metrics/reader.js';
 import { closeActiveRuns } from '../runs/cancel.js';
 import { ingestInbox } from '../runs/inbox.js';
 import { recoverInterrupted } from '../runs/recover.js';
@@ -55,6 +56,7 @@ projectServices.push((project, engine) => {
       if (timer) clearTimeout(timer);
       unsubscribe();
       if (project.db.open) closeActiveRuns(project);
+      closeSeriesDb(project);
     },
   };
 });
