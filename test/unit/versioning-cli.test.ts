@@ -94,7 +94,7 @@ describe('strata versioning commands', () => {
 
     expect(json('fsck')).toMatchObject({ ok: true, bad: [], missing: [] });
     expect(json('gc', '--grace-minutes', '0')).toMatchObject({ applied: false, unreferenced: 0 });
-  });
+  }, 180000);
 
   it('works from a subfolder and with --project', () => {
     const sub = path.join(root, 'data', 'notes');
@@ -126,7 +126,7 @@ describe('strata versioning commands', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(message);
     }
-  });
+  }, 120000);
 
   it('fsck finds a damaged object, quarantines it, and exits non-zero; gc removes what no version uses', () => {
     const objects = path.join(root, '.strata', 'objects');
@@ -152,5 +152,5 @@ describe('strata versioning commands', () => {
     expect(json('gc')).toMatchObject({ unreferenced: 0, young: 1 });
     expect(json('gc', '--yes', '--grace-minutes', '0')).toMatchObject({ applied: true, unreferenced: 1 });
     expect(fs.existsSync(path.join(objects, 'ff', orphan.slice(2)))).toBe(false);
-  });
+  }, 120000);
 });

@@ -79,6 +79,7 @@ async function hashInWorkers(project: Project, rel: string, store: boolean, opts
   );
   const first = results[0];
   if (!first.exists) return null;
+  if (first.whole) return { type: first.type, ...first.whole, fileCount: first.fileCount, cache: first.cache };
   const entries: ManifestEntry[] = [];
   const cache: CacheRow[] = [];
   let fileCount = 0;
@@ -121,6 +122,18 @@ function saveCache(project: Project, rows: CacheRow[]): void {
   })();
 }
 
+function hasCache(project: Project, rel: string): boolean {
+  return project.db.prepare('SELECT 1 FROM stat_cache WHERE path = ? OR (path >= ? AND path < ?) LIMIT 1').get(rel, `${rel}/`, `${rel}0`) !== undefined;
+}
+
+/** The latest version when it has this content, or with anyVersion any version that has it. */
+function findVersionWithRoot(project: Project, artifactId: number, rootHash: string, anyVersion: boolean): number | undefined {
+  const latest = latestVersion(project, artifactId);
+  if (latest?.rootHash === rootHash) return latest.id;
+  if (!anyVersion) return undefined;
+  return project.db.prepare('SELECT id FROM versions WHERE artifact_id = ? AND root_hash = ? ORDER BY number DESC LIMIT 1').pluck().get(artifactId, rootHash) as number | undefined;
+}
+
 /** "data/train.csv" → "train"; made unique against names other paths already use. */
 function defaultName(project: Project, rel: string): string {
   const base = path.posix.basename(rel);
@@ -155,18 +168,26 @@ function pickArtifact(project: Project, rel: string, name: string | undefined, k
 export async function recordVersion(project: Project, opts: RecordOptions): Promise<VersionRef & { created: boolean }> {
   ensureStore(project);
   const { rel } = resolveInProject(project.root, opts.path);
-  pickArtifact(project, rel, opts.name, opts.kind);
+  const picked = pickArtifact(project, rel, opts.name, opts.kind);
+  // Re-versioning a path seen before is usually a no-op: a cached re-check answers that without the
+  // store listing and object checks that storing needs.
+  if (picked.row && hasCache(project, rel)) {
+    const now = await hashInWorkers(project, rel, false, opts);
+    const same = now && findVersionWithRoot(project, picked.row.id, now.rootHash, Boolean(opts.reuseAnyVersion));
+    if (now) saveCache(project, now.cache);
+    if (same) {
+      const info = versionById(project, same);
+      return { id: info.id, artifact: info.artifact, version: info.number, rootHash: info.rootHash, created: false };
+    }
+  }
   const result = await hashInWorkers(project, rel, true, opts);
   if (!result) throw new StrataError('NOT_FOUND', `${rel} does not exist in ${project.root}`, { where: { file: path.join(project.root, rel) } });
   const outcome = project.db.transaction(() => {
     const picked = pickArtifact(project, rel, opts.name, opts.kind);
     const artifactId = picked.row?.id ?? Number(project.db.prepare('INSERT INTO artifacts (name, path, kind) VALUES (?, ?, ?)').run(picked.name, rel, opts.kind ?? 'other').lastInsertRowid);
     const latest = latestVersion(project, artifactId);
-    if (latest && latest.rootHash === result.rootHash) return { id: latest.id, created: false };
-    if (opts.reuseAnyVersion) {
-      const same = project.db.prepare('SELECT id FROM versions WHERE artifact_id = ? AND root_hash = ? ORDER BY number DESC LIMIT 1').pluck().get(artifactId, result.rootHash) as number | undefined;
-      if (same !== undefined) return { id: same, created: false };
-    }
+    const same = findVersionWithRoot(project, artifactId, result.rootHash, Boolean(opts.reuseAnyVersion));
+    if (same !== undefined) return { id: same, created: false };
     project.db
       .prepare('INSERT OR IGNORE INTO manifests (root_hash, type, file_count, total_bytes, entries) VALUES (?, ?, ?, ?, ?)')
       .run(result.rootHash, result.type, result.fileCount, result.totalBytes, result.text);

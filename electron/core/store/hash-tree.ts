@@ -5,7 +5,7 @@ import { StrataError } from '../../../shared/errors.js';
 import { openSqlite } from '../db/sqlite.js';
 import { explainFsError } from '../project/project.js';
 import { IGNORED_DIRS } from '../project/walk.js';
-import type { ManifestEntry, TreeType } from './manifest.js';
+import { rootHashOf, serializeEntries, type ManifestEntry, type TreeType } from './manifest.js';
 import { objectPath, syncFiles, tempPath, TMP_DIR } from './objects.js';
 import { checkRealInside } from './paths.js';
 
@@ -27,8 +27,10 @@ export type HashTreeResult =
   | {
       exists: true;
       type: TreeType;
-      /** this part's entries (part 0 also carries the empty folders) */
+      /** this part's entries (part 0 also carries the empty folders); empty when the one part serialized them */
       entries: ManifestEntry[];
+      /** set when this was the only part: the manifest text and root hash, so 100,000 entries need not cross threads */
+      whole: { text: string; rootHash: string; totalBytes: number } | null;
       /** hash of every path the walk saw: parts that walked different trees must not be merged */
       listing: string;
       fileCount: number;
@@ -73,7 +75,7 @@ export async function hashTree(input: HashTreeInput, progress: (done: number, to
   const all: FileItem[] = type === 'file' ? [{ rel: '', abs, key: input.rel }] : walk(input.root, input.rel, entries);
   if (input.part.index !== 0) entries.length = 0;
   const listing = crypto.createHash('sha256');
-  for (const f of all) listing.update(f.rel).update('\0');
+  if (input.part.of > 1) for (const f of all) listing.update(f.rel).update('\0');
   const files = input.part.of === 1 ? all : all.filter((_f, i) => i % input.part.of === input.part.index);
   const cache = loadCache(input.dbPath, input.rel, type);
   const stored = input.objectsDir ? new StoreIndex(input.objectsDir, files.length > LIST_STORE_ABOVE) : null;
@@ -103,7 +105,12 @@ export async function hashTree(input: HashTreeInput, progress: (done: number, to
     }
     hasher.flush();
     progress(files.length, files.length);
-    return { exists: true, type, entries, listing: `${all.length}:${listing.digest('hex')}`, fileCount: files.length, cache: updates, stored: hasher.stored };
+    if (input.part.of === 1) {
+      const text = serializeEntries(entries);
+      const whole = { text, rootHash: rootHashOf(type, text), totalBytes: bytes };
+      return { exists: true, type, entries: [], whole, listing: '', fileCount: files.length, cache: updates, stored: hasher.stored };
+    }
+    return { exists: true, type, entries, whole: null, listing: `${all.length}:${listing.digest('hex')}`, fileCount: files.length, cache: updates, stored: hasher.stored };
   } catch (err) {
     hasher.abandon();
     throw err;
