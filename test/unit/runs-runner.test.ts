@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -31,6 +33,26 @@ describe('runner', () => {
     expect(env.STRATA_STAGE).toBe('env');
     expect(env.STRATA_RUN_DIR).toBe(path.join(fx.dir, '.strata', 'runs', runId));
     expect(env.PYTHONPATH.split(':')).toEqual([expect.stringMatching(/resources\/clients\/python$/), '/mine']);
+  });
+
+  it('records the git commit, a copy of the uncommitted diff and its hash, and the environment', async () => {
+    fx = makeProject('stages:\n  s: { cmd: "true" }\n', { 'train.py': 'lr = 0.1\n' });
+    const git = (...args: string[]) => {
+      const r = spawnSync('git', args, { cwd: fx!.dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout.trim();
+    };
+    git('init', '-q');
+    git('add', 'strata.yaml', 'train.py');
+    git('commit', '-qm', 'first');
+    fx.write('train.py', 'lr = 0.2\n');
+    const run = await startRun(fx.project).done;
+    const detail = runDetail(fx.project, run.id);
+    expect(detail.git.commit).toBe(git('rev-parse', 'HEAD'));
+    expect(detail.git.diff).toContain('-lr = 0.1\n+lr = 0.2');
+    expect(detail.git.diffHash).toBe(crypto.createHash('sha256').update(detail.git.diff!).digest('hex'));
+    expect(detail.environment).toMatchObject({ node: process.version, os: { platform: process.platform }, cpu: { count: expect.any(Number) } });
+    expect(detail.pipelineHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('records exit codes, signals and a command that does not exist', async () => {

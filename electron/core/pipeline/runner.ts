@@ -109,7 +109,7 @@ async function execute(project: Project, runId: string, stages: Stage[], allStag
   let status: 'done' | 'failed' | 'cancelled' = 'done';
   let error: string | null = null;
   try {
-    const git = gitInfo(project.root);
+    const git = await gitInfo(project.root);
     project.db.prepare('UPDATE runs SET git_commit = ?, git_diff_hash = ?, git_diff = ? WHERE id = ?').run(git.commit, git.diffHash, git.diff, runId);
     const envDone = captureEnvironment(project.root).then(
       (env) => project.db.open && project.db.prepare('UPDATE runs SET environment = ? WHERE id = ?').run(JSON.stringify(env), runId),
