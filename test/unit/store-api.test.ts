@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Project } from '../../electron/core/project/project.js';
 import { hashPath, recordVersion, restoreVersion } from '../../electron/core/store/api.js';
+import { fsck } from '../../electron/core/store/fsck.js';
 import { objectPath } from '../../electron/core/store/objects.js';
 import { listVersions, requireArtifact, resolveRef } from '../../electron/core/store/repo.js';
 import { StrataError } from '../../shared/errors.js';
@@ -189,5 +190,23 @@ describe('recordVersion / hashPath / restoreVersion', () => {
     write(p, 'w.txt', 'one');
     expect(await recordVersion(p, { path: 'w.txt', source: 'watch', reuseAnyVersion: true })).toMatchObject({ id: v1.id, version: 1, created: false });
     expect(await recordVersion(p, { path: 'w.txt', source: 'manual' })).toMatchObject({ version: 3, created: true });
+  });
+
+  it('after fsck quarantines a damaged object, versioning the unchanged folder stores its content again', async () => {
+    const p = project();
+    write(p, 'q/a.txt', 'precious');
+    write(p, 'q/b.txt', 'other');
+    const old = new Date(Date.now() - 10000);
+    for (const f of ['q/a.txt', 'q/b.txt']) fs.utimesSync(path.join(p.root, f), old, old);
+    const v1 = await recordVersion(p, { path: 'q', source: 'manual' });
+    expect(p.db.prepare('SELECT count(*) FROM stat_cache WHERE stored = 1').pluck().get()).toBe(2);
+    const hash = /([0-9a-f]{64}) "a.txt"/.exec(p.db.prepare('SELECT entries FROM manifests').pluck().get() as string)![1];
+    fs.writeFileSync(objectPath(p.objectsDir, hash), 'rotten');
+    const report = await fsck(p);
+    expect(report.ok).toBe(false);
+    expect(report.bad.map((b) => b.hash)).toEqual([hash]);
+    expect(await recordVersion(p, { path: 'q', source: 'manual' })).toMatchObject({ id: v1.id, created: false });
+    expect(fs.readFileSync(objectPath(p.objectsDir, hash), 'utf8')).toBe('precious');
+    expect((await fsck(p)).ok).toBe(true);
   });
 });

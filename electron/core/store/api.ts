@@ -60,8 +60,9 @@ const SPLIT_ABOVE_FILES = 4000;
  */
 async function hashInWorkers(project: Project, rel: string, store: boolean, opts: { signal?: AbortSignal; onProgress?: (d: number, t: number | null) => void }): Promise<Hashed | null> {
   const abs = path.join(project.root, rel);
-  // Only storing is worth splitting: a cached re-check is a stat walk, which the split would repeat.
-  const parts = store && isLargeFolder(abs) ? Math.max(1, Math.min(os.availableParallelism(), 4)) : 1;
+  // Only a first, large add is worth splitting: a path the stat cache knows is mostly a stat walk,
+  // which every part would repeat.
+  const parts = store && !hasCache(project, rel) && isLargeFolder(abs) ? Math.max(1, Math.min(os.availableParallelism(), 4)) : 1;
   const done = new Array<number>(parts).fill(0);
   const totals = new Array<number | null>(parts).fill(null);
   const results = await Promise.all(
@@ -116,7 +117,7 @@ function isLargeFolder(abs: string): boolean {
 
 function saveCache(project: Project, rows: CacheRow[]): void {
   if (rows.length === 0) return;
-  const put = project.db.prepare('INSERT OR REPLACE INTO stat_cache (path, size, mtime, ino, hash) VALUES (?, ?, ?, ?, ?)');
+  const put = project.db.prepare('INSERT OR REPLACE INTO stat_cache (path, size, mtime, ino, hash, stored) VALUES (?, ?, ?, ?, ?, ?)');
   project.db.transaction(() => {
     for (const r of rows) put.run(r);
   })();
@@ -168,18 +169,7 @@ function pickArtifact(project: Project, rel: string, name: string | undefined, k
 export async function recordVersion(project: Project, opts: RecordOptions): Promise<VersionRef & { created: boolean }> {
   ensureStore(project);
   const { rel } = resolveInProject(project.root, opts.path);
-  const picked = pickArtifact(project, rel, opts.name, opts.kind);
-  // Re-versioning a path seen before is usually a no-op: a cached re-check answers that without the
-  // store listing and object checks that storing needs.
-  if (picked.row && hasCache(project, rel)) {
-    const now = await hashInWorkers(project, rel, false, opts);
-    const same = now && findVersionWithRoot(project, picked.row.id, now.rootHash, Boolean(opts.reuseAnyVersion));
-    if (now) saveCache(project, now.cache);
-    if (same) {
-      const info = versionById(project, same);
-      return { id: info.id, artifact: info.artifact, version: info.number, rootHash: info.rootHash, created: false };
-    }
-  }
+  pickArtifact(project, rel, opts.name, opts.kind);
   const result = await hashInWorkers(project, rel, true, opts);
   if (!result) throw new StrataError('NOT_FOUND', `${rel} does not exist in ${project.root}`, { where: { file: path.join(project.root, rel) } });
   const outcome = project.db.transaction(() => {
@@ -252,7 +242,7 @@ export async function restoreVersion(project: Project, rootHash: string, relPath
       fs.renameSync(local, target);
     }
     const st = fs.statSync(target);
-    cache.push([key, st.size, st.mtimeMs, st.ino, hash]);
+    cache.push([key, st.size, st.mtimeMs, st.ino, hash, 1]);
   };
   try {
     if (manifest.type === 'file') {

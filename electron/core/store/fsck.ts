@@ -19,6 +19,7 @@ export async function fsck(project: Project, opts: { signal?: AbortSignal; onPro
     { objectsDir: project.objectsDir, quarantineDir: path.join(project.strataDir, QUARANTINE_DIR) },
     opts,
   );
+  if (objects.bad.length) project.db.prepare('UPDATE stat_cache SET stored = 0').run();
   const manifests = project.db.prepare('SELECT root_hash, type, entries FROM manifests').all() as { root_hash: string; type: 'file' | 'dir'; entries: string }[];
   const users = project.db.prepare('SELECT a.name, v.number FROM versions v JOIN artifacts a ON a.id = v.artifact_id WHERE v.root_hash = ? ORDER BY a.name, v.number');
   const missing: FsckReport['missing'] = [];

@@ -30,5 +30,7 @@ export function gc(project: Project, opts: { apply: boolean; graceMs: number }):
     bytes += o.size;
     if (opts.apply) fs.rmSync(o.file, { force: true });
   }
+  // The stat cache may name a removed content as stored; the next add checks again.
+  if (opts.apply && unreferenced > 0) project.db.prepare('UPDATE stat_cache SET stored = 0').run();
   return { applied: opts.apply, unreferenced, bytes, young };
 }

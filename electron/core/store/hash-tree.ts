@@ -20,7 +20,7 @@ export interface HashTreeInput {
   part: { index: number; of: number };
 }
 
-export type CacheRow = [path: string, size: number, mtime: number, ino: number, hash: string];
+export type CacheRow = [path: string, size: number, mtime: number, ino: number, hash: string, stored: 0 | 1];
 
 export type HashTreeResult =
   | { exists: false }
@@ -44,7 +44,7 @@ const RETRIES = 3;
 /** A file modified this recently may change again within the same mtime tick, so its stat is not trusted. */
 const RACY_MS = 1000;
 /** Above this many files, one listing of the store answers "is it stored?" faster than a stat per file. */
-const LIST_STORE_ABOVE = 2000;
+const LIST_STORE_ABOVE = 256;
 
 interface FileItem {
   rel: string;
@@ -78,7 +78,7 @@ export async function hashTree(input: HashTreeInput, progress: (done: number, to
   if (input.part.of > 1) for (const f of all) listing.update(f.rel).update('\0');
   const files = input.part.of === 1 ? all : all.filter((_f, i) => i % input.part.of === input.part.index);
   const cache = loadCache(input.dbPath, input.rel, type);
-  const stored = input.objectsDir ? new StoreIndex(input.objectsDir, files.length > LIST_STORE_ABOVE) : null;
+  const stored = input.objectsDir ? new StoreIndex(input.objectsDir) : null;
   const hasher = new Hasher(input.objectsDir, stored);
   const updates: CacheRow[] = [];
   const total = type === 'file' ? top.size : null;
@@ -91,15 +91,16 @@ export async function hashTree(input: HashTreeInput, progress: (done: number, to
       if (hit) {
         const st = statFile(item.abs);
         // A cached hash saves the read, but content first seen by hashPath was never stored.
-        if (st.size === hit[1] && st.mtimeMs === hit[2] && st.ino === hit[3] && (!stored || stored.has(hit[4]))) {
+        if (st.size === hit[1] && st.mtimeMs === hit[2] && st.ino === hit[3] && (!stored || hit[5] === 1 || stored.has(hit[4]))) {
           entries.push({ path: item.rel, kind: 'f', mode: modeOf(st), size: st.size, hash: hit[4] });
+          if (stored && hit[5] === 0) updates.push([hit[0], hit[1], hit[2], hit[3], hit[4], 1]);
           bytes += st.size;
           continue;
         }
       }
       const r = await hasher.hashFile(item.abs, (n) => total !== null && progress(bytes + n, total));
       entries.push({ path: item.rel, kind: 'f', mode: modeOf(r.stat), size: r.stat.size, hash: r.hash });
-      if (now - r.stat.mtimeMs > RACY_MS) updates.push([item.key, r.stat.size, r.stat.mtimeMs, r.stat.ino, r.hash]);
+      if (now - r.stat.mtimeMs > RACY_MS) updates.push([item.key, r.stat.size, r.stat.mtimeMs, r.stat.ino, r.hash, stored ? 1 : 0]);
       bytes += r.stat.size;
       if (total === null && i % 256 === 0) progress(i, files.length);
     }
@@ -117,14 +118,18 @@ export async function hashTree(input: HashTreeInput, progress: (done: number, to
   }
 }
 
-/** Answers "is this content stored?", from one listing of the store when many files are asked about. */
+/**
+ * Answers "is this content stored?": a stat per question at first, then, once many were asked (a
+ * large first add), one listing of the whole store.
+ */
 class StoreIndex {
   private listed: Set<string> | null = null;
+  private asked = 0;
 
-  constructor(private dir: string, private list: boolean) {}
+  constructor(private dir: string) {}
 
   has(hash: string): boolean {
-    if (!this.list) return fs.existsSync(objectPath(this.dir, hash));
+    if (++this.asked <= LIST_STORE_ABOVE) return fs.existsSync(objectPath(this.dir, hash));
     if (!this.listed) {
       this.listed = new Set();
       for (const shard of fs.readdirSync(this.dir)) {
@@ -208,8 +213,8 @@ function loadCache(dbPath: string, rel: string, type: TreeType): Map<string, Cac
   const db = openSqlite(dbPath, { readonly: true });
   try {
     const rows = (type === 'file'
-      ? db.prepare('SELECT path, size, mtime, ino, hash FROM stat_cache WHERE path = ?').raw().all(rel)
-      : db.prepare('SELECT path, size, mtime, ino, hash FROM stat_cache WHERE path >= ? AND path < ?').raw().all(`${rel}/`, `${rel}0`)) as CacheRow[];
+      ? db.prepare('SELECT path, size, mtime, ino, hash, stored FROM stat_cache WHERE path = ?').raw().all(rel)
+      : db.prepare('SELECT path, size, mtime, ino, hash, stored FROM stat_cache WHERE path >= ? AND path < ?').raw().all(`${rel}/`, `${rel}0`)) as CacheRow[];
     for (const r of rows) map.set(r[0], r);
   } finally {
     db.close();

@@ -68,4 +68,13 @@ export const storeMigrations: Migration[] = [
       put.run('store.layout', STORE_FORMAT.layout);
     },
   },
+  {
+    version: 11,
+    name: 'stat cache knows stored contents',
+    up(db) {
+      // 1 when the object of this hash was stored by this cache entry's writer: an unchanged file then
+      // needs no existence check when its folder is versioned again. gc and fsck clear it.
+      db.exec('ALTER TABLE stat_cache ADD COLUMN stored INTEGER NOT NULL DEFAULT 0');
+    },
+  },
 ];
