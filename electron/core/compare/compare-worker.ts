@@ -1,19 +1,40 @@
+import { parentPort } from 'node:worker_threads';
 import type { SeriesX } from '../../../shared/api/compare.js';
-import { serveWorker } from '../jobs/worker.js';
-import { openSqlite } from '../db/sqlite.js';
+import { openSqlite, type Db } from '../db/sqlite.js';
 import { readRunsTable } from './read-table.js';
 import { compareSeries } from './series.js';
 
-export type CompareWorkerInput =
+export type CompareTask =
   | { op: 'table'; dbPath: string }
   | { op: 'series'; dbPath: string; runIds: string[]; key: string; points: number; x: SeriesX };
 
-// Its own read-only connection: WAL lets it read while the engine's connection keeps writing.
-serveWorker<CompareWorkerInput, unknown>((input) => {
-  const db = openSqlite(input.dbPath, { readonly: true });
-  try {
-    return input.op === 'table' ? readRunsTable(db) : compareSeries(db, input.runIds, input.key, input.points, input.x);
-  } finally {
-    db.close();
+export type CompareReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { code?: string; message: string } };
+
+// A long-lived worker answering one task at a time. It keeps a read-only connection to the last
+// project it read: WAL lets it read while the engine's own connection keeps writing, and each
+// statement sees the newest committed data.
+let open: { path: string; db: Db } | null = null;
+
+function dbFor(path: string): Db {
+  if (open?.path !== path) {
+    open?.db.close();
+    open = { path, db: openSqlite(path, { readonly: true }) };
   }
+  return open.db;
+}
+
+function run(task: CompareTask): unknown {
+  const db = dbFor(task.dbPath);
+  return task.op === 'table' ? readRunsTable(db) : compareSeries(db, task.runIds, task.key, task.points, task.x);
+}
+
+parentPort!.on('message', ({ id, task }: { id: number; task: CompareTask }) => {
+  let reply: CompareReply;
+  try {
+    reply = { id, ok: true, value: run(task) };
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    reply = { id, ok: false, error: { code: e.code, message: e.message ?? String(err) } };
+  }
+  parentPort!.postMessage(reply);
 });
