@@ -147,6 +147,21 @@ test('select runs with the keyboard, compare them, pin a baseline, show only dif
   await page.getByTestId('compare-view').scrollIntoViewIfNeeded();
   await page.screenshot({ path: screenPath('compare-charts') });
 
+  // x as time since each run started, log scale, smoothing: the chart is redrawn with each.
+  const plot = curve.locator('.js-plotly-plot');
+  const layoutOf = () => plot.evaluate((el) => (el as unknown as { layout: { xaxis: { title: { text: string } }; yaxis: { type: string } } }).layout);
+  await page.getByLabel('X axis').selectOption('relative');
+  await expect.poll(async () => (await layoutOf()).xaxis.title.text).toBe('seconds since the run started');
+  await page.getByLabel('log scale').check();
+  await expect.poll(async () => (await layoutOf()).yaxis.type).toBe('log');
+  const rawY = await plot.evaluate((el) => Array.from((el as unknown as { data: { y: ArrayLike<number> }[] }).data[0].y).slice(0, 50));
+  await page.getByLabel('Smoothing').fill('0.9');
+  await expect.poll(() => plot.evaluate((el) => (el as unknown as { data: unknown[] }).data.length)).toBe(6);
+  const smoothedY = await plot.evaluate((el) => Array.from((el as unknown as { data: { y: ArrayLike<number> }[] }).data[1].y).slice(0, 50));
+  expect(smoothedY[0]).toBeCloseTo(rawY[0], 12);
+  expect(smoothedY).not.toEqual(rawY);
+  await page.getByLabel('Smoothing').fill('0');
+
 
   // All 40 runs: 12,000 points in one chart, drawn as SVG lines (WebGL cannot run under the CSP).
   await page.getByRole('button', { name: /Select shown/ }).click();
@@ -169,6 +184,10 @@ test('select runs with the keyboard, compare them, pin a baseline, show only dif
   await expect(lrRow).toHaveAttribute('data-differs', 'true');
   await page.getByRole('tab', { name: 'Parallel coordinates' }).click();
   await expect(page.getByTestId('parallel-coords').locator('path.pc__line')).toHaveCount(3);
+  const [svg] = await Promise.all([page.waitForEvent('download'), page.getByTestId('parallel-coords').getByRole('button', { name: 'SVG' }).click()]);
+  const svgText = fs.readFileSync((await svg.path())!, 'utf8');
+  expect(svgText).toMatch(/^<svg[^>]+xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  expect(svgText.match(/class="pc__line"/g)).toHaveLength(3);
 });
 
 test('status, tag and date filters, grouping and the column picker', async ({ page }) => {
