@@ -50,7 +50,7 @@ describe('stage cache', () => {
 
     expect(await reasons(fx, { force: true })).toEqual(['done: forced (--force)']);
     expect(timesRun(fx)).toBe(6);
-  });
+  }, 120000);
 
   it('restores a missing out from the store instead of running the stage', async () => {
     fx = makeProject(CONFIG, { 'in.txt': 'keep me\n', 'params.yaml': 'lr: 1\n' });
@@ -59,7 +59,7 @@ describe('stage cache', () => {
     expect(await reasons(fx)).toEqual(['skipped: up to date; missing outs restored from the store: out.txt']);
     expect(fs.readFileSync(path.join(fx.dir, 'out.txt'), 'utf8')).toBe('keep me\n');
     expect(timesRun(fx)).toBe(1);
-  });
+  }, 120000);
 
   it('fails a stage that exits 0 without writing its out, and records nothing as fresh', async () => {
     fx = makeProject('stages:\n  lazy: { cmd: "true", outs: [never.txt] }\n');
@@ -67,7 +67,7 @@ describe('stage cache', () => {
     expect(run.status).toBe('failed');
     expect(run.stages[0].reason).toBe('did not write its outs: never.txt');
     expect(fx.project.db.prepare('SELECT COUNT(*) FROM stage_state').pluck().get()).toBe(0);
-  });
+  }, 120000);
 
   it('runs the stages below one that failed as not reached', async () => {
     fx = makeProject(`stages:
@@ -79,5 +79,5 @@ describe('stage cache', () => {
       ['a', 'failed', 'failed: exit code 1'],
       ['b', 'skipped', 'not reached: stage a failed'],
     ]);
-  });
+  }, 120000);
 });

@@ -26,7 +26,7 @@ describe('run commands on bad input', () => {
     const unknown = runCli(['run', 'nope', '--project', dir]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('no stage "nope" in strata.yaml (stages: a)');
-  });
+  }, 120000);
 
   it('runs a project that has only dvc.yaml and params.yaml, as it is', () => {
     const dir = project({
@@ -39,7 +39,7 @@ describe('run commands on bad input', () => {
     expect(fs.readFileSync(path.join(dir, 'out.txt'), 'utf8')).toBe('9');
     const [run] = JSON.parse(runCli(['runs', '--json', '--project', dir]).stdout);
     expect(run.params).toEqual({ power: '2' });
-  });
+  }, 120000);
 
   it('refuses bad flags and unknown runs with a one-line error', () => {
     const dir = project({ 'strata.yaml': 'stages: {}\n' });
@@ -49,5 +49,5 @@ describe('run commands on bad input', () => {
     expect(runCli(['cancel', 'zzz', '--project', dir]).code).toBe(1);
     expect(runCli(['run', '--project', dir])).toMatchObject({ code: 1 });
     expect(runCli(['runs', '--project', dir]).stdout).toBe('no runs yet (start one with `strata run`)\n');
-  });
+  }, 120000);
 });

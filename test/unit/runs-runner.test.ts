@@ -33,7 +33,7 @@ describe('runner', () => {
     expect(env.STRATA_STAGE).toBe('env');
     expect(env.STRATA_RUN_DIR).toBe(path.join(fx.dir, '.strata', 'runs', runId));
     expect(env.PYTHONPATH.split(':')).toEqual([expect.stringMatching(/resources\/clients\/python$/), '/mine']);
-  });
+  }, 120000);
 
   it('records the git commit, a copy of the uncommitted diff and its hash, and the environment', async () => {
     fx = makeProject('stages:\n  s: { cmd: "true" }\n', { 'train.py': 'lr = 0.1\n' });
@@ -53,7 +53,7 @@ describe('runner', () => {
     expect(detail.git.diffHash).toBe(crypto.createHash('sha256').update(detail.git.diff!).digest('hex'));
     expect(detail.environment).toMatchObject({ node: process.version, os: { platform: process.platform }, cpu: { count: expect.any(Number) } });
     expect(detail.pipelineHash).toMatch(/^[0-9a-f]{64}$/);
-  });
+  }, 120000);
 
   it('records exit codes, signals and a command that does not exist', async () => {
     fx = makeProject(`stages:
@@ -72,7 +72,7 @@ describe('runner', () => {
     const r3 = await startRun(fx.project).done;
     expect(stageRow(fx, r3.id, 'typo')).toMatchObject({ status: 'failed', exitCode: 127 });
     expect(logText(fx, r3.id)).toContain('could not find the command (no-such-command-xyz)');
-  });
+  }, 120000);
 
   it('stores a flood of output up to the cap with a visible truncated mark, and never blocks the step', async () => {
     // 40 MB written as fast as Node can: a runner that stopped reading would stall this at 64 KiB.
@@ -89,7 +89,7 @@ describe('runner', () => {
     expect(text).toContain('[strata] output truncated');
     expect(text).toContain(`${s.logDropped} bytes of output were not stored`);
     expect(text.length).toBeLessThan(cap + 4096);
-  });
+  }, 120000);
 
   it('cancel stops the whole process tree, a grandchild that ignores SIGTERM included', async () => {
     fx = makeProject(`stages:
@@ -111,7 +111,7 @@ describe('runner', () => {
     expect(run.status).toBe('cancelled');
     expect(stageRow(fx, runId, 'tree').status).toBe('cancelled');
     await waitFor(() => pids.every((p) => !pidAlive(p)), 5000);
-  });
+  }, 120000);
 
   it('stops processes a step left behind when it exited', async () => {
     fx = makeProject('stages:\n  bg: { cmd: "sleep 300 & echo $! > bg.pid; exit 0" }\n');
@@ -120,7 +120,7 @@ describe('runner', () => {
     const pid = Number(fs.readFileSync(path.join(fx.dir, 'bg.pid'), 'utf8'));
     await waitFor(() => !pidAlive(pid), 5000);
     expect(logText(fx, run.id)).toContain('left processes running in its group; they were stopped');
-  });
+  }, 120000);
 
   it('refuses a second run while one is going, and loses nothing of the first', async () => {
     fx = makeProject('stages:\n  slow: { cmd: "echo started; sleep 1; echo finished" }\n');
@@ -139,5 +139,5 @@ describe('runner', () => {
     expect(logText(fx, run.id)).toMatch(/started\n[\s\S]*finished\n/);
     expect(fx.project.db.prepare('SELECT COUNT(*) FROM runs').pluck().get()).toBe(1);
     expect((await startRun(fx.project, { force: true }).done).status).toBe('done');
-  });
+  }, 120000);
 });
