@@ -36,13 +36,16 @@ export const defaultView: ViewState = {
 
 interface CompareState extends ViewState {
   table: RunsTable | null;
+  /** the project the table and view belong to */
+  root: string | null;
   loading: boolean;
   error: StrataErrorData | null;
   /** selected run ids, in the order they were picked */
   selected: string[];
   /** the runs shown in the compare view (set by Compare / `c`) */
   compared: string[];
-  load(api: Api): Promise<void>;
+  /** Reads the table; for another project than the last one, starts from the default view. */
+  load(api: Api, root: string): Promise<void>;
   setView(patch: Partial<ViewState>): void;
   applyView(view: Partial<ViewState>): void;
   toggleSelected(id: string): void;
@@ -53,14 +56,17 @@ interface CompareState extends ViewState {
 export const useCompareStore = create<CompareState>()((set, get) => ({
   ...defaultView,
   table: null,
+  root: null,
   loading: false,
   error: null,
   selected: [],
   compared: [],
-  async load(api) {
+  async load(api, root) {
+    if (get().root !== root) set({ ...defaultView, root, table: null, selected: [], compared: [] });
     set({ loading: true, error: null });
     try {
       const table = decodeTable(await api.call('compare.table', {}));
+      if (get().root !== root) return;
       const keep = (ids: string[]) => ids.filter((id) => table.rowOf.has(id));
       const { baseline } = get();
       set({

@@ -27,7 +27,7 @@ export function CompareSection({ api, project }: SectionProps) {
   const selected = useMemo(() => new Set(s.selected), [s.selected]);
 
   useEffect(() => {
-    void s.load(api);
+    void s.load(api, project.root);
   }, [api, project.root]);
 
   // A run that starts or ends changes the table: read it again, at most once per burst of updates.
@@ -37,13 +37,13 @@ export function CompareSection({ api, project }: SectionProps) {
       const known = useCompareStore.getState().table?.rowOf.has(run.id) ?? false;
       if (known && run.status === 'running') return;
       if (timer) clearTimeout(timer);
-      timer = setTimeout(() => void useCompareStore.getState().load(api), RELOAD_DEBOUNCE_MS);
+      timer = setTimeout(() => void useCompareStore.getState().load(api, project.root), RELOAD_DEBOUNCE_MS);
     });
     return () => {
       off();
       if (timer) clearTimeout(timer);
     };
-  }, [api]);
+  }, [api, project.root]);
 
   // `/` focuses the filter from anywhere in the section; `c` compares even when the table has no focus.
   useEffect(() => {
@@ -94,7 +94,7 @@ export function CompareSection({ api, project }: SectionProps) {
             <button type="button" className="btn btn--small" onClick={exportCsv} data-testid="export-csv">
               Export CSV
             </button>
-            <button type="button" className="btn btn--small" onClick={() => void s.load(api)} title="Read the runs again">
+            <button type="button" className="btn btn--small" onClick={() => void s.load(api, project.root)} title="Read the runs again">
               Refresh
             </button>
           </>
