@@ -23,7 +23,13 @@ function copyExample(name: string): string {
 }
 
 const hasPython = spawnSync('python3', ['--version']).status === 0;
-const hasSklearn = hasPython && spawnSync('python3', ['-c', 'import sklearn']).status === 0;
+/**
+ * Debian's python3-sklearn installs for /usr/bin/python3, which a pyenv or venv python3 earlier on
+ * PATH does not see; the example's steps call `python3`, so put the first one with sklearn in front.
+ */
+const sklearnPython = ['python3', '/usr/bin/python3'].find((py) => spawnSync(py, ['-c', 'import sklearn, pandas']).status === 0);
+const hasSklearn = sklearnPython !== undefined;
+const sklearnEnv = sklearnPython?.includes('/') ? { PATH: `${path.dirname(sklearnPython)}${path.delimiter}${process.env.PATH ?? ''}` } : {};
 
 describe('the bundled example', () => {
   it('runs end to end with Node alone: a metric series per epoch, evaluation metrics, a versioned dataset and model', () => {
@@ -115,7 +121,8 @@ print("fit done")
 
   it.skipIf(!hasSklearn)('runs the scikit-learn example where python3-sklearn is installed', () => {
     const dir = copyExample('sklearn');
-    const res = runCli(['run', '--project', dir]);
+    const res = runCli(['run', '--project', dir], { env: sklearnEnv });
+    expect(res.stderr).toMatch(/run \w+ done/);
     expect(res.code).toBe(0);
     const [run] = JSON.parse(runCli(['runs', '--json', '--project', dir]).stdout);
     expect(run.metrics['test.accuracy']).toBeGreaterThan(0.7);
