@@ -17,6 +17,8 @@ export interface HttpApi extends Api {
 export function createHttpApi(base = ''): HttpApi {
   const handlers = new Map<EventName, Set<Handler>>();
   const connectionListeners = new Set<ConnectionListener>();
+  // One EventSource listener per event name for the page's life, however often handlers come and go.
+  const listening = new Set<EventName>();
   let source: EventSource | null = null;
 
   function ensureSource(event: EventName): void {
@@ -26,7 +28,8 @@ export function createHttpApi(base = ''): HttpApi {
       source.addEventListener('open', () => connectionListeners.forEach((l) => l(true)));
       source.addEventListener('error', () => connectionListeners.forEach((l) => l(false)));
     }
-    if (handlers.get(event)?.size === 1) {
+    if (!listening.has(event)) {
+      listening.add(event);
       source.addEventListener(event, (e) => {
         let payload: unknown;
         try {
