@@ -91,6 +91,7 @@ async function tableBench(browser: import('playwright-core').Browser): Promise<v
     const loads: number[] = [];
     for (let i = 0; i < 3; i++) loads.push(await openCompare(page, ui.url));
 
+
     // Interactive: a row click selects at once, measured the same way.
     const click = await page.evaluate(async () => {
       const box = document.querySelector('[data-testid=runs-table] [data-run-id] input[type=checkbox]') as HTMLInputElement;
@@ -145,10 +146,11 @@ async function tableBench(browser: import('playwright-core').Browser): Promise<v
     }, RUNS);
     await page.close();
 
-    const load = median(loads);
+    // The first load reads the database; later ones find the engine's table unchanged (data_version).
+    const load = loads[0];
     const sort = median(sorts);
     console.log(`runs table, ${RUNS} runs × 20 params × 10 metrics`);
-    console.log(`  table interactive after the section is shown: ${ms(load)} (runs ${loads.map(ms).join(', ')}; target ≤ 1000 ms) ${load <= 1000 ? 'OK' : 'OVER'}`);
+    console.log(`  table interactive after the section is shown, first load: ${ms(load)} (target ≤ 1000 ms) ${load <= 1000 ? 'OK' : 'OVER'}; again, database unchanged: ${loads.slice(1).map(ms).join(', ')}`);
     console.log(`  row click to selected and painted: ${ms(click.ms)} (checked: ${click.checked})`);
     console.log(`  raw SQLite read of the same values (comparator): ${ms(median(raw))}  → ratio ${(load / median(raw)).toFixed(2)}×`);
     console.log(`  plain HTML table of the same rows (comparator): ${ms(naive.render)}  → ratio ${(load / naive.render).toFixed(2)}×`);

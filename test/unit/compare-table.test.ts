@@ -202,6 +202,10 @@ describe('downsampling and smoothing', () => {
   });
 
   it('a value that is not valid JSON in run_params is shown as written, never breaking the table', async () => {
+    // The worker keeps the last table while the database is unchanged; this write must be seen.
+    const first = await engine.invoke('compare.table', {});
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await engine.invoke('compare.table', {})).readAt).toBe(first.readAt);
     engine.requireProject().db.prepare("INSERT INTO run_params (run_id, key, value) VALUES ('a', 'raw', 'not json {')").run();
     const again = decodeTable(await engine.invoke('compare.table', {}));
     expect(cellValue(again.byId.get('param:raw')!, again.rowOf.get('a')!)).toBe('not json {');

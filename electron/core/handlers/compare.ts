@@ -5,7 +5,8 @@ import { diffRuns } from '../compare/diff.js';
 import { deleteView, listViews, saveView } from '../compare/views.js';
 
 export const compareHandlers: Handlers<typeof compareCalls> = {
-  'compare.table': (_p, engine) => comparePool.run<RunsTableWire>({ op: 'table', dbPath: engine.requireProject().dbPath }),
+  // Always the first worker: it keeps the last table it read, for as long as the database is unchanged.
+  'compare.table': (_p, engine) => comparePool.run<RunsTableWire>({ op: 'table', dbPath: engine.requireProject().dbPath }, 0),
   'compare.series': ({ runIds, key, points, x }, engine) => {
     const dbPath = engine.requireProject().dbPath;
     return comparePool.split<CompareSeries>(runIds, (ids) => ({ op: 'series', dbPath, runIds: ids, key, points, x }));
