@@ -6,8 +6,6 @@ export interface PlotlyModule {
   react(el: HTMLElement, data: unknown[], layout: Record<string, unknown>, config?: Record<string, unknown>): Promise<unknown>;
   purge(el: HTMLElement): void;
   downloadImage(el: HTMLElement, opts: { format: 'png' | 'svg'; filename: string; width?: number; height?: number }): Promise<string>;
-  toImage(el: HTMLElement, opts: { format: 'png' | 'svg'; width?: number; height?: number }): Promise<string>;
-  Plots: { resize(el: HTMLElement): void };
 }
 
 let loading: Promise<PlotlyModule> | null = null;

@@ -32,7 +32,3 @@ export function formatCell(col: Column, row: number): string {
   if (col.group === 'field' && col.key === 'duration') return formatDuration(v);
   return formatNumber(v);
 }
-
-export function columnLabel(col: Column): string {
-  return col.key;
-}

@@ -82,5 +82,3 @@ export function cellValue(col: Column, row: number): CellValue {
   }
   return col.missing && col.missing[row] ? null : col.values[row];
 }
-
-export const isNumeric = (col: Column): col is NumberColumn => col.kind !== 'text';
