@@ -73,7 +73,9 @@ function MetricChart({ api, runIds, names, metric, x, smoothing, log, width }: P
     () => ({
       title: { text: metric, font: { size: 13 } },
       showlegend: runIds.length <= 10,
-      legend: { orientation: 'h', y: -0.2 },
+      // Below the x axis title, with room made for it.
+      legend: { orientation: 'h', y: -0.32, yanchor: 'top' },
+      margin: { l: 56, r: 16, t: 32, b: runIds.length <= 10 ? 84 : 44 },
       hovermode: runIds.length <= 20 ? 'x unified' : 'closest',
       xaxis: { title: { text: X_TITLES[x] }, type: x === 'time' ? 'date' : 'linear' },
       yaxis: { type: log ? 'log' : 'linear' },
