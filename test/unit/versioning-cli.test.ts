@@ -24,8 +24,8 @@ const env = { STRATA_HOME: path.join(t.dir, 'home') };
 const cli = (...args: string[]) => runCli(args, { cwd: root, env });
 const json = (...args: string[]) => {
   const r = cli(...args, '--json');
-  expect(r.stderr).toBe('');
-  expect(r.code).toBe(0);
+  expect(r.stderr, `strata ${args.join(' ')}`).toBe('');
+  expect(r.code, `strata ${args.join(' ')}`).toBe(0);
   return JSON.parse(r.stdout);
 };
 const write = (rel: string, data: string) => {
