@@ -230,6 +230,19 @@ test('status, tag and date filters, grouping and the column picker', async ({ pa
   await expect(page.locator('[role=columnheader][data-col="tag:best"]')).toHaveCount(1);
   const anyTagged = runs.find((r) => tagged.has(r.id))!;
   await expect(cell(page, anyTagged.id, 'tag:best')).toHaveText('yes');
+
+  // Multi-select: a click, then shift-click selects the rows between; shift+arrows extend it.
+  await row(page, runs[2].id).getByRole('checkbox').click();
+  await row(page, runs[5].id).getByRole('checkbox').click({ modifiers: ['Shift'] });
+  await expect(subtitle).toContainText('4 selected');
+  for (const r of runs.slice(2, 6)) await expect(row(page, r.id)).toHaveAttribute('aria-selected', 'true');
+  await row(page, runs[7].id).click();
+  await page.getByTestId('runs-table').focus();
+  await page.keyboard.press('Shift+ArrowDown');
+  await page.keyboard.press('Shift+ArrowDown');
+  await expect(subtitle).toContainText('7 selected');
+  await expect(row(page, runs[9].id)).toHaveAttribute('aria-selected', 'true');
+  await expect(row(page, runs[6].id)).toHaveAttribute('aria-selected', 'false');
 });
 
 test('the table exports as CSV with the values of the database', async ({ page }) => {

@@ -1,5 +1,5 @@
 import './runs-table.css';
-import { memo, useEffect, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import { delta, formatDelta } from './deltas.js';
 import { formatCell } from './format.js';
 import type { DisplayItem, SortDir } from './rows.js';
@@ -18,6 +18,8 @@ export interface RunsTableProps {
   cursor: number;
   onCursor(index: number): void;
   onToggle(runId: string): void;
+  /** adds runs to the selection (shift-click, shift-arrows) */
+  onSelectMany(runIds: string[]): void;
   onSort(colId: string): void;
   onPin(runId: string | null): void;
   onCompare(): void;
@@ -57,6 +59,23 @@ export function RunsTable(p: RunsTableProps) {
     else if (top + ROW_HEIGHT > el.scrollTop + bodyHeight) el.scrollTop = top + ROW_HEIGHT - bodyHeight;
   }, [p.cursor]);
 
+  // Rows get one stable callback (they are memoised); it reads the newest props through this ref.
+  const latest = useRef(p);
+  latest.current = p;
+  const anchor = useRef<number | null>(null);
+  const onCheck = useCallback((index: number, shift: boolean) => {
+    const q = latest.current;
+    const from = anchor.current;
+    if (shift && from !== null) {
+      const [a, b] = from < index ? [from, index] : [index, from];
+      q.onSelectMany(q.items.slice(a, b + 1).filter((it): it is number => typeof it === 'number').map((r) => q.table.ids[r]));
+    } else {
+      const item = q.items[index];
+      if (typeof item === 'number') q.onToggle(q.table.ids[item]);
+    }
+    anchor.current = index;
+  }, []);
+
   const template = ['64px', ...p.columns.map((c) => `${widthOf(c)}px`)].join(' ');
   const totalWidth = 64 + p.columns.reduce((s, c) => s + widthOf(c), 0);
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
@@ -67,13 +86,19 @@ export function RunsTable(p: RunsTableProps) {
     const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -Infinity, End: Infinity };
     if (e.key in moves) {
       e.preventDefault();
-      p.onCursor(Math.max(0, Math.min(p.items.length - 1, p.cursor + moves[e.key])));
+      const next = Math.max(0, Math.min(p.items.length - 1, p.cursor + moves[e.key]));
+      p.onCursor(next);
+      // Shift+arrows extend the selection over the rows passed.
+      if (e.shiftKey) {
+        const [a, b] = p.cursor < next ? [p.cursor, next] : [next, p.cursor];
+        p.onSelectMany(p.items.slice(a, b + 1).filter((it): it is number => typeof it === 'number').map((r) => p.table.ids[r]));
+      }
       return;
     }
     const item = p.items[p.cursor];
     if (e.key === ' ') {
       e.preventDefault();
-      if (typeof item === 'number') p.onToggle(p.table.ids[item]);
+      onCheck(p.cursor, e.shiftKey);
     } else if (e.key === 'c' && !e.ctrlKey && !e.metaKey) {
       e.preventDefault();
       p.onCompare();
@@ -112,7 +137,7 @@ export function RunsTable(p: RunsTableProps) {
         baselineRow={p.baselineRow}
         cursor={i === p.cursor}
         onCursor={p.onCursor}
-        onToggle={p.onToggle}
+        onCheck={onCheck}
         onPin={p.onPin}
       />,
     );
@@ -176,12 +201,12 @@ interface RowProps {
   baselineRow: number | null;
   cursor: boolean;
   onCursor(index: number): void;
-  onToggle(runId: string): void;
+  onCheck(index: number, shift: boolean): void;
   onPin(runId: string | null): void;
 }
 
 /** Memoised: moving the cursor or ticking one run re-renders two rows, not the whole view. */
-const RunRow = memo(function RunRow({ table, row: item, index: i, columns, style, selected: isSel, baselineRow, cursor, onCursor, onToggle, onPin }: RowProps) {
+const RunRow = memo(function RunRow({ table, row: item, index: i, columns, style, selected: isSel, baselineRow, cursor, onCursor, onCheck, onPin }: RowProps) {
   const id = table.ids[item];
   const isBase = baselineRow === item;
   return (
@@ -195,7 +220,7 @@ const RunRow = memo(function RunRow({ table, row: item, index: i, columns, style
       onClick={() => onCursor(i)}
     >
       <div className="rt-cell rt-cell--select" role="gridcell">
-        <input type="checkbox" tabIndex={-1} checked={isSel} onChange={() => onToggle(id)} aria-label={`Select run ${id}`} />
+        <input type="checkbox" tabIndex={-1} checked={isSel} readOnly onClick={(e) => onCheck(i, e.shiftKey)} aria-label={`Select run ${id}`} />
         <button
           type="button"
           tabIndex={-1}
@@ -233,6 +258,6 @@ const RunRow = memo(function RunRow({ table, row: item, index: i, columns, style
 function rowPropsEqual(a: RowProps, b: RowProps): boolean {
   return (
     a.table === b.table && a.row === b.row && a.index === b.index && a.columns === b.columns && a.selected === b.selected && a.baselineRow === b.baselineRow && a.cursor === b.cursor &&
-    a.style.top === b.style.top && a.style.gridTemplateColumns === b.style.gridTemplateColumns && a.onCursor === b.onCursor && a.onToggle === b.onToggle && a.onPin === b.onPin
+    a.style.top === b.style.top && a.style.gridTemplateColumns === b.style.gridTemplateColumns && a.onCursor === b.onCursor && a.onCheck === b.onCheck && a.onPin === b.onPin
   );
 }

@@ -70,6 +70,10 @@ export function CompareSection({ api, project }: SectionProps) {
     idle(() => void loadPlotly().catch(() => undefined));
   }, [hasRuns]);
 
+  const onSelectMany = useCallback((ids: string[]) => {
+    const st = useCompareStore.getState();
+    st.setSelected([...new Set([...st.selected, ...ids])]);
+  }, []);
   const onPin = useCallback((id: string | null) => useCompareStore.getState().setView({ baseline: id }), []);
 
   const exportCsv = () => {
@@ -155,6 +159,7 @@ export function CompareSection({ api, project }: SectionProps) {
           cursor={cursor}
           onCursor={setCursor}
           onToggle={s.toggleSelected}
+          onSelectMany={onSelectMany}
           onSort={onSort}
           onPin={onPin}
           onCompare={s.compareSelection}
