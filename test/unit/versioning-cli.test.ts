@@ -79,6 +79,10 @@ describe('strata versioning commands', () => {
     expect(json('tag', 'data@1', 'champion').aliases).toEqual(['champion']);
     expect(json('tag', 'data@2', 'champion').aliases).toEqual(['champion']);
     expect(json('show', 'data@champion').version.number).toBe(2);
+    expect(json('versions', 'data').aliasHistory.map((h: { alias: string; previous: number | null; version: number }) => [h.alias, h.previous, h.version])).toEqual([
+      ['champion', null, 1],
+      ['champion', 1, 2],
+    ]);
 
     expect(json('checkout', 'data@1').number).toBe(1);
     expect(fs.readFileSync(path.join(root, 'data/notes/a b ü.txt'), 'utf8')).toBe('spaces and unicode');

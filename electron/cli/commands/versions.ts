@@ -3,7 +3,7 @@ import { jsonFlag, printJson } from '../command.js';
 import { UsageError } from '../args.js';
 import { projectFlag, withProject } from '../../core/store/cli-project.js';
 import { versionLine } from '../../core/store/format.js';
-import { listVersions, requireArtifact } from '../../core/store/repo.js';
+import { aliasHistory, listVersions, requireArtifact } from '../../core/store/repo.js';
 
 export const versionsCommand: Command = {
   name: 'versions',
@@ -16,11 +16,14 @@ export const versionsCommand: Command = {
     return withProject(args.flags, async (project) => {
       const artifact = requireArtifact(project, name);
       const versions = listVersions(project, artifact.id);
-      if (args.flags.json) printJson(io, { artifact: artifact.name, path: artifact.path, kind: artifact.kind, versions });
+      const aliases = aliasHistory(project, artifact.id);
+      if (args.flags.json) printJson(io, { artifact: artifact.name, path: artifact.path, kind: artifact.kind, versions, aliasHistory: aliases });
       else {
         io.out(`${artifact.name}  (${artifact.kind}, ${artifact.path})`);
         if (versions.length === 0) io.out('  no versions yet');
         for (const v of versions) io.out(versionLine(v));
+        if (aliases.length) io.out('alias history:');
+        for (const h of aliases) io.out(`  ${h.at}  ${h.alias}: ${h.previous === null ? 'set to' : `@${h.previous} ->`} @${h.version}`);
       }
       return 0;
     });
