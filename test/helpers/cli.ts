@@ -10,7 +10,7 @@ export const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathn
  */
 const cliArgs = process.env.STRATA_TEST_BUILT === '1'
   ? [path.join(repoRoot, 'bin', 'strata.js')]
-  : ['--import', 'tsx', path.join(repoRoot, 'electron', 'cli', 'main.ts')];
+  : ['--import', import.meta.resolve('tsx'), path.join(repoRoot, 'electron', 'cli', 'main.ts')];
 
 export interface CliResult {
   code: number | null;
