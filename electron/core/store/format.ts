@@ -1,16 +1,7 @@
 import type { VersionInfo } from '../../../shared/api/artifacts.js';
+import { formatBytes } from '../../../shared/format.js';
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
-}
+export { formatBytes };
 
 /** One line per version for terminals: number, short hash, size, files, source, aliases, message. */
 export function versionLine(v: VersionInfo): string {

@@ -1,14 +1,7 @@
+import { formatBytes } from '../../../shared/format.js';
+
 export function bytes(n: number | null): string {
-  if (n === null) return '–';
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+  return n === null ? '–' : formatBytes(n);
 }
 
 export function num(v: number | null): string {
