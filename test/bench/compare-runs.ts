@@ -88,8 +88,19 @@ async function tableBench(browser: import('playwright-core').Browser): Promise<v
   const ui = await startUi(dir);
   try {
     const page = await newPage(browser);
+    // 1. The first visit: the engine has read the table in its worker since the project opened.
+    // 2. After any write to the database (the cached table is then stale): a cold read.
+    // 3. Again with nothing changed: the worker's table as it is.
+    const writer = new Database(path.join(dir, '.strata', 'strata.db'));
+    const touch = () => writer.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('bench.touch', ?)").run(String(Date.now()));
     const loads: number[] = [];
-    for (let i = 0; i < 3; i++) loads.push(await openCompare(page, ui.url));
+    loads.push(await openCompare(page, ui.url));
+    touch();
+    loads.push(await openCompare(page, ui.url));
+    touch();
+    loads.push(await openCompare(page, ui.url));
+    loads.push(await openCompare(page, ui.url));
+    writer.close();
 
 
     // Interactive: a row click selects at once, measured the same way.
@@ -146,14 +157,17 @@ async function tableBench(browser: import('playwright-core').Browser): Promise<v
     }, RUNS);
     await page.close();
 
-    // The first load reads the database; later ones find the engine's table unchanged (data_version).
-    const load = loads[0];
+    const cold = Math.max(loads[1], loads[2]);
     const sort = median(sorts);
     console.log(`runs table, ${RUNS} runs × 20 params × 10 metrics`);
-    console.log(`  table interactive after the section is shown, first load: ${ms(load)} (target ≤ 1000 ms) ${load <= 1000 ? 'OK' : 'OVER'}; again, database unchanged: ${loads.slice(1).map(ms).join(', ')}`);
+    console.log(`  table interactive after the Compare section is shown (target ≤ 1000 ms):`);
+    console.log(`    first visit (table read in the worker when the project opened): ${ms(loads[0])} ${loads[0] <= 1000 ? 'OK' : 'OVER'}`);
+    console.log(`    after a write to the database (cold read), worst of 2: ${ms(cold)} ${cold <= 1000 ? 'OK' : 'OVER'} (${ms(loads[1])}, ${ms(loads[2])})`);
+    console.log(`    database unchanged since the last visit: ${ms(loads[3])}`);
+    const load = cold;
     console.log(`  row click to selected and painted: ${ms(click.ms)} (checked: ${click.checked})`);
-    console.log(`  raw SQLite read of the same values (comparator): ${ms(median(raw))}  → ratio ${(load / median(raw)).toFixed(2)}×`);
-    console.log(`  plain HTML table of the same rows (comparator): ${ms(naive.render)}  → ratio ${(load / naive.render).toFixed(2)}×`);
+    console.log(`  raw SQLite read of the same values (comparator): ${ms(median(raw))}  → cold read ratio ${(load / median(raw)).toFixed(2)}×`);
+    console.log(`  plain HTML table of the same rows (comparator): ${ms(naive.render)}  → cold read ratio ${(load / naive.render).toFixed(2)}×`);
     console.log(`  sort by a metric: ${ms(sort)} (runs ${sorts.map(ms).join(', ')}; target ≤ 100 ms) ${sort <= 100 ? 'OK' : 'OVER'}`);
     console.log(`  naive sort of ${RUNS} row objects (comparator): ${naive.sort.toFixed(1)} ms  → ratio ${(sort / Math.max(naive.sort, 0.1)).toFixed(2)}×`);
   } finally {
