@@ -14,6 +14,7 @@ import { runCommand } from './run.js';
 import { runsCommand } from './runs.js';
 import { logsCommand } from './logs.js';
 import { cancelCommand } from './cancel.js';
+import { compareCommand } from './compare.js';
 
 /** Every `strata` subcommand. A domain adds its commands here. */
-export const commands: Command[] = [initCommand, statusCommand, uiCommand, addCommand, versionsCommand, showCommand, diffCommand, checkoutCommand, tagCommand, fsckCommand, gcCommand, runCommand, runsCommand, logsCommand, cancelCommand];
+export const commands: Command[] = [initCommand, statusCommand, uiCommand, addCommand, versionsCommand, showCommand, diffCommand, checkoutCommand, tagCommand, fsckCommand, gcCommand, runCommand, runsCommand, logsCommand, cancelCommand, compareCommand];
