@@ -5,6 +5,7 @@ import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { SectionHeader } from '../../components/SectionHeader.js';
 import { followArtifacts, useArtifactsStore } from '../../stores/artifacts.js';
+import { useUiStore } from '../../stores/ui.js';
 import type { SectionProps } from '../types.js';
 import { AddForm } from './AddForm.js';
 import { DiffPanel } from './DiffPanel.js';
@@ -41,6 +42,26 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
   const version = artifact?.versions.find((v) => v.number === versionNumber);
   const cmpA = compare.a ?? artifact?.versions[1]?.number ?? null;
   const cmpB = compare.b ?? artifact?.versions[0]?.number ?? null;
+
+  // Links from elsewhere (the Compare diff) arrive as #data/diff/<artifact>/<a>/<b>: open that diff here,
+  // or hand it to the other artifacts section when the artifact is of its kind.
+  useEffect(() => {
+    const apply = () => {
+      const m = /^#(?:data|models)\/diff\/([^/]+)\/(\d+)\/(\d+)$/.exec(window.location.hash);
+      const target = m && s.artifacts.find((a) => a.name === decodeURIComponent(m[1]));
+      if (!m || !target) return;
+      if (!kinds.includes(target.kind)) {
+        useUiStore.getState().setSection(section === 'data' ? 'models' : 'data');
+        return;
+      }
+      s.select(section, target.name, Number(m[3]));
+      setCompare({ a: Number(m[2]), b: Number(m[3]) });
+      history.replaceState(null, '', window.location.pathname + window.location.search);
+    };
+    apply();
+    window.addEventListener('hashchange', apply);
+    return () => window.removeEventListener('hashchange', apply);
+  }, [s.artifacts, section]);
 
   useEffect(() => {
     if (artifact && versionNumber !== null) void s.loadTree(api, artifact.name, versionNumber);
