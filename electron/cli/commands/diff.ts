@@ -30,7 +30,7 @@ function printTabular(io: Io, t: TabularChange): void {
 
 export const diffCommand: Command = {
   name: 'diff',
-  summary: 'compare two versions: files, sizes, and the shape of tables (CSV, JSONL)',
+  summary: 'compare two versions: files, sizes, and the shape of tables (CSV, JSONL, Parquet)',
   usage: 'strata diff <artifact>@<ref> <artifact>@<ref> [--json]',
   flags: { ...projectFlag, ...jsonFlag },
   async run(args, io) {

@@ -25,7 +25,7 @@ async function showVersion(spec: string, args: ParsedArgs, io: Io): Promise<numb
 
 export const showCommand: Command = {
   name: 'show',
-  summary: 'show a version: its details and files',
+  summary: 'show a version (its details and files) or a run',
   usage: 'strata show <artifact>@<ref> | <run> [--json]',
   description: 'A ref is a version number, an alias, or latest.',
   flags: { ...projectFlag, ...jsonFlag },
