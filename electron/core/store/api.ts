@@ -7,7 +7,7 @@ import { explainFsError, type Project } from '../project/project.js';
 import { announceVersioned } from './events.js';
 import type { CacheRow, HashTreeInput } from './hash-tree.js';
 import { runHash } from './hash-pool.js';
-import { parseEntries, rootHashOf, serializeEntries, type ManifestEntry } from './manifest.js';
+import { dirLine, parseEntries, rootHashOf, serializeLines } from './manifest.js';
 import { cleanTemps, objectPath, tempPath } from './objects.js';
 import { resolveInProject } from './paths.js';
 import { findArtifact, findArtifactByPath, latestVersion, manifestText, NAME_RE, syncDeclared, versionById, type ArtifactRow } from './repo.js';
@@ -81,19 +81,32 @@ async function hashInWorkers(project: Project, rel: string, store: boolean, opts
   const first = results[0];
   if (!first.exists) return null;
   if (first.whole) return { type: first.type, ...first.whole, fileCount: first.fileCount, cache: first.cache };
-  const entries: ManifestEntry[] = [];
   const cache: CacheRow[] = [];
   let fileCount = 0;
+  let totalBytes = 0;
   for (const r of results) {
     if (!r.exists || r.listing !== first.listing || r.type !== first.type) {
       throw new StrataError('CONFLICT', `${rel} changed while it was being versioned (files were added or removed); try again once it has settled`, { where: { file: abs } });
     }
-    for (const e of r.entries) entries.push(e);
     for (const c of r.cache) cache.push(c);
     fileCount += r.fileCount;
+    totalBytes += r.bytes;
   }
-  const text = serializeEntries(entries);
-  const totalBytes = entries.reduce((a, e) => a + e.size, 0);
+  // Part k holds the files whose index in the sorted walk is k mod parts: interleaving restores the order.
+  const paths: string[] = [];
+  const lines: string[] = [];
+  const shares = results as Extract<(typeof results)[number], { exists: true }>[];
+  for (let i = 0; i < fileCount; i++) {
+    const part = shares[i % parts];
+    const j = Math.floor(i / parts);
+    paths.push(part.paths[j]);
+    lines.push(part.lines[j]);
+  }
+  for (const d of first.dirs) {
+    paths.push(d);
+    lines.push(dirLine(d));
+  }
+  const text = serializeLines(paths, lines);
   return { type: first.type, text, rootHash: rootHashOf(first.type, text), fileCount, totalBytes, cache };
 }
 

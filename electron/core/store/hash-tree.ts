@@ -2,10 +2,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { StrataError } from '../../../shared/errors.js';
-import { openSqlite } from '../db/sqlite.js';
+import { openSqlite, type Db } from '../db/sqlite.js';
 import { explainFsError } from '../project/project.js';
 import { IGNORED_DIRS } from '../project/walk.js';
-import { rootHashOf, serializeEntries, type ManifestEntry, type TreeType } from './manifest.js';
+import { dirLine, entryLine, rootHashOf, serializeLines, type TreeType } from './manifest.js';
 import { objectPath, syncFiles, tempPath, TMP_DIR } from './objects.js';
 import { checkRealInside } from './paths.js';
 
@@ -27,13 +27,17 @@ export type HashTreeResult =
   | {
       exists: true;
       type: TreeType;
-      /** this part's entries (part 0 also carries the empty folders); empty when the one part serialized them */
-      entries: ManifestEntry[];
-      /** set when this was the only part: the manifest text and root hash, so 100,000 entries need not cross threads */
+      /** this part's files as manifest lines, in path order, paths[i] naming lines[i]; empty when the one part serialized them */
+      paths: string[];
+      lines: string[];
+      /** empty folders (part 0 only), recorded so that checkout restores them */
+      dirs: string[];
+      /** set when this was the only part: the manifest text and root hash, so 100,000 lines need not cross threads */
       whole: { text: string; rootHash: string; totalBytes: number } | null;
       /** hash of every path the walk saw: parts that walked different trees must not be merged */
       listing: string;
       fileCount: number;
+      bytes: number;
       cache: CacheRow[];
       stored: number;
     };
@@ -46,12 +50,6 @@ const RACY_MS = 1000;
 /** Above this many files, one listing of the store answers "is it stored?" faster than a stat per file. */
 const LIST_STORE_ABOVE = 256;
 
-interface FileItem {
-  rel: string;
-  abs: string;
-  key: string;
-}
-
 class Changed extends Error {}
 
 /**
@@ -59,6 +57,10 @@ class Changed extends Error {}
  * objectsDir is set. Synchronous 1 MiB reads on purpose: it runs in worker threads, where they
  * are several times faster than async reads. Every stored object is written under a temp name,
  * made durable, then renamed, so an object under its final name always has its full content.
+ *
+ * A re-check of a large unchanged folder is mostly this loop, so it keeps per-file allocations
+ * that outlive the file to two strings (path and manifest line): garbage collection of longer-lived
+ * objects, not the stats, dominated it.
  */
 export async function hashTree(input: HashTreeInput, progress: (done: number, total: number | null) => void): Promise<HashTreeResult> {
   const abs = path.join(input.root, input.rel);
@@ -71,50 +73,58 @@ export async function hashTree(input: HashTreeInput, progress: (done: number, to
   }
   checkRealInside(input.root, abs, input.rel);
   const type: TreeType = top.isDirectory() ? 'dir' : 'file';
-  const entries: ManifestEntry[] = [];
-  const all: FileItem[] = type === 'file' ? [{ rel: '', abs, key: input.rel }] : walk(input.root, input.rel, entries);
-  if (input.part.index !== 0) entries.length = 0;
+  const dirs: string[] = [];
+  const all: string[] = type === 'file' ? [''] : walk(input.root, input.rel, dirs);
+  if (input.part.index !== 0) dirs.length = 0;
   const listing = crypto.createHash('sha256');
-  if (input.part.of > 1) for (const f of all) listing.update(f.rel).update('\0');
+  if (input.part.of > 1) for (const f of all) listing.update(f).update('\0');
   const files = input.part.of === 1 ? all : all.filter((_f, i) => i % input.part.of === input.part.index);
-  const cache = loadCache(input.dbPath, input.rel, type);
   const stored = input.objectsDir ? new StoreIndex(input.objectsDir) : null;
   const hasher = new Hasher(input.objectsDir, stored);
+  const cache = new CacheCursor(input.dbPath, input.rel, type);
   const updates: CacheRow[] = [];
+  const lines: string[] = [];
   const total = type === 'file' ? top.size : null;
+  const keyPrefix = `${input.rel}/`;
+  const absPrefix = `${abs}/`;
   let bytes = 0;
   const now = Date.now();
   try {
     for (let i = 0; i < files.length; i++) {
-      const item = files[i];
-      const hit = cache.get(item.key);
+      const rel = files[i];
+      const key = type === 'file' ? input.rel : keyPrefix + rel;
+      const fileAbs = type === 'file' ? abs : absPrefix + rel;
+      const hit = cache.find(key);
       if (hit) {
-        const st = statFile(item.abs);
+        const st = fs.statSync(fileAbs, { throwIfNoEntry: false });
+        if (!st) throw fileError(Object.assign(new Error('ENOENT'), { code: 'ENOENT' }), fileAbs);
         // A cached hash saves the read, but content first seen by hashPath was never stored.
         if (st.size === hit[1] && st.mtimeMs === hit[2] && st.ino === hit[3] && (!stored || hit[5] === 1 || stored.has(hit[4]))) {
-          entries.push({ path: item.rel, kind: 'f', mode: modeOf(st), size: st.size, hash: hit[4] });
+          lines.push(entryLine('f', modeOf(st), st.size, hit[4], rel));
           if (stored && hit[5] === 0) updates.push([hit[0], hit[1], hit[2], hit[3], hit[4], 1]);
           bytes += st.size;
           continue;
         }
       }
-      const r = await hasher.hashFile(item.abs, (n) => total !== null && progress(bytes + n, total));
-      entries.push({ path: item.rel, kind: 'f', mode: modeOf(r.stat), size: r.stat.size, hash: r.hash });
-      if (now - r.stat.mtimeMs > RACY_MS) updates.push([item.key, r.stat.size, r.stat.mtimeMs, r.stat.ino, r.hash, stored ? 1 : 0]);
+      const r = await hasher.hashFile(fileAbs, (n) => total !== null && progress(bytes + n, total));
+      lines.push(entryLine('f', modeOf(r.stat), r.stat.size, r.hash, rel));
+      if (now - r.stat.mtimeMs > RACY_MS) updates.push([key, r.stat.size, r.stat.mtimeMs, r.stat.ino, r.hash, stored ? 1 : 0]);
       bytes += r.stat.size;
       if (total === null && i % 256 === 0) progress(i, files.length);
     }
     hasher.flush();
     progress(files.length, files.length);
+    const common = { exists: true as const, type, dirs, fileCount: files.length, bytes, cache: updates, stored: hasher.stored };
     if (input.part.of === 1) {
-      const text = serializeEntries(entries);
-      const whole = { text, rootHash: rootHashOf(type, text), totalBytes: bytes };
-      return { exists: true, type, entries: [], whole, listing: '', fileCount: files.length, cache: updates, stored: hasher.stored };
+      const text = serializeLines([...files, ...dirs], [...lines, ...dirs.map(dirLine)]);
+      return { ...common, paths: [], lines: [], dirs: [], whole: { text, rootHash: rootHashOf(type, text), totalBytes: bytes }, listing: '' };
     }
-    return { exists: true, type, entries, whole: null, listing: `${all.length}:${listing.digest('hex')}`, fileCount: files.length, cache: updates, stored: hasher.stored };
+    return { ...common, paths: files, lines, whole: null, listing: `${all.length}:${listing.digest('hex')}` };
   } catch (err) {
     hasher.abandon();
     throw err;
+  } finally {
+    cache.close();
   }
 }
 
@@ -164,27 +174,29 @@ function fileError(err: unknown, abs: string): StrataError {
   return explainFsError(err, 'Cannot version', abs);
 }
 
-/** Lists the files of a folder (sorted by path), and records its empty folders into entries. */
-function walk(root: string, artifactRel: string, entries: ManifestEntry[]): FileItem[] {
+/**
+ * Lists the files of a folder in path order, and records its empty folders into dirs. Each folder's
+ * children are sorted with a folder compared as "name/", the first characters of all its paths, so
+ * visiting them depth first yields every path in sorted order without sorting them all.
+ */
+function walk(root: string, artifactRel: string, dirs: string[]): string[] {
   const base = path.join(root, artifactRel);
-  const files: FileItem[] = [];
-  const stack = [''];
-  while (stack.length) {
-    const rel = stack.pop() as string;
-    const dir = rel ? path.join(base, rel) : base;
+  const files: string[] = [];
+  const visit = (rel: string): void => {
+    const dir = rel ? `${base}/${rel}` : base;
     let list: fs.Dirent[];
     try {
       list = fs.readdirSync(dir, { withFileTypes: true });
     } catch (err) {
       throw explainFsError(err, 'Cannot read the folder', dir);
     }
-    let children = 0;
+    const keys: string[] = [];
     for (const d of list) {
-      const childRel = rel ? `${rel}/${d.name}` : d.name;
-      const childAbs = path.join(dir, d.name);
       let isDir = d.isDirectory();
       let isFile = d.isFile();
       if (d.isSymbolicLink()) {
+        const childRel = rel ? `${rel}/${d.name}` : d.name;
+        const childAbs = `${dir}/${d.name}`;
         checkRealInside(root, childAbs, `${artifactRel}/${childRel}`);
         const st = statFile(childAbs);
         if (st.isDirectory()) {
@@ -194,32 +206,52 @@ function walk(root: string, artifactRel: string, entries: ManifestEntry[]): File
         isFile = st.isFile();
       }
       if (isDir) {
-        if (IGNORED_DIRS.has(d.name)) continue;
-        stack.push(childRel);
-        children++;
-      } else if (isFile) {
-        files.push({ rel: childRel, abs: childAbs, key: `${artifactRel}/${childRel}` });
-        children++;
-      }
+        if (!IGNORED_DIRS.has(d.name)) keys.push(`${d.name}/`);
+      } else if (isFile) keys.push(d.name);
     }
-    if (children === 0 && rel) entries.push({ path: rel, kind: 'd', mode: 0, size: 0, hash: '-' });
-  }
-  return files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+    if (keys.length === 0 && rel) dirs.push(rel);
+    keys.sort();
+    for (const k of keys) {
+      if (k.endsWith('/')) visit(rel ? `${rel}/${k.slice(0, -1)}` : k.slice(0, -1));
+      else files.push(rel ? `${rel}/${k}` : k);
+    }
+  };
+  visit('');
+  return files;
 }
 
-function loadCache(dbPath: string, rel: string, type: TreeType): Map<string, CacheRow> {
-  const map = new Map<string, CacheRow>();
-  if (!fs.existsSync(dbPath)) return map;
-  const db = openSqlite(dbPath, { readonly: true });
-  try {
-    const rows = (type === 'file'
-      ? db.prepare('SELECT path, size, mtime, ino, hash, stored FROM stat_cache WHERE path = ?').raw().all(rel)
-      : db.prepare('SELECT path, size, mtime, ino, hash, stored FROM stat_cache WHERE path >= ? AND path < ?').raw().all(`${rel}/`, `${rel}0`)) as CacheRow[];
-    for (const r of rows) map.set(r[0], r);
-  } finally {
-    db.close();
+/**
+ * The stat cache rows of an artifact, read in path order alongside the walk (which asks in path
+ * order too), so the rows of 100,000 files are never all held at once. A path SQLite orders
+ * differently (its byte order differs from JavaScript's for a few characters) is only a miss.
+ */
+class CacheCursor {
+  private db: Db | null = null;
+  private rows: IterableIterator<CacheRow> | null = null;
+  private row: CacheRow | undefined;
+
+  constructor(dbPath: string, rel: string, type: TreeType) {
+    if (!fs.existsSync(dbPath)) return;
+    this.db = openSqlite(dbPath, { readonly: true });
+    const stmt =
+      type === 'file'
+        ? this.db.prepare('SELECT path, size, mtime, ino, hash, stored FROM stat_cache WHERE path = ?').bind(rel)
+        : this.db.prepare('SELECT path, size, mtime, ino, hash, stored FROM stat_cache WHERE path >= ? AND path < ? ORDER BY path').bind(`${rel}/`, `${rel}0`);
+    this.rows = stmt.raw().iterate() as IterableIterator<CacheRow>;
+    this.row = this.rows.next().value;
   }
-  return map;
+
+  find(key: string): CacheRow | undefined {
+    while (this.row && this.row[0] < key) this.row = (this.rows as IterableIterator<CacheRow>).next().value;
+    return this.row && this.row[0] === key ? this.row : undefined;
+  }
+
+  close(): void {
+    this.rows?.return?.();
+    this.rows = null;
+    this.db?.close();
+    this.db = null;
+  }
 }
 
 /** Hashes files and stores new contents; small files are made durable in batches. */

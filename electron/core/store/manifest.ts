@@ -30,8 +30,26 @@ export const byPath = (a: { path: string }, b: { path: string }): number => (a.p
 export function serializeEntries(entries: ManifestEntry[]): string {
   const sorted = [...entries].sort(byPath);
   let out = '';
-  for (const e of sorted) out += `${e.kind} ${e.mode.toString(8)} ${e.size} ${e.hash} ${JSON.stringify(e.path)}\n`;
+  for (const e of sorted) out += entryLine(e.kind, e.mode, e.size, e.hash, e.path);
   return out;
+}
+
+export function entryLine(kind: 'f' | 'd', mode: number, size: number, hash: string, path: string): string {
+  return `${kind} ${mode.toString(8)} ${size} ${hash} ${JSON.stringify(path)}\n`;
+}
+
+export const dirLine = (path: string): string => entryLine('d', 0, 0, '-', path);
+
+/**
+ * The canonical text from lines already made, paths[i] being the path of lines[i]. A walk yields
+ * them in order except for the rare empty folder, so they are only sorted when found out of order.
+ */
+export function serializeLines(paths: string[], lines: string[]): string {
+  let sorted = true;
+  for (let i = 1; i < paths.length && sorted; i++) sorted = paths[i - 1] < paths[i];
+  if (sorted) return lines.join('');
+  const order = paths.map((_p, i) => i).sort((a, b) => (paths[a] < paths[b] ? -1 : paths[a] > paths[b] ? 1 : 0));
+  return order.map((i) => lines[i]).join('');
 }
 
 export function rootHashOf(type: TreeType, text: string): string {
