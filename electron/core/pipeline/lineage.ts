@@ -46,6 +46,32 @@ export async function recordStageLineage(project: Project, runId: string, stage:
   }
 }
 
+/**
+ * Versions the files a step logged with log_artifact (paths relative to the project) as outputs of
+ * the run, so they are in the store and in the lineage like declared outs. Returns one line per
+ * logged path that could not be versioned (missing, outside the project…), for the stage's log.
+ */
+export async function recordLoggedArtifacts(project: Project, runId: string, stage: string, signal?: AbortSignal): Promise<string[]> {
+  const pending = project.db
+    .prepare(
+      `SELECT path FROM run_artifacts ra WHERE run_id = ?
+         AND NOT EXISTS (SELECT 1 FROM run_io io WHERE io.run_id = ra.run_id AND io.role = 'out' AND io.path = ra.path)
+       ORDER BY path`,
+    )
+    .pluck()
+    .all(runId) as string[];
+  const problems: string[] = [];
+  for (const rel of pending) {
+    try {
+      const v = await recordVersion(project, { path: rel, kind: kindOf(project, rel), source: 'run', runId, message: `logged by stage ${stage}`, signal });
+      link(project, runId, v.id, 'out', stage, rel);
+    } catch (err) {
+      problems.push(`logged artifact ${rel} was not versioned: ${(err as Error).message}`);
+    }
+  }
+  return problems;
+}
+
 /** A skipped stage still belongs to the run's lineage: the versions of what it read and wrote, as they are now. */
 export function linkSkipped(project: Project, runId: string, stage: Stage, depHashes: Record<string, string | null>, outHashes: Record<string, string | null>): void {
   for (const [role, hashes] of [['in', depHashes], ['out', outHashes]] as const) {

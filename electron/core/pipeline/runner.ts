@@ -14,7 +14,7 @@ import { insertRun, newRunId, runSummary, setRunStatus, updateStage } from '../r
 import { checkStage, hashAll, saveState } from './cache.js';
 import { selectStages } from './dag.js';
 import { stepEnv } from './env.js';
-import { linkSkipped, recordStageLineage } from './lineage.js';
+import { linkSkipped, recordLoggedArtifacts, recordStageLineage } from './lineage.js';
 import { readAllParams } from './params.js';
 import { loadDag } from './plan.js';
 import { runStep } from './process.js';
@@ -232,6 +232,7 @@ async function runOne(
   }
   readStageMetrics(project, s, started, pump);
   await recordStageLineage(project, runId, s, allStages, verdict.now.deps, signal);
+  for (const problem of await recordLoggedArtifacts(project, runId, s.name, signal)) sink.note(`[strata] ${problem}`);
   saveState(project, s.name, runId, { cmd: s.cmd, deps: verdict.now.deps, params: verdict.now.params, outs });
   sink.note(`[strata] stage ${s.name} done in ${((ended - started) / 1000).toFixed(1)} s`);
   sink.flush();
