@@ -44,7 +44,8 @@ export function ensureStore(project: Project): void {
 
 interface Hashed {
   type: 'file' | 'dir';
-  text: string;
+  /** null when nothing was stored: hashPath needs only the root hash */
+  text: string | null;
   rootHash: string;
   fileCount: number;
   totalBytes: number;
@@ -185,6 +186,8 @@ export async function recordVersion(project: Project, opts: RecordOptions): Prom
   pickArtifact(project, rel, opts.name, opts.kind);
   const result = await hashInWorkers(project, rel, true, opts);
   if (!result) throw new StrataError('NOT_FOUND', `${rel} does not exist in ${project.root}`, { where: { file: path.join(project.root, rel) } });
+  const text = result.text;
+  if (text === null) throw new StrataError('INTERNAL', `hashing ${rel} to store it returned no manifest`);
   const outcome = project.db.transaction(() => {
     const picked = pickArtifact(project, rel, opts.name, opts.kind);
     const artifactId = picked.row?.id ?? Number(project.db.prepare('INSERT INTO artifacts (name, path, kind) VALUES (?, ?, ?)').run(picked.name, rel, opts.kind ?? 'other').lastInsertRowid);
@@ -193,7 +196,7 @@ export async function recordVersion(project: Project, opts: RecordOptions): Prom
     if (same !== undefined) return { id: same, created: false };
     project.db
       .prepare('INSERT OR IGNORE INTO manifests (root_hash, type, file_count, total_bytes, entries) VALUES (?, ?, ?, ?, ?)')
-      .run(result.rootHash, result.type, result.fileCount, result.totalBytes, result.text);
+      .run(result.rootHash, result.type, result.fileCount, result.totalBytes, text);
     const id = Number(
       project.db
         .prepare('INSERT INTO versions (artifact_id, number, root_hash, message, source, run_id, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?)')

@@ -5,7 +5,7 @@ import { StrataError } from '../../../shared/errors.js';
 import { openSqlite, type Db } from '../db/sqlite.js';
 import { explainFsError } from '../project/project.js';
 import { IGNORED_DIRS } from '../project/walk.js';
-import { dirLine, entryLine, rootHashOf, serializeLines, type TreeType } from './manifest.js';
+import { dirLine, entryLine, rootHasher, rootHashOf, serializeLines, type TreeType } from './manifest.js';
 import { objectPath, syncFiles, tempPath, TMP_DIR } from './objects.js';
 import { checkRealInside } from './paths.js';
 
@@ -32,8 +32,11 @@ export type HashTreeResult =
       lines: string[];
       /** empty folders (part 0 only), recorded so that checkout restores them */
       dirs: string[];
-      /** set when this was the only part: the manifest text and root hash, so 100,000 lines need not cross threads */
-      whole: { text: string; rootHash: string; totalBytes: number } | null;
+      /**
+       * set when this was the only part: the manifest text and root hash, so 100,000 lines need not
+       * cross threads; text is null when nothing was stored (hashPath wants only the root hash)
+       */
+      whole: { text: string | null; rootHash: string; totalBytes: number } | null;
       /** hash of every path the walk saw: parts that walked different trees must not be merged */
       listing: string;
       fileCount: number;
@@ -83,7 +86,7 @@ export async function hashTree(input: HashTreeInput, progress: (done: number, to
   const hasher = new Hasher(input.objectsDir, stored);
   const cache = new CacheCursor(input.dbPath, input.rel, type);
   const updates: CacheRow[] = [];
-  const lines: string[] = [];
+  const lines = new Lines(type, input.part.of === 1 && !input.objectsDir && dirs.length === 0);
   const total = type === 'file' ? top.size : null;
   const keyPrefix = `${input.rel}/`;
   const absPrefix = `${abs}/`;
@@ -100,14 +103,14 @@ export async function hashTree(input: HashTreeInput, progress: (done: number, to
         if (!st) throw fileError(Object.assign(new Error('ENOENT'), { code: 'ENOENT' }), fileAbs);
         // A cached hash saves the read, but content first seen by hashPath was never stored.
         if (st.size === hit[1] && st.mtimeMs === hit[2] && st.ino === hit[3] && (!stored || hit[5] === 1 || stored.has(hit[4]))) {
-          lines.push(entryLine('f', modeOf(st), st.size, hit[4], rel));
+          lines.add(entryLine('f', modeOf(st), st.size, hit[4], rel));
           if (stored && hit[5] === 0) updates.push([hit[0], hit[1], hit[2], hit[3], hit[4], 1]);
           bytes += st.size;
           continue;
         }
       }
       const r = await hasher.hashFile(fileAbs, (n) => total !== null && progress(bytes + n, total));
-      lines.push(entryLine('f', modeOf(r.stat), r.stat.size, r.hash, rel));
+      lines.add(entryLine('f', modeOf(r.stat), r.stat.size, r.hash, rel));
       if (now - r.stat.mtimeMs > RACY_MS) updates.push([key, r.stat.size, r.stat.mtimeMs, r.stat.ino, r.hash, stored ? 1 : 0]);
       bytes += r.stat.size;
       if (total === null && i % 256 === 0) progress(i, files.length);
@@ -116,15 +119,43 @@ export async function hashTree(input: HashTreeInput, progress: (done: number, to
     progress(files.length, files.length);
     const common = { exists: true as const, type, dirs, fileCount: files.length, bytes, cache: updates, stored: hasher.stored };
     if (input.part.of === 1) {
-      const text = serializeLines([...files, ...dirs], [...lines, ...dirs.map(dirLine)]);
-      return { ...common, paths: [], lines: [], dirs: [], whole: { text, rootHash: rootHashOf(type, text), totalBytes: bytes }, listing: '' };
+      const streamed = lines.rootHash();
+      const text = streamed ? null : serializeLines([...files, ...dirs], [...lines.kept, ...dirs.map(dirLine)]);
+      return { ...common, paths: [], lines: [], dirs: [], whole: { text, rootHash: streamed ?? rootHashOf(type, text as string), totalBytes: bytes }, listing: '' };
     }
-    return { ...common, paths: files, lines, whole: null, listing: `${all.length}:${listing.digest('hex')}` };
+    return { ...common, paths: files, lines: lines.kept, whole: null, listing: `${all.length}:${listing.digest('hex')}` };
   } catch (err) {
     hasher.abandon();
     throw err;
   } finally {
     cache.close();
+  }
+}
+
+/**
+ * A walk's manifest lines: kept for the text, or, when only the root hash is wanted and the walk's
+ * order is final (no empty folder to place), hashed as they come so that none outlives the loop.
+ */
+class Lines {
+  readonly kept: string[] = [];
+  private hash: crypto.Hash | null;
+  private pending = '';
+
+  constructor(type: TreeType, stream: boolean) {
+    this.hash = stream ? rootHasher(type) : null;
+  }
+
+  add(line: string): void {
+    if (!this.hash) this.kept.push(line);
+    else if ((this.pending += line).length >= 1 << 16) {
+      this.hash.update(this.pending);
+      this.pending = '';
+    }
+  }
+
+  /** The root hash when the lines were streamed, else null. */
+  rootHash(): string | null {
+    return this.hash ? this.hash.update(this.pending).digest('hex') : null;
   }
 }
 

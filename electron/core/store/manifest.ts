@@ -53,7 +53,12 @@ export function serializeLines(paths: string[], lines: string[]): string {
 }
 
 export function rootHashOf(type: TreeType, text: string): string {
-  return crypto.createHash('sha256').update(`${HEADER} ${type}\n`).update(text).digest('hex');
+  return rootHasher(type).update(text).digest('hex');
+}
+
+/** The root hash's hasher, to be fed the canonical text piece by piece and in order. */
+export function rootHasher(type: TreeType): crypto.Hash {
+  return crypto.createHash('sha256').update(`${HEADER} ${type}\n`);
 }
 
 export function parseEntries(text: string): ManifestEntry[] {
