@@ -5,6 +5,8 @@ import { test, expect, screenPath, signIn } from './fixtures.js';
 // The example declares customers (data/customers.csv) with watch: true, prepared, and a model.
 test('Data: versions, files, a tabular diff, one-click promote, and live versions from the watcher', async ({ page, host }) => {
   await signIn(page, host);
+  // The shortcut works once the frame is up; a key pressed while the page still loads is lost.
+  await expect(page.getByRole('navigation', { name: 'Sections' })).toBeVisible();
   await page.keyboard.press('ControlOrMeta+3');
   const main = page.getByRole('main', { name: 'Data' });
   await expect(main.getByRole('heading', { level: 1 })).toHaveText('Data');
@@ -57,6 +59,8 @@ test('Data: version a folder from the UI with progress in the jobs tray; Models 
   fs.writeFileSync(path.join(prepared, 'train.jsonl'), '{"x":1,"y":0}\n{"x":2,"y":1}\n');
   fs.writeFileSync(path.join(prepared, 'splits', 'test.csv'), 'x,y\n3,1\n');
   await signIn(page, host);
+  // The shortcut works once the frame is up; a key pressed while the page still loads is lost.
+  await expect(page.getByRole('navigation', { name: 'Sections' })).toBeVisible();
   await page.keyboard.press('ControlOrMeta+3');
   const main = page.getByRole('main', { name: 'Data' });
   await main.getByTestId('add-artifact').click();
