@@ -68,6 +68,23 @@ export async function stopHost(host: RunningHost): Promise<void> {
   fs.rmSync(host.home, { recursive: true, force: true });
 }
 
+/**
+ * One host for a whole spec file, serving a fresh copy of the example; its tests run in order. The
+ * returned object is filled in before the first test runs.
+ */
+export function exampleHostPerFile(): RunningHost {
+  const host = {} as RunningHost;
+  base.describe.configure({ mode: 'serial' });
+  base.beforeAll(async () => {
+    Object.assign(host, await startHost(copyProject(exampleDir)));
+  });
+  base.afterAll(async () => {
+    await stopHost(host);
+    fs.rmSync(host.projectDir, { recursive: true, force: true });
+  });
+  return host;
+}
+
 /** A test with a host serving a fresh copy of the bundled example project. */
 export const test = base.extend<{ host: RunningHost }>({
   host: async ({}, use) => {

@@ -1,19 +1,10 @@
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
-import fs from 'node:fs';
-import { test, expect, copyProject, exampleDir, startHost, stopHost, type RunningHost } from './fixtures.js';
+import { test, expect, exampleHostPerFile, startHost, stopHost } from './fixtures.js';
 
 // The real `strata ui` child process, probed with plain HTTP from Node: no browser to be lenient or strict for us.
-test.describe.configure({ mode: 'serial' });
-let host: RunningHost;
-test.beforeAll(async () => {
-  host = await startHost(copyProject(exampleDir));
-});
-test.afterAll(async () => {
-  await stopHost(host);
-  fs.rmSync(host.projectDir, { recursive: true, force: true });
-});
+const host = exampleHostPerFile();
 
 interface Answer {
   status: number;

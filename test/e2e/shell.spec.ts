@@ -1,18 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { test, expect, copyProject, exampleDir, screenPath, sectionTitles, signIn, startHost, stopHost, type RunningHost } from './fixtures.js';
+import { test, expect, exampleHostPerFile, screenPath, sectionTitles, signIn } from './fixtures.js';
 
 // One host for the file: the example project, opened by `strata ui <dir>` as a user would.
-test.describe.configure({ mode: 'serial' });
-let host: RunningHost;
-test.beforeAll(async () => {
-  host = await startHost(copyProject(exampleDir));
-});
-test.afterAll(async () => {
-  await stopHost(host);
-  fs.rmSync(host.projectDir, { recursive: true, force: true });
-});
+const host = exampleHostPerFile();
 
 test('the example opens in the frame, and every section can be visited', async ({ page }) => {
   await signIn(page, host);

@@ -54,5 +54,6 @@ export function spawnCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proc
 /** A fresh temporary folder, removed by the returned cleanup. */
 export function tempDir(prefix = 'strata-test-'): { dir: string; cleanup: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  // Retries: a worker finishing a write into .strata/ just after the engine closed would otherwise fail the removal.
+  return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }) };
 }
