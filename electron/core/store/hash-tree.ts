@@ -46,6 +46,8 @@ export type HashTreeResult =
     };
 
 const CHUNK = 1 << 20;
+/** While a large file is copied, what the copy has written is flushed every this many bytes hashed. */
+const FLUSH_EVERY = 64 << 20;
 const BATCH_FILES = 16384;
 const RETRIES = 3;
 /** A file modified this recently may change again within the same mtime tick, so its stat is not trusted. */
@@ -317,6 +319,10 @@ class Hasher {
       throw fileError(err, abs);
     }
     let tmp: string | null = null;
+    // Waited for in finally too: a read error must not remove the temp file under a running copy.
+    let copying: Promise<void> | null = null;
+    let copied = false;
+    let flushing: Promise<void> | null = null;
     let tmpFd: number | null = null;
     try {
       const before = fs.fstatSync(fd);
@@ -327,10 +333,15 @@ class Hasher {
       // A large file is copied by the kernel (copy_file_range, in libuv's pool) while this thread
       // hashes it: the two overlap on two cores. The fstat check below spans both, so a change during
       // either is caught, and the copy then discarded.
-      let copying: Promise<void> | null = null;
       if (!small && this.objectsDir) {
         tmp = tempPath(this.objectsDir);
-        copying = fs.promises.copyFile(abs, tmp, fs.constants.COPYFILE_EXCL);
+        // The temp file is created here so that this thread holds it open: the copy writes into
+        // the same inode, and the loop below flushes what it has written so far now and then, so
+        // that writing a GiB out to disk overlaps the hashing instead of following it.
+        tmpFd = fs.openSync(tmp, 'wx');
+        copying = fs.promises.copyFile(abs, tmp).then(() => {
+          copied = true;
+        });
         copying.catch(() => undefined);
       }
       if (small) {
@@ -342,19 +353,27 @@ class Hasher {
           h.update(chunk);
           total += n;
           onBytes(total);
+          if (tmpFd !== null && total % FLUSH_EVERY === 0 && !copied) {
+            // fdatasync runs in libuv's pool; yielding lets its completion (and the copy's) through.
+            await new Promise((r) => setImmediate(r));
+            if (!flushing && !copied) {
+              const flushFd = tmpFd;
+              flushing = new Promise<void>((resolve) => fs.fdatasync(flushFd, () => resolve())).then(() => {
+                flushing = null;
+              });
+            }
+          }
         }
       }
       if (copying) await copying;
+      if (flushing) await flushing;
+      if (tmpFd !== null) fs.fdatasyncSync(tmpFd);
       const after = fs.fstatSync(fd);
       if (total !== before.size || after.size !== before.size || after.mtimeMs !== before.mtimeMs) throw new Changed();
       const hash = h.digest('hex');
       if (this.objectsDir) {
         if (small) this.storeSmall(hash, this.buf.subarray(0, total));
         else {
-          tmpFd = fs.openSync(tmp as string, 'r');
-          fs.fsyncSync(tmpFd);
-          fs.closeSync(tmpFd as number);
-          tmpFd = null;
           this.place(tmp as string, hash);
           tmp = null;
         }
@@ -365,6 +384,8 @@ class Hasher {
       throw fileError(err, (err as NodeJS.ErrnoException).path === tmp ? (tmp as string) : abs);
     } finally {
       fs.closeSync(fd);
+      if (copying) await copying.catch(() => undefined);
+      if (flushing) await flushing;
       if (tmpFd !== null) fs.closeSync(tmpFd);
       if (tmp) fs.rmSync(tmp, { force: true });
     }
