@@ -107,6 +107,7 @@ export class Engine {
     return { ...this.current.summary(), configError: this.configError };
   }
 
+  shutdown(): Promise<void> { this.dispose(); return Promise.resolve(); }
   dispose(): void {
     this.closeProject();
     this.listeners.clear();

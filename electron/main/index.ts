@@ -47,7 +47,12 @@ function start(): void {
     if (dir) void openProjectFlow(engine, dialogs, path.resolve(workingDirectory, dir));
   });
   app.on('window-all-closed', () => app.quit());
-  app.on('will-quit', () => engine.dispose());
+  // Quitting waits for the engine: a pipeline step's process group stopped, workers done writing
+  // into .strata/, the database closed. app.exit() does not emit will-quit again.
+  app.on('will-quit', (event) => {
+    event.preventDefault();
+    void engine.shutdown().finally(() => app.exit(0));
+  });
 
   void app.whenReady().then(async () => {
     hardenSession(session.defaultSession);

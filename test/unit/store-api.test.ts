@@ -4,10 +4,10 @@ import path from 'node:path';
 import { Project } from '../../electron/core/project/project.js';
 import { hashPath, recordVersion, restoreVersion } from '../../electron/core/store/api.js';
 import { fsck } from '../../electron/core/store/fsck.js';
-import { objectPath } from '../../electron/core/store/objects.js';
 import { listVersions, requireArtifact, resolveRef } from '../../electron/core/store/repo.js';
 import { StrataError } from '../../shared/errors.js';
 import { tempDir } from '../helpers/cli.js';
+import { storeOf } from '../helpers/store.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
@@ -45,8 +45,9 @@ describe('recordVersion / hashPath / restoreVersion', () => {
     const v1 = await recordVersion(p, { path: 'data', kind: 'dataset', source: 'manual', message: 'first' });
     expect(v1).toMatchObject({ artifact: 'data', version: 1, created: true });
     expect(v1.rootHash).toMatch(/^[0-9a-f]{64}$/);
-    const objects = fs.readdirSync(p.objectsDir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile() && !d.parentPath.endsWith('tmp'));
-    expect(objects).toHaveLength(2);
+    // Two contents: the CSV (in a pack, stored once for both paths) and the 3 MiB file (an object file of its own).
+    expect(storeOf(p.root).intact((a, b, what) => expect(a, what).toBe(b))).toBe(2);
+    expect(p.db.prepare('SELECT count(*) FROM packed_objects').pluck().get()).toBe(1);
     const again = await recordVersion(p, { path: 'data', source: 'manual' });
     expect(again).toMatchObject({ id: v1.id, version: 1, created: false });
     expect(await hashPath(p, 'data')).toBe(v1.rootHash);
@@ -91,7 +92,7 @@ describe('recordVersion / hashPath / restoreVersion', () => {
     expect(fs.statSync(path.join(p.root, 'f.txt')).nlink).toBe(1);
     fs.appendFileSync(path.join(p.root, 'f.txt'), ' edited');
     const [entryHash] = /[0-9a-f]{64}/.exec(p.db.prepare('SELECT entries FROM manifests').pluck().get() as string)!;
-    expect(fs.readFileSync(objectPath(p.objectsDir, entryHash), 'utf8')).toBe('original');
+    expect(storeOf(p.root).read(entryHash)?.toString()).toBe('original');
   });
 
   it('treats empty files and an empty folder as content', async () => {
@@ -201,12 +202,12 @@ describe('recordVersion / hashPath / restoreVersion', () => {
     const v1 = await recordVersion(p, { path: 'q', source: 'manual' });
     expect(p.db.prepare('SELECT count(*) FROM stat_cache WHERE stored = 1').pluck().get()).toBe(2);
     const hash = /([0-9a-f]{64}) "a.txt"/.exec(p.db.prepare('SELECT entries FROM manifests').pluck().get() as string)![1];
-    fs.writeFileSync(objectPath(p.objectsDir, hash), 'rotten');
+    storeOf(p.root).damage(hash, 'rotten');
     const report = await fsck(p);
     expect(report.ok).toBe(false);
     expect(report.bad.map((b) => b.hash)).toEqual([hash]);
     expect(await recordVersion(p, { path: 'q', source: 'manual' })).toMatchObject({ id: v1.id, created: false });
-    expect(fs.readFileSync(objectPath(p.objectsDir, hash), 'utf8')).toBe('precious');
+    expect(storeOf(p.root).read(hash)?.toString()).toBe('precious');
     expect((await fsck(p)).ok).toBe(true);
   });
 });

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { repoRoot, tempDir, type CliResult } from '../helpers/cli.js';
+import { storeOf } from '../helpers/store.js';
 
 // test/helpers/cli.ts passes `--import tsx`, which node resolves from the cwd: these tests run the CLI
 // from inside a project folder, so tsx is named by its absolute URL instead.
@@ -133,20 +134,21 @@ describe('strata versioning commands', () => {
   }, 120000);
 
   it('fsck finds a damaged object, quarantines it, and exits non-zero; gc removes what no version uses', () => {
-    const objects = path.join(root, '.strata', 'objects');
+    const store = storeOf(root);
+    const objects = store.objects;
     const shown = json('show', 'data@1');
     const victim = shown.entries.find((e: { path: string }) => e.path === 'notes/a b ü.txt').hash as string;
-    const file = path.join(objects, victim.slice(0, 2), victim.slice(2));
-    fs.chmodSync(file, 0o644);
-    fs.writeFileSync(file, 'bit rot');
+    // A small file: its content is in a pack, and the rot is written into the pack in place.
+    expect(store.packed(victim)).toBe(true);
+    const rotten = store.damage(victim, 'bit rot');
     const r = cli('fsck', '--json');
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
     expect(report.ok).toBe(false);
     expect(report.bad.map((b: { hash: string }) => b.hash)).toEqual([victim]);
     expect(report.missing).toEqual([{ artifact: 'data', version: 1, path: 'notes/a b ü.txt', hash: victim }]);
-    expect(fs.existsSync(file)).toBe(false);
-    expect(fs.readFileSync(report.bad[0].quarantinedTo, 'utf8')).toBe('bit rot');
+    expect(store.read(victim)).toBeNull();
+    expect(fs.readFileSync(report.bad[0].quarantinedTo)).toEqual(rotten);
 
     const orphan = 'f'.repeat(64);
     fs.mkdirSync(path.join(objects, 'ff'), { recursive: true });

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { repoRoot, tempDir } from '../helpers/cli.js';
+import { storeOf } from '../helpers/store.js';
 
 const tsx = import.meta.resolve('tsx');
 const cliEntry = path.join(repoRoot, 'electron', 'cli', 'main.ts');
@@ -28,19 +29,8 @@ function addKilledAfter(ms: number): Promise<{ finished: boolean }> {
   });
 }
 
-/** Every object's content matches its name: none exists under its final name half-written. */
-function objectsIntact(): number {
-  const objects = path.join(root, '.strata', 'objects');
-  let n = 0;
-  for (const shard of fs.readdirSync(objects).filter((s) => /^[0-9a-f]{2}$/.test(s))) {
-    for (const name of fs.readdirSync(path.join(objects, shard))) {
-      const hash = crypto.createHash('sha256').update(fs.readFileSync(path.join(objects, shard, name))).digest('hex');
-      expect(hash).toBe(shard + name);
-      n++;
-    }
-  }
-  return n;
-}
+/** Every content under its final name (loose, packed, or a row's byte range) matches its hash: none is half-written. */
+const objectsIntact = (): number => storeOf(root).intact((actual, wanted, what) => expect(actual, what).toBe(wanted));
 
 describe('crash safety', () => {
   it('a strata add killed at many points leaves a store that fsck and integrity_check accept', async () => {

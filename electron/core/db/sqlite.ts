@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export type Db = Database.Database;
+export type Statement = Database.Statement;
 
 /**
  * Under Electron the main process has its own ABI, so it loads a separate build of better-sqlite3

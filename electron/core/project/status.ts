@@ -1,11 +1,10 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { JobInfo } from '../../../shared/api/jobs.js';
 import type { ProjectStatus } from '../../../shared/api/project.js';
 import type { Engine } from '../engine.js';
 import { runWorker } from '../jobs/worker.js';
 import type { Project } from './project.js';
 import type { ScanResult } from './scan-worker.js';
+import { listObjects } from '../store/scan-objects.js';
 
 /** Row counts of every table, so `strata status` shows what the project holds. */
 function tableCounts(project: Project): Record<string, number> {
@@ -16,35 +15,23 @@ function tableCounts(project: Project): Record<string, number> {
   return Object.fromEntries(tables.map((t) => [t, project.db.prepare(`SELECT count(*) FROM "${t}"`).pluck().get() as number]));
 }
 
-function objectTotals(dir: string): { count: number; bytes: number } {
+/** Objects in the store: loose object files plus packed objects (counted from their rows). */
+function objectTotals(project: Project): { count: number; bytes: number } {
   let count = 0;
   let bytes = 0;
-  const stack = [dir];
-  while (stack.length) {
-    const d = stack.pop() as string;
-    let entries: fs.Dirent[] = [];
-    try {
-      entries = fs.readdirSync(d, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) stack.push(p);
-      else if (e.isFile()) {
-        count++;
-        bytes += fs.statSync(p).size;
-      }
-    }
+  for (const o of listObjects(project.objectsDir)) {
+    count++;
+    bytes += o.size;
   }
-  return { count, bytes };
+  const packed = project.db.prepare('SELECT count(*) AS n, coalesce(sum(size), 0) AS b FROM packed_objects').get() as { n: number; b: number };
+  return { count: count + packed.n, bytes: bytes + packed.b };
 }
 
 export function projectStatus(project: Project): Omit<ProjectStatus, 'configError'> {
   return {
     ...project.summary(),
     journalMode: project.db.pragma('journal_mode', { simple: true }) as string,
-    objects: objectTotals(project.objectsDir),
+    objects: objectTotals(project),
     counts: tableCounts(project),
   };
 }

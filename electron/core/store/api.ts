@@ -8,7 +8,8 @@ import { announceVersioned } from './events.js';
 import type { CacheRow, HashTreeInput } from './hash-tree.js';
 import { runHash } from './hash-pool.js';
 import { dirLine, parseEntries, rootHashOf, serializeLines } from './manifest.js';
-import { cleanTemps, objectPath, tempPath } from './objects.js';
+import { cleanTemps, tempPath } from './objects.js';
+import { copyObject, insertPacked, locateObject, type ObjectLocation, type PackedBatch } from './packs.js';
 import { resolveInProject } from './paths.js';
 import { findArtifact, findArtifactByPath, latestVersion, manifestText, NAME_RE, syncDeclared, versionById, type ArtifactRow } from './repo.js';
 
@@ -50,6 +51,7 @@ interface Hashed {
   fileCount: number;
   totalBytes: number;
   cache: CacheRow[];
+  packed: PackedBatch[];
 }
 
 /** Folders with more files than this are hashed by several workers, one share each. */
@@ -81,8 +83,9 @@ async function hashInWorkers(project: Project, rel: string, store: boolean, opts
   );
   const first = results[0];
   if (!first.exists) return null;
-  if (first.whole) return { type: first.type, ...first.whole, fileCount: first.fileCount, cache: first.cache };
+  if (first.whole) return { type: first.type, ...first.whole, fileCount: first.fileCount, cache: first.cache, packed: first.packed };
   const cache: CacheRow[] = [];
+  const packed: PackedBatch[] = [];
   let fileCount = 0;
   let totalBytes = 0;
   for (const r of results) {
@@ -90,6 +93,7 @@ async function hashInWorkers(project: Project, rel: string, store: boolean, opts
       throw new StrataError('CONFLICT', `${rel} changed while it was being versioned (files were added or removed); try again once it has settled`, { where: { file: abs } });
     }
     for (const c of r.cache) cache.push(c);
+    packed.push(...r.packed);
     fileCount += r.fileCount;
     totalBytes += r.bytes;
   }
@@ -108,7 +112,7 @@ async function hashInWorkers(project: Project, rel: string, store: boolean, opts
     lines.push(dirLine(d));
   }
   const text = serializeLines(paths, lines);
-  return { type: first.type, text, rootHash: rootHashOf(first.type, text), fileCount, totalBytes, cache };
+  return { type: first.type, text, rootHash: rootHashOf(first.type, text), fileCount, totalBytes, cache, packed };
 }
 
 /** A cheap look at the first level or two, enough to tell a folder worth splitting from a small one. */
@@ -189,6 +193,8 @@ export async function recordVersion(project: Project, opts: RecordOptions): Prom
   const text = result.text;
   if (text === null) throw new StrataError('INTERNAL', `hashing ${rel} to store it returned no manifest`);
   const outcome = project.db.transaction(() => {
+    // Contents stored by this add are recorded even when the version turns out to exist already.
+    insertPacked(project.db, result.packed);
     const picked = pickArtifact(project, rel, opts.name, opts.kind);
     const artifactId = picked.row?.id ?? Number(project.db.prepare('INSERT INTO artifacts (name, path, kind) VALUES (?, ?, ?)').run(picked.name, rel, opts.kind ?? 'other').lastInsertRowid);
     const latest = latestVersion(project, artifactId);
@@ -230,16 +236,18 @@ export async function restoreVersion(project: Project, rootHash: string, relPath
   const { rel, abs } = resolveInProject(project.root, relPath);
   const manifest = manifestText(project, rootHash);
   const entries = parseEntries(manifest.entries);
+  const where = new Map<string, ObjectLocation>();
   for (const e of entries) {
-    if (e.kind === 'f' && !fs.existsSync(objectPath(project.objectsDir, e.hash))) {
-      throw new StrataError('NOT_FOUND', `The store is missing the content of ${rel}${e.path ? `/${e.path}` : ''} (${e.hash}); run \`strata fsck\``);
-    }
+    if (e.kind !== 'f' || where.has(e.hash)) continue;
+    const loc = locateObject(project.db, project.objectsDir, e.hash);
+    if (!loc) throw new StrataError('NOT_FOUND', `The store is missing the content of ${rel}${e.path ? `/${e.path}` : ''} (${e.hash}); run \`strata fsck\``);
+    where.set(e.hash, loc);
   }
   const cache: CacheRow[] = [];
   const place = (target: string, hash: string, mode: number, key: string) => {
     fs.mkdirSync(path.dirname(target), { recursive: true });
     const tmp = tempPath(project.objectsDir);
-    fs.copyFileSync(objectPath(project.objectsDir, hash), tmp, fs.constants.COPYFILE_FICLONE);
+    copyObject(where.get(hash) as ObjectLocation, tmp);
     fs.chmodSync(tmp, mode);
     try {
       const st = fs.statSync(target);

@@ -2,7 +2,7 @@ import type { DiffResult, FileChange, TabularChange, TabularStats, VersionInfo }
 import { runWorker } from '../jobs/worker.js';
 import type { Project } from '../project/project.js';
 import { parseEntries, type ManifestEntry } from './manifest.js';
-import { objectPath } from './objects.js';
+import { locateObject } from './packs.js';
 import { manifestText, requireArtifact } from './repo.js';
 import type { TabularAnswer, TabularJob } from './tabular-worker.js';
 import { tabularFormat } from './tabular.js';
@@ -46,7 +46,9 @@ async function tabularChanges(project: Project, a: VersionInfo, files: FileChang
     const side = (m: Map<string, ManifestEntry>) => {
       const e = m.get(f.path);
       if (!e) return null;
-      jobs.push({ file: objectPath(project.objectsDir, e.hash), format });
+      const loc = locateObject(project.db, project.objectsDir, e.hash);
+      // A missing object is reported by the worker as an unreadable file, like a damaged one.
+      jobs.push(loc ? { file: loc.file, offset: loc.offset, size: loc.size, format } : { file: `${project.objectsDir}/${e.hash} (missing from the store)`, offset: 0, size: e.size, format });
       return jobs.length - 1;
     };
     plan.push({ path: f.path, before: side(before), after: side(after) });

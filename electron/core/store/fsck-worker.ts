@@ -1,24 +1,48 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { openSqlite } from '../db/sqlite.js';
 import { serveWorker } from '../jobs/worker.js';
+import { listPacks, scanPack } from './packs.js';
 import { listObjects } from './scan-objects.js';
+
+export interface FsckObjectsInput {
+  objectsDir: string;
+  quarantineDir: string;
+  dbPath: string;
+}
 
 export interface FsckObjectsResult {
   objects: number;
   bytes: number;
+  /** loose objects whose content does not match their name, moved to quarantine */
   bad: { hash: string; quarantinedTo: string }[];
+  /** packed_objects rows whose bytes are damaged or unreadable; the bytes found (if any) were copied to quarantine */
+  badPacked: { hash: string; pack: string; offset: number; quarantinedTo: string }[];
+  /** packs that rows name but that are not there */
+  missingPacks: string[];
 }
 
 const CHUNK = 1 << 20;
 
-/** Re-hashes every object; one whose content does not match its name is moved to quarantine. */
-serveWorker<{ objectsDir: string; quarantineDir: string }, FsckObjectsResult>(({ objectsDir, quarantineDir }, progress) => {
+/**
+ * Re-hashes every object: a loose one whose content does not match its name is moved to quarantine;
+ * a packed one is checked against the hash in its pack's header and against the row that locates it.
+ */
+serveWorker<FsckObjectsInput, FsckObjectsResult>(({ objectsDir, quarantineDir, dbPath }, progress) => {
   const objects = listObjects(objectsDir);
+  const rows = packedRows(dbPath);
+  const total = objects.length + [...rows.values()].reduce((n, m) => n + m.size, 0);
   const buf = Buffer.allocUnsafe(CHUNK);
   const bad: FsckObjectsResult['bad'] = [];
+  const badPacked: FsckObjectsResult['badPacked'] = [];
   let bytes = 0;
-  objects.forEach((o, i) => {
+  let done = 0;
+  const quarantine = (hash: string): string => {
+    fs.mkdirSync(quarantineDir, { recursive: true });
+    return path.join(quarantineDir, `${hash}.${Date.now()}`);
+  };
+  for (const o of objects) {
     const h = crypto.createHash('sha256');
     const fd = fs.openSync(o.file, 'r');
     try {
@@ -33,12 +57,51 @@ serveWorker<{ objectsDir: string; quarantineDir: string }, FsckObjectsResult>(({
       fs.closeSync(fd);
     }
     if (h.digest('hex') !== o.hash) {
-      fs.mkdirSync(quarantineDir, { recursive: true });
-      const to = path.join(quarantineDir, `${o.hash}.${Date.now()}`);
+      const to = quarantine(o.hash);
       fs.renameSync(o.file, to);
       bad.push({ hash: o.hash, quarantinedTo: to });
     }
-    if (i % 256 === 0) progress(i, objects.length);
-  });
-  return { objects: objects.length, bytes, bad };
+    if (++done % 256 === 0) progress(done, total);
+  }
+  const present = new Set(listPacks(objectsDir).map((p) => p.pack));
+  const missingPacks: string[] = [];
+  for (const [pack, wanted] of rows) {
+    if (!present.has(pack)) {
+      missingPacks.push(pack);
+      continue;
+    }
+    const file = path.join(objectsDir, 'packs', `${pack}.pack`);
+    scanPack(file, (e, data) => {
+      const hash = wanted.get(e.offset);
+      if (hash === undefined) return;
+      wanted.delete(e.offset);
+      bytes += e.size;
+      if (crypto.createHash('sha256').update(data).digest('hex') !== hash || e.hash !== hash) {
+        const to = quarantine(hash);
+        fs.writeFileSync(to, data);
+        badPacked.push({ hash, pack, offset: e.offset, quarantinedTo: to });
+      }
+      if (++done % 256 === 0) progress(done, total);
+    });
+    // Rows that point past a damaged tail, or between entries, found no entry.
+    for (const [offset, hash] of wanted) badPacked.push({ hash, pack, offset, quarantinedTo: '' });
+  }
+  return { objects: total, bytes, bad, badPacked, missingPacks };
 });
+
+/** pack → (offset → hash) for every packed_objects row. */
+function packedRows(dbPath: string): Map<string, Map<number, string>> {
+  const out = new Map<string, Map<number, string>>();
+  if (!fs.existsSync(dbPath)) return out;
+  const db = openSqlite(dbPath, { readonly: true });
+  try {
+    for (const r of db.prepare('SELECT hash, pack, offset FROM packed_objects ORDER BY pack, offset').raw().iterate() as IterableIterator<[string, string, number]>) {
+      let m = out.get(r[1]);
+      if (!m) out.set(r[1], (m = new Map()));
+      m.set(r[2], r[0]);
+    }
+  } finally {
+    db.close();
+  }
+  return out;
+}

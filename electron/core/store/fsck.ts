@@ -4,7 +4,7 @@ import type { FsckReport } from '../../../shared/api/artifacts.js';
 import { runWorker } from '../jobs/worker.js';
 import type { Project } from '../project/project.js';
 import { ensureStore } from './api.js';
-import type { FsckObjectsResult } from './fsck-worker.js';
+import type { FsckObjectsInput, FsckObjectsResult } from './fsck-worker.js';
 import { parseEntries, rootHashOf } from './manifest.js';
 import { objectPath, QUARANTINE_DIR } from './objects.js';
 
@@ -14,12 +14,26 @@ import { objectPath, QUARANTINE_DIR } from './objects.js';
  */
 export async function fsck(project: Project, opts: { signal?: AbortSignal; onProgress?: (done: number, total: number | null) => void } = {}): Promise<FsckReport> {
   ensureStore(project);
-  const objects = await runWorker<{ objectsDir: string; quarantineDir: string }, FsckObjectsResult>(
+  const objects = await runWorker<FsckObjectsInput, FsckObjectsResult>(
     new URL('./fsck-worker.js', import.meta.url),
-    { objectsDir: project.objectsDir, quarantineDir: path.join(project.strataDir, QUARANTINE_DIR) },
+    { objectsDir: project.objectsDir, quarantineDir: path.join(project.strataDir, QUARANTINE_DIR), dbPath: project.dbPath },
     opts,
   );
-  if (objects.bad.length) project.db.prepare('UPDATE stat_cache SET stored = 0').run();
+  // A damaged packed object loses its row, so that it counts as missing and the next add of the
+  // same content stores it again.
+  const drop = project.db.prepare('DELETE FROM packed_objects WHERE hash = ? AND pack = ? AND offset = ?');
+  project.db.transaction(() => {
+    for (const b of objects.badPacked) drop.run(b.hash, b.pack, b.offset);
+  })();
+  const bad = [...objects.bad, ...objects.badPacked.map((b) => ({ hash: b.hash, quarantinedTo: b.quarantinedTo || `(unreadable in pack ${b.pack})` }))];
+  if (bad.length || objects.missingPacks.length) project.db.prepare('UPDATE stat_cache SET stored = 0').run();
+  const missingPacks = new Set(objects.missingPacks);
+  const packOf = project.db.prepare('SELECT pack FROM packed_objects WHERE hash = ?').pluck();
+  const stored = (hash: string): boolean => {
+    if (fs.existsSync(objectPath(project.objectsDir, hash))) return true;
+    const pack = packOf.get(hash) as string | undefined;
+    return pack !== undefined && !missingPacks.has(pack);
+  };
   const manifests = project.db.prepare('SELECT root_hash, type, entries FROM manifests').all() as { root_hash: string; type: 'file' | 'dir'; entries: string }[];
   const users = project.db.prepare('SELECT a.name, v.number FROM versions v JOIN artifacts a ON a.id = v.artifact_id WHERE v.root_hash = ? ORDER BY a.name, v.number');
   const missing: FsckReport['missing'] = [];
@@ -37,7 +51,7 @@ export async function fsck(project: Project, opts: { signal?: AbortSignal; onPro
     const gone = entries.filter((e) => {
       if (e.kind !== 'f') return false;
       let ok = present.get(e.hash);
-      if (ok === undefined) present.set(e.hash, (ok = fs.existsSync(objectPath(project.objectsDir, e.hash))));
+      if (ok === undefined) present.set(e.hash, (ok = stored(e.hash)));
       return !ok;
     });
     if (gone.length === 0) continue;
@@ -48,11 +62,11 @@ export async function fsck(project: Project, opts: { signal?: AbortSignal; onPro
   const integrity = project.db.pragma('integrity_check', { simple: true });
   if (integrity !== 'ok') badManifests.push(`database integrity_check: ${String(integrity)}`);
   return {
-    ok: objects.bad.length === 0 && missing.length === 0 && badManifests.length === 0,
+    ok: bad.length === 0 && missing.length === 0 && badManifests.length === 0,
     objects: objects.objects,
     bytes: objects.bytes,
     manifests: manifests.length,
-    bad: objects.bad,
+    bad,
     missing,
     badManifests,
   };

@@ -1,14 +1,22 @@
 import fs from 'node:fs';
 import type { GcReport } from '../../../shared/api/artifacts.js';
-import type { Project } from '../project/project.js';
+import { explainFsError, type Project } from '../project/project.js';
 import { ensureStore } from './api.js';
 import { parseEntries } from './manifest.js';
+import { insertPacked, listPacks, PackWriter, readRange, scanPack, type PackFile } from './packs.js';
 import { listObjects } from './scan-objects.js';
+
+interface PackedRow {
+  hash: string;
+  offset: number;
+  size: number;
+}
 
 /**
  * Objects no version references. Objects are stored before their rows are committed, so an add
  * running in another process has unreferenced objects for a while: those younger than the grace
- * period are left alone.
+ * period are left alone. A pack with unreferenced objects is rewritten with the others (or removed
+ * when none is left); its rows move to the new pack in one transaction, before the old pack goes.
  */
 export function gc(project: Project, opts: { apply: boolean; graceMs: number }): GcReport {
   ensureStore(project);
@@ -30,7 +38,40 @@ export function gc(project: Project, opts: { apply: boolean; graceMs: number }):
     bytes += o.size;
     if (opts.apply) fs.rmSync(o.file, { force: true });
   }
+  const rowsOf = project.db.prepare('SELECT hash, offset, size FROM packed_objects WHERE pack = ? ORDER BY offset');
+  for (const pack of listPacks(project.objectsDir)) {
+    const rows = rowsOf.all(pack.pack) as PackedRow[];
+    const dead = rows.filter((r) => !referenced.has(r.hash));
+    // A pack without rows is left by an add that died before committing (or is being committed now).
+    const orphan = rows.length === 0;
+    if (!orphan && dead.length === 0) continue;
+    const count = orphan ? scanPack(pack.file, () => undefined).entries : dead.length;
+    if (pack.mtimeMs > cutoff) {
+      young += count;
+      continue;
+    }
+    unreferenced += count;
+    bytes += orphan ? pack.size : dead.reduce((n, r) => n + r.size, 0);
+    if (opts.apply) rewritePack(project, pack, rows.filter((r) => referenced.has(r.hash)));
+  }
   // The stat cache may name a removed content as stored; the next add checks again.
   if (opts.apply && unreferenced > 0) project.db.prepare('UPDATE stat_cache SET stored = 0').run();
   return { applied: opts.apply, unreferenced, bytes, young };
+}
+
+/** Copies the live objects of a pack into a new one, moves their rows, then removes the old pack. */
+function rewritePack(project: Project, pack: PackFile, live: PackedRow[]): void {
+  const writer = new PackWriter(project.objectsDir);
+  try {
+    for (const r of live) writer.add(r.hash, readRange({ file: pack.file, offset: r.offset, size: r.size }));
+    const batches = writer.finish();
+    project.db.transaction(() => {
+      project.db.prepare('DELETE FROM packed_objects WHERE pack = ?').run(pack.pack);
+      insertPacked(project.db, batches);
+    })();
+  } catch (err) {
+    writer.abandon();
+    throw explainFsError(err, 'Cannot rewrite the pack', pack.file);
+  }
+  fs.rmSync(pack.file, { force: true });
 }

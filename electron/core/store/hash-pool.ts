@@ -74,3 +74,11 @@ export function runHash(input: HashTreeInput, opts: { signal?: AbortSignal; onPr
     worker.postMessage(input);
   });
 }
+
+/**
+ * The host is quitting: the pooled workers stop, and this resolves once they have. A worker still
+ * hashing is not in the pool; its caller stops it through its signal (jobs are cancelled first).
+ */
+export async function drainHashPool(): Promise<void> {
+  await Promise.all(idle.splice(0).map((w) => w.terminate()));
+}

@@ -2,11 +2,12 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { StrataError } from '../../../shared/errors.js';
-import { openSqlite, type Db } from '../db/sqlite.js';
+import { openSqlite, type Db, type Statement } from '../db/sqlite.js';
 import { explainFsError } from '../project/project.js';
 import { IGNORED_DIRS } from '../project/walk.js';
 import { dirLine, entryLine, rootHasher, rootHashOf, serializeLines, type TreeType } from './manifest.js';
-import { objectPath, syncFiles, tempPath, TMP_DIR } from './objects.js';
+import { fsyncPath, objectPath, tempPath } from './objects.js';
+import { PACK_MAX_OBJECT, PackWriter, type PackedBatch } from './packs.js';
 import { checkRealInside } from './paths.js';
 
 export interface HashTreeInput {
@@ -43,12 +44,14 @@ export type HashTreeResult =
       bytes: number;
       cache: CacheRow[];
       stored: number;
+      /** small objects written to packs: the caller records them with the version, in one transaction */
+      packed: PackedBatch[];
     };
 
-const CHUNK = 1 << 20;
+/** Read size; a file up to this size is read whole into one buffer, and packed. */
+const CHUNK = PACK_MAX_OBJECT;
 /** While a large file is copied, what the copy has written is flushed every this many bytes hashed. */
 const FLUSH_EVERY = 64 << 20;
-const BATCH_FILES = 16384;
 const RETRIES = 3;
 /** A file modified this recently may change again within the same mtime tick, so its stat is not trusted. */
 const RACY_MS = 1000;
@@ -84,7 +87,7 @@ export async function hashTree(input: HashTreeInput, progress: (done: number, to
   const listing = crypto.createHash('sha256');
   if (input.part.of > 1) for (const f of all) listing.update(f).update('\0');
   const files = input.part.of === 1 ? all : all.filter((_f, i) => i % input.part.of === input.part.index);
-  const stored = input.objectsDir ? new StoreIndex(input.objectsDir) : null;
+  const stored = input.objectsDir ? new StoreIndex(input.objectsDir, input.dbPath) : null;
   const hasher = new Hasher(input.objectsDir, stored);
   const cache = new CacheCursor(input.dbPath, input.rel, type);
   const updates: CacheRow[] = [];
@@ -117,9 +120,9 @@ export async function hashTree(input: HashTreeInput, progress: (done: number, to
       bytes += r.stat.size;
       if (total === null && i % 256 === 0) progress(i, files.length);
     }
-    hasher.flush();
+    const packed = hasher.finish();
     progress(files.length, files.length);
-    const common = { exists: true as const, type, dirs, fileCount: files.length, bytes, cache: updates, stored: hasher.stored };
+    const common = { exists: true as const, type, dirs, fileCount: files.length, bytes, cache: updates, stored: hasher.stored, packed };
     if (input.part.of === 1) {
       const streamed = lines.rootHash();
       const text = streamed ? null : serializeLines([...files, ...dirs], [...lines.kept, ...dirs.map(dirLine)]);
@@ -131,6 +134,7 @@ export async function hashTree(input: HashTreeInput, progress: (done: number, to
     throw err;
   } finally {
     cache.close();
+    stored?.close();
   }
 }
 
@@ -162,29 +166,44 @@ class Lines {
 }
 
 /**
- * Answers "is this content stored?": a stat per question at first, then, once many were asked (a
- * large first add), one listing of the whole store.
+ * Answers "is this content stored?" (a loose object file, or a packed_objects row): one look per
+ * question at first, then, once many were asked (a large first add), one listing of the whole store.
  */
 class StoreIndex {
   private listed: Set<string> | null = null;
   private asked = 0;
+  private db: Db | null = null;
+  private packed: Statement | null = null;
 
-  constructor(private dir: string) {}
+  constructor(
+    private dir: string,
+    dbPath: string,
+  ) {
+    if (!fs.existsSync(dbPath)) return;
+    this.db = openSqlite(dbPath, { readonly: true });
+    this.packed = this.db.prepare('SELECT 1 FROM packed_objects WHERE hash = ?').pluck();
+  }
 
   has(hash: string): boolean {
-    if (++this.asked <= LIST_STORE_ABOVE) return fs.existsSync(objectPath(this.dir, hash));
+    if (++this.asked <= LIST_STORE_ABOVE) return fs.existsSync(objectPath(this.dir, hash)) || this.packed?.get(hash) !== undefined;
     if (!this.listed) {
       this.listed = new Set();
       for (const shard of fs.readdirSync(this.dir)) {
         if (!/^[0-9a-f]{2}$/.test(shard)) continue;
         for (const name of fs.readdirSync(path.join(this.dir, shard))) this.listed.add(shard + name);
       }
+      if (this.db) for (const h of this.db.prepare('SELECT hash FROM packed_objects').pluck().iterate()) this.listed.add(h as string);
     }
     return this.listed.has(hash);
   }
 
   add(hash: string): void {
     this.listed?.add(hash);
+  }
+
+  close(): void {
+    this.db?.close();
+    this.db = null;
   }
 }
 
@@ -291,11 +310,13 @@ class CacheCursor {
 class Hasher {
   stored = 0;
   private buf = Buffer.allocUnsafe(CHUNK);
-  private pending: { tmp: string; hash: string }[] = [];
-  private pendingHashes = new Set<string>();
+  private packs: PackWriter | null;
+  private packedHashes = new Set<string>();
   private shards = new Set<string>();
 
-  constructor(private objectsDir: string | null, private index: StoreIndex | null) {}
+  constructor(private objectsDir: string | null, private index: StoreIndex | null) {
+    this.packs = objectsDir ? new PackWriter(objectsDir) : null;
+  }
 
   async hashFile(abs: string, onBytes: (n: number) => void): Promise<{ hash: string; stat: fs.Stats }> {
     for (let attempt = 1; ; attempt++) {
@@ -329,7 +350,7 @@ class Hasher {
       const h = crypto.createHash('sha256');
       let total = 0;
       let n: number;
-      const small = before.size <= CHUNK;
+      const small = before.size <= PACK_MAX_OBJECT;
       // A large file is copied by the kernel (copy_file_range, in libuv's pool) while this thread
       // hashes it: the two overlap on two cores. The fstat check below spans both, so a change during
       // either is caught, and the copy then discarded.
@@ -391,14 +412,17 @@ class Hasher {
     }
   }
 
+  /** A small content goes to a pack (once per content): no file of its own, no sync of its own. */
   private storeSmall(hash: string, data: Buffer): void {
-    const dir = this.objectsDir as string;
-    if (this.pendingHashes.has(hash) || this.index?.has(hash)) return;
-    const tmp = tempPath(dir);
-    fs.writeFileSync(tmp, data, { flag: 'wx' });
-    this.pending.push({ tmp, hash });
-    this.pendingHashes.add(hash);
-    if (this.pending.length >= BATCH_FILES) this.flush();
+    if (this.packedHashes.has(hash) || this.index?.has(hash)) return;
+    try {
+      (this.packs as PackWriter).add(hash, data);
+    } catch (err) {
+      throw explainFsError(err, 'Cannot write the object store', this.objectsDir as string);
+    }
+    this.packedHashes.add(hash);
+    this.index?.add(hash);
+    this.stored++;
   }
 
   /** Renames a durable temp file to its object name, unless that content is already stored. */
@@ -416,24 +440,22 @@ class Hasher {
     this.stored++;
   }
 
-  /** Temp data durable first, then the renames, then the renames durable: the caller commits rows after. */
-  flush(): void {
-    if (!this.objectsDir) return;
-    const batch = this.pending.splice(0);
-    const tmpDir = path.join(this.objectsDir, TMP_DIR);
+  /**
+   * Packs durable and named, and the renames of large objects durable: the caller commits the rows
+   * that name them after this.
+   */
+  finish(): PackedBatch[] {
+    if (!this.objectsDir) return [];
     try {
-      syncFiles(tmpDir, batch.map((p) => p.tmp));
-      for (const p of batch) this.place(p.tmp, p.hash);
-      syncFiles(this.objectsDir, [...this.shards]);
+      const packed = (this.packs as PackWriter).finish();
+      for (const shard of this.shards) fsyncPath(shard);
+      return packed;
     } catch (err) {
-      for (const p of batch) fs.rmSync(p.tmp, { force: true });
       throw explainFsError(err, 'Cannot write the object store', this.objectsDir);
-    } finally {
-      this.pendingHashes.clear();
     }
   }
 
   abandon(): void {
-    for (const p of this.pending.splice(0)) fs.rmSync(p.tmp, { force: true });
+    this.packs?.abandon();
   }
 }

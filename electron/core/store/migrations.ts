@@ -1,7 +1,7 @@
 import type { Migration } from '../db/migrations.js';
 
 /** The hash and layout of the object store. A later format bump needs a migration of objects/ too. */
-export const STORE_FORMAT = { version: 1, hash: 'sha256', layout: 'objects/<2 hex>/<62 hex>' } as const;
+export const STORE_FORMAT = { version: 2, hash: 'sha256', layout: 'objects/<2 hex>/<62 hex> for objects over 1 MiB; objects/packs/*.pack (packed_objects) for smaller ones' } as const;
 
 /** Versioning's block of the project database: 10–19. */
 export const storeMigrations: Migration[] = [
@@ -75,6 +75,26 @@ export const storeMigrations: Migration[] = [
       // 1 when the object of this hash was stored by this cache entry's writer: an unchanged file then
       // needs no existence check when its folder is versioned again. gc and fsck clear it.
       db.exec('ALTER TABLE stat_cache ADD COLUMN stored INTEGER NOT NULL DEFAULT 0');
+    },
+  },
+  {
+    version: 12,
+    name: 'pack files for small objects',
+    up(db) {
+      // Where each packed object is: the byte range of its content in objects/packs/<pack>.pack. A
+      // store of format 1 has only loose objects, which format 2 still reads.
+      db.exec(`
+        CREATE TABLE packed_objects (
+          hash   TEXT PRIMARY KEY,
+          pack   TEXT NOT NULL,
+          offset INTEGER NOT NULL,
+          size   INTEGER NOT NULL
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX packed_objects_pack ON packed_objects(pack, offset);
+      `);
+      const put = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
+      put.run('store.format', String(STORE_FORMAT.version));
+      put.run('store.layout', STORE_FORMAT.layout);
     },
   },
 ];

@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -46,27 +45,7 @@ export function cleanTemps(objectsDir: string): number {
   return removed;
 }
 
-let syncfsWorks: boolean | null = null;
-
-/**
- * Makes written data durable. One syncfs(2) (coreutils `sync -f`) for a whole batch costs about as
- * much as a single fsync, where an fsync per 4 KiB file would cap a large add at a few hundred files
- * per second. Where `sync -f` is missing (macOS), each file is fsynced.
- */
-export function syncFiles(dir: string, files: string[]): void {
-  if (files.length === 0) return;
-  if (syncfsWorks !== false && files.length > 1) {
-    try {
-      execFileSync('sync', ['-f', dir], { stdio: 'ignore' });
-      syncfsWorks = true;
-      return;
-    } catch {
-      syncfsWorks = false;
-    }
-  }
-  for (const f of files) fsyncPath(f);
-}
-
+/** fsync of a file, or of a folder so that the names in it are durable. */
 export function fsyncPath(file: string): void {
   const fd = fs.openSync(file, 'r');
   try {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { readRange } from './packs.js';
 import { StringDecoder } from 'node:string_decoder';
 import { parquetMetadata, parquetReadObjects, parquetSchema } from 'hyparquet';
 import type { ColumnStats, TabularStats } from '../../../shared/api/artifacts.js';
@@ -131,14 +132,18 @@ class CsvReader {
   }
 }
 
-function readChunks(file: string, onText: (text: string) => void): void {
+/** A whole file, or the byte range of one object inside a pack file. */
+export type TabularSource = string | { file: string; offset: number; size: number };
+
+function readChunks(source: TabularSource, onText: (text: string) => void): void {
+  const { file, offset, size } = typeof source === 'string' ? { file: source, offset: 0, size: Infinity } : source;
   const fd = fs.openSync(file, 'r');
   const buf = Buffer.allocUnsafe(1 << 20);
   const decoder = new StringDecoder('utf8');
   try {
     let pos = 0;
     let n: number;
-    while ((n = fs.readSync(fd, buf, 0, buf.length, pos)) > 0) {
+    while (pos < size && (n = fs.readSync(fd, buf, 0, Math.min(buf.length, size - pos), offset + pos)) > 0) {
       pos += n;
       onText(decoder.write(buf.subarray(0, n)));
     }
@@ -167,8 +172,8 @@ function addRecord(columns: Column[], record: Record<string, unknown>): void {
  * Parquet through hyparquet (pure JavaScript, no dependencies): the schema from the footer, then
  * every row. Codecs beyond snappy are not bundled, so such a file is reported as unreadable.
  */
-async function parquetStats(file: string): Promise<TabularStats> {
-  const buf = fs.readFileSync(file);
+async function parquetStats(source: TabularSource): Promise<TabularStats> {
+  const buf = typeof source === 'string' ? fs.readFileSync(source) : readRange(source);
   const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
   const meta = parquetMetadata(ab);
   const columns = parquetSchema(meta).children.map((c) => new Column(c.element.name));
@@ -178,7 +183,7 @@ async function parquetStats(file: string): Promise<TabularStats> {
 }
 
 /** Row count and per-column summary of a CSV (first row is the header), JSONL or Parquet file. */
-export async function tabularStats(file: string, format: TabularFormat): Promise<TabularStats> {
+export async function tabularStats(file: TabularSource, format: TabularFormat): Promise<TabularStats> {
   if (format === 'parquet') return parquetStats(file);
   const columns: Column[] = [];
   const byName = new Map<string, Column>();
