@@ -8,6 +8,8 @@ import { CONFIG_FILE } from './config/load.js';
 import { addRecent } from './app/recent.js';
 import { handlers } from './handlers/index.js';
 import { projectServices, type ProjectService } from './services.js';
+import { comparePool } from './compare/pool.js';
+import { drainHashPool } from './store/hash-pool.js';
 
 export interface HostHooks {
   /** A native folder picker, where the host has one (Electron). */
@@ -32,6 +34,9 @@ export class Engine {
   private configWatcher: fs.FSWatcher | null = null;
   private listeners = new Set<AnyListener>();
   private services: ProjectService[] = [];
+  /** projects being closed: their services and jobs are still ending, their databases still open */
+  private closing = new Set<Promise<void>>();
+  private stopping: Promise<void> | null = null;
 
   constructor(hooks: HostHooks = {}) {
     this.hooks = hooks;
@@ -81,7 +86,8 @@ export class Engine {
 
   openProject(dir: string, mode: 'open' | 'init' = 'open'): Project {
     const project = mode === 'init' ? Project.init(dir) : Project.open(dir);
-    this.closeProject();
+    // The previous project finishes closing in the background; shutdown() still waits for it.
+    void this.closeProject();
     this.current = project;
     this.configError = null;
     this.watchConfig(project);
@@ -91,15 +97,28 @@ export class Engine {
     return project;
   }
 
-  closeProject(): void {
-    if (!this.current) return;
-    this.jobs.cancelAll();
-    for (const s of this.services.splice(0)) void s.dispose();
+  /**
+   * The project leaves the engine at once; the promise resolves once its jobs have ended, its
+   * services are disposed (a running pipeline step's process group stopped) and, only then, its
+   * database is closed. Without an open project it waits for projects still closing.
+   */
+  closeProject(): Promise<void> {
+    const project = this.current;
+    if (!project) return Promise.allSettled([...this.closing]).then(() => undefined);
+    const services = this.services.splice(0);
+    const jobsEnded = this.jobs.cancelAll();
     this.configWatcher?.close();
     this.configWatcher = null;
-    this.current.close();
     this.current = null;
     this.emit('project.changed', null);
+    const closed = (async () => {
+      await Promise.allSettled(services.map(async (s) => s.dispose()));
+      await jobsEnded;
+      project.close();
+    })();
+    this.closing.add(closed);
+    void closed.finally(() => this.closing.delete(closed));
+    return closed;
   }
 
   summary(): ProjectSummary | null {
@@ -107,10 +126,24 @@ export class Engine {
     return { ...this.current.summary(), configError: this.configError };
   }
 
-  shutdown(): Promise<void> { this.dispose(); return Promise.resolve(); }
-  dispose(): void {
-    this.closeProject();
-    this.listeners.clear();
+  /**
+   * Stops everything the engine started, for a host that is quitting: the project is closed as
+   * above, jobs outside it end, the pooled worker threads stop, and then it resolves, with nothing
+   * left that could write into .strata/. A second call returns the same promise.
+   */
+  shutdown(): Promise<void> {
+    this.stopping ??= (async () => {
+      await this.closeProject();
+      await this.jobs.cancelAll();
+      await Promise.all([drainHashPool(), comparePool.shutdown()]);
+      this.listeners.clear();
+    })();
+    return this.stopping;
+  }
+
+  /** The same as shutdown(), for callers that do not need to wait. */
+  dispose(): Promise<void> {
+    return this.shutdown();
   }
 
   /** strata.yaml is edited by hand while the app runs: re-read it, and show a broken one with its line. */

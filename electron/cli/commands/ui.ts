@@ -40,7 +40,7 @@ export const uiCommand: Command = {
       process.once('SIGTERM', stop);
     });
     await host.close();
-    engine.dispose();
+    await engine.shutdown();
     return 0;
   },
 };

@@ -80,6 +80,15 @@ class ComparePool {
     for (const s of this.slots) if (s && s.pending.size === 0) void s.worker.terminate();
     this.slots = this.slots.map((s) => (s && s.pending.size > 0 ? s : null));
   }
+
+  /** The host is quitting: every worker stops, busy or not (their callers get an error); resolves once they have. */
+  async shutdown(): Promise<void> {
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = null;
+    const slots = this.slots.filter((s): s is Slot => s !== null);
+    this.slots = new Array(SIZE).fill(null);
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
 }
 
 /** Under tsx (tests, scripts) the worker is the .ts file, and Node 20 workers need tsx registered by hand. */

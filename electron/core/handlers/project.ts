@@ -14,8 +14,8 @@ export const projectHandlers: Handlers<typeof projectCalls> = {
     engine.openProject(dir, 'init');
     return engine.summary()!;
   },
-  'project.close': (_p, engine) => {
-    engine.closeProject();
+  'project.close': async (_p, engine) => {
+    await engine.closeProject();
     return null;
   },
   'project.current': (_p, engine) => engine.summary(),

@@ -29,6 +29,7 @@ const KEEP_FINISHED = 50;
 export class JobManager {
   private jobs = new Map<string, JobInfo>();
   private controllers = new Map<string, AbortController>();
+  private running = new Map<string, Promise<unknown>>();
   private lastEmit = new Map<string, number>();
   private pendingEmit = new Map<string, ReturnType<typeof setTimeout>>();
   private listeners = new Set<Listener>();
@@ -91,6 +92,8 @@ export class JobManager {
     })();
     // The caller may not await `done`; its failure is already recorded on the job.
     done.catch(() => undefined);
+    this.running.set(id, done);
+    void done.finally(() => this.running.delete(id)).catch(() => undefined);
     return { job, done };
   }
 
@@ -100,8 +103,11 @@ export class JobManager {
     return job;
   }
 
-  cancelAll(): void {
+  /** Cancels every running job; resolves once each of them has ended (whatever it ended as). */
+  cancelAll(): Promise<void> {
+    const ending = [...this.running.values()];
     for (const c of this.controllers.values()) c.abort();
+    return Promise.allSettled(ending).then(() => undefined);
   }
 
   private finish(job: JobInfo, state: JobInfo['state'], error: StrataErrorData | null, result?: unknown): void {

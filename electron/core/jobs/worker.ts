@@ -32,18 +32,21 @@ export function runWorker<I, R>(url: URL, input: I, opts: RunWorkerOptions = {})
       opts.signal?.removeEventListener('abort', onAbort);
       fn();
     };
+    let aborted = false;
+    // Settled only once the thread has stopped (its 'exit'), so a cancelled job leaves no writer behind.
     const onAbort = () => {
+      aborted = true;
       void worker.terminate();
-      settle(() => reject(new StrataError('CANCELLED', 'cancelled')));
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     worker.on('message', (msg: WorkerMessage<R>) => {
+      if (aborted) return;
       if (msg.type === 'progress') opts.onProgress?.(msg.done, msg.total);
       else if (msg.type === 'result') settle(() => resolve(msg.value));
       else settle(() => reject(isStrataErrorData(msg.error) ? new StrataError(msg.error.code, msg.error.message) : new Error(msg.error.message)));
     });
     worker.on('error', (err) => settle(() => reject(err)));
-    worker.on('exit', (code) => settle(() => reject(new Error(`worker ${fileURLToPath(file)} exited with code ${code} before answering`))));
+    worker.on('exit', (code) => settle(() => reject(aborted ? new StrataError('CANCELLED', 'cancelled') : new Error(`worker ${fileURLToPath(file)} exited with code ${code} before answering`))));
   });
 }
 

@@ -12,6 +12,7 @@ import { startRun, type RunOptions } from './runner.js';
 export class PipelineController {
   private running: { runId: string; done: Promise<unknown> } | null = null;
   private pendingAuto: Set<string> | null = null;
+  private stopped = false;
 
   constructor(private readonly project: Project, private readonly engine: Engine) {}
 
@@ -56,6 +57,7 @@ export class PipelineController {
 
   /** An automatic re-run of these stages; while a run is going, triggers collect into one later run. */
   trigger(stages: string[]): void {
+    if (this.stopped) return;
     if (this.running) {
       this.pendingAuto = new Set([...(this.pendingAuto ?? []), ...stages]);
       return;
@@ -77,6 +79,13 @@ export class PipelineController {
   /** Resolves once the current run (if any) has ended. */
   async idle(): Promise<void> {
     while (this.running) await this.running.done.catch(() => undefined);
+  }
+
+  /** The project is closing: no automatic run starts any more; resolves once the current one has ended. */
+  stop(): Promise<void> {
+    this.stopped = true;
+    this.pendingAuto = null;
+    return this.idle();
   }
 }
 

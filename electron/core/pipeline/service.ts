@@ -51,11 +51,15 @@ projectServices.push((project, engine) => {
     timer = setTimeout(fire, AUTO_DEBOUNCE_MS);
   });
   return {
-    dispose: () => {
+    dispose: async () => {
       clearInterval(poll);
       if (timer) clearTimeout(timer);
       unsubscribe();
+      // The end is recorded at once, in case the step outlives its grace; then the runner is let
+      // finish its own bookkeeping (stopping the step's group, flushing its log) before the
+      // engine closes the database.
       if (project.db.open) closeActiveRuns(project);
+      await controller.stop();
       closeSeriesDb(project);
     },
   };
