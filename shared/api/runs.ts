@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { returns } from './define.js';
+import type { SeriesX } from './compare.js';
 
 export type RunStatus = 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
 export type RunKind = 'pipeline' | 'client' | 'inbox';
@@ -79,7 +80,7 @@ export interface LogLine {
 export interface SeriesResult {
   runId: string;
   key: string;
-  x: 'step' | 'time';
+  x: SeriesX;
   /** points in the stored series */
   total: number;
   /** one entry per bucket: x of the bucket's first point, mean, min and max of its values */
@@ -133,7 +134,7 @@ export const runCalls = {
         runIds: z.array(runId).min(1).max(100),
         key: z.string().min(1),
         points: z.number().int().min(2).max(100000).default(2000),
-        x: z.enum(['step', 'time']).default('step'),
+        x: z.enum(['step', 'time', 'relative']).default('step'),
       })
       .strict(),
     result: returns<SeriesResult[]>(),

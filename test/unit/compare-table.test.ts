@@ -5,7 +5,7 @@ import { insertRun, setRunStatus } from '../../electron/core/runs/repo.js';
 import { SeriesWriter } from '../../electron/core/metrics/chunks.js';
 import { TrackingIngestor } from '../../electron/core/metrics/tracking.js';
 import { ColumnarBuilder } from '../../electron/core/compare/columnar.js';
-import { downsample } from '../../electron/core/compare/series.js';
+import { downsample } from '../../electron/core/metrics/series.js';
 import { decodeTable, cellValue, type RunsTable } from '../../renderer/components/runs-table/table.js';
 import { sortRows, filterRows, groupRows, noFilters } from '../../renderer/components/runs-table/rows.js';
 import { columnDiffers } from '../../renderer/components/runs-table/differing.js';
