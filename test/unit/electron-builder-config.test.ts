@@ -36,4 +36,25 @@ describe('electron-builder.yml', () => {
     expect(config.npmRebuild).toBe(false);
     expect(config.nodeGypRebuild).toBe(false);
   });
+
+  it('packs no package that only the renderer imports: Vite has bundled those into dist/renderer', () => {
+    const importsUnder = (dir: string): Set<string> => {
+      const found = new Set<string>();
+      for (const rel of fs.readdirSync(path.join(repoRoot, dir), { recursive: true }) as string[]) {
+        if (!/\.(ts|tsx)$/.test(rel)) continue;
+        const text = fs.readFileSync(path.join(repoRoot, dir, rel), 'utf8');
+        for (const m of text.matchAll(/(?:from|import\()\s*'([^'.][^']*)'/g)) {
+          const spec = m[1];
+          if (spec.startsWith('node:')) continue;
+          found.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
+        }
+      }
+      return found;
+    };
+    const node = new Set([...importsUnder('electron'), ...importsUnder('shared')]);
+    const rendererOnly = [...importsUnder('renderer')].filter((p) => !node.has(p));
+    expect(rendererOnly).toEqual(expect.arrayContaining(['react', 'react-dom', 'zustand', 'plotly.js-dist-min']));
+    const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(rendererOnly.filter((p) => p in pkg.dependencies)).toEqual([]);
+  });
 });
