@@ -7,7 +7,7 @@ import { explainFsError, type Project } from '../project/project.js';
 import { announceVersioned } from './events.js';
 import type { CacheRow, HashTreeInput } from './hash-tree.js';
 import { runHash } from './hash-pool.js';
-import { dirLine, parseEntries, rootHashOf, serializeLines } from './manifest.js';
+import { parseEntries, rootHashOf, serializeLines } from './manifest.js';
 import { cleanTemps, tempPath } from './objects.js';
 import { copyObject, insertPacked, locateObject, type ObjectLocation, type PackedBatch } from './packs.js';
 import { resolveInProject } from './paths.js';
@@ -63,9 +63,9 @@ const SPLIT_ABOVE_FILES = 4000;
  */
 async function hashInWorkers(project: Project, rel: string, store: boolean, opts: { signal?: AbortSignal; onProgress?: (d: number, t: number | null) => void }): Promise<Hashed | null> {
   const abs = path.join(project.root, rel);
-  // Only a first, large add is worth splitting: a path the stat cache knows is mostly a stat walk,
-  // which every part would repeat.
-  const parts = store && !hasCache(project, rel) && isLargeFolder(abs) ? Math.max(1, Math.min(os.availableParallelism(), 4)) : 1;
+  // A large folder is split into contiguous runs of its sorted files, one per core: a first add
+  // shares the hashing, and a re-check through the stat cache shares the stat calls.
+  const parts = isLargeFolder(abs) ? Math.max(1, Math.min(os.availableParallelism(), 4)) : 1;
   const done = new Array<number>(parts).fill(0);
   const totals = new Array<number | null>(parts).fill(null);
   const results = await Promise.all(
@@ -89,30 +89,30 @@ async function hashInWorkers(project: Project, rel: string, store: boolean, opts
   let fileCount = 0;
   let totalBytes = 0;
   for (const r of results) {
-    if (!r.exists || r.listing !== first.listing || r.type !== first.type) {
-      throw new StrataError('CONFLICT', `${rel} changed while it was being versioned (files were added or removed); try again once it has settled`, { where: { file: abs } });
+    if (!r.exists || r.type !== first.type) {
+      throw new StrataError('CONFLICT', `${rel} changed while it was being versioned (it was removed or replaced); try again once it has settled`, { where: { file: abs } });
     }
     for (const c of r.cache) cache.push(c);
     packed.push(...r.packed);
     fileCount += r.fileCount;
     totalBytes += r.bytes;
   }
-  // Part k holds the files whose index in the sorted walk is k mod parts: interleaving restores the order.
-  const paths: string[] = [];
-  const lines: string[] = [];
+  // Part k walked the k-th run of the sorted top-level entries: its piece follows part k-1's. Only an
+  // empty folder's own line ("x" sorts before "x-1", which may be in the piece before) can cross.
   const shares = results as Extract<(typeof results)[number], { exists: true }>[];
-  for (let i = 0; i < fileCount; i++) {
-    const part = shares[i % parts];
-    const j = Math.floor(i / parts);
-    paths.push(part.paths[j]);
-    lines.push(part.lines[j]);
+  let text = shares.map((r) => r.chunk as string).join('');
+  if (shares.some((r) => r.hasDirs)) {
+    const lines = text.split('\n').slice(0, -1).map((l) => `${l}\n`);
+    text = serializeLines(lines.map(linePath), lines);
   }
-  for (const d of first.dirs) {
-    paths.push(d);
-    lines.push(dirLine(d));
-  }
-  const text = serializeLines(paths, lines);
   return { type: first.type, text, rootHash: rootHashOf(first.type, text), fileCount, totalBytes, cache, packed };
+}
+
+/** The path of a manifest line: the JSON string after its four other fields. */
+function linePath(line: string): string {
+  let at = 0;
+  for (let i = 0; i < 4; i++) at = line.indexOf(' ', at) + 1;
+  return JSON.parse(line.slice(at)) as string;
 }
 
 /** A cheap look at the first level or two, enough to tell a folder worth splitting from a small one. */
@@ -139,10 +139,6 @@ function saveCache(project: Project, rows: CacheRow[]): void {
   project.db.transaction(() => {
     for (const r of rows) put.run(r);
   })();
-}
-
-function hasCache(project: Project, rel: string): boolean {
-  return project.db.prepare('SELECT 1 FROM stat_cache WHERE path = ? OR (path >= ? AND path < ?) LIMIT 1').get(rel, `${rel}/`, `${rel}0`) !== undefined;
 }
 
 /** The latest version when it has this content, or with anyVersion any version that has it. */

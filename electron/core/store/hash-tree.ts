@@ -17,7 +17,10 @@ export interface HashTreeInput {
   dbPath: string;
   /** where to store contents; null only computes the hash and writes nothing */
   objectsDir: string | null;
-  /** this worker's share of a folder's files: those whose index in the sorted list is index mod of */
+  /**
+   * this worker's share of a folder: the index-th of `of` contiguous runs of its sorted top-level
+   * entries, each walked by one part only, so that the parts' pieces of the manifest follow one another
+   */
   part: { index: number; of: number };
 }
 
@@ -28,18 +31,15 @@ export type HashTreeResult =
   | {
       exists: true;
       type: TreeType;
-      /** this part's files as manifest lines, in path order, paths[i] naming lines[i]; empty when the one part serialized them */
-      paths: string[];
-      lines: string[];
-      /** empty folders (part 0 only), recorded so that checkout restores them */
-      dirs: string[];
+      /** this part's piece of the manifest text (its files and empty folders, sorted); null when whole is set */
+      chunk: string | null;
+      /** whether the piece has empty folders: then pieces may need sorting across their borders */
+      hasDirs: boolean;
       /**
        * set when this was the only part: the manifest text and root hash, so 100,000 lines need not
        * cross threads; text is null when nothing was stored (hashPath wants only the root hash)
        */
       whole: { text: string | null; rootHash: string; totalBytes: number } | null;
-      /** hash of every path the walk saw: parts that walked different trees must not be merged */
-      listing: string;
       fileCount: number;
       bytes: number;
       cache: CacheRow[];
@@ -82,14 +82,10 @@ export async function hashTree(input: HashTreeInput, progress: (done: number, to
   checkRealInside(input.root, abs, input.rel);
   const type: TreeType = top.isDirectory() ? 'dir' : 'file';
   const dirs: string[] = [];
-  const all: string[] = type === 'file' ? [''] : walk(input.root, input.rel, dirs);
-  if (input.part.index !== 0) dirs.length = 0;
-  const listing = crypto.createHash('sha256');
-  if (input.part.of > 1) for (const f of all) listing.update(f).update('\0');
-  const files = input.part.of === 1 ? all : all.filter((_f, i) => i % input.part.of === input.part.index);
+  const files: string[] = type === 'file' ? [''] : walk(input.root, input.rel, dirs, input.part);
   const stored = input.objectsDir ? new StoreIndex(input.objectsDir, input.dbPath) : null;
   const hasher = new Hasher(input.objectsDir, stored);
-  const cache = new CacheCursor(input.dbPath, input.rel, type);
+  const cache = new CacheCursor(input.dbPath, input.rel, type, files.length ? `${input.rel}/${files[0]}` : `${input.rel}/`);
   const updates: CacheRow[] = [];
   const lines = new Lines(type, input.part.of === 1 && !input.objectsDir && dirs.length === 0);
   const total = type === 'file' ? top.size : null;
@@ -122,13 +118,11 @@ export async function hashTree(input: HashTreeInput, progress: (done: number, to
     }
     const packed = hasher.finish();
     progress(files.length, files.length);
-    const common = { exists: true as const, type, dirs, fileCount: files.length, bytes, cache: updates, stored: hasher.stored, packed };
-    if (input.part.of === 1) {
-      const streamed = lines.rootHash();
-      const text = streamed ? null : serializeLines([...files, ...dirs], [...lines.kept, ...dirs.map(dirLine)]);
-      return { ...common, paths: [], lines: [], dirs: [], whole: { text, rootHash: streamed ?? rootHashOf(type, text as string), totalBytes: bytes }, listing: '' };
-    }
-    return { ...common, paths: files, lines: lines.kept, whole: null, listing: `${all.length}:${listing.digest('hex')}` };
+    const common = { exists: true as const, type, hasDirs: dirs.length > 0, fileCount: files.length, bytes, cache: updates, stored: hasher.stored, packed };
+    const streamed = lines.rootHash();
+    const text = streamed ? null : dirs.length ? serializeLines([...files, ...dirs], [...lines.kept, ...dirs.map(dirLine)]) : lines.kept.join('');
+    if (input.part.of === 1) return { ...common, chunk: null, whole: { text, rootHash: streamed ?? rootHashOf(type, text as string), totalBytes: bytes } };
+    return { ...common, chunk: text as string, whole: null };
   } catch (err) {
     hasher.abandon();
     throw err;
@@ -231,7 +225,7 @@ function fileError(err: unknown, abs: string): StrataError {
  * children are sorted with a folder compared as "name/", the first characters of all its paths, so
  * visiting them depth first yields every path in sorted order without sorting them all.
  */
-function walk(root: string, artifactRel: string, dirs: string[]): string[] {
+function walk(root: string, artifactRel: string, dirs: string[], part: { index: number; of: number }): string[] {
   const base = path.join(root, artifactRel);
   const files: string[] = [];
   const visit = (rel: string): void => {
@@ -263,7 +257,9 @@ function walk(root: string, artifactRel: string, dirs: string[]): string[] {
     }
     if (keys.length === 0 && rel) dirs.push(rel);
     keys.sort();
-    for (const k of keys) {
+    // The top level is shared out: this part walks only its run of it.
+    const mine = rel || part.of === 1 ? keys : keys.slice(Math.floor((keys.length * part.index) / part.of), Math.floor((keys.length * (part.index + 1)) / part.of));
+    for (const k of mine) {
       if (k.endsWith('/')) visit(rel ? `${rel}/${k.slice(0, -1)}` : k.slice(0, -1));
       else files.push(rel ? `${rel}/${k}` : k);
     }
@@ -282,13 +278,14 @@ class CacheCursor {
   private rows: IterableIterator<CacheRow> | null = null;
   private row: CacheRow | undefined;
 
-  constructor(dbPath: string, rel: string, type: TreeType) {
+  /** from: the first key this walk asks for (a part's run starts there) */
+  constructor(dbPath: string, rel: string, type: TreeType, from: string) {
     if (!fs.existsSync(dbPath)) return;
     this.db = openSqlite(dbPath, { readonly: true });
     const stmt =
       type === 'file'
         ? this.db.prepare('SELECT path, size, mtime, ino, hash, stored FROM stat_cache WHERE path = ?').bind(rel)
-        : this.db.prepare('SELECT path, size, mtime, ino, hash, stored FROM stat_cache WHERE path >= ? AND path < ? ORDER BY path').bind(`${rel}/`, `${rel}0`);
+        : this.db.prepare('SELECT path, size, mtime, ino, hash, stored FROM stat_cache WHERE path >= ? AND path < ? ORDER BY path').bind(from, `${rel}0`);
     this.rows = stmt.raw().iterate() as IterableIterator<CacheRow>;
     this.row = this.rows.next().value;
   }
