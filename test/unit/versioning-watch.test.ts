@@ -70,13 +70,21 @@ describe('watching artifacts', () => {
     expect(v2.version.fileCount).toBe(2);
     expect(v2.version.totalBytes).toBe(5 + fs.statSync(file).size);
 
+    // Later checks follow the watcher's list of changed paths: a removal and a new folder with a file
+    // in it are both found, and the files no event named keep their lines.
+    fs.rmSync(path.join(dir, 'data/logs/a.txt'));
+    fs.mkdirSync(path.join(dir, 'data/logs/sub/deeper'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'data/logs/sub/deeper/c.txt'), 'c');
+    const v3 = await until(() => versioned.find((e) => e.version.number === 3));
+    expect(manifestText(project, v3.version.rootHash).entries.split('\n').filter(Boolean).map((l) => l.split(' ').pop())).toEqual(['"b.txt"', '"sub/deeper/c.txt"']);
+
     // Unwatched artifacts and ignored folders make no versions.
     fs.writeFileSync(path.join(dir, 'data/quiet/x.txt'), 'x');
     fs.mkdirSync(path.join(dir, 'data/logs/node_modules'));
     fs.writeFileSync(path.join(dir, 'data/logs/node_modules/dep.js'), 'x');
     await new Promise((r) => setTimeout(r, 1200));
-    expect(versioned.map((e) => `${e.artifact}@${e.version.number}`)).toEqual(['logs@1', 'logs@2']);
-    expect(listVersions(project, requireArtifact(project, 'logs').id)).toHaveLength(2);
+    expect(versioned.map((e) => `${e.artifact}@${e.version.number}`)).toEqual(['logs@1', 'logs@2', 'logs@3']);
+    expect(listVersions(project, requireArtifact(project, 'logs').id)).toHaveLength(3);
   });
 
   it('falls back to polling with a clear message when the system is out of inotify watches', async () => {

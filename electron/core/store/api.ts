@@ -31,6 +31,8 @@ export interface RecordOptions {
   onProgress?: (done: number, total: number | null) => void;
   /** return any existing version with this content, not only the latest (the watcher after a checkout) */
   reuseAnyVersion?: boolean;
+  /** the paths (relative to the artifact) the watcher saw change: other files are taken from the stat cache unstat'ed */
+  changed?: string[] | null;
 }
 
 /** Prepares the store for this process: leftover temp files of dead writers go, declared artifacts get rows. */
@@ -61,7 +63,7 @@ const SPLIT_ABOVE_FILES = 4000;
  * Hashes in worker threads: one for a file or a small folder, one per core for a large one. The
  * parts must have walked the same tree; a folder that changed between their walks is reported.
  */
-async function hashInWorkers(project: Project, rel: string, store: boolean, opts: { signal?: AbortSignal; onProgress?: (d: number, t: number | null) => void }): Promise<Hashed | null> {
+async function hashInWorkers(project: Project, rel: string, store: boolean, opts: { signal?: AbortSignal; onProgress?: (d: number, t: number | null) => void; changed?: string[] | null }): Promise<Hashed | null> {
   const abs = path.join(project.root, rel);
   // A large folder is split into contiguous runs of its sorted files, one per core: a first add
   // shares the hashing, and a re-check through the stat cache shares the stat calls.
@@ -70,7 +72,7 @@ async function hashInWorkers(project: Project, rel: string, store: boolean, opts
   const totals = new Array<number | null>(parts).fill(null);
   const results = await Promise.all(
     Array.from({ length: parts }, (_v, index) => {
-      const input: HashTreeInput = { root: project.root, rel, dbPath: project.dbPath, objectsDir: store ? project.objectsDir : null, part: { index, of: parts } };
+      const input: HashTreeInput = { root: project.root, rel, dbPath: project.dbPath, objectsDir: store ? project.objectsDir : null, part: { index, of: parts }, changed: opts.changed ?? null };
       return runHash(input, {
         signal: opts.signal,
         onProgress: (d, t) => {
@@ -135,7 +137,7 @@ function isLargeFolder(abs: string): boolean {
 
 function saveCache(project: Project, rows: CacheRow[]): void {
   if (rows.length === 0) return;
-  const put = project.db.prepare('INSERT OR REPLACE INTO stat_cache (path, size, mtime, ino, hash, stored) VALUES (?, ?, ?, ?, ?, ?)');
+  const put = project.db.prepare('INSERT OR REPLACE INTO stat_cache (path, size, mtime, ino, hash, stored, mode) VALUES (?, ?, ?, ?, ?, ?, ?)');
   project.db.transaction(() => {
     for (const r of rows) put.run(r);
   })();
@@ -262,7 +264,7 @@ export async function restoreVersion(project: Project, rootHash: string, relPath
       fs.renameSync(local, target);
     }
     const st = fs.statSync(target);
-    cache.push([key, st.size, st.mtimeMs, st.ino, hash, 1]);
+    cache.push([key, st.size, st.mtimeMs, st.ino, hash, 1, mode]);
   };
   try {
     if (manifest.type === 'file') {

@@ -22,9 +22,16 @@ export interface HashTreeInput {
    * entries, each walked by one part only, so that the parts' pieces of the manifest follow one another
    */
   part: { index: number; of: number };
+  /**
+   * Paths (relative to the artifact) the file watcher saw change since the last check, or null.
+   * With a list, a file neither in it nor under a folder in it is taken from the stat cache without
+   * a stat: the watcher vouches that it did not change. The walk still runs, so additions and
+   * removals are always seen.
+   */
+  changed?: string[] | null;
 }
 
-export type CacheRow = [path: string, size: number, mtime: number, ino: number, hash: string, stored: 0 | 1];
+export type CacheRow = [path: string, size: number, mtime: number, ino: number, hash: string, stored: 0 | 1, mode: number | null];
 
 export type HashTreeResult =
   | { exists: false }
@@ -90,6 +97,7 @@ export async function hashTree(input: HashTreeInput, progress: (done: number, to
   const lines = new Lines(type, input.part.of === 1 && !input.objectsDir && dirs.length === 0);
   const total = type === 'file' ? top.size : null;
   const keyPrefix = `${input.rel}/`;
+  const vouched = type === 'dir' && input.changed ? touchedBy(input.changed) : null;
   const absPrefix = `${abs}/`;
   let bytes = 0;
   const now = Date.now();
@@ -99,20 +107,25 @@ export async function hashTree(input: HashTreeInput, progress: (done: number, to
       const key = type === 'file' ? input.rel : keyPrefix + rel;
       const fileAbs = type === 'file' ? abs : absPrefix + rel;
       const hit = cache.find(key);
+      if (hit && vouched && hit[6] !== null && !vouched(rel) && (!stored || hit[5] === 1 || stored.has(hit[4]))) {
+        lines.add(entryLine('f', hit[6], hit[1], hit[4], rel));
+        bytes += hit[1];
+        continue;
+      }
       if (hit) {
         const st = fs.statSync(fileAbs, { throwIfNoEntry: false });
         if (!st) throw fileError(Object.assign(new Error('ENOENT'), { code: 'ENOENT' }), fileAbs);
         // A cached hash saves the read, but content first seen by hashPath was never stored.
         if (st.size === hit[1] && st.mtimeMs === hit[2] && st.ino === hit[3] && (!stored || hit[5] === 1 || stored.has(hit[4]))) {
           lines.add(entryLine('f', modeOf(st), st.size, hit[4], rel));
-          if (stored && hit[5] === 0) updates.push([hit[0], hit[1], hit[2], hit[3], hit[4], 1]);
+          if ((stored && hit[5] === 0) || hit[6] !== modeOf(st)) updates.push([hit[0], hit[1], hit[2], hit[3], hit[4], stored ? 1 : hit[5], modeOf(st)]);
           bytes += st.size;
           continue;
         }
       }
       const r = await hasher.hashFile(fileAbs, (n) => total !== null && progress(bytes + n, total));
       lines.add(entryLine('f', modeOf(r.stat), r.stat.size, r.hash, rel));
-      if (now - r.stat.mtimeMs > RACY_MS) updates.push([key, r.stat.size, r.stat.mtimeMs, r.stat.ino, r.hash, stored ? 1 : 0]);
+      if (now - r.stat.mtimeMs > RACY_MS) updates.push([key, r.stat.size, r.stat.mtimeMs, r.stat.ino, r.hash, stored ? 1 : 0, modeOf(r.stat)]);
       bytes += r.stat.size;
       if (total === null && i % 256 === 0) progress(i, files.length);
     }
@@ -201,6 +214,16 @@ class StoreIndex {
   }
 }
 
+/** Whether a path is one of the changed paths or lies under one of them (a changed folder). */
+function touchedBy(changed: string[]): (rel: string) => boolean {
+  const set = new Set(changed);
+  return (rel) => {
+    if (set.has(rel)) return true;
+    for (let at = rel.indexOf('/'); at !== -1; at = rel.indexOf('/', at + 1)) if (set.has(rel.slice(0, at))) return true;
+    return false;
+  };
+}
+
 function modeOf(st: fs.Stats): number {
   return st.mode & 0o111 ? 0o755 : 0o644;
 }
@@ -284,8 +307,8 @@ class CacheCursor {
     this.db = openSqlite(dbPath, { readonly: true });
     const stmt =
       type === 'file'
-        ? this.db.prepare('SELECT path, size, mtime, ino, hash, stored FROM stat_cache WHERE path = ?').bind(rel)
-        : this.db.prepare('SELECT path, size, mtime, ino, hash, stored FROM stat_cache WHERE path >= ? AND path < ? ORDER BY path').bind(from, `${rel}0`);
+        ? this.db.prepare('SELECT path, size, mtime, ino, hash, stored, mode FROM stat_cache WHERE path = ?').bind(rel)
+        : this.db.prepare('SELECT path, size, mtime, ino, hash, stored, mode FROM stat_cache WHERE path >= ? AND path < ? ORDER BY path').bind(from, `${rel}0`);
     this.rows = stmt.raw().iterate() as IterableIterator<CacheRow>;
     this.row = this.rows.next().value;
   }

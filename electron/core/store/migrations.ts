@@ -97,4 +97,13 @@ export const storeMigrations: Migration[] = [
       put.run('store.layout', STORE_FORMAT.layout);
     },
   },
+  {
+    version: 13,
+    name: 'stat cache knows the mode',
+    up(db) {
+      // The manifest line of a file (mode, size, hash) can then be made from its row alone, for a file
+      // the watcher reported no event for. NULL in rows written before: those files are stat'ed.
+      db.exec('ALTER TABLE stat_cache ADD COLUMN mode INTEGER');
+    },
+  },
 ];

@@ -22,6 +22,10 @@ export interface WatchOptions {
 }
 
 const IGNORE = ['.git', 'node_modules', '.strata', '**/.git', '**/node_modules'];
+/** More changed paths than this in one settle period: a full check is as quick as following them. */
+const MAX_CHANGED = 10_000;
+/** Even with the watcher's word, every file of an artifact is stat'ed again at least this often. */
+const FULL_CHECK_MS = 10 * 60_000;
 const statuses = new WeakMap<Project, WatchStatus>();
 
 export function watchStatusOf(project: Project): WatchStatus {
@@ -49,6 +53,16 @@ export function startWatching(project: Project, engine: Engine, opts: WatchOptio
   let disposed = false;
   let status: WatchStatus = { mode: 'off', artifacts: [], message: null };
   const lastPolled = new Map<string, string | null>();
+  // What the watcher saw change per artifact since its last check ('all': check every file), and
+  // when each artifact last had a full check that began while the watcher was already listening:
+  // only then does the watcher's word cover every change since.
+  const pending = new Map<string, Set<string> | 'all'>();
+  const lastFull = new Map<string, number>();
+  let listeningSince = Infinity;
+  const markAll = (name: string) => {
+    pending.set(name, 'all');
+    settler.touch(name);
+  };
 
   const watched = () => Object.entries(project.config.config.artifacts).filter(([, a]) => a.watch).map(([name, a]) => ({ name, path: a.path.replace(/^\.\//, '').replace(/\/+$/, '') }));
 
@@ -60,13 +74,23 @@ export function startWatching(project: Project, engine: Engine, opts: WatchOptio
 
   const settler = new Settler(settleMs, async (name) => {
     const a = watched().find((w) => w.name === name);
+    const change = pending.get(name);
+    pending.delete(name);
     if (!a || disposed) return;
+    const started = Date.now();
+    const since = lastFull.get(name);
+    const full = change === undefined || change === 'all' || poller !== null || since === undefined || started - since > FULL_CHECK_MS;
     try {
       // A deleted artifact is not a new version: it just has no current content. Content that is
       // already a version (a checkout of @1, an undone edit) is not news either.
-      if (fs.existsSync(path.join(project.root, a.path))) await recordVersion(project, { path: a.path, name: a.name, source: 'watch', reuseAnyVersion: true });
+      if (fs.existsSync(path.join(project.root, a.path))) {
+        await recordVersion(project, { path: a.path, name: a.name, source: 'watch', reuseAnyVersion: true, changed: full ? null : [...(change as Set<string>)] });
+      }
+      if (full && started >= listeningSince) lastFull.set(name, started);
     } catch (err) {
       if (disposed) return;
+      // What this check was to look at is looked at again, in full.
+      pending.set(name, 'all');
       // Still being written: try again once it has been quiet for another settle period.
       if (err instanceof StrataError && err.code === 'CONFLICT') settler.touch(name);
       else process.stderr.write(`strata watch: ${a.name}: ${(err as Error).message}\n`);
@@ -77,7 +101,17 @@ export function startWatching(project: Project, engine: Engine, opts: WatchOptio
     const list = watched();
     for (const e of events) {
       const rel = path.relative(project.root, e.path).split(path.sep).join('/');
-      for (const a of list) if (rel === a.path || rel.startsWith(`${a.path}/`)) settler.touch(a.name);
+      for (const a of list) {
+        if (rel !== a.path && !rel.startsWith(`${a.path}/`)) continue;
+        const seen = pending.get(a.name);
+        if (rel === a.path || seen === 'all') pending.set(a.name, 'all');
+        else {
+          const set = seen ?? new Set<string>();
+          set.add(rel.slice(a.path.length + 1));
+          pending.set(a.name, set.size > MAX_CHANGED ? 'all' : set);
+        }
+        settler.touch(a.name);
+      }
     }
   };
 
@@ -95,7 +129,7 @@ export function startWatching(project: Project, engine: Engine, opts: WatchOptio
       const row = findArtifact(project, a.name);
       const latest = row ? latestVersion(project, row.id) : null;
       // Two equal polls in a row mean the writes have settled.
-      if (now !== null && now === before && now !== latest?.rootHash) settler.touch(a.name);
+      if (now !== null && now === before && now !== latest?.rootHash) markAll(a.name);
     }
   };
 
@@ -103,6 +137,7 @@ export function startWatching(project: Project, engine: Engine, opts: WatchOptio
     if (poller || disposed) return;
     void subscription?.unsubscribe();
     subscription = null;
+    listeningSince = Infinity;
     // Each poll is scheduled after the previous one ends, so slow hashing never piles polls up.
     const next = () => {
       poller = setTimeout(() => void poll().finally(() => !disposed && poller && next()), pollMs);
@@ -123,7 +158,7 @@ export function startWatching(project: Project, engine: Engine, opts: WatchOptio
       if (status.mode !== 'off') setStatus({ mode: 'off', artifacts: [], message: null });
       return;
     }
-    for (const a of list) settler.touch(a.name);
+    for (const a of list) markAll(a.name);
     if (poller) {
       setStatus({ ...status, artifacts: list.map((a) => a.name) });
       return;
@@ -142,6 +177,7 @@ export function startWatching(project: Project, engine: Engine, opts: WatchOptio
           await subscription.unsubscribe();
           return;
         }
+        listeningSince = Date.now();
       } catch (err) {
         startPolling(outOfWatches(err) ? enospcMessage : `The file watcher could not start (${(err as Error).message}); checking every ${pollMs / 1000} s instead.`);
         return;
@@ -169,8 +205,9 @@ export function startWatching(project: Project, engine: Engine, opts: WatchOptio
       disposed = true;
       offVersioned();
       offConfig();
-      settler.stop();
       if (poller) clearTimeout(poller);
+      // A check already going is waited for: its hashing writes into .strata/.
+      await settler.stop();
       await ready.catch(() => undefined);
       await subscription?.unsubscribe();
       subscription = null;

@@ -4,7 +4,7 @@
  */
 export class Settler {
   private timers = new Map<string, ReturnType<typeof setTimeout>>();
-  private running = new Set<string>();
+  private running = new Map<string, Promise<void>>();
   private again = new Set<string>();
   private stopped = false;
 
@@ -23,18 +23,21 @@ export class Settler {
       this.again.add(key);
       return;
     }
-    this.running.add(key);
+    const fired = this.fire(key);
+    this.running.set(key, fired.catch(() => undefined));
     try {
-      await this.fire(key);
+      await fired;
     } finally {
       this.running.delete(key);
       if (this.again.delete(key)) this.touch(key);
     }
   }
 
-  stop(): void {
+  /** No more runs; resolves once the runs already going have ended. */
+  stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+    return Promise.all(this.running.values()).then(() => undefined);
   }
 }
