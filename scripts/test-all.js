@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readJson, summarize } from './test-summary.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-test-report-'));
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
@@ -29,23 +30,8 @@ for (const [name, cmd, args, env] of steps) {
   }
 }
 
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-const vitest = path.join(tmp, 'vitest.json');
-if (fs.existsSync(vitest)) {
-  const v = JSON.parse(fs.readFileSync(vitest, 'utf8'));
-  passed += v.numPassedTests ?? 0;
-  failed += v.numFailedTests ?? 0;
-  skipped += (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0);
-}
-const pw = path.join(tmp, 'playwright.json');
-if (fs.existsSync(pw)) {
-  const s = JSON.parse(fs.readFileSync(pw, 'utf8')).stats ?? {};
-  passed += (s.expected ?? 0) + (s.flaky ?? 0);
-  failed += s.unexpected ?? 0;
-  skipped += s.skipped ?? 0;
-}
+const { passed, failed, skipped, unloadable } = summarize(readJson(path.join(tmp, 'vitest.json')), readJson(path.join(tmp, 'playwright.json')));
+for (const f of unloadable) console.error(`npm test: ${path.relative(process.cwd(), f)} failed to load (counted as one failed test)`);
 fs.rmSync(tmp, { recursive: true, force: true });
 if (failedStep) console.error(`\nnpm test: the step "${failedStep}" failed.`);
 console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);

@@ -2,6 +2,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { afterEach } from 'vitest';
+import { Project } from '../../electron/core/project/project.js';
+import { tempDir } from './cli.js';
 import { listPacks, scanPack } from '../../electron/core/store/packs.js';
 
 /** A project's store as the tests see it: by the files on disk and the rows of packed_objects, not through the engine's reader. */
@@ -86,6 +89,27 @@ export function storeOf(root: string) {
         db.close();
       }
       return seen.size;
+    },
+  };
+}
+
+/**
+ * A fresh initialised project per call, closed and deleted after each test; for test files that
+ * version into throwaway projects. Call at the top level of the file (it registers an afterEach).
+ */
+export function throwawayProjects(): { project: () => Project; cleanups: (() => void)[] } {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => cleanups.splice(0).forEach((c) => c()));
+  return {
+    cleanups,
+    project(): Project {
+      const t = tempDir();
+      const p = Project.init(t.dir);
+      cleanups.push(() => {
+        p.close();
+        t.cleanup();
+      });
+      return p;
     },
   };
 }

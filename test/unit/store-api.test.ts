@@ -1,4 +1,4 @@
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Project } from '../../electron/core/project/project.js';
@@ -7,20 +7,9 @@ import { fsck } from '../../electron/core/store/fsck.js';
 import { listVersions, requireArtifact, resolveRef } from '../../electron/core/store/repo.js';
 import { StrataError } from '../../shared/errors.js';
 import { tempDir } from '../helpers/cli.js';
-import { storeOf } from '../helpers/store.js';
+import { storeOf, throwawayProjects } from '../helpers/store.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
-
-function project(): Project {
-  const t = tempDir();
-  const p = Project.init(t.dir);
-  cleanups.push(() => {
-    p.close();
-    t.cleanup();
-  });
-  return p;
-}
+const { project, cleanups } = throwawayProjects();
 
 function write(p: Project, rel: string, data: string | Buffer): void {
   const f = path.join(p.root, rel);

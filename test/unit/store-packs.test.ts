@@ -1,4 +1,4 @@
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
@@ -10,21 +10,9 @@ import { fsck } from '../../electron/core/store/fsck.js';
 import { gc } from '../../electron/core/store/gc.js';
 import { insertPacked, listPacks, PackWriter } from '../../electron/core/store/packs.js';
 import { resolveRef } from '../../electron/core/store/repo.js';
-import { tempDir } from '../helpers/cli.js';
-import { storeOf } from '../helpers/store.js';
+import { storeOf, throwawayProjects } from '../helpers/store.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
-
-function project(): Project {
-  const t = tempDir();
-  const p = Project.init(t.dir);
-  cleanups.push(() => {
-    p.close();
-    t.cleanup();
-  });
-  return p;
-}
+const { project } = throwawayProjects();
 
 function write(p: Project, rel: string, data: string | Buffer): void {
   const f = path.join(p.root, rel);

@@ -1,24 +1,13 @@
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Project } from '../../electron/core/project/project.js';
 import { recordVersion } from '../../electron/core/store/api.js';
 import { parseEntries } from '../../electron/core/store/manifest.js';
 import { manifestText } from '../../electron/core/store/repo.js';
-import { tempDir } from '../helpers/cli.js';
+import { throwawayProjects } from '../helpers/store.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
-
-function project(): Project {
-  const t = tempDir();
-  const p = Project.init(t.dir);
-  cleanups.push(() => {
-    p.close();
-    t.cleanup();
-  });
-  return p;
-}
+const { project } = throwawayProjects();
 
 const past = new Date(Date.now() - 60_000);
 function write(p: Project, rel: string, data: string): void {
