@@ -3,7 +3,7 @@ import type { CallMap, CallName, EventName, Params, ParsedParamsOf, Payload, Pro
 import { StrataError, type StrataErrorData } from '../../shared/errors.js';
 import { parseRequest } from '../../shared/validate.js';
 import { JobManager, toErrorData } from './jobs/jobs.js';
-import { Project } from './project/project.js';
+import { explainFsError, Project } from './project/project.js';
 import { CONFIG_FILE } from './config/load.js';
 import { addRecent } from './app/recent.js';
 import { handlers } from './handlers/index.js';
@@ -60,6 +60,14 @@ export class Engine {
       return await handler(req.params, this);
     } catch (err) {
       if (err instanceof StrataError) throw err;
+      // A file-system or SQLite failure the handler did not explain itself (a full disk under a
+      // database write, say) still gets its own code and the file it concerns.
+      const code = (err as { code?: unknown }).code;
+      if (typeof code === 'string' && /^(E[A-Z]+|SQLITE_[A-Z_]+)$/.test(code)) {
+        const file = (err as NodeJS.ErrnoException).path ?? this.current?.dbPath ?? '';
+        const explained = explainFsError(err, `${req.name} failed`, file);
+        if (explained.code !== 'INTERNAL') throw explained;
+      }
       throw new StrataError('INTERNAL', `${req.name} failed: ${(err as Error).message ?? String(err)}`, { cause: err });
     }
   }

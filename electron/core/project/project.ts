@@ -28,6 +28,7 @@ export function explainFsError(err: unknown, what: string, file: string): Strata
     case 'EROFS':
       return new StrataError('READ_ONLY', `${what}: ${file} is on a read-only file system`, { where: { file }, cause: err });
     case 'ENOSPC':
+    case 'SQLITE_FULL':
       return new StrataError('DISK_FULL', `${what}: the disk holding ${file} is full`, { where: { file }, cause: err });
     case 'SQLITE_BUSY':
     case 'SQLITE_LOCKED':
