@@ -38,9 +38,14 @@ export function gc(project: Project, opts: { apply: boolean; graceMs: number }):
     bytes += o.size;
     if (opts.apply) fs.rmSync(o.file, { force: true });
   }
-  const rowsOf = project.db.prepare('SELECT hash, offset, size FROM packed_objects WHERE pack = ? ORDER BY offset');
+  const byPack = new Map<string, PackedRow[]>();
+  for (const r of project.db.prepare('SELECT hash, pack, offset, size FROM packed_objects').all() as (PackedRow & { pack: string })[]) {
+    let list = byPack.get(r.pack);
+    if (!list) byPack.set(r.pack, (list = []));
+    list.push(r);
+  }
   for (const pack of listPacks(project.objectsDir)) {
-    const rows = rowsOf.all(pack.pack) as PackedRow[];
+    const rows = (byPack.get(pack.pack) ?? []).sort((a, b) => a.offset - b.offset);
     const dead = rows.filter((r) => !referenced.has(r.hash));
     // A pack without rows is left by an add that died before committing (or is being committed now).
     const orphan = rows.length === 0;
