@@ -9,6 +9,8 @@ const KEEP_IDLE = 4;
 type Msg = { type: 'progress'; done: number; total: number | null } | { type: 'result'; value: HashTreeResult } | { type: 'error'; error: { code?: string; message: string; where?: never } };
 
 const idle: Worker[] = [];
+/** Workers hashing now: a host that quits stops them too, not only the idle ones. */
+const busy = new Set<Worker>();
 
 function spawn(): Worker {
   if (!FROM_SOURCES) return new Worker(FILE);
@@ -29,8 +31,10 @@ export function runHash(input: HashTreeInput, opts: { signal?: AbortSignal; onPr
       return;
     }
     const worker = idle.pop() ?? spawn();
+    busy.add(worker);
     worker.ref();
     const cleanup = () => {
+      busy.delete(worker);
       worker.off('message', onMessage);
       worker.off('error', onError);
       worker.off('exit', onExit);
@@ -76,9 +80,11 @@ export function runHash(input: HashTreeInput, opts: { signal?: AbortSignal; onPr
 }
 
 /**
- * The host is quitting: the pooled workers stop, and this resolves once they have. A worker still
- * hashing is not in the pool; its caller stops it through its signal (jobs are cancelled first).
+ * The host is quitting: every worker stops, idle or hashing, and this resolves once they have. A
+ * hash stopped midway leaves at most a temp file, which the next start removes; its caller gets an
+ * error. Jobs are cancelled before this, so normally nothing is hashing any more.
  */
 export async function drainHashPool(): Promise<void> {
-  await Promise.all(idle.splice(0).map((w) => w.terminate()));
+  const all = [...idle.splice(0), ...busy];
+  await Promise.all(all.map((w) => w.terminate()));
 }

@@ -47,6 +47,8 @@ export function cleanTemps(objectsDir: string): number {
 
 /** fsync of a file, or of a folder so that the names in it are durable. */
 export function fsyncPath(file: string): void {
+  // Windows cannot open a folder as a file; NTFS makes renames durable with its journal anyway.
+  if (process.platform === 'win32' && fs.statSync(file).isDirectory()) return;
   const fd = fs.openSync(file, 'r');
   try {
     fs.fsyncSync(fd);
