@@ -59,7 +59,19 @@ export function FileTree({ entries, artifactPath }: { entries: TreeEntry[]; arti
   if (entries.length === 1 && entries[0].path === '') {
     return (
       <div className="dv-tree__row" data-testid="tree-row">
-        <span className="dv-tree__file">{artifactPath}</span>
+        <span className="dv-tree__file" title={artifactPath}>
+          {/* Break a long path after a slash rather than inside a name. */}
+          {artifactPath.split('/').map((part, i, all) => (
+            <span key={i}>
+              {part}
+              {i < all.length - 1 && (
+                <>
+                  /<wbr />
+                </>
+              )}
+            </span>
+          ))}
+        </span>
         <span className="dv-tree__size">{bytes(entries[0].size)}</span>
         <code className="dv-tree__hash">{entries[0].hash.slice(0, 10)}</code>
       </div>
