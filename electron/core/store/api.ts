@@ -10,6 +10,7 @@ import { runHash } from './hash-pool.js';
 import { parseEntries, rootHashOf, serializeLines } from './manifest.js';
 import { cleanTemps, tempPath } from './objects.js';
 import { copyObject, insertPacked, locateObject, type ObjectLocation, type PackedBatch } from './packs.js';
+import { useStore } from './locks.js';
 import { resolveInProject } from './paths.js';
 import { findArtifact, findArtifactByPath, latestVersion, manifestText, NAME_RE, syncDeclared, versionById, type ArtifactRow } from './repo.js';
 
@@ -186,6 +187,15 @@ export async function recordVersion(project: Project, opts: RecordOptions): Prom
   ensureStore(project);
   const { rel } = resolveInProject(project.root, opts.path);
   pickArtifact(project, rel, opts.name, opts.kind);
+  const release = await useStore(project.strataDir);
+  try {
+    return await storeVersion(project, rel, opts);
+  } finally {
+    release();
+  }
+}
+
+async function storeVersion(project: Project, rel: string, opts: RecordOptions): Promise<VersionRef & { created: boolean }> {
   const result = await hashInWorkers(project, rel, true, opts);
   if (!result) throw new StrataError('NOT_FOUND', `${rel} does not exist in ${project.root}`, { where: { file: path.join(project.root, rel) } });
   const text = result.text;
@@ -231,6 +241,15 @@ export async function hashPath(project: Project, relPath: string, opts: { signal
  */
 export async function restoreVersion(project: Project, rootHash: string, relPath: string): Promise<void> {
   ensureStore(project);
+  const release = await useStore(project.strataDir);
+  try {
+    materialize(project, rootHash, relPath);
+  } finally {
+    release();
+  }
+}
+
+function materialize(project: Project, rootHash: string, relPath: string): void {
   const { rel, abs } = resolveInProject(project.root, relPath);
   const manifest = manifestText(project, rootHash);
   const entries = parseEntries(manifest.entries);

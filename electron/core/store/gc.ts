@@ -4,6 +4,7 @@ import { explainFsError, type Project } from '../project/project.js';
 import { ensureStore } from './api.js';
 import { parseEntries } from './manifest.js';
 import { insertPacked, listPacks, PackWriter, readRange, scanPack, type PackFile } from './packs.js';
+import { takeStoreForGc } from './locks.js';
 import { listObjects } from './scan-objects.js';
 
 interface PackedRow {
@@ -20,6 +21,17 @@ interface PackedRow {
  */
 export function gc(project: Project, opts: { apply: boolean; graceMs: number }): GcReport {
   ensureStore(project);
+  // A dry run removes nothing: it needs no exclusive use of the store.
+  if (!opts.apply) return collect(project, opts);
+  const release = takeStoreForGc(project.strataDir);
+  try {
+    return collect(project, opts);
+  } finally {
+    release();
+  }
+}
+
+function collect(project: Project, opts: { apply: boolean; graceMs: number }): GcReport {
   const referenced = new Set<string>();
   for (const text of project.db.prepare('SELECT entries FROM manifests').pluck().all() as string[]) {
     for (const e of parseEntries(text)) if (e.kind === 'f') referenced.add(e.hash);
