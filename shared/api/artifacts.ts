@@ -105,6 +105,14 @@ export interface GcReport {
   young: number;
 }
 
+/** One move of an alias, oldest first: it came to `version` from `previous` (null when it was new). */
+export interface AliasChange {
+  alias: string;
+  version: number;
+  previous: number | null;
+  at: string;
+}
+
 export interface VersionedEvent {
   artifact: string;
   version: VersionInfo;
@@ -117,6 +125,9 @@ export interface WatchStatus {
   /** why Strata fell back to polling, in words a person can act on */
   message: string | null;
 }
+
+/** How old an unreferenced content must be before a clean-up removes it: younger ones may belong to an add in progress. */
+export const GC_GRACE_MINUTES = 10;
 
 const ref = z.string().min(1, 'a version ref is required');
 const artifactName = z.string().min(1, 'an artifact name is required');
@@ -134,4 +145,12 @@ export const artifactCalls = {
   },
   'artifacts.checkout': { params: z.object({ artifact: artifactName, ref, force: z.boolean().default(false) }).strict(), result: returns<{ jobId: string }>() },
   'artifacts.watchStatus': { params: z.object({}).strict(), result: returns<WatchStatus>() },
+  'artifacts.aliasHistory': { params: z.object({ artifact: artifactName }).strict(), result: returns<AliasChange[]>() },
+  /** Verifies the whole store as a job; the job's result is the FsckReport. A check already running is returned, not doubled. */
+  'artifacts.fsck': { params: z.object({}).strict(), result: returns<{ jobId: string }>() },
+  /** Removes (apply) or counts (dry run) the contents no version references, keeping those younger than graceMinutes. */
+  'artifacts.gc': {
+    params: z.object({ apply: z.boolean(), graceMinutes: z.number().min(0, 'graceMinutes cannot be negative').max(525_600).default(GC_GRACE_MINUTES) }).strict(),
+    result: returns<GcReport>(),
+  },
 };

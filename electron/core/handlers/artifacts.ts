@@ -1,16 +1,26 @@
 import fs from 'node:fs';
 import { artifactCalls, type ArtifactInfo } from '../../../shared/api/artifacts.js';
+import { StrataError } from '../../../shared/errors.js';
 import type { Handlers } from '../engine.js';
+import type { Project } from '../project/project.js';
 import { ensureStore, recordVersion } from '../store/api.js';
 import { assertNoLocalChanges, checkout } from '../store/checkout.js';
 import { declareArtifact } from '../store/declare.js';
 import { diffVersions } from '../store/diff.js';
+import { fsck } from '../store/fsck.js';
+import { gc } from '../store/gc.js';
 import { parseEntries } from '../store/manifest.js';
 import { resolveInProject } from '../store/paths.js';
-import { findArtifact, listArtifactRows, listVersions, manifestText, parseSpec, resolveRef, setAlias } from '../store/repo.js';
+import { aliasHistory, findArtifact, listArtifactRows, listVersions, manifestText, parseSpec, requireArtifact, resolveRef, setAlias } from '../store/repo.js';
 import { watchStatusOf } from '../watch/service.js';
 // Registers the watcher as a project service wherever the handlers (and so the engine) are loaded.
 import '../watch/index.js';
+
+/**
+ * The store check running on each project, by job id. A second request joins it instead of hashing
+ * everything twice, and a clean-up waits for it: a pack rewritten under it would read as missing.
+ */
+const checking = new WeakMap<Project, string>();
 
 export const artifactHandlers: Handlers<typeof artifactCalls> = {
   'artifacts.list': (_p, engine) => {
@@ -56,4 +66,24 @@ export const artifactHandlers: Handlers<typeof artifactCalls> = {
     return { jobId: job.id };
   },
   'artifacts.watchStatus': (_p, engine) => watchStatusOf(engine.requireProject()),
+  'artifacts.aliasHistory': ({ artifact }, engine) => {
+    const project = engine.requireProject();
+    return aliasHistory(project, requireArtifact(project, artifact).id);
+  },
+  'artifacts.fsck': (_p, engine) => {
+    const project = engine.requireProject();
+    const running = checking.get(project);
+    if (running) return { jobId: running };
+    const { job, done } = engine.jobs.start({ label: 'Checking the object store', unit: 'objects' }, (ctx) =>
+      fsck(project, { signal: ctx.signal, onProgress: (d, t) => ctx.progress(d, t) }),
+    );
+    checking.set(project, job.id);
+    void done.finally(() => checking.delete(project)).catch(() => undefined);
+    return { jobId: job.id };
+  },
+  'artifacts.gc': ({ apply, graceMinutes }, engine) => {
+    const project = engine.requireProject();
+    if (apply && checking.has(project)) throw new StrataError('CONFLICT', 'The object store is being checked; clean up once the check has finished');
+    return gc(project, { apply, graceMs: graceMinutes * 60_000 });
+  },
 };
