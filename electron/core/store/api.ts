@@ -9,7 +9,7 @@ import type { CacheRow, HashTreeInput } from './hash-tree.js';
 import { runHash } from './hash-pool.js';
 import { parseEntries, rootHashOf, serializeLines } from './manifest.js';
 import { cleanTemps, tempPath } from './objects.js';
-import { copyObject, insertPacked, locateObject, type ObjectLocation, type PackedBatch } from './packs.js';
+import { insertPacked, locateObject, ObjectReader, type ObjectLocation, type PackedBatch } from './packs.js';
 import { useStore } from './locks.js';
 import { resolveInProject } from './paths.js';
 import { findArtifact, findArtifactByPath, latestVersion, manifestText, NAME_RE, syncDeclared, versionById, type ArtifactRow } from './repo.js';
@@ -237,19 +237,23 @@ export async function hashPath(project: Project, relPath: string, opts: { signal
  * Materialises the tree (or file) of the version with this root hash at relPath: copies (a reflink
  * where the file system offers one), never hard links, so editing the workspace cannot reach the
  * store. Files of a folder that the version does not have are removed, so the folder ends up
- * exactly as versioned. Each file is replaced atomically.
+ * exactly as versioned. Each file is replaced atomically; a file the stat cache shows already has
+ * the wanted content and mode is left as it is.
  */
-export async function restoreVersion(project: Project, rootHash: string, relPath: string): Promise<void> {
+export async function restoreVersion(project: Project, rootHash: string, relPath: string, opts: { signal?: AbortSignal; onProgress?: (done: number, total: number | null) => void } = {}): Promise<void> {
   ensureStore(project);
   const release = await useStore(project.strataDir);
   try {
-    materialize(project, rootHash, relPath);
+    await materialize(project, rootHash, relPath, opts);
   } finally {
     release();
   }
 }
 
-function materialize(project: Project, rootHash: string, relPath: string): void {
+/** Files placed between two yields to the event loop (progress events, cancellation, other calls). */
+const YIELD_EVERY = 2000;
+
+async function materialize(project: Project, rootHash: string, relPath: string, opts: { signal?: AbortSignal; onProgress?: (done: number, total: number | null) => void }): Promise<void> {
   const { rel, abs } = resolveInProject(project.root, relPath);
   const manifest = manifestText(project, rootHash);
   const entries = parseEntries(manifest.entries);
@@ -260,29 +264,49 @@ function materialize(project: Project, rootHash: string, relPath: string): void 
     if (!loc) throw new StrataError('NOT_FOUND', `The store is missing the content of ${rel}${e.path ? `/${e.path}` : ''} (${e.hash}); run \`strata fsck\``);
     where.set(e.hash, loc);
   }
+  // What the workspace holds now, as far as the stat cache vouches for it.
+  const known = new Map<string, { size: number; mtime: number; ino: number; hash: string; mode: number | null }>();
+  const rows = project.db.prepare('SELECT path, size, mtime, ino, hash, mode FROM stat_cache WHERE path = ? OR (path >= ? AND path < ?)').all(rel, `${rel}/`, `${rel}0`) as { path: string; size: number; mtime: number; ino: number; hash: string; mode: number | null }[];
+  for (const r of rows) known.set(r.path, r);
+  const reader = new ObjectReader();
+  const made = new Set<string>();
   const cache: CacheRow[] = [];
   const place = (target: string, hash: string, mode: number, key: string) => {
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    const tmp = tempPath(project.objectsDir);
-    copyObject(where.get(hash) as ObjectLocation, tmp);
-    fs.chmodSync(tmp, mode);
-    try {
-      const st = fs.statSync(target);
-      if (st.isDirectory()) fs.rmSync(target, { recursive: true, force: true });
-    } catch {
-      // nothing there yet
+    const had = known.get(key);
+    if (had && had.hash === hash && had.mode === mode) {
+      const st = fs.lstatSync(target, { throwIfNoEntry: false });
+      if (st?.isFile() && st.size === had.size && st.mtimeMs === had.mtime && st.ino === had.ino) return;
     }
+    const dir = path.dirname(target);
+    if (!made.has(dir)) {
+      fs.mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
+    const tmp = tempPath(project.objectsDir);
+    const st = reader.copyTo(where.get(hash) as ObjectLocation, tmp, mode);
     try {
       fs.renameSync(tmp, target);
     } catch (err) {
-      // The workspace may sit on another file system than .strata/: copy next to the target instead.
-      if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
-      const local = `${target}.strata-tmp`;
-      fs.copyFileSync(tmp, local, fs.constants.COPYFILE_FICLONE);
-      fs.rmSync(tmp, { force: true });
-      fs.renameSync(local, target);
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EISDIR' || code === 'ENOTEMPTY' || code === 'EEXIST') {
+        // A folder where the version has a file.
+        fs.rmSync(target, { recursive: true, force: true });
+        fs.renameSync(tmp, target);
+      } else if (code === 'EXDEV') {
+        // The workspace may sit on another file system than .strata/: copy next to the target instead.
+        const local = `${target}.strata-tmp`;
+        fs.copyFileSync(tmp, local, fs.constants.COPYFILE_FICLONE);
+        fs.rmSync(tmp, { force: true });
+        fs.renameSync(local, target);
+        const moved = fs.statSync(target);
+        cache.push([key, moved.size, moved.mtimeMs, moved.ino, hash, 1, mode]);
+        return;
+      } else {
+        fs.rmSync(tmp, { force: true });
+        throw err;
+      }
     }
-    const st = fs.statSync(target);
+    // A rename keeps the inode and the times: the temp file's stat is the target's.
     cache.push([key, st.size, st.mtimeMs, st.ino, hash, 1, mode]);
   };
   try {
@@ -294,14 +318,23 @@ function materialize(project: Project, rootHash: string, relPath: string): void 
       if (fs.existsSync(abs) && !fs.statSync(abs).isDirectory()) fs.rmSync(abs, { force: true });
       fs.mkdirSync(abs, { recursive: true });
       removeExtras(abs, new Set(entries.map((e) => e.path)));
-      for (const e of entries) {
+      for (let i = 0; i < entries.length; i++) {
+        const e = entries[i];
         const target = path.join(abs, ...e.path.split('/'));
         if (e.kind === 'd') fs.mkdirSync(target, { recursive: true });
         else place(target, e.hash, e.mode, `${rel}/${e.path}`);
+        if (i % YIELD_EVERY === YIELD_EVERY - 1) {
+          opts.onProgress?.(i + 1, entries.length);
+          await new Promise((r) => setImmediate(r));
+          if (opts.signal?.aborted) throw new StrataError('CANCELLED', `Checkout of ${rel} cancelled after ${i + 1} of ${entries.length} files; run it again to finish`);
+        }
       }
+      opts.onProgress?.(entries.length, entries.length);
     }
   } catch (err) {
     throw explainFsError(err, 'Cannot check out', abs);
+  } finally {
+    reader.close();
   }
   // Restored files were just written: they are not trusted by the racy-mtime rule of the next re-check
   // anyway, but recording them keeps a later re-check from reading them when they are old enough.

@@ -19,11 +19,11 @@ export async function assertNoLocalChanges(project: Project, artifactName: strin
 }
 
 /** Puts a version of an artifact into the workspace, refusing to overwrite unrecorded changes unless forced. */
-export async function checkout(project: Project, artifactName: string, ref: string, opts: { force?: boolean; signal?: AbortSignal } = {}): Promise<VersionInfo> {
+export async function checkout(project: Project, artifactName: string, ref: string, opts: { force?: boolean; signal?: AbortSignal; onProgress?: (done: number, total: number | null) => void } = {}): Promise<VersionInfo> {
   ensureStore(project);
   const artifact = requireArtifact(project, artifactName);
   const version = resolveRef(project, artifactName, ref);
   if (!opts.force) await assertNoLocalChanges(project, artifactName, version, opts.signal);
-  await restoreVersion(project, version.rootHash, artifact.path);
+  await restoreVersion(project, version.rootHash, artifact.path, { signal: opts.signal, onProgress: opts.onProgress });
   return version;
 }

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Db } from '../db/sqlite.js';
+import type { Db, Statement } from '../db/sqlite.js';
 import { fsyncPath, objectPath, tempPath } from './objects.js';
 
 /**
@@ -137,12 +137,16 @@ export interface ObjectLocation {
   packed: boolean;
 }
 
+const locateStatements = new WeakMap<Db, Statement>();
+
 /** Where an object's bytes are, or null when the store does not have it. */
 export function locateObject(db: Db, objectsDir: string, hash: string): ObjectLocation | null {
   const loose = objectPath(objectsDir, hash);
   const st = fs.statSync(loose, { throwIfNoEntry: false });
   if (st?.isFile()) return { file: loose, offset: 0, size: st.size, packed: false };
-  const row = db.prepare('SELECT pack, offset, size FROM packed_objects WHERE hash = ?').get(hash) as { pack: string; offset: number; size: number } | undefined;
+  let stmt = locateStatements.get(db);
+  if (!stmt) locateStatements.set(db, (stmt = db.prepare('SELECT pack, offset, size FROM packed_objects WHERE hash = ?')));
+  const row = stmt.get(hash) as { pack: string; offset: number; size: number } | undefined;
   if (!row) return null;
   return { file: packPath(objectsDir, row.pack), offset: row.offset, size: row.size, packed: true };
 }
@@ -161,10 +165,42 @@ export function readRange(loc: { file: string; offset: number; size: number }): 
   }
 }
 
-/** Writes an object's bytes to target (a new file): a reflink or kernel copy for a loose object. */
-export function copyObject(loc: ObjectLocation, target: string): void {
-  if (!loc.packed) fs.copyFileSync(loc.file, target, fs.constants.COPYFILE_FICLONE);
-  else fs.writeFileSync(target, readRange(loc), { flag: 'wx' });
+/**
+ * Writes objects' bytes to new files: a reflink or kernel copy for a loose object, a read from an
+ * open pack for a packed one. Keeps each pack it reads open until close().
+ */
+export class ObjectReader {
+  private fds = new Map<string, number>();
+  private buf = Buffer.allocUnsafe(PACK_MAX_OBJECT);
+
+  /** Writes the object to target (which must not exist) with this mode; returns target's stat. */
+  copyTo(loc: ObjectLocation, target: string, mode: number): fs.Stats {
+    if (!loc.packed) {
+      fs.copyFileSync(loc.file, target, fs.constants.COPYFILE_FICLONE);
+      fs.chmodSync(target, mode);
+      return fs.statSync(target);
+    }
+    let src = this.fds.get(loc.file);
+    if (src === undefined) this.fds.set(loc.file, (src = fs.openSync(loc.file, 'r')));
+    const data = loc.size <= this.buf.length ? this.buf.subarray(0, loc.size) : Buffer.allocUnsafe(loc.size);
+    let got = 0;
+    let n: number;
+    while (got < loc.size && (n = fs.readSync(src, data, got, loc.size - got, loc.offset + got)) > 0) got += n;
+    if (got !== loc.size) throw Object.assign(new Error(`${loc.file} ends before the object at offset ${loc.offset} does`), { code: 'EIO', path: loc.file });
+    const fd = fs.openSync(target, 'wx');
+    try {
+      for (let off = 0; off < got; ) off += fs.writeSync(fd, data, off, got - off);
+      fs.fchmodSync(fd, mode);
+      return fs.fstatSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  close(): void {
+    for (const fd of this.fds.values()) fs.closeSync(fd);
+    this.fds.clear();
+  }
 }
 
 export interface PackEntry {
