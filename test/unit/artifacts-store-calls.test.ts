@@ -114,7 +114,7 @@ describe('artifacts.fsck', () => {
     expect(await engine.invoke('artifacts.gc', { apply: false })).toMatchObject({ applied: false });
 
     const job = await finished(jobId);
-    expect(job.state).toBe('done');
+    expect(job).toMatchObject({ state: 'done', done: 3, total: 3 });
     const report = job.result as FsckReport;
     expect(report.ok).toBe(false);
     expect(report.bad.map((b) => b.hash).sort()).toEqual([big, small].sort());

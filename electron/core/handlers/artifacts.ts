@@ -74,9 +74,12 @@ export const artifactHandlers: Handlers<typeof artifactCalls> = {
     const project = engine.requireProject();
     const running = checking.get(project);
     if (running) return { jobId: running };
-    const { job, done } = engine.jobs.start({ label: 'Checking the object store', unit: 'objects' }, (ctx) =>
-      fsck(project, { signal: ctx.signal, onProgress: (d, t) => ctx.progress(d, t) }),
-    );
+    const { job, done } = engine.jobs.start({ label: 'Checking the object store', unit: 'objects' }, async (ctx) => {
+      const report = await fsck(project, { signal: ctx.signal, onProgress: (d, t) => ctx.progress(d, t) });
+      // fsck reports progress every few hundred objects; a small store would end at "0 objects".
+      ctx.progress(report.objects, report.objects);
+      return report;
+    });
     checking.set(project, job.id);
     void done.finally(() => checking.delete(project)).catch(() => undefined);
     return { jobId: job.id };

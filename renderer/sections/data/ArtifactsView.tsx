@@ -8,8 +8,10 @@ import { followArtifacts, useArtifactsStore } from '../../stores/artifacts.js';
 import { useUiStore } from '../../stores/ui.js';
 import type { SectionProps } from '../types.js';
 import { AddForm } from './AddForm.js';
+import { AliasHistory } from './AliasHistory.js';
 import { DiffPanel } from './DiffPanel.js';
 import { FileTree } from './FileTree.js';
+import { StorePanel } from './StorePanel.js';
 import { VersionTable as VersionTableBlock } from './VersionTable.js';
 import { bytes } from './format.js';
 import './data.css';
@@ -97,6 +99,7 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
     <>
       {header}
       {adding && <AddForm api={api} kind={addKind} onClose={() => setAdding(false)} />}
+      <StorePanel api={api} root={project.root} />
       {s.watch?.mode === 'polling' && (
         <div className="notice notice--info" role="status" data-testid="watch-polling">
           <p className="notice__message">{s.watch.message}</p>
@@ -168,6 +171,7 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
               onPromote={promote}
             />
           )}
+          <AliasHistory api={api} artifact={artifact} alias={alias} />
           <div className="dv-panes">
             {version && s.tree?.key === `${artifact.name}@${version.number}` && (
               <section className="dv-pane" data-testid="version-files">
