@@ -171,7 +171,7 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
               onPromote={promote}
             />
           )}
-          <AliasHistory api={api} artifact={artifact} alias={alias} />
+          {artifact.versions.length > 0 && <AliasHistory api={api} artifact={artifact} alias={alias} />}
           <div className="dv-panes">
             {version && s.tree?.key === `${artifact.name}@${version.number}` && (
               <section className="dv-pane" data-testid="version-files">

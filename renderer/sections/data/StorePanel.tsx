@@ -5,7 +5,7 @@ import { formatCount } from '../../components/format.js';
 import { progressFraction, progressText } from '../../jobs/format.js';
 import { useArtifactsStore } from '../../stores/artifacts.js';
 import { useJobsStore } from '../../stores/jobs.js';
-import { bytes, when } from './format.js';
+import { bytes } from './format.js';
 import { checkReport, graceMinutes, useStoreHealth } from './storeHealth.js';
 
 /** Rows of a long damage list shown before "and N more". */
@@ -44,7 +44,7 @@ export function StorePanel({ api, root }: { api: Api; root: string }) {
           {report?.ok && (
             <span className="dv-ok" data-testid="fsck-ok">
               ✓ No damage: {objects(report.objects)} ({bytes(report.bytes)}) and {formatCount(report.manifests)} manifest{report.manifests === 1 ? '' : 's'} verified
-              {ended?.endedAt ? ` at ${when(new Date(ended.endedAt).toISOString())}` : ''}
+              {ended?.endedAt ? ` · ${new Date(ended.endedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}` : ''}
             </span>
           )}
           {ended?.state === 'cancelled' && `Check cancelled after ${progressText(ended)}`}
