@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Project } from '../../electron/core/project/project.js';
 import { recordVersion } from '../../electron/core/store/api.js';
+import { fsck } from '../../electron/core/store/fsck.js';
 import { gc } from '../../electron/core/store/gc.js';
 import { StrataError } from '../../shared/errors.js';
 import { throwawayProjects } from '../helpers/store.js';
@@ -72,5 +73,16 @@ describe('gc and versioning never run over each other', () => {
     expect((await recordVersion(p, { path: 'd', source: 'manual' })).created).toBe(true);
     expect(Date.now() - started).toBeLessThan(3000);
     expect(fs.existsSync(gcMarker(p))).toBe(false);
+  });
+
+  it('gc --yes refuses while a check (fsck) reads the store', async () => {
+    const p = project();
+    bigFile(p, 'm/weights.bin', 512);
+    await recordVersion(p, { path: 'm', source: 'manual' });
+    const checking = fsck(p);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(() => gc(p, { apply: true, graceMs: 0 })).toThrow(/in use/);
+    expect((await checking).ok).toBe(true);
+    expect(gc(p, { apply: true, graceMs: 0 }).applied).toBe(true);
   });
 });

@@ -62,7 +62,9 @@ export const artifactHandlers: Handlers<typeof artifactCalls> = {
     const project = engine.requireProject();
     // Checked before the job starts, so the UI gets the refusal as the answer and can offer --force.
     if (!force) await assertNoLocalChanges(project, artifact, resolveRef(project, artifact, ref));
-    const { job } = engine.jobs.start({ label: `Checking out ${artifact}@${ref}`, unit: 'files' }, (ctx) => checkout(project, artifact, ref, { force: true, signal: ctx.signal }));
+    const { job } = engine.jobs.start({ label: `Checking out ${artifact}@${ref}`, unit: 'files' }, (ctx) =>
+      checkout(project, artifact, ref, { force: true, signal: ctx.signal, onProgress: (done, total) => ctx.progress(done, total) }),
+    );
     return { jobId: job.id };
   },
   'artifacts.watchStatus': (_p, engine) => watchStatusOf(engine.requireProject()),

@@ -6,6 +6,7 @@ import type { Project } from '../project/project.js';
 import { ensureStore } from './api.js';
 import type { FsckObjectsInput, FsckObjectsResult } from './fsck-worker.js';
 import { parseEntries, rootHashOf } from './manifest.js';
+import { useStore } from './locks.js';
 import { objectPath, QUARANTINE_DIR } from './objects.js';
 
 /**
@@ -14,6 +15,16 @@ import { objectPath, QUARANTINE_DIR } from './objects.js';
  */
 export async function fsck(project: Project, opts: { signal?: AbortSignal; onProgress?: (done: number, total: number | null) => void } = {}): Promise<FsckReport> {
   ensureStore(project);
+  // A gc rewriting a pack under the check would make its contents read as missing.
+  const release = await useStore(project.strataDir);
+  try {
+    return await check(project, opts);
+  } finally {
+    release();
+  }
+}
+
+async function check(project: Project, opts: { signal?: AbortSignal; onProgress?: (done: number, total: number | null) => void }): Promise<FsckReport> {
   const objects = await runWorker<FsckObjectsInput, FsckObjectsResult>(
     new URL('./fsck-worker.js', import.meta.url),
     { objectsDir: project.objectsDir, quarantineDir: path.join(project.strataDir, QUARANTINE_DIR), dbPath: project.dbPath },
