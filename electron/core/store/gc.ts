@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import type { GcReport } from '../../../shared/api/artifacts.js';
 import { explainFsError, type Project } from '../project/project.js';
 import { ensureStore } from './api.js';
-import { parseEntries } from './manifest.js';
 import { insertPacked, listPacks, PackWriter, readRange, scanPack, type PackFile } from './packs.js';
 import { takeStoreForGc } from './locks.js';
 import { listObjects } from './scan-objects.js';
+
+const FILE_HASH = /^f [0-7]+ \d+ ([0-9a-f]{64}) /gm;
 
 interface PackedRow {
   hash: string;
@@ -34,7 +35,9 @@ export function gc(project: Project, opts: { apply: boolean; graceMs: number }):
 function collect(project: Project, opts: { apply: boolean; graceMs: number }): GcReport {
   const referenced = new Set<string>();
   for (const text of project.db.prepare('SELECT entries FROM manifests').pluck().all() as string[]) {
-    for (const e of parseEntries(text)) if (e.kind === 'f') referenced.add(e.hash);
+    // Only the hashes are needed: a scan for the fourth field of each file line, without parsing
+    // paths, is several times quicker than parseEntries over a long history of large folders.
+    for (const m of text.matchAll(FILE_HASH)) referenced.add(m[1]);
   }
   const cutoff = Date.now() - opts.graceMs;
   let unreferenced = 0;
