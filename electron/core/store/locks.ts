@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { StrataError } from '../../../shared/errors.js';
+import { alive } from './objects.js';
 
 /**
  * gc against versioning, across processes (the app, a CLI add, a pipeline step's log_artifact).
@@ -12,15 +13,6 @@ import { StrataError } from '../../../shared/errors.js';
  */
 const LOCKS_DIR = 'locks';
 const GC_MARKER = 'gc';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function dir(strataDir: string): string {
   const d = path.join(strataDir, LOCKS_DIR);

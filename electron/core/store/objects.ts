@@ -14,7 +14,8 @@ export function tempPath(objectsDir: string): string {
   return path.join(objectsDir, TMP_DIR, `${process.pid}-${crypto.randomBytes(8).toString('hex')}`);
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it does, owned by someone else). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
