@@ -103,6 +103,8 @@ test('Data: the object store — integrity check, clean-up with a dry run, and a
   expect(cli.json).toMatchObject({ ok: false, bad: [], missing: found.missing });
   // Totals follow: the damaged objects left the store.
   await expect(panel.getByTestId('store-totals')).toHaveText(/^1 object · /);
+  // The versions table marks the version that lost its file (customers is the selected artifact).
+  await expect(page.getByTestId('lost-1')).toHaveText('1 file lost');
   await shots(page, 'data-store-damage');
 
   // Clean up: one content a dead add left an hour ago, one written just now (an add may be writing it).

@@ -1,5 +1,6 @@
 import type { ArtifactInfo, VersionInfo } from '../../../shared/api/index.js';
 import { bytes, when } from './format.js';
+import { checkReport, useStoreHealth } from './storeHealth.js';
 
 interface Props {
   artifact: ArtifactInfo;
@@ -13,6 +14,10 @@ interface Props {
 
 /** The versions of one artifact, newest first: what each is, where it came from, and its aliases. */
 export function VersionTable({ artifact, selected, compare, alias, onSelect, onCompare, onPromote }: Props) {
+  // Files of each version that the last integrity check found without their content.
+  const report = checkReport(useStoreHealth((h) => h.check?.ended ?? null));
+  const lost = new Map<number, number>();
+  for (const m of report?.missing ?? []) if (m.artifact === artifact.name) lost.set(m.version, (lost.get(m.version) ?? 0) + 1);
   return (
     <table className="dv-grid dv-versions" data-testid="versions-table">
       <thead>
@@ -40,6 +45,11 @@ export function VersionTable({ artifact, selected, compare, alias, onSelect, onC
             </td>
             <td>
               <strong>@{v.number}</strong> <code className="dv-hash">{v.rootHash.slice(0, 10)}</code>
+              {lost.has(v.number) && (
+                <span className="dv-lost" data-testid={`lost-${v.number}`} title="The last integrity check found files of this version without their content in the store">
+                  {lost.get(v.number)} file{lost.get(v.number) === 1 ? '' : 's'} lost
+                </span>
+              )}
             </td>
             <td className="dv-nowrap">{when(v.createdAt)}</td>
             <td className="dv-num">{bytes(v.totalBytes)}</td>
