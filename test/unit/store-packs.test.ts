@@ -72,17 +72,17 @@ describe('pack files for small objects', () => {
     // The content was found in the pack, not stored again.
     expect(p.db.prepare('SELECT pack FROM packed_objects WHERE hash = ?').pluck().get(sha('kept'))).toBe(batches[0].pack);
 
-    expect(gc(p, { apply: false, graceMs: 60000 })).toMatchObject({ unreferenced: 0, young: 2 });
-    expect(gc(p, { apply: false, graceMs: 0 })).toMatchObject({ applied: false, unreferenced: 2, bytes: fs.statSync(path.join(p.objectsDir, 'packs', `${orphanPack.pack}.pack`)).size + 'dead weight'.length });
+    expect(await gc(p, { apply: false, graceMs: 60000 })).toMatchObject({ unreferenced: 0, young: 2 });
+    expect(await gc(p, { apply: false, graceMs: 0 })).toMatchObject({ applied: false, unreferenced: 2, bytes: fs.statSync(path.join(p.objectsDir, 'packs', `${orphanPack.pack}.pack`)).size + 'dead weight'.length });
     expect(listPacks(p.objectsDir)).toHaveLength(2);
-    expect(gc(p, { apply: true, graceMs: 0 })).toMatchObject({ applied: true, unreferenced: 2 });
+    expect(await gc(p, { apply: true, graceMs: 0 })).toMatchObject({ applied: true, unreferenced: 2 });
     const left = listPacks(p.objectsDir).map((x) => x.pack);
     expect(left).toHaveLength(1);
     expect(left).not.toContain(orphanPack.pack);
     expect(left).not.toContain(batches[0].pack);
     expect(p.db.prepare('SELECT hash FROM packed_objects').pluck().all()).toEqual([sha('kept')]);
     expect(intact(p)).toBe(1);
-    expect(gc(p, { apply: false, graceMs: 0 })).toMatchObject({ unreferenced: 0 });
+    expect(await gc(p, { apply: false, graceMs: 0 })).toMatchObject({ unreferenced: 0 });
     fs.rmSync(path.join(p.root, 'k'), { recursive: true });
     await restoreVersion(p, v.rootHash, 'k');
     expect(fs.readFileSync(path.join(p.root, 'k/kept.txt'), 'utf8')).toBe('kept');

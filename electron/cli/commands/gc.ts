@@ -20,7 +20,7 @@ export const gcCommand: Command = {
     const grace = Number(args.flags['grace-minutes'] ?? 10);
     if (!Number.isFinite(grace) || grace < 0) throw new UsageError(`--grace-minutes must be a number of minutes, not ${String(args.flags['grace-minutes'])}`);
     return withProject(args.flags, async (project) => {
-      const r = gc(project, { apply: Boolean(args.flags.yes), graceMs: grace * 60_000 });
+      const r = await gc(project, { apply: Boolean(args.flags.yes), graceMs: grace * 60_000 });
       if (args.flags.json) printJson(io, r);
       else {
         io.out(`${r.applied ? 'removed' : 'would remove'} ${r.unreferenced} unreferenced objects (${formatBytes(r.bytes)})${r.young ? `; kept ${r.young} younger than ${grace} minutes` : ''}`);

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import type { GcReport } from '../../../shared/api/artifacts.js';
+import { openSqlite, type Db } from '../db/sqlite.js';
+import { runWorker } from '../jobs/worker.js';
 import { explainFsError, type Project } from '../project/project.js';
 import { ensureStore } from './api.js';
 import { insertPacked, listPacks, PackWriter, readRange, scanPack, type PackFile } from './packs.js';
@@ -20,19 +22,45 @@ interface PackedRow {
  * period are left alone. A pack with unreferenced objects is rewritten with the others (or removed
  * when none is left); its rows move to the new pack in one transaction, before the old pack goes.
  */
-export function gc(project: Project, opts: { apply: boolean; graceMs: number }): GcReport {
+export async function gc(project: Project, opts: { apply: boolean; graceMs: number }): Promise<GcReport> {
   ensureStore(project);
-  // A dry run removes nothing: it needs no exclusive use of the store.
-  if (!opts.apply) return collect(project, opts);
-  const release = takeStoreForGc(project.strataDir);
+  // In a worker thread: reading every manifest and rewriting packs must not hold the host's event loop.
+  const input: GcInput = { dbPath: project.dbPath, objectsDir: project.objectsDir, strataDir: project.strataDir, ...opts };
+  return runWorker<GcInput, GcReport>(new URL('./gc-worker.js', import.meta.url), input);
+}
+
+export interface GcInput {
+  dbPath: string;
+  objectsDir: string;
+  strataDir: string;
+  apply: boolean;
+  graceMs: number;
+}
+
+/** The whole of gc, run by gc-worker.ts with its own connection to the project database. */
+export function collectGarbage(input: GcInput): GcReport {
+  const db = openSqlite(input.dbPath);
   try {
-    return collect(project, opts);
+    const store = { db, objectsDir: input.objectsDir };
+    // A dry run removes nothing: it needs no exclusive use of the store.
+    if (!input.apply) return collect(store, input);
+    const release = takeStoreForGc(input.strataDir);
+    try {
+      return collect(store, input);
+    } finally {
+      release();
+    }
   } finally {
-    release();
+    db.close();
   }
 }
 
-function collect(project: Project, opts: { apply: boolean; graceMs: number }): GcReport {
+interface Store {
+  db: Db;
+  objectsDir: string;
+}
+
+function collect(project: Store, opts: { apply: boolean; graceMs: number }): GcReport {
   const referenced = new Set<string>();
   for (const text of project.db.prepare('SELECT entries FROM manifests').pluck().all() as string[]) {
     // Only the hashes are needed: a scan for the fourth field of each file line, without parsing
@@ -80,7 +108,7 @@ function collect(project: Project, opts: { apply: boolean; graceMs: number }): G
 }
 
 /** Copies the live objects of a pack into a new one, moves their rows, then removes the old pack. */
-function rewritePack(project: Project, pack: PackFile, live: PackedRow[]): void {
+function rewritePack(project: Store, pack: PackFile, live: PackedRow[]): void {
   const writer = new PackWriter(project.objectsDir);
   try {
     for (const r of live) writer.add(r.hash, readRange({ file: pack.file, offset: r.offset, size: r.size }));
