@@ -7,7 +7,7 @@ import { explainFsError, type Project } from '../project/project.js';
 import { announceVersioned } from './events.js';
 import type { CacheRow, HashTreeInput } from './hash-tree.js';
 import { runHash } from './hash-pool.js';
-import { parseEntries, rootHashOf, serializeLines } from './manifest.js';
+import { linePath, parseEntries, rootHashOf, serializeLines } from './manifest.js';
 import { cleanTemps, tempPath } from './objects.js';
 import { insertPacked, locateObject, ObjectReader, packPath, type ObjectLocation, type PackedBatch } from './packs.js';
 import { useStore } from './locks.js';
@@ -61,8 +61,8 @@ interface Hashed {
 const SPLIT_ABOVE_FILES = 4000;
 
 /**
- * Hashes in worker threads: one for a file or a small folder, one per core for a large one. The
- * parts must have walked the same tree; a folder that changed between their walks is reported.
+ * Hashes in worker threads: one for a file or a small folder, one per core for a large one, each
+ * part walking its own run of the folder's top-level entries.
  */
 async function hashInWorkers(project: Project, rel: string, store: boolean, opts: { signal?: AbortSignal; onProgress?: (d: number, t: number | null) => void; changed?: string[] | null }): Promise<Hashed | null> {
   const abs = path.join(project.root, rel);
@@ -109,13 +109,6 @@ async function hashInWorkers(project: Project, rel: string, store: boolean, opts
     text = serializeLines(lines.map(linePath), lines);
   }
   return { type: first.type, text, rootHash: rootHashOf(first.type, text), fileCount, totalBytes, cache, packed };
-}
-
-/** The path of a manifest line: the JSON string after its four other fields. */
-function linePath(line: string): string {
-  let at = 0;
-  for (let i = 0; i < 4; i++) at = line.indexOf(' ', at) + 1;
-  return JSON.parse(line.slice(at)) as string;
 }
 
 /** A cheap look at the first level or two, enough to tell a folder worth splitting from a small one. */
@@ -294,7 +287,8 @@ async function materialize(project: Project, rootHash: string, relPath: string, 
       made.add(dir);
     }
     const tmp = tempPath(project.objectsDir);
-    const st = reader.copyTo(where.get(hash) as ObjectLocation, tmp, mode);
+    // A rename keeps the inode and the times: the temp file's stat is the target's.
+    let st = reader.copyTo(where.get(hash) as ObjectLocation, tmp, mode);
     try {
       fs.renameSync(tmp, target);
     } catch (err) {
@@ -309,15 +303,12 @@ async function materialize(project: Project, rootHash: string, relPath: string, 
         fs.copyFileSync(tmp, local, fs.constants.COPYFILE_FICLONE);
         fs.rmSync(tmp, { force: true });
         fs.renameSync(local, target);
-        const moved = fs.statSync(target);
-        cache.push([key, moved.size, moved.mtimeMs, moved.ino, hash, 1, mode]);
-        return;
+        st = fs.statSync(target);
       } else {
         fs.rmSync(tmp, { force: true });
         throw err;
       }
     }
-    // A rename keeps the inode and the times: the temp file's stat is the target's.
     cache.push([key, st.size, st.mtimeMs, st.ino, hash, 1, mode]);
   };
   try {

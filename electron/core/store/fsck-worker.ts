@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openSqlite } from '../db/sqlite.js';
 import { serveWorker } from '../jobs/worker.js';
-import { listPacks, scanPack } from './packs.js';
+import { listPacks, packedRowsByPack, packPath, scanPack, type PackEntry } from './packs.js';
 import { listObjects } from './scan-objects.js';
 
 export interface FsckObjectsInput {
@@ -32,7 +32,7 @@ const CHUNK = 1 << 20;
 serveWorker<FsckObjectsInput, FsckObjectsResult>(({ objectsDir, quarantineDir, dbPath }, progress) => {
   const objects = listObjects(objectsDir);
   const rows = packedRows(dbPath);
-  const total = objects.length + [...rows.values()].reduce((n, m) => n + m.size, 0);
+  const total = objects.length + [...rows.values()].reduce((n, list) => n + list.length, 0);
   const buf = Buffer.allocUnsafe(CHUNK);
   const bad: FsckObjectsResult['bad'] = [];
   const badPacked: FsckObjectsResult['badPacked'] = [];
@@ -65,13 +65,13 @@ serveWorker<FsckObjectsInput, FsckObjectsResult>(({ objectsDir, quarantineDir, d
   }
   const present = new Set(listPacks(objectsDir).map((p) => p.pack));
   const missingPacks: string[] = [];
-  for (const [pack, wanted] of rows) {
+  for (const [pack, list] of rows) {
     if (!present.has(pack)) {
       missingPacks.push(pack);
       continue;
     }
-    const file = path.join(objectsDir, 'packs', `${pack}.pack`);
-    scanPack(file, (e, data) => {
+    const wanted = new Map(list.map((r) => [r.offset, r.hash]));
+    scanPack(packPath(objectsDir, pack), (e, data) => {
       const hash = wanted.get(e.offset);
       if (hash === undefined) return;
       wanted.delete(e.offset);
@@ -89,19 +89,13 @@ serveWorker<FsckObjectsInput, FsckObjectsResult>(({ objectsDir, quarantineDir, d
   return { objects: total, bytes, bad, badPacked, missingPacks };
 });
 
-/** pack → (offset → hash) for every packed_objects row. */
-function packedRows(dbPath: string): Map<string, Map<number, string>> {
-  const out = new Map<string, Map<number, string>>();
-  if (!fs.existsSync(dbPath)) return out;
+/** Each pack's rows, from a read-only connection of this worker's own. */
+function packedRows(dbPath: string): Map<string, PackEntry[]> {
+  if (!fs.existsSync(dbPath)) return new Map();
   const db = openSqlite(dbPath, { readonly: true });
   try {
-    for (const r of db.prepare('SELECT hash, pack, offset FROM packed_objects ORDER BY pack, offset').raw().iterate() as IterableIterator<[string, string, number]>) {
-      let m = out.get(r[1]);
-      if (!m) out.set(r[1], (m = new Map()));
-      m.set(r[2], r[0]);
-    }
+    return packedRowsByPack(db);
   } finally {
     db.close();
   }
-  return out;
 }

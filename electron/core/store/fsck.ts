@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { FsckReport } from '../../../shared/api/artifacts.js';
 import { runWorker } from '../jobs/worker.js';
@@ -7,7 +6,8 @@ import { ensureStore } from './api.js';
 import type { FsckObjectsInput, FsckObjectsResult } from './fsck-worker.js';
 import { parseEntries, rootHashOf } from './manifest.js';
 import { useStore } from './locks.js';
-import { objectPath, QUARANTINE_DIR } from './objects.js';
+import { QUARANTINE_DIR } from './objects.js';
+import { locateObject, packPath } from './packs.js';
 
 /**
  * Verifies the store: every object's content against its name (bad ones go to quarantine), every
@@ -38,12 +38,10 @@ async function check(project: Project, opts: { signal?: AbortSignal; onProgress?
   })();
   const bad = [...objects.bad, ...objects.badPacked.map((b) => ({ hash: b.hash, quarantinedTo: b.quarantinedTo || `(unreadable in pack ${b.pack})` }))];
   if (bad.length || objects.missingPacks.length) project.db.prepare('UPDATE stat_cache SET stored = 0').run();
-  const missingPacks = new Set(objects.missingPacks);
-  const packOf = project.db.prepare('SELECT pack FROM packed_objects WHERE hash = ?').pluck();
+  const missingPacks = new Set(objects.missingPacks.map((p) => packPath(project.objectsDir, p)));
   const stored = (hash: string): boolean => {
-    if (fs.existsSync(objectPath(project.objectsDir, hash))) return true;
-    const pack = packOf.get(hash) as string | undefined;
-    return pack !== undefined && !missingPacks.has(pack);
+    const loc = locateObject(project.db, project.objectsDir, hash);
+    return loc !== null && !missingPacks.has(loc.file);
   };
   const manifests = project.db.prepare('SELECT root_hash, type, entries FROM manifests').all() as { root_hash: string; type: 'file' | 'dir'; entries: string }[];
   const users = project.db.prepare('SELECT a.name, v.number FROM versions v JOIN artifacts a ON a.id = v.artifact_id WHERE v.root_hash = ? ORDER BY a.name, v.number');

@@ -4,17 +4,10 @@ import { openSqlite, type Db } from '../db/sqlite.js';
 import { runWorker } from '../jobs/worker.js';
 import { explainFsError, type Project } from '../project/project.js';
 import { ensureStore } from './api.js';
-import { insertPacked, listPacks, PackWriter, readRange, scanPack, type PackFile } from './packs.js';
+import { fileHashes } from './manifest.js';
+import { insertPacked, listPacks, packedRowsByPack, PackWriter, readRange, scanPack, type PackEntry, type PackFile } from './packs.js';
 import { takeStoreForGc } from './locks.js';
 import { listObjects } from './scan-objects.js';
-
-const FILE_HASH = /^f [0-7]+ \d+ ([0-9a-f]{64}) /gm;
-
-interface PackedRow {
-  hash: string;
-  offset: number;
-  size: number;
-}
 
 /**
  * Objects no version references. Objects are stored before their rows are committed, so an add
@@ -60,18 +53,16 @@ interface Store {
   objectsDir: string;
 }
 
-function collect(project: Store, opts: { apply: boolean; graceMs: number }): GcReport {
+function collect(store: Store, opts: { apply: boolean; graceMs: number }): GcReport {
   const referenced = new Set<string>();
-  for (const text of project.db.prepare('SELECT entries FROM manifests').pluck().all() as string[]) {
-    // Only the hashes are needed: a scan for the fourth field of each file line, without parsing
-    // paths, is several times quicker than parseEntries over a long history of large folders.
-    for (const m of text.matchAll(FILE_HASH)) referenced.add(m[1]);
+  for (const text of store.db.prepare('SELECT entries FROM manifests').pluck().all() as string[]) {
+    for (const hash of fileHashes(text)) referenced.add(hash);
   }
   const cutoff = Date.now() - opts.graceMs;
   let unreferenced = 0;
   let bytes = 0;
   let young = 0;
-  for (const o of listObjects(project.objectsDir)) {
+  for (const o of listObjects(store.objectsDir)) {
     if (referenced.has(o.hash)) continue;
     if (o.mtimeMs > cutoff) {
       young++;
@@ -81,14 +72,9 @@ function collect(project: Store, opts: { apply: boolean; graceMs: number }): GcR
     bytes += o.size;
     if (opts.apply) fs.rmSync(o.file, { force: true });
   }
-  const byPack = new Map<string, PackedRow[]>();
-  for (const r of project.db.prepare('SELECT hash, pack, offset, size FROM packed_objects').all() as (PackedRow & { pack: string })[]) {
-    let list = byPack.get(r.pack);
-    if (!list) byPack.set(r.pack, (list = []));
-    list.push(r);
-  }
-  for (const pack of listPacks(project.objectsDir)) {
-    const rows = (byPack.get(pack.pack) ?? []).sort((a, b) => a.offset - b.offset);
+  const byPack = packedRowsByPack(store.db);
+  for (const pack of listPacks(store.objectsDir)) {
+    const rows = byPack.get(pack.pack) ?? [];
     const dead = rows.filter((r) => !referenced.has(r.hash));
     // A pack without rows is left by an add that died before committing (or is being committed now).
     const orphan = rows.length === 0;
@@ -100,22 +86,22 @@ function collect(project: Store, opts: { apply: boolean; graceMs: number }): GcR
     }
     unreferenced += count;
     bytes += orphan ? pack.size : dead.reduce((n, r) => n + r.size, 0);
-    if (opts.apply) rewritePack(project, pack, rows.filter((r) => referenced.has(r.hash)));
+    if (opts.apply) rewritePack(store, pack, rows.filter((r) => referenced.has(r.hash)));
   }
   // The stat cache may name a removed content as stored; the next add checks again.
-  if (opts.apply && unreferenced > 0) project.db.prepare('UPDATE stat_cache SET stored = 0').run();
+  if (opts.apply && unreferenced > 0) store.db.prepare('UPDATE stat_cache SET stored = 0').run();
   return { applied: opts.apply, unreferenced, bytes, young };
 }
 
 /** Copies the live objects of a pack into a new one, moves their rows, then removes the old pack. */
-function rewritePack(project: Store, pack: PackFile, live: PackedRow[]): void {
-  const writer = new PackWriter(project.objectsDir);
+function rewritePack(store: Store, pack: PackFile, live: PackEntry[]): void {
+  const writer = new PackWriter(store.objectsDir);
   try {
     for (const r of live) writer.add(r.hash, readRange({ file: pack.file, offset: r.offset, size: r.size }));
     const batches = writer.finish();
-    project.db.transaction(() => {
-      project.db.prepare('DELETE FROM packed_objects WHERE pack = ?').run(pack.pack);
-      insertPacked(project.db, batches);
+    store.db.transaction(() => {
+      store.db.prepare('DELETE FROM packed_objects WHERE pack = ?').run(pack.pack);
+      insertPacked(store.db, batches);
     })();
   } catch (err) {
     writer.abandon();

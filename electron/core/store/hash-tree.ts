@@ -90,9 +90,11 @@ export async function hashTree(input: HashTreeInput, progress: (done: number, to
   const type: TreeType = top.isDirectory() ? 'dir' : 'file';
   const dirs: string[] = [];
   const files: string[] = type === 'file' ? [''] : walk(input.root, input.rel, dirs, input.part);
-  const stored = input.objectsDir ? new StoreIndex(input.objectsDir, input.dbPath) : null;
+  // One read-only connection for the stat cache and the packed_objects lookups.
+  const db = fs.existsSync(input.dbPath) ? openSqlite(input.dbPath, { readonly: true }) : null;
+  const stored = input.objectsDir ? new StoreIndex(input.objectsDir, db) : null;
   const hasher = new Hasher(input.objectsDir, stored);
-  const cache = new CacheCursor(input.dbPath, input.rel, type, files.length ? `${input.rel}/${files[0]}` : `${input.rel}/`);
+  const cache = new CacheCursor(db, input.rel, type, files.length ? `${input.rel}/${files[0]}` : `${input.rel}/`);
   const updates: CacheRow[] = [];
   const lines = new Lines(type, input.part.of === 1 && !input.objectsDir && dirs.length === 0);
   const total = type === 'file' ? top.size : null;
@@ -107,16 +109,16 @@ export async function hashTree(input: HashTreeInput, progress: (done: number, to
       const key = type === 'file' ? input.rel : keyPrefix + rel;
       const fileAbs = type === 'file' ? abs : absPrefix + rel;
       const hit = cache.find(key);
-      if (hit && vouched && hit[6] !== null && !vouched(rel) && (!stored || hit[5] === 1 || stored.has(hit[4]))) {
-        lines.add(entryLine('f', hit[6], hit[1], hit[4], rel));
-        bytes += hit[1];
-        continue;
-      }
-      if (hit) {
+      // A cached hash saves the read, but content first seen by hashPath was never stored.
+      if (hit && (!stored || hit[5] === 1 || stored.has(hit[4]))) {
+        if (vouched && hit[6] !== null && !vouched(rel)) {
+          lines.add(entryLine('f', hit[6], hit[1], hit[4], rel));
+          bytes += hit[1];
+          continue;
+        }
         const st = fs.statSync(fileAbs, { throwIfNoEntry: false });
         if (!st) throw fileError(Object.assign(new Error('ENOENT'), { code: 'ENOENT' }), fileAbs);
-        // A cached hash saves the read, but content first seen by hashPath was never stored.
-        if (st.size === hit[1] && st.mtimeMs === hit[2] && st.ino === hit[3] && (!stored || hit[5] === 1 || stored.has(hit[4]))) {
+        if (st.size === hit[1] && st.mtimeMs === hit[2] && st.ino === hit[3]) {
           lines.add(entryLine('f', modeOf(st), st.size, hit[4], rel));
           if ((stored && hit[5] === 0) || hit[6] !== modeOf(st)) updates.push([hit[0], hit[1], hit[2], hit[3], hit[4], stored ? 1 : hit[5], modeOf(st)]);
           bytes += st.size;
@@ -141,7 +143,7 @@ export async function hashTree(input: HashTreeInput, progress: (done: number, to
     throw err;
   } finally {
     cache.close();
-    stored?.close();
+    db?.close();
   }
 }
 
@@ -179,16 +181,13 @@ class Lines {
 class StoreIndex {
   private listed: Set<string> | null = null;
   private asked = 0;
-  private db: Db | null = null;
-  private packed: Statement | null = null;
+  private packed: Statement | null;
 
   constructor(
     private dir: string,
-    dbPath: string,
+    private db: Db | null,
   ) {
-    if (!fs.existsSync(dbPath)) return;
-    this.db = openSqlite(dbPath, { readonly: true });
-    this.packed = this.db.prepare('SELECT 1 FROM packed_objects WHERE hash = ?').pluck();
+    this.packed = db ? db.prepare('SELECT 1 FROM packed_objects WHERE hash = ?').pluck() : null;
   }
 
   has(hash: string): boolean {
@@ -206,11 +205,6 @@ class StoreIndex {
 
   add(hash: string): void {
     this.listed?.add(hash);
-  }
-
-  close(): void {
-    this.db?.close();
-    this.db = null;
   }
 }
 
@@ -297,18 +291,16 @@ function walk(root: string, artifactRel: string, dirs: string[], part: { index: 
  * differently (its byte order differs from JavaScript's for a few characters) is only a miss.
  */
 class CacheCursor {
-  private db: Db | null = null;
   private rows: IterableIterator<CacheRow> | null = null;
   private row: CacheRow | undefined;
 
   /** from: the first key this walk asks for (a part's run starts there) */
-  constructor(dbPath: string, rel: string, type: TreeType, from: string) {
-    if (!fs.existsSync(dbPath)) return;
-    this.db = openSqlite(dbPath, { readonly: true });
+  constructor(db: Db | null, rel: string, type: TreeType, from: string) {
+    if (!db) return;
     const stmt =
       type === 'file'
-        ? this.db.prepare('SELECT path, size, mtime, ino, hash, stored, mode FROM stat_cache WHERE path = ?').bind(rel)
-        : this.db.prepare('SELECT path, size, mtime, ino, hash, stored, mode FROM stat_cache WHERE path >= ? AND path < ? ORDER BY path').bind(from, `${rel}0`);
+        ? db.prepare('SELECT path, size, mtime, ino, hash, stored, mode FROM stat_cache WHERE path = ?').bind(rel)
+        : db.prepare('SELECT path, size, mtime, ino, hash, stored, mode FROM stat_cache WHERE path >= ? AND path < ? ORDER BY path').bind(from, `${rel}0`);
     this.rows = stmt.raw().iterate() as IterableIterator<CacheRow>;
     this.row = this.rows.next().value;
   }
@@ -321,12 +313,10 @@ class CacheCursor {
   close(): void {
     this.rows?.return?.();
     this.rows = null;
-    this.db?.close();
-    this.db = null;
   }
 }
 
-/** Hashes files and stores new contents; small files are made durable in batches. */
+/** Hashes files and stores new contents: small ones appended to a pack, large ones one file each. */
 class Hasher {
   stored = 0;
   private buf = Buffer.allocUnsafe(CHUNK);

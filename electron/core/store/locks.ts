@@ -21,13 +21,13 @@ function dir(strataDir: string): string {
 }
 
 /** Live markers of the given kind ('gc' or 'use'), with their pids; dead ones are removed. */
-function live(strataDir: string, kind: 'gc' | 'use', except?: string): number[] {
+function live(strataDir: string, kind: 'gc' | 'use'): number[] {
   const out: number[] = [];
-  for (const name of fs.readdirSync(dir(strataDir))) {
-    if (name === except) continue;
+  const locks = dir(strataDir);
+  for (const name of fs.readdirSync(locks)) {
     const isGc = name === GC_MARKER;
     if ((kind === 'gc') !== isGc) continue;
-    const file = path.join(dir(strataDir), name);
+    const file = path.join(locks, name);
     const pid = Number((isGc ? fs.readFileSync(file, { encoding: 'utf8', flag: 'r' }) : name.split('-')[1]) ?? NaN);
     if (Number.isInteger(pid) && alive(pid)) out.push(pid);
     else fs.rmSync(file, { force: true });

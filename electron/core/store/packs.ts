@@ -35,7 +35,19 @@ export function packsDir(objectsDir: string): string {
 }
 
 export function packPath(objectsDir: string, pack: string): string {
-  return path.join(objectsDir, PACKS_DIR, `${pack}.pack`);
+  return path.join(packsDir(objectsDir), `${pack}.pack`);
+}
+
+/** Reads size bytes at position into `into`; returns how many it got (fewer at the end of the file). */
+function readAt(fd: number, into: Buffer, size: number, position: number): number {
+  let got = 0;
+  let n: number;
+  while (got < size && (n = fs.readSync(fd, into, got, size - got, position + got)) > 0) got += n;
+  return got;
+}
+
+function cutShort(loc: { file: string; offset: number }): Error {
+  return Object.assign(new Error(`${loc.file} ends before the object at offset ${loc.offset} does`), { code: 'EIO', path: loc.file });
 }
 
 function newPackName(): string {
@@ -53,10 +65,6 @@ export class PackWriter {
   private done: PackedBatch[] = [];
 
   constructor(private objectsDir: string) {}
-
-  get count(): number {
-    return this.done.reduce((n, b) => n + b.hashes.length, 0) + (this.batch?.hashes.length ?? 0);
-  }
 
   add(hash: string, data: Buffer): void {
     if (this.fd === null) this.open();
@@ -155,10 +163,7 @@ export function readRange(loc: { file: string; offset: number; size: number }): 
   const fd = fs.openSync(loc.file, 'r');
   try {
     const buf = Buffer.allocUnsafe(loc.size);
-    let got = 0;
-    let n: number;
-    while (got < loc.size && (n = fs.readSync(fd, buf, got, loc.size - got, loc.offset + got)) > 0) got += n;
-    if (got !== loc.size) throw Object.assign(new Error(`${loc.file} ends before the object at offset ${loc.offset} does`), { code: 'EIO', path: loc.file });
+    if (readAt(fd, buf, loc.size, loc.offset) !== loc.size) throw cutShort(loc);
     return buf;
   } finally {
     fs.closeSync(fd);
@@ -183,13 +188,10 @@ export class ObjectReader {
     let src = this.fds.get(loc.file);
     if (src === undefined) this.fds.set(loc.file, (src = fs.openSync(loc.file, 'r')));
     const data = loc.size <= this.buf.length ? this.buf.subarray(0, loc.size) : Buffer.allocUnsafe(loc.size);
-    let got = 0;
-    let n: number;
-    while (got < loc.size && (n = fs.readSync(src, data, got, loc.size - got, loc.offset + got)) > 0) got += n;
-    if (got !== loc.size) throw Object.assign(new Error(`${loc.file} ends before the object at offset ${loc.offset} does`), { code: 'EIO', path: loc.file });
+    if (readAt(src, data, loc.size, loc.offset) !== loc.size) throw cutShort(loc);
     const fd = fs.openSync(target, 'wx');
     try {
-      for (let off = 0; off < got; ) off += fs.writeSync(fd, data, off, got - off);
+      for (let off = 0; off < loc.size; ) off += fs.writeSync(fd, data, off, loc.size - off);
       fs.fchmodSync(fd, mode);
       return fs.fstatSync(fd);
     } finally {
@@ -201,6 +203,18 @@ export class ObjectReader {
     for (const fd of this.fds.values()) fs.closeSync(fd);
     this.fds.clear();
   }
+}
+
+/** The packed_objects rows of each pack, in offset order (gc and fsck go through packs one by one). */
+export function packedRowsByPack(db: Db): Map<string, PackEntry[]> {
+  const out = new Map<string, PackEntry[]>();
+  for (const [hash, pack, offset, size] of db.prepare('SELECT hash, pack, offset, size FROM packed_objects').raw().iterate() as IterableIterator<[string, string, number, number]>) {
+    let list = out.get(pack);
+    if (!list) out.set(pack, (list = []));
+    list.push({ hash, offset, size });
+  }
+  for (const list of out.values()) list.sort((a, b) => a.offset - b.offset);
+  return out;
 }
 
 export interface PackEntry {
@@ -229,10 +243,7 @@ export function scanPack(file: string, onEntry: (e: PackEntry, data: Buffer) => 
       const offset = pos + ENTRY_HEADER;
       if (offset + len > size) return { ok: false, entries };
       if (len > data.length) data = Buffer.allocUnsafe(len);
-      let got = 0;
-      let n: number;
-      while (got < len && (n = fs.readSync(fd, data, got, len - got, offset + got)) > 0) got += n;
-      if (got !== len) return { ok: false, entries };
+      if (readAt(fd, data, len, offset) !== len) return { ok: false, entries };
       onEntry({ hash, offset, size: len }, data.subarray(0, len));
       entries++;
       pos = offset + len;
