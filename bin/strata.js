@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 
 const entry = new URL('../out/electron/cli/main.js', import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
-  process.stderr.write(`strata: not built yet (${fileURLToPath(entry)} is missing). Run \`npm run build\` in the Strata folder.\n`);
+  process.stderr.write(
+    `strata: not built yet (${fileURLToPath(entry)} is missing). Run \`npm run build\` in the Strata folder.\n`,
+  );
   process.exit(1);
 }
 await import(entry.href);

@@ -22,7 +22,10 @@ if (build.status !== 0) process.exit(1);
 let failed = 0;
 for (const f of files) {
   console.log(`\n── bench ${f} ──`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, f)], { stdio: 'inherit', cwd: root });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, f)], {
+    stdio: 'inherit',
+    cwd: root,
+  });
   if (r.status !== 0) {
     failed++;
     console.error(`bench ${f} exited with ${r.status ?? r.signal}`);

@@ -31,7 +31,17 @@ function nodeGyp() {
     return require.resolve('node-gyp/bin/node-gyp.js');
   } catch {
     // npm ships its own copy next to itself.
-    const bundled = path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+    const bundled = path.join(
+      path.dirname(process.execPath),
+      '..',
+      'lib',
+      'node_modules',
+      'npm',
+      'node_modules',
+      'node-gyp',
+      'bin',
+      'node-gyp.js',
+    );
     if (fs.existsSync(bundled)) return bundled;
     throw new BuildError('node-gyp not found: install it with `npm install -g node-gyp`.');
   }
@@ -45,28 +55,47 @@ async function requireHeaders(distUrl, target) {
     res = await fetch(url, { method: 'HEAD', signal: AbortSignal.timeout(15000) });
   } catch (err) {
     const reason = err.cause?.code ?? err.cause?.message ?? err.message;
-    throw new BuildError(`cannot reach ${url} (${reason}): building better-sqlite3 for Electron needs internet to fetch Electron's headers; run this on a machine that has it.`);
+    throw new BuildError(
+      `cannot reach ${url} (${reason}): building better-sqlite3 for Electron needs internet to fetch Electron's headers; run this on a machine that has it.`,
+    );
   }
-  if (!res.ok) throw new BuildError(`Electron ${target} headers are not available at ${url} (HTTP ${res.status}).`);
+  if (!res.ok)
+    throw new BuildError(`Electron ${target} headers are not available at ${url} (HTTP ${res.status}).`);
 }
 
 function stampFor(target, arch) {
-  return { electron: target, arch, platform: process.platform, betterSqlite3: packageVersion('better-sqlite3') };
+  return {
+    electron: target,
+    arch,
+    platform: process.platform,
+    betterSqlite3: packageVersion('better-sqlite3'),
+  };
 }
 
 function upToDate(stamp) {
   try {
     const old = JSON.parse(fs.readFileSync(path.join(outDir, 'target.json'), 'utf8'));
-    return fs.existsSync(path.join(outDir, 'better_sqlite3.node')) && Object.entries(stamp).every(([k, v]) => old[k] === v);
+    return (
+      fs.existsSync(path.join(outDir, 'better_sqlite3.node')) &&
+      Object.entries(stamp).every(([k, v]) => old[k] === v)
+    );
   } catch {
     return false;
   }
 }
 
-export async function buildElectronNative({ target = packageVersion('electron'), arch = process.arch, distUrl = DEFAULT_DIST_URL, force = false, log = console.log } = {}) {
+export async function buildElectronNative({
+  target = packageVersion('electron'),
+  arch = process.arch,
+  distUrl = DEFAULT_DIST_URL,
+  force = false,
+  log = console.log,
+} = {}) {
   const stamp = stampFor(target, arch);
   if (!force && upToDate(stamp)) {
-    log(`build-electron-native: ${path.relative(root, outDir)} is up to date (Electron ${target}, ${process.platform}-${arch}).`);
+    log(
+      `build-electron-native: ${path.relative(root, outDir)} is up to date (Electron ${target}, ${process.platform}-${arch}).`,
+    );
     return;
   }
   await requireHeaders(distUrl, target);
@@ -76,13 +105,30 @@ export async function buildElectronNative({ target = packageVersion('electron'),
     const src = path.dirname(require.resolve('better-sqlite3/package.json'));
     const pkg = path.join(work, 'better-sqlite3');
     fs.cpSync(src, pkg, { recursive: true, filter: (p) => p !== path.join(src, 'build') });
-    log(`build-electron-native: compiling better-sqlite3 ${stamp.betterSqlite3} for Electron ${target} (${process.platform}-${arch}); this takes a minute or two.`);
+    log(
+      `build-electron-native: compiling better-sqlite3 ${stamp.betterSqlite3} for Electron ${target} (${process.platform}-${arch}); this takes a minute or two.`,
+    );
     const devdir = path.join(os.homedir(), '.electron-gyp');
-    const r = spawnSync(process.execPath, [gyp, 'rebuild', '--release', `--target=${target}`, `--arch=${arch}`, `--dist-url=${distUrl}`, `--devdir=${devdir}`], {
-      cwd: pkg,
-      stdio: 'inherit',
-    });
-    if (r.status !== 0) throw new BuildError(`node-gyp failed (${r.error?.message ?? `exit ${r.status}`}); its output is above.`);
+    const r = spawnSync(
+      process.execPath,
+      [
+        gyp,
+        'rebuild',
+        '--release',
+        `--target=${target}`,
+        `--arch=${arch}`,
+        `--dist-url=${distUrl}`,
+        `--devdir=${devdir}`,
+      ],
+      {
+        cwd: pkg,
+        stdio: 'inherit',
+      },
+    );
+    if (r.status !== 0)
+      throw new BuildError(
+        `node-gyp failed (${r.error?.message ?? `exit ${r.status}`}); its output is above.`,
+      );
     const built = path.join(pkg, 'build', 'Release', 'better_sqlite3.node');
     if (!fs.existsSync(built)) throw new BuildError(`node-gyp succeeded but ${built} is missing.`);
     fs.mkdirSync(outDir, { recursive: true });
@@ -102,10 +148,15 @@ const ARCHES = ['ia32', 'x64', 'armv7l', 'arm64', 'universal'];
 /** electron-builder beforePack hook: builds for the platform and arch being packaged. */
 export default async function beforePack(context) {
   const arch = ARCHES[context.arch];
-  if (!arch || arch === 'universal') throw new BuildError(`cannot build for arch ${String(context.arch)}; package one architecture at a time.`);
+  if (!arch || arch === 'universal')
+    throw new BuildError(
+      `cannot build for arch ${String(context.arch)}; package one architecture at a time.`,
+    );
   const platform = context.electronPlatformName === 'mas' ? 'darwin' : context.electronPlatformName;
   if (platform !== process.platform) {
-    throw new BuildError(`better-sqlite3 is a native module and cannot be cross-compiled: package for ${platform} on ${platform} (this is ${process.platform}).`);
+    throw new BuildError(
+      `better-sqlite3 is a native module and cannot be cross-compiled: package for ${platform} on ${platform} (this is ${process.platform}).`,
+    );
   }
   await buildElectronNative({ arch });
 }
@@ -123,7 +174,10 @@ function parseArgs(argv) {
     else if (a === '--arch') opts.arch = value();
     else if (a === '--dist-url') opts.distUrl = value();
     else if (a === '--force') opts.force = true;
-    else throw new BuildError(`unknown option ${a} (usage: node scripts/build-electron-native.js [--target <electron version>] [--arch <arch>] [--dist-url <url>] [--force])`);
+    else
+      throw new BuildError(
+        `unknown option ${a} (usage: node scripts/build-electron-native.js [--target <electron version>] [--arch <arch>] [--dist-url <url>] [--force])`,
+      );
   }
   return opts;
 }

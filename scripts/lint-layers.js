@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 const SOURCE = /\.(ts|tsx|js|mjs|cjs)$/;
-const IMPORT = /(?:^|[^.\w])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|[^.\w])import\s*['"]([^'"]+)['"]|(?:^|[^.\w])(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /(?:^|[^.\w])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|[^.\w])import\s*['"]([^'"]+)['"]|(?:^|[^.\w])(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 function* sourceFiles(dir) {
   if (!fs.existsSync(dir)) return;
@@ -23,7 +24,9 @@ function* sourceFiles(dir) {
 }
 
 function stripComments(text) {
-  return text.replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' ')).replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+  return text
+    .replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' '))
+    .replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
 }
 
 export function importsOf(text) {
@@ -44,9 +47,33 @@ const isBuiltin = (spec) => builtins.has(spec) || spec.startsWith('node:');
 export function lintLayers(root) {
   const problems = [];
   const rules = [
-    { dir: 'renderer', check: (spec, file) => (isBuiltin(spec) ? `renderer/ must not import the Node built-in "${spec}"` : resolvesInto(file, spec, path.join(root, 'electron')) ? `renderer/ must not import from electron/ ("${spec}"); go through the Api` : isElectron(spec) ? 'renderer/ must not import electron' : null) },
-    { dir: 'shared', check: (spec, file) => (isBuiltin(spec) ? `shared/ must not import the Node built-in "${spec}"` : isElectron(spec) ? 'shared/ must not import electron' : resolvesOutside(file, spec, path.join(root, 'shared')) ? `shared/ must not import outside shared/ ("${spec}")` : null) },
-    ...['electron/core', 'electron/host', 'electron/cli'].map((dir) => ({ dir, check: (spec) => (isElectron(spec) ? `${dir}/ must stay plain Node: it may not import "${spec}"` : null) })),
+    {
+      dir: 'renderer',
+      check: (spec, file) =>
+        isBuiltin(spec)
+          ? `renderer/ must not import the Node built-in "${spec}"`
+          : resolvesInto(file, spec, path.join(root, 'electron'))
+            ? `renderer/ must not import from electron/ ("${spec}"); go through the Api`
+            : isElectron(spec)
+              ? 'renderer/ must not import electron'
+              : null,
+    },
+    {
+      dir: 'shared',
+      check: (spec, file) =>
+        isBuiltin(spec)
+          ? `shared/ must not import the Node built-in "${spec}"`
+          : isElectron(spec)
+            ? 'shared/ must not import electron'
+            : resolvesOutside(file, spec, path.join(root, 'shared'))
+              ? `shared/ must not import outside shared/ ("${spec}")`
+              : null,
+    },
+    ...['electron/core', 'electron/host', 'electron/cli'].map((dir) => ({
+      dir,
+      check: (spec) =>
+        isElectron(spec) ? `${dir}/ must stay plain Node: it may not import "${spec}"` : null,
+    })),
   ];
   for (const rule of rules) {
     for (const file of sourceFiles(path.join(root, rule.dir))) {

@@ -54,7 +54,9 @@ try {
  */
 function ensureElectronSqlite() {
   if (process.env.STRATA_SQLITE_BINDING) return;
-  const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-electron-native.js')], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-electron-native.js')], {
+    stdio: 'inherit',
+  });
   if (r.status !== 0) process.exit(1);
 }
 
@@ -62,7 +64,8 @@ const electron = electronBinary();
 let child;
 // Installed before the spawn: a busy machine may run the child well before this process gets the CPU
 // back, and a stop signal in that gap must reach the child rather than orphan it.
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => (child ? child.kill(signal) : process.exit(1)));
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.on(signal, () => (child ? child.kill(signal) : process.exit(1)));
 if (electron) {
   ensureElectronSqlite();
   const env = { ...process.env };
@@ -70,8 +73,12 @@ if (electron) {
   delete env.ELECTRON_RUN_AS_NODE;
   child = spawn(electron, [root, project], { stdio: 'inherit', env });
 } else {
-  console.log('Electron runtime not installed (download skipped): run `node node_modules/electron/install.js` on a machine with internet. Opening the browser UI instead.');
-  child = spawn(process.execPath, [path.join(root, 'bin', 'strata.js'), 'ui', project, ...flags], { stdio: 'inherit' });
+  console.log(
+    'Electron runtime not installed (download skipped): run `node node_modules/electron/install.js` on a machine with internet. Opening the browser UI instead.',
+  );
+  child = spawn(process.execPath, [path.join(root, 'bin', 'strata.js'), 'ui', project, ...flags], {
+    stdio: 'inherit',
+  });
 }
 child.on('error', (err) => {
   console.error(`start: cannot launch ${electron ?? 'the browser UI'}: ${err.message}`);

@@ -11,11 +11,28 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-test-report-'));
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 const steps = [
   ['layering lint', 'node', ['scripts/lint-layers.js']],
+  ['format check (prettier)', npx, ['prettier', '--check', '--log-level', 'warn', '.']],
   ['type check', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit']],
   ['type check (shared: no Node, no DOM)', npx, ['tsc', '-p', 'tsconfig.shared.json', '--noEmit']],
   ['build', 'npm', ['run', '--silent', 'build']],
-  ['engine tests', npx, ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${path.join(tmp, 'vitest.json')}`], { STRATA_TEST_BUILT: '1' }],
-  ['end-to-end tests', npx, ['playwright', 'test'], { PLAYWRIGHT_JSON_OUTPUT_NAME: path.join(tmp, 'playwright.json') }],
+  [
+    'engine tests',
+    npx,
+    [
+      'vitest',
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${path.join(tmp, 'vitest.json')}`,
+    ],
+    { STRATA_TEST_BUILT: '1' },
+  ],
+  [
+    'end-to-end tests',
+    npx,
+    ['playwright', 'test'],
+    { PLAYWRIGHT_JSON_OUTPUT_NAME: path.join(tmp, 'playwright.json') },
+  ],
 ];
 
 const only = process.argv.slice(2);
@@ -30,8 +47,12 @@ for (const [name, cmd, args, env] of steps) {
   }
 }
 
-const { passed, failed, skipped, unloadable } = summarize(readJson(path.join(tmp, 'vitest.json')), readJson(path.join(tmp, 'playwright.json')));
-for (const f of unloadable) console.error(`npm test: ${path.relative(process.cwd(), f)} failed to load (counted as one failed test)`);
+const { passed, failed, skipped, unloadable } = summarize(
+  readJson(path.join(tmp, 'vitest.json')),
+  readJson(path.join(tmp, 'playwright.json')),
+);
+for (const f of unloadable)
+  console.error(`npm test: ${path.relative(process.cwd(), f)} failed to load (counted as one failed test)`);
 fs.rmSync(tmp, { recursive: true, force: true });
 if (failedStep) console.error(`\nnpm test: the step "${failedStep}" failed.`);
 console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);

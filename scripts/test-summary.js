@@ -11,7 +11,9 @@ export function summarize(vitestJson, playwrightJson) {
     passed += vitestJson.numPassedTests ?? 0;
     failed += vitestJson.numFailedTests ?? 0;
     skipped += (vitestJson.numPendingTests ?? 0) + (vitestJson.numTodoTests ?? 0);
-    unloadable = (vitestJson.testResults ?? []).filter((r) => r.status === 'failed' && (r.assertionResults ?? []).length === 0).map((r) => r.name);
+    unloadable = (vitestJson.testResults ?? [])
+      .filter((r) => r.status === 'failed' && (r.assertionResults ?? []).length === 0)
+      .map((r) => r.name);
     failed += unloadable.length;
   }
   if (playwrightJson) {

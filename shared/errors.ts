@@ -39,7 +39,11 @@ export class StrataError extends Error implements StrataErrorData {
   readonly where?: ErrorLocation;
   readonly details?: unknown;
 
-  constructor(code: ErrorCode, message: string, extra: { where?: ErrorLocation; details?: unknown; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    extra: { where?: ErrorLocation; details?: unknown; cause?: unknown } = {},
+  ) {
     super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
     this.name = 'StrataError';
     this.code = code;
@@ -58,7 +62,11 @@ export class StrataError extends Error implements StrataErrorData {
 export function isStrataErrorData(value: unknown): value is StrataErrorData {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.code === 'string' && (errorCodes as readonly string[]).includes(v.code) && typeof v.message === 'string';
+  return (
+    typeof v.code === 'string' &&
+    (errorCodes as readonly string[]).includes(v.code) &&
+    typeof v.message === 'string'
+  );
 }
 
 /** One line for a terminal or a toast: "file:line:col: message" when the error has a place. */

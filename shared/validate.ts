@@ -14,7 +14,9 @@ export function parseRequest(name: unknown, params: unknown): { name: CallName; 
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue.path.length ? issue.path.join('.') : 'params';
-    throw new StrataError('BAD_REQUEST', `${name}: ${field}: ${issue.message}`, { details: parsed.error.issues });
+    throw new StrataError('BAD_REQUEST', `${name}: ${field}: ${issue.message}`, {
+      details: parsed.error.issues,
+    });
   }
   return { name, params: parsed.data };
 }

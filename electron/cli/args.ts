@@ -22,7 +22,11 @@ export class UsageError extends StrataError {
 export function parseArgs(argv: string[], spec: Record<string, FlagSpec>): ParsedArgs {
   const positional: string[] = [];
   const flags: ParsedArgs['flags'] = {};
-  const byShort = new Map(Object.entries(spec).filter(([, s]) => s.short).map(([name, s]) => [s.short as string, name]));
+  const byShort = new Map(
+    Object.entries(spec)
+      .filter(([, s]) => s.short)
+      .map(([name, s]) => [s.short as string, name]),
+  );
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--') {
@@ -30,7 +34,9 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>): Parse
       break;
     }
     if (arg.startsWith('--') || (arg.startsWith('-') && arg.length === 2)) {
-      const [rawName, inline] = arg.startsWith('--') ? splitOnce(arg.slice(2)) : [byShort.get(arg.slice(1)) ?? arg.slice(1), undefined];
+      const [rawName, inline] = arg.startsWith('--')
+        ? splitOnce(arg.slice(2))
+        : [byShort.get(arg.slice(1)) ?? arg.slice(1), undefined];
       const name = rawName;
       const s = spec[name];
       if (!s) throw new UsageError(`unknown option ${arg}`);

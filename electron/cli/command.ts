@@ -16,7 +16,9 @@ export interface Command {
   run(args: ParsedArgs, io: Io): Promise<number>;
 }
 
-export const jsonFlag: Record<string, FlagSpec> = { json: { type: 'boolean', help: 'print machine-readable JSON' } };
+export const jsonFlag: Record<string, FlagSpec> = {
+  json: { type: 'boolean', help: 'print machine-readable JSON' },
+};
 
 export function printJson(io: Io, value: unknown): void {
   io.out(JSON.stringify(value, null, 2));

@@ -17,13 +17,25 @@ function usage(): string {
     'commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `strata <command> --help` for a command\'s options.',
+    "Run `strata <command> --help` for a command's options.",
   ].join('\n');
 }
 
 function commandHelp(c: Command): string {
-  const flags = Object.entries(c.flags).map(([name, f]) => `  --${name}${f.type === 'string' ? ' <value>' : ''}${f.short ? `, -${f.short}` : ''}\n      ${f.help}`);
-  return [`usage: ${c.usage}`, '', c.summary + '.', ...(c.description ? ['', c.description] : []), '', 'options:', ...flags, '  --help\n      show this help'].join('\n');
+  const flags = Object.entries(c.flags).map(
+    ([name, f]) =>
+      `  --${name}${f.type === 'string' ? ' <value>' : ''}${f.short ? `, -${f.short}` : ''}\n      ${f.help}`,
+  );
+  return [
+    `usage: ${c.usage}`,
+    '',
+    c.summary + '.',
+    ...(c.description ? ['', c.description] : []),
+    '',
+    'options:',
+    ...flags,
+    '  --help\n      show this help',
+  ].join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {

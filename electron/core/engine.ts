@@ -1,5 +1,15 @@
 import fs from 'node:fs';
-import type { CallMap, CallName, EventName, Params, ParsedParamsOf, Payload, ProjectSummary, Result, ResultOf } from '../../shared/api/index.js';
+import type {
+  CallMap,
+  CallName,
+  EventName,
+  Params,
+  ParsedParamsOf,
+  Payload,
+  ProjectSummary,
+  Result,
+  ResultOf,
+} from '../../shared/api/index.js';
 import { StrataError, type StrataErrorData } from '../../shared/errors.js';
 import { parseRequest } from '../../shared/validate.js';
 import { JobManager, toErrorData } from './jobs/jobs.js';
@@ -68,7 +78,9 @@ export class Engine {
         const explained = explainFsError(err, `${req.name} failed`, file);
         if (explained.code !== 'INTERNAL') throw explained;
       }
-      throw new StrataError('INTERNAL', `${req.name} failed: ${(err as Error).message ?? String(err)}`, { cause: err });
+      throw new StrataError('INTERNAL', `${req.name} failed: ${(err as Error).message ?? String(err)}`, {
+        cause: err,
+      });
     }
   }
 

@@ -5,7 +5,15 @@ import type { AddressInfo } from 'node:net';
 import type { Engine } from '../core/engine.js';
 import { StrataError } from '../../shared/errors.js';
 import { toErrorData } from '../core/jobs/jobs.js';
-import { SECURITY_HEADERS, cookieName, hostAllowed, newToken, originAllowed, presentedToken, tokensEqual } from './security.js';
+import {
+  SECURITY_HEADERS,
+  cookieName,
+  hostAllowed,
+  newToken,
+  originAllowed,
+  presentedToken,
+  tokensEqual,
+} from './security.js';
 
 export interface BrowserHostOptions {
   engine: Engine;
@@ -35,7 +43,13 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8', extra: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  type = 'text/plain; charset=utf-8',
+  extra: Record<string, string> = {},
+): void {
   res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type, ...extra });
   res.end(body);
 }
@@ -98,7 +112,10 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     if (url.pathname.startsWith('/api/call/')) {
       if (req.method !== 'POST') return send(res, 405, 'Method Not Allowed', 'text/plain', { Allow: 'POST' });
       if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
-        return sendJson(res, 415, { ok: false, error: { code: 'BAD_REQUEST', message: 'expected application/json' } });
+        return sendJson(res, 415, {
+          ok: false,
+          error: { code: 'BAD_REQUEST', message: 'expected application/json' },
+        });
       }
       const name = decodeURIComponent(url.pathname.slice('/api/call/'.length));
       let params: unknown;
@@ -106,7 +123,10 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
         const body = await readBody(req);
         params = body ? JSON.parse(body) : {};
       } catch (err) {
-        return sendJson(res, 400, { ok: false, error: { code: 'BAD_REQUEST', message: `invalid JSON body: ${(err as Error).message}` } });
+        return sendJson(res, 400, {
+          ok: false,
+          error: { code: 'BAD_REQUEST', message: `invalid JSON body: ${(err as Error).message}` },
+        });
       }
       try {
         const result = await opts.engine.call(name, params);
@@ -119,7 +139,11 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     }
 
     if (url.pathname === '/api/events') {
-      res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream', Connection: 'keep-alive' });
+      res.writeHead(200, {
+        ...SECURITY_HEADERS,
+        'Content-Type': 'text/event-stream',
+        Connection: 'keep-alive',
+      });
       res.write(': connected\n\n');
       streams.add(res);
       req.on('close', () => streams.delete(res));
@@ -139,11 +163,19 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     }
     const file = path.resolve(staticRoot, '.' + path.posix.normalize(rel));
     const inside = file === staticRoot || file.startsWith(staticRoot + path.sep);
-    const target = inside && fs.existsSync(file) && fs.statSync(file).isFile() ? file : path.join(staticRoot, 'index.html');
-    if (!fs.existsSync(target)) return send(res, 500, `The UI is not built: ${target} is missing. Run \`npm run build\`.`);
+    const target =
+      inside && fs.existsSync(file) && fs.statSync(file).isFile()
+        ? file
+        : path.join(staticRoot, 'index.html');
+    if (!fs.existsSync(target))
+      return send(res, 500, `The UI is not built: ${target} is missing. Run \`npm run build\`.`);
     const type = TYPES[path.extname(target)] ?? 'application/octet-stream';
     const immutable = target.includes(`${path.sep}assets${path.sep}`);
-    res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': type, ...(immutable ? { 'Cache-Control': 'private, max-age=31536000, immutable' } : {}) });
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'Content-Type': type,
+      ...(immutable ? { 'Cache-Control': 'private, max-age=31536000, immutable' } : {}),
+    });
     fs.createReadStream(target).pipe(res);
   }
 

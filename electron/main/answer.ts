@@ -13,10 +13,21 @@ interface CallTarget {
  * our UI learns nothing and changes nothing; the engine then validates name and params against the
  * contract. Failures come back as data, in the same shape the browser host sends.
  */
-export async function answerCall(engine: CallTarget, frame: SenderFrame | null, name: unknown, params: unknown): Promise<Answer> {
+export async function answerCall(
+  engine: CallTarget,
+  frame: SenderFrame | null,
+  name: unknown,
+  params: unknown,
+): Promise<Answer> {
   if (!isTrustedSender(frame)) {
     const from = frame ? `${frame.isMainFrame ? '' : 'a sub-frame of '}${frame.url}` : 'a destroyed frame';
-    return { ok: false, error: { code: 'UNAUTHORIZED', message: `Refused a call from ${from}: only the Strata UI (${APP_ORIGIN}/) may call the engine.` } };
+    return {
+      ok: false,
+      error: {
+        code: 'UNAUTHORIZED',
+        message: `Refused a call from ${from}: only the Strata UI (${APP_ORIGIN}/) may call the engine.`,
+      },
+    };
   }
   try {
     return { ok: true, result: (await engine.call(name, params)) ?? null };

@@ -33,7 +33,8 @@ export function resolveAppFile(root: string, requestUrl: string): AppFile {
   } catch {
     return { status: 400, reason: 'malformed URL' };
   }
-  if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) return { status: 404, reason: `not an ${APP_SCHEME}://${APP_HOST} URL` };
+  if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST)
+    return { status: 404, reason: `not an ${APP_SCHEME}://${APP_HOST} URL` };
   let rel: string;
   try {
     rel = decodeURIComponent(url.pathname);

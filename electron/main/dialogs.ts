@@ -9,7 +9,10 @@ export interface NativeDialogs extends MenuDialogs {
 export function nativeDialogs(window: () => BrowserWindow | null): NativeDialogs {
   return {
     async pickFolder() {
-      const options: OpenDialogOptions = { title: 'Open a project folder', properties: ['openDirectory', 'createDirectory'] };
+      const options: OpenDialogOptions = {
+        title: 'Open a project folder',
+        properties: ['openDirectory', 'createDirectory'],
+      };
       const win = window();
       const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
       return r.canceled ? null : (r.filePaths[0] ?? null);
@@ -21,7 +24,8 @@ export function nativeDialogs(window: () => BrowserWindow | null): NativeDialogs
         defaultId: 0,
         cancelId: 1,
         message: `${dir} is not a Strata project yet.`,
-        detail: 'Initialise it? Strata adds a strata.yaml (unless there is a dvc.yaml) and a .strata folder; nothing else in the folder changes.',
+        detail:
+          'Initialise it? Strata adds a strata.yaml (unless there is a dvc.yaml) and a .strata folder; nothing else in the folder changes.',
       };
       const win = window();
       const r = win ? await dialog.showMessageBox(win, options) : await dialog.showMessageBox(options);

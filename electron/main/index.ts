@@ -31,7 +31,11 @@ if (!app.requestSingleInstanceLock()) {
 
 function start(): void {
   // Set once, before any pipeline runs: child processes inherit it.
-  process.env.PATH = pathWithNode(process.env.PATH, path.join(app.getPath('userData'), 'bin'), process.execPath);
+  process.env.PATH = pathWithNode(
+    process.env.PATH,
+    path.join(app.getPath('userData'), 'bin'),
+    process.execPath,
+  );
   let win: BrowserWindow | null = null;
   const dialogs = nativeDialogs(() => win);
   const engine = new Engine({ pickFolder: () => dialogs.pickFolder() });

@@ -7,7 +7,12 @@ import { CALL_CHANNEL, EVENT_CHANNEL } from './policy.js';
 export function serveCalls(engine: Engine): void {
   ipcMain.handle(CALL_CHANNEL, (event, name: unknown, params: unknown) => {
     const frame = event.senderFrame;
-    return answerCall(engine, frame ? { url: frame.url, isMainFrame: frame.parent === null } : null, name, params);
+    return answerCall(
+      engine,
+      frame ? { url: frame.url, isMainFrame: frame.parent === null } : null,
+      name,
+      params,
+    );
   });
 }
 

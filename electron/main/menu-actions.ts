@@ -45,7 +45,12 @@ export async function closeProjectFlow(engine: CallTarget, dialogs: MenuDialogs)
 }
 
 /** What the menu shows: read through the engine so it matches the start screen's list. */
-export async function menuInputs(engine: CallTarget): Promise<{ recent: RecentProject[]; hasProject: boolean }> {
-  const [recent, current] = await Promise.all([engine.call('recent.list', {}), engine.call('project.current', {})]);
+export async function menuInputs(
+  engine: CallTarget,
+): Promise<{ recent: RecentProject[]; hasProject: boolean }> {
+  const [recent, current] = await Promise.all([
+    engine.call('recent.list', {}),
+    engine.call('project.current', {}),
+  ]);
   return { recent: recent as RecentProject[], hasProject: current !== null };
 }

@@ -2,9 +2,26 @@ import type { RecentProject } from '../../shared/api/app.js';
 
 /** The subset of Electron's MenuItemConstructorOptions we use; kept here so this file runs without Electron. */
 export type MenuRole =
-  | 'about' | 'services' | 'hide' | 'hideOthers' | 'unhide' | 'quit'
-  | 'undo' | 'redo' | 'cut' | 'copy' | 'paste' | 'pasteAndMatchStyle' | 'delete' | 'selectAll'
-  | 'reload' | 'toggleDevTools' | 'resetZoom' | 'zoomIn' | 'zoomOut' | 'togglefullscreen'
+  | 'about'
+  | 'services'
+  | 'hide'
+  | 'hideOthers'
+  | 'unhide'
+  | 'quit'
+  | 'undo'
+  | 'redo'
+  | 'cut'
+  | 'copy'
+  | 'paste'
+  | 'pasteAndMatchStyle'
+  | 'delete'
+  | 'selectAll'
+  | 'reload'
+  | 'toggleDevTools'
+  | 'resetZoom'
+  | 'zoomIn'
+  | 'zoomOut'
+  | 'togglefullscreen'
   | 'windowMenu';
 
 export interface MenuItemSpec {
@@ -37,7 +54,11 @@ const separator: MenuItemSpec = { type: 'separator' };
 function recentItems(recent: readonly RecentProject[], actions: MenuActions): MenuItemSpec[] {
   if (recent.length === 0) return [{ label: 'No Recent Projects', enabled: false }];
   // A project that was moved or deleted stays listed, greyed out, so the user sees why it will not open.
-  return recent.map((r) => ({ label: `${r.name} — ${r.path}`, enabled: r.exists, click: () => actions.openRecent(r.path) }));
+  return recent.map((r) => ({
+    label: `${r.name} — ${r.path}`,
+    enabled: r.exists,
+    click: () => actions.openRecent(r.path),
+  }));
 }
 
 /** The native menu. Rebuilt whenever the open project or the recent list changes. */
@@ -49,9 +70,16 @@ export function menuTemplate(state: MenuState, actions: MenuActions): MenuItemSp
       { label: 'Open Project…', accelerator: 'CmdOrCtrl+O', click: () => actions.openProject() },
       { label: 'Open Recent', submenu: recentItems(state.recent, actions) },
       separator,
-      { label: 'Close Project', accelerator: 'CmdOrCtrl+W', enabled: state.hasProject, click: () => actions.closeProject() },
+      {
+        label: 'Close Project',
+        accelerator: 'CmdOrCtrl+W',
+        enabled: state.hasProject,
+        click: () => actions.closeProject(),
+      },
       // On macOS Quit lives in the app menu.
-      ...(mac ? [] : [separator, { label: 'Quit', role: 'quit', accelerator: 'CmdOrCtrl+Q' } satisfies MenuItemSpec]),
+      ...(mac
+        ? []
+        : [separator, { label: 'Quit', role: 'quit', accelerator: 'CmdOrCtrl+Q' } satisfies MenuItemSpec]),
     ],
   };
   const edit: MenuItemSpec = {

@@ -4,7 +4,11 @@ import { closeProjectFlow, menuInputs, openProjectFlow, type MenuDialogs } from 
 import { menuTemplate, type MenuActions } from './menu-template.js';
 
 /** Installs the native menu and rebuilds it when the project (and with it the recent list) changes. */
-export function installMenu(engine: Engine, dialogs: MenuDialogs, opts: { appName: string; devTools: boolean }): void {
+export function installMenu(
+  engine: Engine,
+  dialogs: MenuDialogs,
+  opts: { appName: string; devTools: boolean },
+): void {
   const actions: MenuActions = {
     openProject: () => void openProjectFlow(engine, dialogs),
     openRecent: (path) => void openProjectFlow(engine, dialogs, path),
@@ -12,7 +16,10 @@ export function installMenu(engine: Engine, dialogs: MenuDialogs, opts: { appNam
   };
   const rebuild = async (): Promise<void> => {
     const inputs = await menuInputs(engine);
-    const template = menuTemplate({ platform: process.platform, appName: opts.appName, devTools: opts.devTools, ...inputs }, actions);
+    const template = menuTemplate(
+      { platform: process.platform, appName: opts.appName, devTools: opts.devTools, ...inputs },
+      actions,
+    );
     Menu.setApplicationMenu(Menu.buildFromTemplate(template));
   };
   const report = (err: unknown) => console.error('strata: cannot rebuild the menu:', err);

@@ -17,7 +17,13 @@ function parse(url: string): URL | null {
 /** True only for our own bundled UI: app://strata/…, nothing served from disk or the network. */
 export function isAppUrl(url: string): boolean {
   const u = parse(url);
-  return u !== null && u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST && u.username === '' && u.password === '';
+  return (
+    u !== null &&
+    u.protocol === `${APP_SCHEME}:` &&
+    u.host === APP_HOST &&
+    u.username === '' &&
+    u.password === ''
+  );
 }
 
 export interface SenderFrame {
@@ -40,7 +46,8 @@ export function isTrustedSender(frame: SenderFrame | null | undefined): boolean 
  */
 export function externalUrl(url: string): string | null {
   const u = parse(url);
-  if (u === null || u.protocol !== 'https:' || u.username !== '' || u.password !== '' || u.hostname === '') return null;
+  if (u === null || u.protocol !== 'https:' || u.username !== '' || u.password !== '' || u.hostname === '')
+    return null;
   return u.href;
 }
 

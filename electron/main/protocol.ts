@@ -11,11 +11,19 @@ import { APP_SCHEME } from './policy.js';
  * origins still cannot read our responses (no Access-Control-Allow-Origin, CORP same-origin).
  */
 export function registerAppScheme(): void {
-  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true } }]);
+  protocol.registerSchemesAsPrivileged([
+    {
+      scheme: APP_SCHEME,
+      privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true },
+    },
+  ]);
 }
 
 function plain(status: number, text: string): Response {
-  return new Response(text, { status, headers: { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' } });
+  return new Response(text, {
+    status,
+    headers: { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' },
+  });
 }
 
 /** Serves the built renderer on app://strata/ with the browser host's security headers (CSP included). */
@@ -26,7 +34,10 @@ export function serveApp(rendererDir: string): void {
     if (found.status !== 200) return plain(found.status, found.reason);
     try {
       const body = await fs.readFile(found.file);
-      return new Response(new Uint8Array(body), { status: 200, headers: { ...SECURITY_HEADERS, 'Content-Type': found.type } });
+      return new Response(new Uint8Array(body), {
+        status: 200,
+        headers: { ...SECURITY_HEADERS, 'Content-Type': found.type },
+      });
     } catch (err) {
       return plain(500, `Cannot read ${found.file}: ${(err as Error).message}`);
     }

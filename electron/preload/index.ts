@@ -34,7 +34,11 @@ ipcRenderer.on(EVENT_CHANNEL, (_event, name: unknown, payload: unknown) => {
 
 contextBridge.exposeInMainWorld('strataBridge', {
   call(name: string, params: unknown): Promise<unknown> {
-    if (!callNames.has(name)) return Promise.resolve({ ok: false, error: { code: 'UNKNOWN_CALL', message: `Unknown call ${JSON.stringify(name)}.` } });
+    if (!callNames.has(name))
+      return Promise.resolve({
+        ok: false,
+        error: { code: 'UNKNOWN_CALL', message: `Unknown call ${JSON.stringify(name)}.` },
+      });
     return ipcRenderer.invoke(CALL_CHANNEL, name, params);
   },
   on(event: string, handler: Handler): () => void {

@@ -13,7 +13,8 @@ export function createBridgeApi(bridge: Bridge): Api {
       const res = await bridge.call(name, params ?? {});
       if (res.ok) return res.result as Result<K>;
       const e = res.error;
-      if (isStrataErrorData(e)) throw new StrataError(e.code, e.message, { where: e.where, details: e.details });
+      if (isStrataErrorData(e))
+        throw new StrataError(e.code, e.message, { where: e.where, details: e.details });
       throw new StrataError('INTERNAL', 'Unexpected answer from the engine.');
     },
     on<E extends EventName>(event: E, handler: (payload: Payload<E>) => void): () => void {

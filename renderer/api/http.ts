@@ -53,9 +53,16 @@ export function createHttpApi(base = ''): HttpApi {
           credentials: 'same-origin',
         });
       } catch (err) {
-        throw new StrataError('INTERNAL', `Lost contact with the Strata engine (${(err as Error).message}). Is \`strata ui\` still running?`);
+        throw new StrataError(
+          'INTERNAL',
+          `Lost contact with the Strata engine (${(err as Error).message}). Is \`strata ui\` still running?`,
+        );
       }
-      if (res.status === 401) throw new StrataError('UNAUTHORIZED', 'This page is not signed in to Strata: open the URL that `strata ui` printed.');
+      if (res.status === 401)
+        throw new StrataError(
+          'UNAUTHORIZED',
+          'This page is not signed in to Strata: open the URL that `strata ui` printed.',
+        );
       let body: unknown;
       try {
         body = await res.json();
@@ -64,7 +71,11 @@ export function createHttpApi(base = ''): HttpApi {
       }
       const b = body as { ok?: boolean; result?: unknown; error?: unknown };
       if (b.ok) return b.result as Result<K>;
-      if (isStrataErrorData(b.error)) throw new StrataError(b.error.code, b.error.message, { where: b.error.where, details: b.error.details });
+      if (isStrataErrorData(b.error))
+        throw new StrataError(b.error.code, b.error.message, {
+          where: b.error.where,
+          details: b.error.details,
+        });
       throw new StrataError('INTERNAL', `Unexpected answer from the engine (${res.status}).`);
     },
     on<E extends EventName>(event: E, handler: (payload: Payload<E>) => void): () => void {

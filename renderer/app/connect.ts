@@ -10,7 +10,10 @@ const TRAY_DELAY_MS = 800;
  * Feeds the stores from the engine: push events first, then the current state. An event that lands
  * before the initial answer is newer than it, so the answer must not overwrite it.
  */
-export function connectStores(api: Api, onConnection: (listener: (connected: boolean) => void) => () => void): () => void {
+export function connectStores(
+  api: Api,
+  onConnection: (listener: (connected: boolean) => void) => () => void,
+): () => void {
   const project = useProjectStore.getState();
   const jobs = useJobsStore.getState();
   let projectEventSeen = false;
@@ -48,7 +51,10 @@ export function connectStores(api: Api, onConnection: (listener: (connected: boo
     project.setOffline(!connected);
     if (connected && wasOffline) {
       api.call('project.current', {}).then(project.setProject, () => undefined);
-      api.call('jobs.list', {}).then((list) => list.forEach(jobs.upsert), () => undefined);
+      api.call('jobs.list', {}).then(
+        (list) => list.forEach(jobs.upsert),
+        () => undefined,
+      );
     }
   });
 

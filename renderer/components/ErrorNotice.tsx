@@ -14,7 +14,11 @@ export function ErrorNotice({ error, title, onDismiss }: Props) {
     <div className="notice notice--error" role="alert" data-testid="error-notice" data-code={error.code}>
       <div className="notice__text">
         {title && <strong className="notice__title">{title}</strong>}
-        {where && <code className="notice__where" data-testid="error-where">{where}</code>}
+        {where && (
+          <code className="notice__where" data-testid="error-where">
+            {where}
+          </code>
+        )}
         <p className="notice__message">{error.message}</p>
         <span className="notice__code">{error.code}</span>
       </div>

@@ -7,7 +7,8 @@ interface Props {
   testId?: string;
 }
 
-const FOCUSABLE = 'button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), a[href], [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE =
+  'button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), a[href], [tabindex]:not([tabindex="-1"])';
 
 /** Tab and Shift+Tab go round the dialog's own controls instead of wandering into the app behind it. */
 function trapTab(e: KeyboardEvent<HTMLDivElement>): void {
@@ -36,7 +37,16 @@ export function Modal({ title, onClose, children, testId }: Props) {
   }, []);
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="modal" role="dialog" aria-modal="true" aria-label={title} ref={box} tabIndex={-1} onKeyDown={trapTab} data-testid={testId}>
+      <div
+        className="modal"
+        role="dialog"
+        aria-modal="true"
+        aria-label={title}
+        ref={box}
+        tabIndex={-1}
+        onKeyDown={trapTab}
+        data-testid={testId}
+      >
         <header className="modal__header">
           <h2 className="modal__title">{title}</h2>
           <button type="button" className="btn btn--ghost btn--small" onClick={onClose} aria-label="Close">

@@ -1,7 +1,15 @@
 import type { ReactNode } from 'react';
 
 /** The heading every section starts with, so screenshots, tests and screen readers find the same landmark. */
-export function SectionHeader({ title, subtitle, actions }: { title: string; subtitle?: string; actions?: ReactNode }) {
+export function SectionHeader({
+  title,
+  subtitle,
+  actions,
+}: {
+  title: string;
+  subtitle?: string;
+  actions?: ReactNode;
+}) {
   return (
     <header className="section-header">
       <div>

@@ -1,5 +1,6 @@
 /** The key people press with digits and O: ⌘ on a Mac, Ctrl elsewhere. Read from the browser, not the engine's OS. */
-export const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+export const isMac =
+  typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 export const modLabel = isMac ? '⌘' : 'Ctrl';
 
 export function hasMod(e: KeyboardEvent): boolean {

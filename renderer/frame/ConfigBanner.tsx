@@ -14,7 +14,9 @@ export function ConfigBanner({ error }: { error: StrataErrorData }) {
       <span className="banner__text">
         {where && <code className="banner__where">{where}</code>} {error.message}
       </span>
-      <span className="banner__hint">Using the last valid configuration until the file is fixed and saved.</span>
+      <span className="banner__hint">
+        Using the last valid configuration until the file is fixed and saved.
+      </span>
     </div>
   );
 }

@@ -50,13 +50,28 @@ export function Header({ project }: { project: ProjectSummary }) {
         >
           Scan workspace
         </button>
-        <button type="button" className="btn btn--small" onClick={() => setOverlay('open')} title={`Open another project (${modLabel}+O)`}>
+        <button
+          type="button"
+          className="btn btn--small"
+          onClick={() => setOverlay('open')}
+          title={`Open another project (${modLabel}+O)`}
+        >
           Open…
         </button>
-        <button type="button" className="btn btn--small btn--icon" onClick={() => setOverlay('shortcuts')} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
+        <button
+          type="button"
+          className="btn btn--small btn--icon"
+          onClick={() => setOverlay('shortcuts')}
+          aria-label="Keyboard shortcuts"
+          title="Keyboard shortcuts (?)"
+        >
           ?
         </button>
-        <button type="button" className="btn btn--small" onClick={() => void act(() => api.call('project.close', {}))}>
+        <button
+          type="button"
+          className="btn btn--small"
+          onClick={() => void act(() => api.call('project.close', {}))}
+        >
           Close project
         </button>
       </div>

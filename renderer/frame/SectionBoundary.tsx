@@ -23,7 +23,10 @@ export class SectionBoundary extends Component<Props, { error: unknown }> {
     return (
       <div className="section-crash">
         <h1 className="section-header__title">{this.props.title}</h1>
-        <ErrorNotice error={toErrorData(this.state.error)} title={`The ${this.props.title} view failed to draw`} />
+        <ErrorNotice
+          error={toErrorData(this.state.error)}
+          title={`The ${this.props.title} view failed to draw`}
+        />
         <button type="button" className="btn" onClick={() => this.setState({ error: null })}>
           Try again
         </button>

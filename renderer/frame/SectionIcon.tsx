@@ -16,7 +16,14 @@ const paths: Record<SectionId, string> = {
 export function SectionIcon({ id }: { id: SectionId }) {
   return (
     <svg className="section-icon" width="18" height="18" viewBox="0 0 20 20" aria-hidden="true">
-      <path d={paths[id]} fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round" />
+      <path
+        d={paths[id]}
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.6"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
     </svg>
   );
 }

@@ -3,7 +3,12 @@ import type { JobInfo } from '../../shared/api/index.js';
 import { useApi } from '../app/context.js';
 import { durationText, outcomeText, progressFraction, progressText } from './format.js';
 
-const stateLabel: Record<JobInfo['state'], string> = { running: 'Running', done: 'Done', failed: 'Failed', cancelled: 'Cancelled' };
+const stateLabel: Record<JobInfo['state'], string> = {
+  running: 'Running',
+  done: 'Done',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
 
 export function JobRow({ job }: { job: JobInfo }) {
   const api = useApi();
@@ -37,7 +42,10 @@ export function JobRow({ job }: { job: JobInfo }) {
           aria-valuenow={fraction === null ? undefined : Math.round(fraction * 100)}
           aria-valuetext={progressText(job)}
         >
-          <div className="progress__bar" style={fraction === null ? undefined : { width: `${fraction * 100}%` }} />
+          <div
+            className="progress__bar"
+            style={fraction === null ? undefined : { width: `${fraction * 100}%` }}
+          />
         </div>
       )}
       <div className="job__bottom">
@@ -45,7 +53,12 @@ export function JobRow({ job }: { job: JobInfo }) {
           {running ? progressText(job) : outcomeText(job)}
         </span>
         {running ? (
-          <button type="button" className="btn btn--ghost btn--small" onClick={() => void cancel()} disabled={cancelling}>
+          <button
+            type="button"
+            className="btn btn--ghost btn--small"
+            onClick={() => void cancel()}
+            disabled={cancelling}
+          >
             {cancelling ? 'Cancelling…' : 'Cancel'}
           </button>
         ) : (

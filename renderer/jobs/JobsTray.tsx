@@ -24,8 +24,14 @@ export function JobsTray() {
         aria-controls="jobs-tray"
         data-testid="jobs-button"
       >
-        {running.length ? <span className="spinner" aria-hidden="true" /> : <span className="dot" aria-hidden="true" />}
-        {running.length ? `${running.length} job${running.length === 1 ? '' : 's'} running` : 'No jobs running'}
+        {running.length ? (
+          <span className="spinner" aria-hidden="true" />
+        ) : (
+          <span className="dot" aria-hidden="true" />
+        )}
+        {running.length
+          ? `${running.length} job${running.length === 1 ? '' : 's'} running`
+          : 'No jobs running'}
       </button>
       {open && (
         <section className="tray" id="jobs-tray" aria-label="Jobs" data-testid="jobs-tray">
@@ -37,13 +43,20 @@ export function JobsTray() {
                   Clear finished
                 </button>
               )}
-              <button type="button" className="btn btn--ghost btn--small" onClick={() => setOpen(false)} aria-label="Hide jobs">
+              <button
+                type="button"
+                className="btn btn--ghost btn--small"
+                onClick={() => setOpen(false)}
+                aria-label="Hide jobs"
+              >
                 Hide
               </button>
             </div>
           </header>
           {running.length === 0 && finished.length === 0 ? (
-            <p className="tray__empty">Long work — scans, imports, pipeline runs — shows its progress here, and can be cancelled.</p>
+            <p className="tray__empty">
+              Long work — scans, imports, pipeline runs — shows its progress here, and can be cancelled.
+            </p>
           ) : (
             <ul className="tray__list">
               {[...running, ...finished].map((j) => (

@@ -22,7 +22,9 @@ export function outcomeText(job: JobInfo): string {
   if (job.state === 'cancelled') return `cancelled after ${progressText(job)}`;
   const r = job.result as { files?: unknown; bytes?: unknown } | undefined;
   if (r && typeof r.files === 'number') {
-    return typeof r.bytes === 'number' ? `${formatCount(r.files)} files, ${formatBytes(r.bytes)}` : `${formatCount(r.files)} files`;
+    return typeof r.bytes === 'number'
+      ? `${formatCount(r.files)} files, ${formatBytes(r.bytes)}`
+      : `${formatCount(r.files)} files`;
   }
   return progressText(job);
 }

@@ -1,7 +1,8 @@
 import type { ComponentType } from 'react';
 import type { Api, ProjectSummary } from '../../shared/api/index.js';
 
-export type SectionId = 'runs' | 'compare' | 'data' | 'models' | 'pipelines' | 'validation' | 'drift' | 'deploy' | 'review';
+export type SectionId =
+  'runs' | 'compare' | 'data' | 'models' | 'pipelines' | 'validation' | 'drift' | 'deploy' | 'review';
 
 /** What the shell hands every section: the host's Api and the open project (never null inside the frame). */
 export interface SectionProps {

@@ -41,7 +41,14 @@ export function OpenPanel({ flow, autoFocus }: { flow: OpenFlow; autoFocus?: boo
   return (
     <div className="open-panel">
       {canPick ? (
-        <button type="button" id="open-folder" className="btn btn--primary" onClick={() => void pick()} disabled={flow.busy} autoFocus={autoFocus}>
+        <button
+          type="button"
+          id="open-folder"
+          className="btn btn--primary"
+          onClick={() => void pick()}
+          disabled={flow.busy}
+          autoFocus={autoFocus}
+        >
           Open folder…
         </button>
       ) : (
@@ -65,10 +72,20 @@ export function OpenPanel({ flow, autoFocus }: { flow: OpenFlow; autoFocus?: boo
               {flow.busy ? 'Opening…' : 'Open'}
             </button>
           </div>
-          <p className="hint">The full path of a folder on this computer. A folder that is not a Strata project yet can be initialised.</p>
+          <p className="hint">
+            The full path of a folder on this computer. A folder that is not a Strata project yet can be
+            initialised.
+          </p>
         </form>
       )}
-      {flow.initOffer && <InitOffer path={flow.initOffer} busy={flow.busy} onInit={() => void flow.init(flow.initOffer!)} onCancel={flow.reset} />}
+      {flow.initOffer && (
+        <InitOffer
+          path={flow.initOffer}
+          busy={flow.busy}
+          onInit={() => void flow.init(flow.initOffer!)}
+          onCancel={flow.reset}
+        />
+      )}
       {error && <ErrorNotice error={error} title="Could not open the project" onDismiss={flow.reset} />}
     </div>
   );

@@ -34,13 +34,30 @@ export function RecentList({ onOpen, busy }: { onOpen(path: string): void; busy:
       ) : (
         <ul className="recent__list" data-testid="recent-list">
           {recent.map((r) => (
-            <li key={r.path} className={`recent__item${r.exists ? '' : ' recent__item--missing'}`} data-testid="recent-item">
-              <button type="button" className="recent__open" onClick={() => onOpen(r.path)} disabled={busy || !r.exists} title={r.path}>
+            <li
+              key={r.path}
+              className={`recent__item${r.exists ? '' : ' recent__item--missing'}`}
+              data-testid="recent-item"
+            >
+              <button
+                type="button"
+                className="recent__open"
+                onClick={() => onOpen(r.path)}
+                disabled={busy || !r.exists}
+                title={r.path}
+              >
                 <span className="recent__name">{r.name}</span>
                 <span className="recent__path">{r.path}</span>
               </button>
-              <span className="recent__meta">{r.exists ? timeAgo(r.openedAt) : <span className="badge badge--warn">missing</span>}</span>
-              <button type="button" className="btn btn--ghost btn--small" onClick={() => void forget(r.path)} aria-label={`Forget ${r.name}`}>
+              <span className="recent__meta">
+                {r.exists ? timeAgo(r.openedAt) : <span className="badge badge--warn">missing</span>}
+              </span>
+              <button
+                type="button"
+                className="btn btn--ghost btn--small"
+                onClick={() => void forget(r.path)}
+                aria-label={`Forget ${r.name}`}
+              >
                 Forget
               </button>
             </li>

@@ -18,7 +18,9 @@ export function StartScreen() {
           <Logo size={40} />
           <div>
             <h1 className="start__title">Strata</h1>
-            <p className="start__tagline">Versioned data and models, pipelines and runs — on your own machine.</p>
+            <p className="start__tagline">
+              Versioned data and models, pipelines and runs — on your own machine.
+            </p>
           </div>
         </header>
 
@@ -34,11 +36,16 @@ export function StartScreen() {
             <div>
               <h2 className="start__heading">New to Strata?</h2>
               <p className="hint">
-                Open the bundled example: a small churn model with a prepare → train → evaluate pipeline. You get your own copy to
-                change freely.
+                Open the bundled example: a small churn model with a prepare → train → evaluate pipeline. You
+                get your own copy to change freely.
               </p>
             </div>
-            <button type="button" className="btn" onClick={() => void flow.openExample()} disabled={flow.busy}>
+            <button
+              type="button"
+              className="btn"
+              onClick={() => void flow.openExample()}
+              disabled={flow.busy}
+            >
               Open the bundled example
             </button>
           </section>

@@ -59,7 +59,10 @@ export function useOpenProject(): OpenFlow {
     [api, run, setProject],
   );
 
-  const openExample = useCallback(() => run(async () => setProject(await api.call('app.openExample', {}))), [api, run, setProject]);
+  const openExample = useCallback(
+    () => run(async () => setProject(await api.call('app.openExample', {}))),
+    [api, run, setProject],
+  );
 
   const reset = useCallback(() => {
     setError(null);

@@ -1,5 +1,12 @@
 import { create } from 'zustand';
-import type { Api, ArtifactInfo, DiffResult, TreeEntry, VersionInfo, WatchStatus } from '../../shared/api/index.js';
+import type {
+  Api,
+  ArtifactInfo,
+  DiffResult,
+  TreeEntry,
+  VersionInfo,
+  WatchStatus,
+} from '../../shared/api/index.js';
 import type { StrataErrorData } from '../../shared/errors.js';
 
 interface ArtifactsState {
@@ -27,13 +34,17 @@ export const useArtifactsStore = create<ArtifactsState>()((set, get) => ({
   diff: null,
   async load(api) {
     try {
-      const [artifacts, watch] = await Promise.all([api.call('artifacts.list', {}), api.call('artifacts.watchStatus', {})]);
+      const [artifacts, watch] = await Promise.all([
+        api.call('artifacts.list', {}),
+        api.call('artifacts.watchStatus', {}),
+      ]);
       set({ artifacts, watch, loaded: true, error: null });
     } catch (err) {
       set({ error: err as StrataErrorData, loaded: true });
     }
   },
-  select: (section, artifact, version) => set((s) => ({ selected: { ...s.selected, [section]: { artifact, version } } })),
+  select: (section, artifact, version) =>
+    set((s) => ({ selected: { ...s.selected, [section]: { artifact, version } } })),
   async loadTree(api, artifact, version) {
     const key = `${artifact}@${version}`;
     if (get().tree?.key === key) return;

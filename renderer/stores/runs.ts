@@ -45,7 +45,12 @@ export const useRunsStore = create<RunsState>()((set) => ({
   appendLive: (runId, text) =>
     set((s) => {
       const next = (s.live[runId] ?? '') + text;
-      return { live: { ...s.live, [runId]: next.length > LIVE_LOG_CHARS ? next.slice(next.length - LIVE_LOG_CHARS) : next } };
+      return {
+        live: {
+          ...s.live,
+          [runId]: next.length > LIVE_LOG_CHARS ? next.slice(next.length - LIVE_LOG_CHARS) : next,
+        },
+      };
     }),
 }));
 

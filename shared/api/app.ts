@@ -21,7 +21,10 @@ export const appCalls = {
   'app.info': { params: z.object({}).strict(), result: returns<AppInfo>() },
   'app.pickFolder': { params: z.object({}).strict(), result: returns<{ path: string | null }>() },
   'recent.list': { params: z.object({}).strict(), result: returns<RecentProject[]>() },
-  'recent.forget': { params: z.object({ path: z.string().min(1) }).strict(), result: returns<RecentProject[]>() },
+  'recent.forget': {
+    params: z.object({ path: z.string().min(1) }).strict(),
+    result: returns<RecentProject[]>(),
+  },
   /** Opens the user's own copy of the bundled example, made on first use, so the app's resources stay untouched. */
   'app.openExample': { params: z.object({}).strict(), result: returns<ProjectSummary>() },
 };

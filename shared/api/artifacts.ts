@@ -134,23 +134,52 @@ const artifactName = z.string().min(1, 'an artifact name is required');
 
 export const artifactCalls = {
   'artifacts.list': { params: z.object({}).strict(), result: returns<ArtifactInfo[]>() },
-  'artifacts.tree': { params: z.object({ artifact: artifactName, ref }).strict(), result: returns<{ version: VersionInfo; entries: TreeEntry[] }>() },
-  'artifacts.diff': { params: z.object({ a: z.string().min(1), b: z.string().min(1) }).strict(), result: returns<DiffResult>() },
-  'artifacts.tag': { params: z.object({ artifact: artifactName, ref, alias: z.string().min(1) }).strict(), result: returns<VersionInfo>() },
+  'artifacts.tree': {
+    params: z.object({ artifact: artifactName, ref }).strict(),
+    result: returns<{ version: VersionInfo; entries: TreeEntry[] }>(),
+  },
+  'artifacts.diff': {
+    params: z.object({ a: z.string().min(1), b: z.string().min(1) }).strict(),
+    result: returns<DiffResult>(),
+  },
+  'artifacts.tag': {
+    params: z.object({ artifact: artifactName, ref, alias: z.string().min(1) }).strict(),
+    result: returns<VersionInfo>(),
+  },
   'artifacts.add': {
     params: z
-      .object({ path: z.string().min(1), kind: z.enum(['dataset', 'model', 'other']).default('dataset'), name: z.string().min(1).optional(), message: z.string().optional() })
+      .object({
+        path: z.string().min(1),
+        kind: z.enum(['dataset', 'model', 'other']).default('dataset'),
+        name: z.string().min(1).optional(),
+        message: z.string().optional(),
+      })
       .strict(),
     result: returns<{ jobId: string }>(),
   },
-  'artifacts.checkout': { params: z.object({ artifact: artifactName, ref, force: z.boolean().default(false) }).strict(), result: returns<{ jobId: string }>() },
+  'artifacts.checkout': {
+    params: z.object({ artifact: artifactName, ref, force: z.boolean().default(false) }).strict(),
+    result: returns<{ jobId: string }>(),
+  },
   'artifacts.watchStatus': { params: z.object({}).strict(), result: returns<WatchStatus>() },
-  'artifacts.aliasHistory': { params: z.object({ artifact: artifactName }).strict(), result: returns<AliasChange[]>() },
+  'artifacts.aliasHistory': {
+    params: z.object({ artifact: artifactName }).strict(),
+    result: returns<AliasChange[]>(),
+  },
   /** Verifies the whole store as a job; the job's result is the FsckReport. A check already running is returned, not doubled. */
   'artifacts.fsck': { params: z.object({}).strict(), result: returns<{ jobId: string }>() },
   /** Removes (apply) or counts (dry run) the contents no version references, keeping those younger than graceMinutes. */
   'artifacts.gc': {
-    params: z.object({ apply: z.boolean(), graceMinutes: z.number().min(0, 'graceMinutes cannot be negative').max(525_600).default(GC_GRACE_MINUTES) }).strict(),
+    params: z
+      .object({
+        apply: z.boolean(),
+        graceMinutes: z
+          .number()
+          .min(0, 'graceMinutes cannot be negative')
+          .max(525_600)
+          .default(GC_GRACE_MINUTES),
+      })
+      .strict(),
     result: returns<GcReport>(),
   },
 };

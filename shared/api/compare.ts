@@ -97,11 +97,19 @@ export const compareCalls = {
       .strict(),
     result: returns<CompareSeries[]>(),
   },
-  'compare.diff': { params: z.object({ runIds: runIds.max(50, 'a diff shows at most 50 runs') }).strict(), result: returns<RunDiff>() },
+  'compare.diff': {
+    params: z.object({ runIds: runIds.max(50, 'a diff shows at most 50 runs') }).strict(),
+    result: returns<RunDiff>(),
+  },
   'compare.views.list': { params: z.object({}).strict(), result: returns<SavedView[]>() },
   'compare.views.save': {
-    params: z.object({ name: z.string().trim().min(1, 'a view needs a name').max(200), state: z.unknown() }).strict(),
+    params: z
+      .object({ name: z.string().trim().min(1, 'a view needs a name').max(200), state: z.unknown() })
+      .strict(),
     result: returns<SavedView>(),
   },
-  'compare.views.delete': { params: z.object({ id: z.number().int().positive() }).strict(), result: returns<null>() },
+  'compare.views.delete': {
+    params: z.object({ id: z.number().int().positive() }).strict(),
+    result: returns<null>(),
+  },
 };

@@ -29,7 +29,13 @@ export const pipelineCalls = {
   'pipelines.status': { params: z.object({}).strict(), result: returns<PipelineStatus>() },
   /** With dry, only the plan; otherwise the new run's id (its stages then arrive as run.update events, plan is empty). */
   'pipelines.run': {
-    params: z.object({ stages: z.array(z.string().min(1)).default([]), force: z.boolean().default(false), dry: z.boolean().default(false) }).strict(),
+    params: z
+      .object({
+        stages: z.array(z.string().min(1)).default([]),
+        force: z.boolean().default(false),
+        dry: z.boolean().default(false),
+      })
+      .strict(),
     result: returns<{ runId: string | null; plan: StagePlan[] }>(),
   },
 };

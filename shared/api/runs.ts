@@ -113,7 +113,14 @@ export const runCalls = {
   },
   'runs.get': { params: z.object({ id: runId }).strict(), result: returns<RunDetail>() },
   'runs.logs': {
-    params: z.object({ id: runId, stage: z.string().optional(), after: z.number().int().min(0).default(0), limit: z.number().int().positive().max(100000).default(5000) }).strict(),
+    params: z
+      .object({
+        id: runId,
+        stage: z.string().optional(),
+        after: z.number().int().min(0).default(0),
+        limit: z.number().int().positive().max(100000).default(5000),
+      })
+      .strict(),
     result: returns<{ lines: LogLine[]; next: number }>(),
   },
   'runs.cancel': { params: z.object({ id: runId }).strict(), result: returns<RunSummary>() },

@@ -23,7 +23,11 @@ function project(name: string, args: string[]): string {
   const marker = path.join(dir, '.generated');
   if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === args.join(' ')) return dir;
   fs.rmSync(dir, { recursive: true, force: true });
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'test/bench/generate-runs.ts'), dir, ...args], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(root, 'test/bench/generate-runs.ts'), dir, ...args],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`generator failed: ${r.stderr}`);
   console.log(`generated ${dir}: ${r.stdout.trim()}`);
   fs.writeFileSync(marker, args.join(' '));
@@ -31,7 +35,14 @@ function project(name: string, args: string[]): string {
 }
 
 async function startUi(dir: string): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, [path.join(root, 'bin/strata.js'), 'ui', dir, '--no-open', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, STRATA_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bench-home-')) } });
+  const proc = spawn(
+    process.execPath,
+    [path.join(root, 'bin/strata.js'), 'ui', dir, '--no-open', '--port', '0'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, STRATA_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bench-home-')) },
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     proc.stdout!.on('data', (d) => {
@@ -59,11 +70,16 @@ async function openCompare(page: Page, url: string): Promise<number> {
   await page.getByRole('navigation').getByText('Compare', { exact: true }).waitFor();
   // In the page: from the click that shows the section to the first row of the table painted.
   return page.evaluate(async () => {
-    const nav = [...document.querySelectorAll('nav a, nav button')].find((e) => e.textContent?.trim().startsWith('Compare')) as HTMLElement;
+    const nav = [...document.querySelectorAll('nav a, nav button')].find((e) =>
+      e.textContent?.trim().startsWith('Compare'),
+    ) as HTMLElement;
     const t0 = performance.now();
     nav.click();
     await new Promise<void>((resolve) => {
-      const check = () => (document.querySelector('[data-testid=runs-table] [data-run-id]') ? resolve() : requestAnimationFrame(check));
+      const check = () =>
+        document.querySelector('[data-testid=runs-table] [data-run-id]')
+          ? resolve()
+          : requestAnimationFrame(check);
       check();
     });
     await new Promise((r) => requestAnimationFrame(() => r(null)));
@@ -82,7 +98,10 @@ async function tableBench(browser: import('playwright-core').Browser): Promise<v
     db.prepare('SELECT run_id, key, value FROM run_metrics').raw().all();
     raw.push(performance.now() - t);
   }
-  const best = db.prepare("SELECT run_id FROM run_metrics WHERE key = 'acc' ORDER BY value DESC LIMIT 1").pluck().get() as string;
+  const best = db
+    .prepare("SELECT run_id FROM run_metrics WHERE key = 'acc' ORDER BY value DESC LIMIT 1")
+    .pluck()
+    .get() as string;
   db.close();
 
   const ui = await startUi(dir);
@@ -92,7 +111,10 @@ async function tableBench(browser: import('playwright-core').Browser): Promise<v
     // 2. After any write to the database (the cached table is then stale): a cold read.
     // 3. Again with nothing changed: the worker's table as it is.
     const writer = new Database(path.join(dir, '.strata', 'strata.db'));
-    const touch = () => writer.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('bench.touch', ?)").run(String(Date.now()));
+    const touch = () =>
+      writer
+        .prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('bench.touch', ?)")
+        .run(String(Date.now()));
     const loads: number[] = [];
     loads.push(await openCompare(page, ui.url));
     touch();
@@ -102,10 +124,11 @@ async function tableBench(browser: import('playwright-core').Browser): Promise<v
     loads.push(await openCompare(page, ui.url));
     writer.close();
 
-
     // Interactive: a row click selects at once, measured the same way.
     const click = await page.evaluate(async () => {
-      const box = document.querySelector('[data-testid=runs-table] [data-run-id] input[type=checkbox]') as HTMLInputElement;
+      const box = document.querySelector(
+        '[data-testid=runs-table] [data-run-id] input[type=checkbox]',
+      ) as HTMLInputElement;
       const t0 = performance.now();
       box.click();
       await new Promise((r) => requestAnimationFrame(() => r(null)));
@@ -116,8 +139,11 @@ async function tableBench(browser: import('playwright-core').Browser): Promise<v
     for (let i = 0; i < 5; i++) {
       sorts.push(
         await page.evaluate(async (want) => {
-          const head = document.querySelector('[role=columnheader][data-col="metric:acc"] button') as HTMLElement;
-          const first = () => document.querySelector('[data-testid=runs-table] [data-run-id]')?.getAttribute('data-run-id');
+          const head = document.querySelector(
+            '[role=columnheader][data-col="metric:acc"] button',
+          ) as HTMLElement;
+          const first = () =>
+            document.querySelector('[data-testid=runs-table] [data-run-id]')?.getAttribute('data-run-id');
           const t0 = performance.now();
           head.click();
           // desc on the first click, asc on the second, none on the third: click until the best run leads.
@@ -145,7 +171,14 @@ async function tableBench(browser: import('playwright-core').Browser): Promise<v
       }
       const t0 = performance.now();
       const table = document.createElement('table');
-      table.innerHTML = rows.map((r) => `<tr>${Object.values(r).map((v) => `<td>${v.toPrecision(6)}</td>`).join('')}</tr>`).join('');
+      table.innerHTML = rows
+        .map(
+          (r) =>
+            `<tr>${Object.values(r)
+              .map((v) => `<td>${v.toPrecision(6)}</td>`)
+              .join('')}</tr>`,
+        )
+        .join('');
       document.body.appendChild(table);
       void table.offsetHeight;
       const render = performance.now() - t0;
@@ -161,26 +194,53 @@ async function tableBench(browser: import('playwright-core').Browser): Promise<v
     const sort = median(sorts);
     console.log(`runs table, ${RUNS} runs × 20 params × 10 metrics`);
     console.log(`  table interactive after the Compare section is shown (target ≤ 1000 ms):`);
-    console.log(`    first visit (table read in the worker when the project opened): ${ms(loads[0])} ${loads[0] <= 1000 ? 'OK' : 'OVER'}`);
-    console.log(`    after a write to the database (cold read), worst of 2: ${ms(cold)} ${cold <= 1000 ? 'OK' : 'OVER'} (${ms(loads[1])}, ${ms(loads[2])})`);
+    console.log(
+      `    first visit (table read in the worker when the project opened): ${ms(loads[0])} ${loads[0] <= 1000 ? 'OK' : 'OVER'}`,
+    );
+    console.log(
+      `    after a write to the database (cold read), worst of 2: ${ms(cold)} ${cold <= 1000 ? 'OK' : 'OVER'} (${ms(loads[1])}, ${ms(loads[2])})`,
+    );
     console.log(`    database unchanged since the last visit: ${ms(loads[3])}`);
     const load = cold;
     console.log(`  row click to selected and painted: ${ms(click.ms)} (checked: ${click.checked})`);
-    console.log(`  raw SQLite read of the same values (comparator): ${ms(median(raw))}  → cold read ratio ${(load / median(raw)).toFixed(2)}×`);
-    console.log(`  plain HTML table of the same rows (comparator): ${ms(naive.render)}  → cold read ratio ${(load / naive.render).toFixed(2)}×`);
-    console.log(`  sort by a metric: ${ms(sort)} (runs ${sorts.map(ms).join(', ')}; target ≤ 100 ms) ${sort <= 100 ? 'OK' : 'OVER'}`);
-    console.log(`  naive sort of ${RUNS} row objects (comparator): ${naive.sort.toFixed(1)} ms  → ratio ${(sort / Math.max(naive.sort, 0.1)).toFixed(2)}×`);
+    console.log(
+      `  raw SQLite read of the same values (comparator): ${ms(median(raw))}  → cold read ratio ${(load / median(raw)).toFixed(2)}×`,
+    );
+    console.log(
+      `  plain HTML table of the same rows (comparator): ${ms(naive.render)}  → cold read ratio ${(load / naive.render).toFixed(2)}×`,
+    );
+    console.log(
+      `  sort by a metric: ${ms(sort)} (runs ${sorts.map(ms).join(', ')}; target ≤ 100 ms) ${sort <= 100 ? 'OK' : 'OVER'}`,
+    );
+    console.log(
+      `  naive sort of ${RUNS} row objects (comparator): ${naive.sort.toFixed(1)} ms  → ratio ${(sort / Math.max(naive.sort, 0.1)).toFixed(2)}×`,
+    );
   } finally {
     ui.proc.kill('SIGTERM');
   }
 }
 
 async function chartBench(browser: import('playwright-core').Browser): Promise<void> {
-  const dir = project(`series-${STEPS}`, ['--runs', String(SERIES_RUNS), '--params', '5', '--metrics', '0', '--steps', String(STEPS), '--series-runs', String(SERIES_RUNS)]);
+  const dir = project(`series-${STEPS}`, [
+    '--runs',
+    String(SERIES_RUNS),
+    '--params',
+    '5',
+    '--metrics',
+    '0',
+    '--steps',
+    String(STEPS),
+    '--series-runs',
+    String(SERIES_RUNS),
+  ]);
   const db = new Database(path.join(dir, '.strata', 'strata.db'), { readonly: true });
   const t = performance.now();
   let points = 0;
-  for (const r of db.prepare("SELECT n, steps, vals FROM metric_chunks WHERE key = 'm0_curve'").raw().iterate() as Iterable<[number, Buffer, Buffer]>) points += r[0];
+  for (const r of db
+    .prepare("SELECT n, steps, vals FROM metric_chunks WHERE key = 'm0_curve'")
+    .raw()
+    .iterate() as Iterable<[number, Buffer, Buffer]>)
+    points += r[0];
   const rawRead = performance.now() - t;
   db.close();
 
@@ -191,14 +251,20 @@ async function chartBench(browser: import('playwright-core').Browser): Promise<v
     for (let i = 0; i < 3; i++) {
       await openCompare(page, ui.url);
       await page.getByRole('button', { name: /Select shown/ }).click();
-      await page.locator('.section-header__subtitle').filter({ hasText: `${SERIES_RUNS} selected` }).waitFor();
+      await page
+        .locator('.section-header__subtitle')
+        .filter({ hasText: `${SERIES_RUNS} selected` })
+        .waitFor();
       times.push(
         await page.evaluate(async () => {
           const button = document.querySelector('[data-testid=compare-button]') as HTMLElement;
           const t0 = performance.now();
           button.click();
           await new Promise<void>((resolve) => {
-            const check = () => (document.querySelector('[data-metric="m0_curve"] [data-drawn]') ? resolve() : requestAnimationFrame(check));
+            const check = () =>
+              document.querySelector('[data-metric="m0_curve"] [data-drawn]')
+                ? resolve()
+                : requestAnimationFrame(check);
             check();
           });
           return performance.now() - t0;
@@ -206,12 +272,22 @@ async function chartBench(browser: import('playwright-core').Browser): Promise<v
       );
     }
     const stored = await page.locator('[data-metric="m0_curve"]').getAttribute('data-points-stored');
-    const drawn = await page.locator('[data-metric="m0_curve"] .scatterlayer path.js-line').evaluateAll((els) => els.reduce((s, e) => s + ((e.getAttribute('d') ?? '').match(/L/g)?.length ?? 0) + 1, 0));
+    const drawn = await page
+      .locator('[data-metric="m0_curve"] .scatterlayer path.js-line')
+      .evaluateAll((els) =>
+        els.reduce((s, e) => s + ((e.getAttribute('d') ?? '').match(/L/g)?.length ?? 0) + 1, 0),
+      );
     await page.close();
     const first = median(times);
-    console.log(`metric chart, ${SERIES_RUNS} runs × ${STEPS.toLocaleString('en-US')} steps (${Number(stored).toLocaleString('en-US')} points stored, ${drawn.toLocaleString('en-US')} drawn)`);
-    console.log(`  first chart drawn after the Compare click: ${ms(first)} (runs ${times.map(ms).join(', ')}; target ≤ 1000 ms) ${first <= 1000 ? 'OK' : 'OVER'}`);
-    console.log(`  raw SQLite read of the ${points.toLocaleString('en-US')} points (comparator): ${ms(rawRead)}  → ratio ${(first / rawRead).toFixed(2)}×`);
+    console.log(
+      `metric chart, ${SERIES_RUNS} runs × ${STEPS.toLocaleString('en-US')} steps (${Number(stored).toLocaleString('en-US')} points stored, ${drawn.toLocaleString('en-US')} drawn)`,
+    );
+    console.log(
+      `  first chart drawn after the Compare click: ${ms(first)} (runs ${times.map(ms).join(', ')}; target ≤ 1000 ms) ${first <= 1000 ? 'OK' : 'OVER'}`,
+    );
+    console.log(
+      `  raw SQLite read of the ${points.toLocaleString('en-US')} points (comparator): ${ms(rawRead)}  → ratio ${(first / rawRead).toFixed(2)}×`,
+    );
   } finally {
     ui.proc.kill('SIGTERM');
   }
@@ -221,7 +297,17 @@ if (!fs.existsSync(path.join(root, 'dist/renderer/index.html')) || !fs.existsSyn
   console.error('compare-runs bench: run `npm run build` first (it drives the built UI through `strata ui`)');
   process.exit(1);
 }
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+});
 try {
   // `compare-runs.ts table` or `… chart` runs one half.
   const only = process.argv[2];

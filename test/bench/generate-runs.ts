@@ -58,22 +58,42 @@ export function generateRuns(project: Project, o: GenerateOptions): void {
         const ing = new TrackingIngestor(db, writer);
         const params: Record<string, unknown> = {};
         for (let j = 0; j < o.params; j++) {
-          params[paramName(j)] = j === 0 ? Number((10 ** (-4 + 3 * rand())).toPrecision(3)) : j === 1 ? OPTIMIZERS[Math.floor(rand() * OPTIMIZERS.length)] : j === 2 ? 2 + Math.floor(rand() * 8) : Number(rand().toFixed(4));
+          params[paramName(j)] =
+            j === 0
+              ? Number((10 ** (-4 + 3 * rand())).toPrecision(3))
+              : j === 1
+                ? OPTIMIZERS[Math.floor(rand() * OPTIMIZERS.length)]
+                : j === 2
+                  ? 2 + Math.floor(rand() * 8)
+                  : Number(rand().toFixed(4));
         }
         const metrics: Record<string, number> = {};
-        for (let j = 0; j < o.metrics; j++) metrics[metricName(j)] = j === 0 ? 0.5 + 0.5 * rand() : j === 1 ? 2 * rand() : rand() * 100;
+        for (let j = 0; j < o.metrics; j++)
+          metrics[metricName(j)] = j === 0 ? 0.5 + 0.5 * rand() : j === 1 ? 2 * rand() : rand() * 100;
         const ts = (startedAt + 30_000) / 1000;
-        const lines = [JSON.stringify({ t: 'params', v: params }), JSON.stringify({ t: 'metrics', v: metrics, s: 0, ts })];
+        const lines = [
+          JSON.stringify({ t: 'params', v: params }),
+          JSON.stringify({ t: 'metrics', v: metrics, s: 0, ts }),
+        ];
         if (i % 7 === 0) lines.push(JSON.stringify({ t: 'tag', k: 'best', v: 'yes' }));
         if (i % 3 === 0) lines.push(JSON.stringify({ t: 'tag', k: 'team', v: i % 2 ? 'vision' : 'nlp' }));
         ing.ingest(lines);
         if (o.steps > 0 && i < o.seriesRuns) {
           const rate = 0.5 + rand();
-          for (let s = 0; s < o.steps; s++) writer.append('m0_curve', s, Math.exp((-rate * s) / o.steps) + 0.02 * (rand() - 0.5), startedAt + s * 10);
+          for (let s = 0; s < o.steps; s++)
+            writer.append(
+              'm0_curve',
+              s,
+              Math.exp((-rate * s) / o.steps) + 0.02 * (rand() - 0.5),
+              startedAt + s * 10,
+            );
         }
         writer.flush();
         setRunStatus(project, id, i % 11 === 5 ? 'failed' : 'done');
-        db.prepare('UPDATE runs SET ended_at = ? WHERE id = ?').run(startedAt + 20_000 + Math.floor(rand() * 600_000), id);
+        db.prepare('UPDATE runs SET ended_at = ? WHERE id = ?').run(
+          startedAt + 20_000 + Math.floor(rand() * 600_000),
+          id,
+        );
       }
     })();
   }
@@ -91,11 +111,20 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(im
   const args = process.argv.slice(2);
   const dir = args[0];
   if (!dir || dir.startsWith('--')) {
-    console.error('usage: generate-runs.ts <dir> [--runs N] [--params P] [--metrics M] [--steps S] [--series-runs K] [--seed X]');
+    console.error(
+      'usage: generate-runs.ts <dir> [--runs N] [--params P] [--metrics M] [--steps S] [--series-runs K] [--seed X]',
+    );
     process.exit(2);
   }
   const runs = arg(args, 'runs', 10000);
-  const o: GenerateOptions = { runs, params: arg(args, 'params', 20), metrics: arg(args, 'metrics', 10), steps: arg(args, 'steps', 0), seriesRuns: arg(args, 'series-runs', runs), seed: arg(args, 'seed', 1) };
+  const o: GenerateOptions = {
+    runs,
+    params: arg(args, 'params', 20),
+    metrics: arg(args, 'metrics', 10),
+    steps: arg(args, 'steps', 0),
+    seriesRuns: arg(args, 'series-runs', runs),
+    seed: arg(args, 'seed', 1),
+  };
   const t0 = performance.now();
   const project = Project.init(dir);
   try {
@@ -103,5 +132,11 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(im
   } finally {
     project.close();
   }
-  console.log(JSON.stringify({ dir: path.resolve(dir), ...o, seconds: Number(((performance.now() - t0) / 1000).toFixed(2)) }));
+  console.log(
+    JSON.stringify({
+      dir: path.resolve(dir),
+      ...o,
+      seconds: Number(((performance.now() - t0) / 1000).toFixed(2)),
+    }),
+  );
 }

@@ -29,7 +29,8 @@ const nodeClient = path.join(root, 'resources', 'clients', 'node', 'strata-clien
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bench-runs-'));
 fs.writeFileSync(path.join(dir, 'strata.yaml'), 'stages: {}\n');
 const project = Project.open(dir);
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
 
 /** A child process logging `lines` lines of KEYS metrics each through a client, as fast as it can, optionally pausing between lines. */
@@ -61,7 +62,13 @@ s.endRun();`;
 async function ingestion(): Promise<void> {
   const lines = Math.ceil(POINTS / KEYS);
   const file = path.join(dir, 'ingest.jsonl');
-  insertRun(project, { id: 'ingest', name: 'ingest', kind: 'client', status: 'running', startedAt: Date.now() });
+  insertRun(project, {
+    id: 'ingest',
+    name: 'ingest',
+    kind: 'client',
+    status: 'running',
+    startedAt: Date.now(),
+  });
   const pump = new TrackingPump(project.db, 'ingest', file, () => undefined, 10);
   // Sustained: the engine tails while the child writes.
   const t0 = performance.now();
@@ -90,27 +97,46 @@ async function ingestion(): Promise<void> {
   const ins = raw.prepare('INSERT INTO points VALUES (?, ?, ?, ?, ?)');
   const r0 = performance.now();
   raw.transaction(() => {
-    for (let i = 0; i < lines; i++) for (let k = 0; k < KEYS; k++) ins.run('ingest', `m${k}`, i, i * 0.5, Date.now());
+    for (let i = 0; i < lines; i++)
+      for (let k = 0; k < KEYS; k++) ins.run('ingest', `m${k}`, i, i * 0.5, Date.now());
   })();
   const rawRate = (lines * KEYS) / ((performance.now() - r0) / 1000);
   raw.close();
-  console.log(`ingestion (${python ? 'Python' : 'Node'} client in a child process, ${points.toLocaleString()} points):`);
-  console.log(`  engine busy ${busy.toFixed(0)} ms over ${wall.toFixed(2)} s of wall time (the producer sets the pace)`);
-  console.log(`  engine ingestion:  ${Math.round(engineRate).toLocaleString()} points/s   target ≥ 300,000   ${verdict(engineRate >= 300_000)}`);
+  console.log(
+    `ingestion (${python ? 'Python' : 'Node'} client in a child process, ${points.toLocaleString()} points):`,
+  );
+  console.log(
+    `  engine busy ${busy.toFixed(0)} ms over ${wall.toFixed(2)} s of wall time (the producer sets the pace)`,
+  );
+  console.log(
+    `  engine ingestion:  ${Math.round(engineRate).toLocaleString()} points/s   target ≥ 300,000   ${verdict(engineRate >= 300_000)}`,
+  );
   console.log(`  raw sqlite insert: ${Math.round(rawRate).toLocaleString()} rows/s`);
-  console.log(`  ratio engine/raw:  ${(engineRate / rawRate).toFixed(2)}   target ≥ 0.50   ${verdict(engineRate / rawRate >= 0.5)}`);
+  console.log(
+    `  ratio engine/raw:  ${(engineRate / rawRate).toFixed(2)}   target ≥ 0.50   ${verdict(engineRate / rawRate >= 0.5)}`,
+  );
   if (points !== lines * KEYS) throw new Error(`lost points: ${points} of ${lines * KEYS}`);
 }
 
 async function latency(): Promise<void> {
   const lines = 300;
   const file = path.join(dir, 'latency.jsonl');
-  insertRun(project, { id: 'latency', name: 'latency', kind: 'client', status: 'running', startedAt: Date.now() });
+  insertRun(project, {
+    id: 'latency',
+    name: 'latency',
+    kind: 'client',
+    status: 'running',
+    startedAt: Date.now(),
+  });
   const pump = new TrackingPump(project.db, 'latency', file, () => undefined);
   pump.start();
   const reader = new Database(project.dbPath, { readonly: true });
-  const count = reader.prepare("SELECT count FROM run_metrics WHERE run_id = 'latency' AND key = 'm0'").pluck();
-  const times = reader.prepare("SELECT times FROM metric_chunks WHERE run_id = 'latency' AND key = 'm0' ORDER BY seq");
+  const count = reader
+    .prepare("SELECT count FROM run_metrics WHERE run_id = 'latency' AND key = 'm0'")
+    .pluck();
+  const times = reader.prepare(
+    "SELECT times FROM metric_chunks WHERE run_id = 'latency' AND key = 'm0' ORDER BY seq",
+  );
   const seen: number[] = [];
   const fileSeen: number[] = [];
   let fileLines = 0;
@@ -136,14 +162,23 @@ async function latency(): Promise<void> {
   pump.stop();
   // When each point was logged: its own timestamp, written by the client.
   const logged: number[] = [];
-  for (const row of times.all() as { times: Buffer }[]) logged.push(...new Float64Array(row.times.buffer.slice(row.times.byteOffset, row.times.byteOffset + row.times.byteLength)));
+  for (const row of times.all() as { times: Buffer }[])
+    logged.push(
+      ...new Float64Array(
+        row.times.buffer.slice(row.times.byteOffset, row.times.byteOffset + row.times.byteLength),
+      ),
+    );
   reader.close();
   const lat = logged.map((t, i) => seen[i] - t);
   const fileLat = logged.map((t, i) => fileSeen[i] - t);
   const p99 = pct(lat, 99);
   console.log(`latency (a point every 10 ms, ${lines} points):`);
-  console.log(`  logged → queryable p50 ${pct(lat, 50).toFixed(0)} ms, p99 ${p99.toFixed(0)} ms   target ≤ 250   ${verdict(p99 <= 250)}`);
-  console.log(`  logged → in the file (comparator, the client's buffering) p50 ${pct(fileLat, 50).toFixed(0)} ms, p99 ${pct(fileLat, 99).toFixed(0)} ms`);
+  console.log(
+    `  logged → queryable p50 ${pct(lat, 50).toFixed(0)} ms, p99 ${p99.toFixed(0)} ms   target ≤ 250   ${verdict(p99 <= 250)}`,
+  );
+  console.log(
+    `  logged → in the file (comparator, the client's buffering) p50 ${pct(fileLat, 50).toFixed(0)} ms, p99 ${pct(fileLat, 99).toFixed(0)} ms`,
+  );
   console.log(`  ratio p99 engine/file: ${(p99 / Math.max(1, pct(fileLat, 99))).toFixed(2)}`);
 }
 
@@ -153,7 +188,9 @@ function downsampling(): void {
   const w = new SeriesWriter(project.db, 'big');
   const rows = new Database(path.join(dir, 'rows.db'));
   rows.pragma('journal_mode = WAL');
-  rows.exec('CREATE TABLE points (run_id TEXT, key TEXT, step REAL, value REAL, time REAL); CREATE INDEX p ON points(run_id, key, step)');
+  rows.exec(
+    'CREATE TABLE points (run_id TEXT, key TEXT, step REAL, value REAL, time REAL); CREATE INDEX p ON points(run_id, key, step)',
+  );
   const ins = rows.prepare("INSERT INTO points VALUES ('big', 'loss', ?, ?, ?)");
   rows.transaction(() => {
     for (let i = 0; i < n; i++) {
@@ -174,7 +211,10 @@ function downsampling(): void {
   }
   for (let r = 0; r < 5; r++) {
     const t = performance.now();
-    const all = rows.prepare("SELECT step, value FROM points WHERE run_id = 'big' AND key = 'loss' ORDER BY step").raw().all() as [number, number][];
+    const all = rows
+      .prepare("SELECT step, value FROM points WHERE run_id = 'big' AND key = 'loss' ORDER BY step")
+      .raw()
+      .all() as [number, number][];
     const per = all.length / 2000;
     const mins = new Array(2000).fill(Infinity);
     const maxs = new Array(2000).fill(-Infinity);
@@ -188,7 +228,9 @@ function downsampling(): void {
   rows.close();
   const p50 = pct(engine, 50);
   console.log('downsampling 1,000,000 points → 2,000 (min/max/mean per bucket), 30 fetches:');
-  console.log(`  engine first ${engine[0].toFixed(1)} ms, p50 ${p50.toFixed(1)} ms, p90 ${pct(engine, 90).toFixed(1)} ms   target ≤ 20 (p50)   ${verdict(p50 <= 20)}`);
+  console.log(
+    `  engine first ${engine[0].toFixed(1)} ms, p50 ${p50.toFixed(1)} ms, p90 ${pct(engine, 90).toFixed(1)} ms   target ≤ 20 (p50)   ${verdict(p50 <= 20)}`,
+  );
   console.log(`  rows + JS downsample (comparator) p50 ${pct(naive, 50).toFixed(1)} ms`);
   console.log(`  ratio engine/comparator: ${(p50 / pct(naive, 50)).toFixed(3)}`);
 }

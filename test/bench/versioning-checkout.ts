@@ -9,8 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { engineModule } from './versioning-engine.js';
 
-const { Project } = await engineModule<typeof import('../../electron/core/project/project.js')>('project/project.js');
-const { recordVersion, restoreVersion } = await engineModule<typeof import('../../electron/core/store/api.js')>('store/api.js');
+const { Project } =
+  await engineModule<typeof import('../../electron/core/project/project.js')>('project/project.js');
+const { recordVersion, restoreVersion } =
+  await engineModule<typeof import('../../electron/core/store/api.js')>('store/api.js');
 
 const FILES = Number(process.env.STRATA_BENCH_FILES ?? 100_000);
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bench-checkout-'));
@@ -46,7 +48,9 @@ try {
   t = process.hrtime.bigint();
   await restoreVersion(project, v.rootHash, 'data');
   const ours = seconds(t);
-  console.log(`checkout of ${FILES} files into an empty folder: ${ours.toFixed(2)} s; cp -r of the same tree: ${cp.toFixed(2)} s; ratio ${(ours / cp).toFixed(2)}× cp's time`);
+  console.log(
+    `checkout of ${FILES} files into an empty folder: ${ours.toFixed(2)} s; cp -r of the same tree: ${cp.toFixed(2)} s; ratio ${(ours / cp).toFixed(2)}× cp's time`,
+  );
 
   // Old enough for the stat cache to vouch for them.
   await new Promise((r) => setTimeout(r, 1100));
@@ -57,7 +61,9 @@ try {
   t = process.hrtime.bigint();
   await restoreVersion(project, v.rootHash, 'data');
   const again = seconds(t);
-  console.log(`checkout over a tree that already holds the version: ${again.toFixed(2)} s; bare stat walk ${walk.toFixed(2)} s; ratio ${(again / walk).toFixed(2)}×`);
+  console.log(
+    `checkout over a tree that already holds the version: ${again.toFixed(2)} s; bare stat walk ${walk.toFixed(2)} s; ratio ${(again / walk).toFixed(2)}×`,
+  );
   project.close();
 } finally {
   fs.rmSync(root, { recursive: true, force: true });

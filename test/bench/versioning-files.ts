@@ -9,8 +9,10 @@ import path from 'node:path';
 import { engineModule } from './versioning-engine.js';
 
 // The compiled engine (out/, built by scripts/bench.js), so workers start as they do in the app.
-const { Project } = await engineModule<typeof import('../../electron/core/project/project.js')>('project/project.js');
-const { hashPath, recordVersion } = await engineModule<typeof import('../../electron/core/store/api.js')>('store/api.js');
+const { Project } =
+  await engineModule<typeof import('../../electron/core/project/project.js')>('project/project.js');
+const { hashPath, recordVersion } =
+  await engineModule<typeof import('../../electron/core/store/api.js')>('store/api.js');
 
 const FILES = Number(process.env.STRATA_BENCH_FILES ?? 100_000);
 const PER_DIR = 1000;
@@ -56,7 +58,9 @@ try {
   await new Promise((r) => setTimeout(r, 1100));
   const project = Project.init(root);
   const [addS, v] = await time(() => recordVersion(project, { path: 'data', source: 'manual' }));
-  console.log(`first version of ${FILES} files × 4 KiB: ${addS.toFixed(2)} s = ${Math.round(FILES / addS)} files/s (target ≥ 30000) → ratio to target ${(FILES / addS / 30000).toFixed(2)}×`);
+  console.log(
+    `first version of ${FILES} files × 4 KiB: ${addS.toFixed(2)} s = ${Math.round(FILES / addS)} files/s (target ≥ 30000) → ratio to target ${(FILES / addS / 30000).toFixed(2)}×`,
+  );
 
   const walks: number[] = [];
   const checks: number[] = [];
@@ -68,7 +72,9 @@ try {
   }
   const walk = Math.min(...walks);
   const check = Math.min(...checks);
-  console.log(`re-check, nothing changed: ${check.toFixed(3)} s (target ≤ 0.5 s); bare stat walk ${walk.toFixed(3)} s; ratio ${(check / walk).toFixed(2)}× (target ≤ 2×)`);
+  console.log(
+    `re-check, nothing changed: ${check.toFixed(3)} s (target ≤ 0.5 s); bare stat walk ${walk.toFixed(3)} s; ratio ${(check / walk).toFixed(2)}× (target ≤ 2×)`,
+  );
   const [againS, again] = await time(() => recordVersion(project, { path: 'data', source: 'manual' }));
   console.log(`recordVersion on the unchanged tree: ${againS.toFixed(3)} s (created: ${again.created})`);
   project.close();

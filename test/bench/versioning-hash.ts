@@ -9,8 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { engineModule } from './versioning-engine.js';
 
-const { Project } = await engineModule<typeof import('../../electron/core/project/project.js')>('project/project.js');
-const { hashPath, recordVersion } = await engineModule<typeof import('../../electron/core/store/api.js')>('store/api.js');
+const { Project } =
+  await engineModule<typeof import('../../electron/core/project/project.js')>('project/project.js');
+const { hashPath, recordVersion } =
+  await engineModule<typeof import('../../electron/core/store/api.js')>('store/api.js');
 
 const MB = Number(process.env.STRATA_BENCH_BIG_MB ?? 1024);
 const RUNS = 2;
@@ -28,7 +30,8 @@ try {
   const big = path.join(dir, 'big.bin');
   const fd = fs.openSync(big, 'w');
   const chunk = crypto.randomBytes(64 << 20);
-  for (let written = 0; written < MB << 20; written += chunk.length) fs.writeSync(fd, chunk, 0, Math.min(chunk.length, (MB << 20) - written));
+  for (let written = 0; written < MB << 20; written += chunk.length)
+    fs.writeSync(fd, chunk, 0, Math.min(chunk.length, (MB << 20) - written));
   fs.closeSync(fd);
   const bytes = fs.statSync(big).size;
   const gbps = (s: number) => (bytes / s / 1e9).toFixed(2);
@@ -65,7 +68,9 @@ try {
     fs.rmSync(root, { recursive: true });
   }
   console.log(`strata first version (sha256, stored + fsynced): ${ours.toFixed(2)} s (${gbps(ours)} GB/s)`);
-  console.log(`ratio to openssl: ${(openssl / ours).toFixed(2)}× (target ≥ 0.8×); hashing alone ${hashOnly.toFixed(2)} s = ${(openssl / hashOnly).toFixed(2)}× openssl`);
+  console.log(
+    `ratio to openssl: ${(openssl / ours).toFixed(2)}× (target ≥ 0.8×); hashing alone ${hashOnly.toFixed(2)} s = ${(openssl / hashOnly).toFixed(2)}× openssl`,
+  );
 
   if (have('git-lfs')) {
     let lfs = Infinity;
@@ -77,7 +82,10 @@ try {
       git('lfs', 'install', '--local');
       git('lfs', 'track', '*.bin');
       fs.renameSync(big, path.join(repo, 'big.bin'));
-      lfs = Math.min(lfs, seconds(() => git('add', 'big.bin')));
+      lfs = Math.min(
+        lfs,
+        seconds(() => git('add', 'big.bin')),
+      );
       fs.renameSync(path.join(repo, 'big.bin'), big);
       fs.rmSync(repo, { recursive: true });
     }

@@ -16,15 +16,21 @@ const root = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bench-watch-'));
 const probe = (kind: 'chokidar' | 'parcel', dir: string) => `
 const before = process.memoryUsage().rss;
 const t = performance.now();
-${kind === 'chokidar'
+${
+  kind === 'chokidar'
     ? `const { watch } = await import('chokidar'); const w = watch(${JSON.stringify(dir)}, { ignoreInitial: true }); await new Promise((r) => w.on('ready', r));`
-    : `const parcel = (await import('@parcel/watcher')).default; const w = await parcel.subscribe(${JSON.stringify(dir)}, () => {}, { ignore: ['.git', 'node_modules', '.strata'] });`}
+    : `const parcel = (await import('@parcel/watcher')).default; const w = await parcel.subscribe(${JSON.stringify(dir)}, () => {}, { ignore: ['.git', 'node_modules', '.strata'] });`
+}
 const ready = performance.now() - t;
 console.log(JSON.stringify({ ready, mb: (process.memoryUsage().rss - before) / 1e6 }));
 process.exit(0);`;
 
 function measure(kind: 'chokidar' | 'parcel', dir: string): { ready: number; mb: number } | null {
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe(kind, dir)], { cwd: process.cwd(), encoding: 'utf8', timeout: 300000 });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe(kind, dir)], {
+    cwd: process.cwd(),
+    encoding: 'utf8',
+    timeout: 300000,
+  });
   if (r.status !== 0) {
     console.log(`${kind}: failed (${r.stderr.trim().split('\n').pop()})`);
     return null;
@@ -42,11 +48,23 @@ try {
   }
   const parcel = measure('parcel', root);
   const chokidar = measure('chokidar', root);
-  if (parcel) console.log(`@parcel/watcher on ${FILES} files: ready ${(parcel.ready / 1000).toFixed(2)} s, +${parcel.mb.toFixed(0)} MB (targets ≤ 3 s, ≤ 150 MB)`);
-  if (chokidar) console.log(`chokidar on ${FILES} files: ready ${(chokidar.ready / 1000).toFixed(2)} s, +${chokidar.mb.toFixed(0)} MB`);
-  if (parcel && chokidar) console.log(`chokidar / parcel: ready ${(chokidar.ready / parcel.ready).toFixed(1)}×, memory ${(chokidar.mb / Math.max(parcel.mb, 1)).toFixed(1)}×`);
+  if (parcel)
+    console.log(
+      `@parcel/watcher on ${FILES} files: ready ${(parcel.ready / 1000).toFixed(2)} s, +${parcel.mb.toFixed(0)} MB (targets ≤ 3 s, ≤ 150 MB)`,
+    );
+  if (chokidar)
+    console.log(
+      `chokidar on ${FILES} files: ready ${(chokidar.ready / 1000).toFixed(2)} s, +${chokidar.mb.toFixed(0)} MB`,
+    );
+  if (parcel && chokidar)
+    console.log(
+      `chokidar / parcel: ready ${(chokidar.ready / parcel.ready).toFixed(1)}×, memory ${(chokidar.mb / Math.max(parcel.mb, 1)).toFixed(1)}×`,
+    );
 
-  fs.writeFileSync(path.join(root, 'strata.yaml'), 'artifacts:\n  data:\n    path: data\n    kind: dataset\n    watch: true\n');
+  fs.writeFileSync(
+    path.join(root, 'strata.yaml'),
+    'artifacts:\n  data:\n    path: data\n    kind: dataset\n    watch: true\n',
+  );
   const { Engine } = await engineModule<typeof import('../../electron/core/engine.js')>('engine.js');
   const engine = new Engine();
   const seen: VersionedEvent[] = [];
@@ -61,7 +79,9 @@ try {
   const first = next();
   engine.openProject(root);
   await first;
-  console.log(`first version of the watched ${FILES} files recorded ${((performance.now() - t0) / 1000).toFixed(1)} s after opening`);
+  console.log(
+    `first version of the watched ${FILES} files recorded ${((performance.now() - t0) / 1000).toFixed(1)} s after opening`,
+  );
   const settleMs = 300;
   const lags: number[] = [];
   for (let i = 0; i < 3; i++) {
@@ -72,7 +92,9 @@ try {
     await changed;
     lags.push(performance.now() - wrote - settleMs);
   }
-  console.log(`change → new version, after the ${settleMs} ms settle period: ${lags.map((l) => (l / 1000).toFixed(2)).join(', ')} s (target ≤ 1 s)`);
+  console.log(
+    `change → new version, after the ${settleMs} ms settle period: ${lags.map((l) => (l / 1000).toFixed(2)).join(', ')} s (target ≤ 1 s)`,
+  );
   engine.dispose();
 } finally {
   fs.rmSync(root, { recursive: true, force: true });

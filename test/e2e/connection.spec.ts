@@ -1,7 +1,18 @@
 import fs from 'node:fs';
-import { test, expect, copyProject, exampleDir, screenPath, signIn, startHost, stopHost } from './fixtures.js';
+import {
+  test,
+  expect,
+  copyProject,
+  exampleDir,
+  screenPath,
+  signIn,
+  startHost,
+  stopHost,
+} from './fixtures.js';
 
-test('a tab whose `strata ui` stopped says it lost contact instead of showing stale data silently', async ({ page }) => {
+test('a tab whose `strata ui` stopped says it lost contact instead of showing stale data silently', async ({
+  page,
+}) => {
   const host = await startHost(copyProject(exampleDir));
   try {
     await signIn(page, host);

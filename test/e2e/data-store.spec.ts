@@ -17,7 +17,8 @@ function strata(host: RunningHost, ...args: string[]): { code: number | null; js
     env: { ...process.env, STRATA_HOME: host.home },
     encoding: 'utf8',
   });
-  if (r.status !== 0 && r.status !== 1) throw new Error(`strata ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  if (r.status !== 0 && r.status !== 1)
+    throw new Error(`strata ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return { code: r.status, json: JSON.parse(r.stdout) };
 }
 
@@ -39,7 +40,10 @@ async function shots(page: Page, name: string): Promise<void> {
 
 // The example's watched customers table (a small, packed content) plus a folder with a content over
 // 1 MiB (a loose object), versioned from the CLI before the page opens.
-test('Data: the object store — integrity check, clean-up with a dry run, and alias history', async ({ page, host }) => {
+test('Data: the object store — integrity check, clean-up with a dry run, and alias history', async ({
+  page,
+  host,
+}) => {
   const folder = path.join(host.projectDir, 'data', 'raw');
   fs.mkdirSync(folder, { recursive: true });
   fs.writeFileSync(path.join(folder, 'images.bin'), crypto.randomBytes(1_300_000));
@@ -66,7 +70,8 @@ test('Data: the object store — integrity check, clean-up with a dry run, and a
   await shots(page, 'data-store-ok');
 
   // Bit rot in one loose and one packed content.
-  const tree = (artifact: string) => engine<{ entries: TreeEntry[] }>(page, host, 'artifacts.tree', { artifact, ref: '1' });
+  const tree = (artifact: string) =>
+    engine<{ entries: TreeEntry[] }>(page, host, 'artifacts.tree', { artifact, ref: '1' });
   const images = (await tree('raw')).entries.find((e) => e.path === 'images.bin')!.hash;
   const customers = (await tree('customers')).entries[0].hash;
   const store = storeOf(host.projectDir);
@@ -79,22 +84,39 @@ test('Data: the object store — integrity check, clean-up with a dry run, and a
   await expect(report).toBeVisible({ timeout: 15000 });
   // The job's result, as the engine holds it, is what the panel shows.
   const jobs = await engine<JobInfo[]>(page, host, 'jobs.list');
-  const job = jobs.find((j) => j.label === 'Checking the object store' && j.state === 'done' && !(j.result as FsckReport).ok)!;
+  const job = jobs.find(
+    (j) => j.label === 'Checking the object store' && j.state === 'done' && !(j.result as FsckReport).ok,
+  )!;
   const found = job.result as FsckReport;
   expect(found.bad.map((b) => b.hash).sort()).toEqual([images, customers].sort());
   // A single-file artifact's one entry has an empty path; the panel names files by their workspace path.
-  expect(found.missing.map((m) => `${m.artifact}@${m.version} ${m.path}`).sort()).toEqual(['customers@1 ', 'raw@1 images.bin']);
-  const workspacePath = { customers: 'data/customers.csv', raw: 'data/raw/images.bin' } as Record<string, string>;
-  await expect(report.getByRole('heading', { level: 3 })).toHaveText('Damage found: 2 files in 2 versions lost their content; 2 objects damaged, moved to quarantine');
+  expect(found.missing.map((m) => `${m.artifact}@${m.version} ${m.path}`).sort()).toEqual([
+    'customers@1 ',
+    'raw@1 images.bin',
+  ]);
+  const workspacePath = { customers: 'data/customers.csv', raw: 'data/raw/images.bin' } as Record<
+    string,
+    string
+  >;
+  await expect(report.getByRole('heading', { level: 3 })).toHaveText(
+    'Damage found: 2 files in 2 versions lost their content; 2 objects damaged, moved to quarantine',
+  );
   const rows = report.getByTestId('fsck-missing-row');
   await expect(rows).toHaveCount(2);
   for (const m of found.missing) {
-    await expect(rows.filter({ hasText: `${m.artifact}@${m.version}` }).locator('td').nth(1)).toHaveText(workspacePath[m.artifact]);
+    await expect(
+      rows
+        .filter({ hasText: `${m.artifact}@${m.version}` })
+        .locator('td')
+        .nth(1),
+    ).toHaveText(workspacePath[m.artifact]);
     await expect(rows.filter({ hasText: `${m.artifact}@${m.version}` })).toContainText(m.hash.slice(0, 12));
   }
   await expect(report.getByTestId('fsck-bad-row')).toHaveCount(2);
   for (const b of found.bad) {
-    await expect(report.getByTestId('fsck-bad-row').filter({ hasText: b.hash.slice(0, 12) })).toContainText(b.quarantinedTo);
+    await expect(report.getByTestId('fsck-bad-row').filter({ hasText: b.hash.slice(0, 12) })).toContainText(
+      b.quarantinedTo,
+    );
     expect(fs.readFileSync(b.quarantinedTo)).toEqual(rotten.get(b.hash));
   }
   // The CLI, asked now, finds the same losses (the damaged bytes are already out of the store).
@@ -111,7 +133,8 @@ test('Data: the object store — integrity check, clean-up with a dry run, and a
   // The pack that held only the rotten customers content lost its one row to the check: it is an
   // orphan now, and an hour old too.
   const packsDir = path.join(store.objects, 'packs');
-  const packs = () => new Map(fs.readdirSync(packsDir).map((f) => [f, fs.statSync(path.join(packsDir, f)).size]));
+  const packs = () =>
+    new Map(fs.readdirSync(packsDir).map((f) => [f, fs.statSync(path.join(packsDir, f)).size]));
   const hourAgo = new Date(Date.now() - 3_600_000);
   for (const f of fs.readdirSync(packsDir)) fs.utimesSync(path.join(packsDir, f), hourAgo, hourAgo);
   const orphan = (content: string, at: Date) => {
@@ -130,8 +153,12 @@ test('Data: the object store — integrity check, clean-up with a dry run, and a
   await panel.getByTestId('store-cleanup').click();
   const gc = panel.getByTestId('gc-panel');
   await expect(gc).toHaveAttribute('data-phase', 'preview');
-  await expect(gc.getByTestId('gc-summary')).toHaveText(`2 objects (${formatBytes(dry.bytes)}) belong to no version and would be removed.`);
-  await expect(gc.getByTestId('gc-young')).toHaveText('1 object younger than 10 minutes is kept: an add may still be writing it.');
+  await expect(gc.getByTestId('gc-summary')).toHaveText(
+    `2 objects (${formatBytes(dry.bytes)}) belong to no version and would be removed.`,
+  );
+  await expect(gc.getByTestId('gc-young')).toHaveText(
+    '1 object younger than 10 minutes is kept: an add may still be writing it.',
+  );
   expect(fs.existsSync(old)).toBe(true);
   expect(packs()).toEqual(packsBefore);
   await shots(page, 'data-store-cleanup');
@@ -142,13 +169,17 @@ test('Data: the object store — integrity check, clean-up with a dry run, and a
   await gc.getByTestId('gc-apply').click();
   const refusal = panel.getByTestId('error-notice');
   await expect(refusal).toHaveAttribute('data-code', 'CONFLICT');
-  await expect(refusal).toContainText(`The object store is in use (versioning or a checkout in process ${process.pid})`);
+  await expect(refusal).toContainText(
+    `The object store is in use (versioning or a checkout in process ${process.pid})`,
+  );
   expect(fs.existsSync(old)).toBe(true);
   fs.rmSync(marker);
 
   await gc.getByTestId('gc-apply').click();
   await expect(gc).toHaveAttribute('data-phase', 'applied');
-  await expect(gc.getByTestId('gc-summary')).toHaveText(`Removed 2 objects (${formatBytes(dry.bytes)}) that no version used.`);
+  await expect(gc.getByTestId('gc-summary')).toHaveText(
+    `Removed 2 objects (${formatBytes(dry.bytes)}) that no version used.`,
+  );
   await expect(refusal).toHaveCount(0);
   expect(fs.existsSync(old)).toBe(false);
   expect(fs.existsSync(young)).toBe(true);
@@ -163,7 +194,9 @@ test('Data: the object store — integrity check, clean-up with a dry run, and a
 
   // Alias history: nothing yet; then a second version, promoted after the first.
   const history = main.getByTestId('alias-history');
-  await expect(history.getByTestId('alias-history-empty')).toContainText('No alias has been set on customers yet');
+  await expect(history.getByTestId('alias-history-empty')).toContainText(
+    'No alias has been set on customers yet',
+  );
   const csv = path.join(host.projectDir, 'data', 'customers.csv');
   fs.appendFileSync(csv, '9999,1,20.5,0,month-to-month,0\n');
   await expect(main.getByTestId('version-row-2')).toBeVisible({ timeout: 15000 });
@@ -172,7 +205,8 @@ test('Data: the object store — integrity check, clean-up with a dry run, and a
   await expect(history.getByTestId('alias-move')).toHaveCount(1);
   await main.getByTestId('promote-2').click();
   await expect(history.getByTestId('alias-move')).toHaveCount(2);
-  const moves = (strata(host, 'versions', 'customers', '--json').json as { aliasHistory: AliasChange[] }).aliasHistory;
+  const moves = (strata(host, 'versions', 'customers', '--json').json as { aliasHistory: AliasChange[] })
+    .aliasHistory;
   expect(moves.map(({ at: _at, ...m }) => m)).toEqual([
     { alias: 'prod', version: 1, previous: null },
     { alias: 'prod', version: 2, previous: 1 },

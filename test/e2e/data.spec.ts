@@ -3,7 +3,10 @@ import path from 'node:path';
 import { test, expect, screenPath, signIn } from './fixtures.js';
 
 // The example declares customers (data/customers.csv) with watch: true, prepared, and a model.
-test('Data: versions, files, a tabular diff, one-click promote, and live versions from the watcher', async ({ page, host }) => {
+test('Data: versions, files, a tabular diff, one-click promote, and live versions from the watcher', async ({
+  page,
+  host,
+}) => {
   await signIn(page, host);
   // The shortcut works once the frame is up; a key pressed while the page still loads is lost.
   await expect(page.getByRole('navigation', { name: 'Sections' })).toBeVisible();
@@ -20,7 +23,11 @@ test('Data: versions, files, a tabular diff, one-click promote, and live version
   // An edit on disk becomes version 2 while the page is open: no reload.
   const csv = path.join(host.projectDir, 'data', 'customers.csv');
   const lines = fs.readFileSync(csv, 'utf8').trimEnd().split('\n');
-  const edited = [`${lines[0]},segment`, ...lines.slice(1).map((l, i) => `${l},${i % 3 === 0 ? 'smb' : 'enterprise'}`), '9999,1,20.5,0,month-to-month,0,smb'];
+  const edited = [
+    `${lines[0]},segment`,
+    ...lines.slice(1).map((l, i) => `${l},${i % 3 === 0 ? 'smb' : 'enterprise'}`),
+    '9999,1,20.5,0,month-to-month,0,smb',
+  ];
   fs.writeFileSync(csv, edited.join('\n') + '\n');
   await expect(main.getByTestId('version-row-2')).toBeVisible({ timeout: 15000 });
 
@@ -53,7 +60,10 @@ test('Data: versions, files, a tabular diff, one-click promote, and live version
   await page.screenshot({ path: screenPath('data-versions') });
 });
 
-test('Data: version a folder from the UI with progress in the jobs tray; Models lists the model', async ({ page, host }) => {
+test('Data: version a folder from the UI with progress in the jobs tray; Models lists the model', async ({
+  page,
+  host,
+}) => {
   const prepared = path.join(host.projectDir, 'data', 'prepared');
   fs.mkdirSync(path.join(prepared, 'splits'), { recursive: true });
   fs.writeFileSync(path.join(prepared, 'train.jsonl'), '{"x":1,"y":0}\n{"x":2,"y":1}\n');
@@ -72,7 +82,9 @@ test('Data: version a folder from the UI with progress in the jobs tray; Models 
   await expect(main.getByTestId('version-row-1')).toContainText('manual');
   // Hashing ran as a job: the tray lists it, finished.
   await page.getByTestId('jobs-button').click();
-  await expect(page.getByTestId('jobs-tray').getByTestId('job').filter({ hasText: 'Versioning data/prepared' })).toHaveAttribute('data-state', 'done');
+  await expect(
+    page.getByTestId('jobs-tray').getByTestId('job').filter({ hasText: 'Versioning data/prepared' }),
+  ).toHaveAttribute('data-state', 'done');
   await page.getByTestId('jobs-button').click();
   const tree = main.getByTestId('file-tree');
   await expect(tree.getByTestId('tree-row')).toHaveText([/^splits\//, /^test\.csv/, /^train\.jsonl/]);
@@ -82,9 +94,13 @@ test('Data: version a folder from the UI with progress in the jobs tray; Models 
   fs.writeFileSync(path.join(prepared, 'train.jsonl'), '{"x":1,"y":0}\n');
   await main.getByTestId('checkout').click();
   await expect(main.getByTestId('error-notice')).toContainText('has changes that are in no version');
-  await expect.poll(() => fs.readFileSync(path.join(prepared, 'train.jsonl'), 'utf8')).toBe('{"x":1,"y":0}\n');
+  await expect
+    .poll(() => fs.readFileSync(path.join(prepared, 'train.jsonl'), 'utf8'))
+    .toBe('{"x":1,"y":0}\n');
   await main.getByTestId('checkout-force').click();
-  await expect.poll(() => fs.readFileSync(path.join(prepared, 'train.jsonl'), 'utf8'), { timeout: 10000 }).toBe('{"x":1,"y":0}\n{"x":2,"y":1}\n');
+  await expect
+    .poll(() => fs.readFileSync(path.join(prepared, 'train.jsonl'), 'utf8'), { timeout: 10000 })
+    .toBe('{"x":1,"y":0}\n{"x":2,"y":1}\n');
 
   // A path outside the project is refused with a clear message, and nothing is recorded.
   await main.getByTestId('add-artifact').click();

@@ -16,7 +16,10 @@ function findElectron(): { bin: string } | { missing: string } {
     return { missing: `${String(bin)} does not exist` };
   } catch {
     // require('electron') says "failed to install correctly" when its postinstall download was simply skipped.
-    return { missing: 'node_modules/electron has no downloaded binary (its install script was skipped or had no internet)' };
+    return {
+      missing:
+        'node_modules/electron has no downloaded binary (its install script was skipped or had no internet)',
+    };
   }
 }
 
@@ -26,14 +29,18 @@ test.skip(
   `Electron binary not installed: ${'missing' in electron ? electron.missing : ''}. Run \`node node_modules/electron/install.js\` on a machine with internet to run this test.`,
 );
 // Inside Electron the engine needs better-sqlite3 built for Electron's ABI (the Node build would not load).
-const sqliteForElectron = process.env.STRATA_SQLITE_BINDING ?? path.join(repoRoot, 'build', 'electron-native', 'better_sqlite3.node');
+const sqliteForElectron =
+  process.env.STRATA_SQLITE_BINDING ?? path.join(repoRoot, 'build', 'electron-native', 'better_sqlite3.node');
 test.skip(
   !fs.existsSync(sqliteForElectron),
   `better-sqlite3 is not built for Electron (${sqliteForElectron} is missing): run \`npm run build:electron-native\` (needs internet) to run this test.`,
 );
 
 interface Bridge {
-  call(name: string, params: unknown): Promise<{ ok: boolean; result?: unknown; error?: { code: string; message: string } }>;
+  call(
+    name: string,
+    params: unknown,
+  ): Promise<{ ok: boolean; result?: unknown; error?: { code: string; message: string } }>;
   on(event: string, handler: (payload: unknown) => void): () => void;
 }
 declare global {
@@ -70,7 +77,9 @@ test('shows the start screen from app://strata in a sandboxed, isolated window',
       process: typeof (globalThis as { process?: unknown }).process,
     }));
     expect(globals).toEqual({ bridge: ['call', 'on'], require: 'undefined', process: 'undefined' });
-    const csp = await page.evaluate(async () => (await fetch('app://strata/index.html')).headers.get('content-security-policy'));
+    const csp = await page.evaluate(async () =>
+      (await fetch('app://strata/index.html')).headers.get('content-security-policy'),
+    );
     expect(csp).toBe(CSP);
   } finally {
     await app.close();

@@ -28,13 +28,27 @@ export function copyProject(src: string): string {
 /** Starts the real browser host, `strata ui <dir> --no-open --port 0`, as a child process. */
 export async function startHost(projectDir: string | null, extraArgs: string[] = []): Promise<RunningHost> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-home-'));
-  const args = [path.join(repoRoot, 'bin', 'strata.js'), 'ui', ...(projectDir ? [projectDir] : []), '--no-open', '--port', '0', ...extraArgs];
-  const proc = spawn(process.execPath, args, { env: { ...process.env, STRATA_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = [
+    path.join(repoRoot, 'bin', 'strata.js'),
+    'ui',
+    ...(projectDir ? [projectDir] : []),
+    '--no-open',
+    '--port',
+    '0',
+    ...extraArgs,
+  ];
+  const proc = spawn(process.execPath, args, {
+    env: { ...process.env, STRATA_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   proc.stderr!.on('data', (d) => (err += d));
   const firstLine = await new Promise<string>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`strata ui printed no URL in 20 s; stderr: ${err}`)), 20000);
+    const timer = setTimeout(
+      () => reject(new Error(`strata ui printed no URL in 20 s; stderr: ${err}`)),
+      20000,
+    );
     proc.stdout!.on('data', (d) => {
       out += d;
       const nl = out.indexOf('\n');
@@ -47,7 +61,16 @@ export async function startHost(projectDir: string | null, extraArgs: string[] =
   });
   const m = /^Strata UI: (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]+))$/.exec(firstLine);
   if (!m) throw new Error(`unexpected first line from strata ui: ${firstLine}`);
-  return { url: m[1], origin: `http://127.0.0.1:${m[2]}`, port: Number(m[2]), token: m[3], projectDir: projectDir ?? '', home, proc, stderr: () => err };
+  return {
+    url: m[1],
+    origin: `http://127.0.0.1:${m[2]}`,
+    port: Number(m[2]),
+    token: m[3],
+    projectDir: projectDir ?? '',
+    home,
+    proc,
+    stderr: () => err,
+  };
 }
 
 /**
@@ -59,7 +82,9 @@ export async function stopHost(host: RunningHost): Promise<void> {
     const exited = new Promise((r) => host.proc.once('exit', r));
     host.proc.kill('SIGTERM');
     const timer = setTimeout(() => {
-      console.warn(`strata ui (pid ${host.proc.pid}) did not exit within 5 s of SIGTERM; killing it. stderr: ${host.stderr()}`);
+      console.warn(
+        `strata ui (pid ${host.proc.pid}) did not exit within 5 s of SIGTERM; killing it. stderr: ${host.stderr()}`,
+      );
       host.proc.kill('SIGKILL');
     }, 5000);
     await exited;
@@ -113,4 +138,14 @@ export async function signIn(page: import('@playwright/test').Page, host: Runnin
 }
 
 /** The nine sections of the app frame, in sidebar order, as the issue names them. */
-export const sectionTitles = ['Runs', 'Compare', 'Data', 'Models', 'Pipelines', 'Validation', 'Drift', 'Deploy', 'Review'] as const;
+export const sectionTitles = [
+  'Runs',
+  'Compare',
+  'Data',
+  'Models',
+  'Pipelines',
+  'Validation',
+  'Drift',
+  'Deploy',
+  'Review',
+] as const;

@@ -13,10 +13,19 @@ interface Answer {
 }
 
 /** One request; an event stream is cut after its headers, since it never ends by itself. */
-function request(pathname: string, opts: { method?: string; headers?: Record<string, string>; body?: string; address?: string } = {}): Promise<Answer> {
+function request(
+  pathname: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string; address?: string } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: opts.address ?? '127.0.0.1', port: host.port, path: pathname, method: opts.method ?? 'GET', headers: opts.headers },
+      {
+        host: opts.address ?? '127.0.0.1',
+        port: host.port,
+        path: pathname,
+        method: opts.method ?? 'GET',
+        headers: opts.headers,
+      },
       (res) => {
         if ((res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
           resolve({ status: res.statusCode!, headers: res.headers, body: '' });
@@ -37,7 +46,11 @@ function request(pathname: string, opts: { method?: string; headers?: Record<str
 const json = { 'Content-Type': 'application/json' };
 const bearer = () => ({ Authorization: `Bearer ${host.token}` });
 const call = (name: string, params: unknown, headers: Record<string, string> = bearer()) =>
-  request(`/api/call/${name}`, { method: 'POST', headers: { ...json, ...headers }, body: JSON.stringify(params) });
+  request(`/api/call/${name}`, {
+    method: 'POST',
+    headers: { ...json, ...headers },
+    body: JSON.stringify(params),
+  });
 
 test('the token is at least 128 random bits, and each launch has its own', async () => {
   expect(Buffer.from(host.token, 'base64url').length * 8).toBeGreaterThanOrEqual(128);
@@ -58,7 +71,9 @@ test('without the token every route answers 401: the page, a call and the event 
   expect((await request('/assets/anything.js')).status).toBe(401);
   expect((await call('app.info', {}, {})).status).toBe(401);
   expect((await request('/api/events')).status).toBe(401);
-  expect((await request('/api/events', { headers: { Cookie: `strata_${host.port}=not-the-token` } })).status).toBe(401);
+  expect(
+    (await request('/api/events', { headers: { Cookie: `strata_${host.port}=not-the-token` } })).status,
+  ).toBe(401);
   expect((await request('/?token=not-the-token')).status).toBe(401);
   expect((await call('app.info', {}, { Authorization: 'Bearer not-the-token' })).status).toBe(401);
 });
@@ -92,7 +107,12 @@ test('a Bearer token works too', async () => {
 });
 
 test('a Host header other than 127.0.0.1 or localhost on this port gets 403, token or not', async () => {
-  for (const hostHeader of ['evil.example', `evil.example:${host.port}`, `127.0.0.1:${host.port + 1}`, `192.168.1.10:${host.port}`]) {
+  for (const hostHeader of [
+    'evil.example',
+    `evil.example:${host.port}`,
+    `127.0.0.1:${host.port + 1}`,
+    `192.168.1.10:${host.port}`,
+  ]) {
     const res = await request('/', { headers: { ...bearer(), Host: hostHeader } });
     expect(res.status, hostHeader).toBe(403);
   }
@@ -110,7 +130,10 @@ test('a POST from a foreign Origin is refused, our own Origin is accepted', asyn
 test("pages carry a CSP with script-src 'self' and no inline scripts", async () => {
   const page = await request('/', { headers: bearer() });
   const csp = String(page.headers['content-security-policy'] ?? '');
-  const scriptSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src'));
+  const scriptSrc = csp
+    .split(';')
+    .map((d) => d.trim())
+    .find((d) => d.startsWith('script-src'));
   expect(scriptSrc).toBe("script-src 'self'");
   expect(csp).toContain("frame-ancestors 'none'");
   // The built page itself must live with that policy: no inline <script> bodies.
@@ -120,14 +143,21 @@ test("pages carry a CSP with script-src 'self' and no inline scripts", async () 
 test('bad calls get 400 with a typed code: invalid params, unknown call', async () => {
   const bad = await call('project.inspect', { path: 42 });
   expect(bad.status).toBe(400);
-  expect(JSON.parse(bad.body)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('path') } });
+  expect(JSON.parse(bad.body)).toMatchObject({
+    ok: false,
+    error: { code: 'BAD_REQUEST', message: expect.stringContaining('path') },
+  });
   const extra = await call('app.info', { surprise: true });
   expect(extra.status).toBe(400);
   expect(JSON.parse(extra.body).error.code).toBe('BAD_REQUEST');
   const unknown = await call('app.selfDestruct', {});
   expect(unknown.status).toBe(400);
   expect(JSON.parse(unknown.body)).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CALL' } });
-  const notJson = await request('/api/call/app.info', { method: 'POST', headers: { ...json, ...bearer() }, body: '{oops' });
+  const notJson = await request('/api/call/app.info', {
+    method: 'POST',
+    headers: { ...json, ...bearer() },
+    body: '{oops',
+  });
   expect(notJson.status).toBe(400);
   expect(JSON.parse(notJson.body).error.code).toBe('BAD_REQUEST');
 });

@@ -36,7 +36,11 @@ test.afterAll(async () => {
 async function engineJobs(page: import('@playwright/test').Page) {
   const res = await page.request.post(`${host.origin}/api/call/jobs.list`, { data: {} });
   expect(res.status()).toBe(200);
-  return ((await res.json()) as { result: { id: string; state: string; done: number; error: { code: string } | null }[] }).result;
+  return (
+    (await res.json()) as {
+      result: { id: string; state: string; done: number; error: { code: string } | null }[];
+    }
+  ).result;
 }
 
 test('a workspace scan shows progress in the jobs tray and can be cancelled', async ({ page }) => {
@@ -58,7 +62,9 @@ test('a workspace scan shows progress in the jobs tray and can be cancelled', as
   await page.screenshot({ path: screenPath('jobs-cancelled') });
 });
 
-test('a scan left to finish reports the real file count, and the tray is rebuilt from jobs.list after a reload', async ({ page }) => {
+test('a scan left to finish reports the real file count, and the tray is rebuilt from jobs.list after a reload', async ({
+  page,
+}) => {
   await signIn(page, host);
   await page.getByRole('button', { name: 'Scan workspace' }).click();
   const job = page.getByTestId('jobs-tray').getByTestId('job').first();

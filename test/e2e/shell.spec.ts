@@ -10,10 +10,15 @@ test('the example opens in the frame, and every section can be visited', async (
   await signIn(page, host);
   await expect(page.getByTestId('project-name')).toHaveText('churn-example');
   await expect(page.getByTestId('project-path')).toHaveText(host.projectDir);
-  const declared = parse(fs.readFileSync(path.join(host.projectDir, 'strata.yaml'), 'utf8')) as { artifacts: object; stages: object };
+  const declared = parse(fs.readFileSync(path.join(host.projectDir, 'strata.yaml'), 'utf8')) as {
+    artifacts: object;
+    stages: object;
+  };
   const n = (o: object) => Object.keys(o).length;
   await expect(page.getByTestId('project-facts')).toHaveText(
-    new RegExp(`^strata\\.yaml · ${n(declared.artifacts)} artifacts · ${n(declared.stages)} stages · schema v\\d+$`),
+    new RegExp(
+      `^strata\\.yaml · ${n(declared.artifacts)} artifacts · ${n(declared.stages)} stages · schema v\\d+$`,
+    ),
   );
   const nav = page.getByRole('navigation', { name: 'Sections' });
   await expect(nav.getByRole('button')).toHaveText(sectionTitles.map((t) => new RegExp(`^${t}`)));
@@ -22,7 +27,10 @@ test('the example opens in the frame, and every section can be visited', async (
     await nav.getByRole('button', { name: new RegExp(`^${title}`) }).click();
     const main = page.getByRole('main', { name: title });
     await expect(main.getByRole('heading', { level: 1 })).toHaveText(title);
-    await expect(nav.getByRole('button', { name: new RegExp(`^${title}`) })).toHaveAttribute('aria-current', 'page');
+    await expect(nav.getByRole('button', { name: new RegExp(`^${title}`) })).toHaveAttribute(
+      'aria-current',
+      'page',
+    );
     // A section always tells the user something: its own content, or an empty state that explains itself.
     await expect(main.locator('.frame__section')).not.toBeEmpty();
     await expect(page.getByTestId('error-notice')).toHaveCount(0);
@@ -30,13 +38,19 @@ test('the example opens in the frame, and every section can be visited', async (
   }
 });
 
-test('keyboard: Ctrl+digit switches sections, ? lists shortcuts, Ctrl+O opens, Esc closes', async ({ page }) => {
+test('keyboard: Ctrl+digit switches sections, ? lists shortcuts, Ctrl+O opens, Esc closes', async ({
+  page,
+}) => {
   await signIn(page, host);
   await expect(page.getByTestId('app-frame')).toBeVisible();
   await page.keyboard.press('ControlOrMeta+3');
-  await expect(page.getByRole('main', { name: 'Data' }).getByRole('heading', { level: 1 })).toHaveText('Data');
+  await expect(page.getByRole('main', { name: 'Data' }).getByRole('heading', { level: 1 })).toHaveText(
+    'Data',
+  );
   await page.keyboard.press('ControlOrMeta+9');
-  await expect(page.getByRole('main', { name: 'Review' }).getByRole('heading', { level: 1 })).toHaveText('Review');
+  await expect(page.getByRole('main', { name: 'Review' }).getByRole('heading', { level: 1 })).toHaveText(
+    'Review',
+  );
 
   await page.keyboard.press('?');
   const overlay = page.getByTestId('shortcuts-overlay');
@@ -84,7 +98,9 @@ test('dark theme follows the OS', async ({ browser }) => {
   await dark.close();
 });
 
-test('strata.yaml edited into something invalid while open shows a banner with file:line, which goes once fixed', async ({ page }) => {
+test('strata.yaml edited into something invalid while open shows a banner with file:line, which goes once fixed', async ({
+  page,
+}) => {
   await signIn(page, host);
   await expect(page.getByTestId('app-frame')).toBeVisible();
   const file = path.join(host.projectDir, 'strata.yaml');
@@ -97,12 +113,16 @@ test('strata.yaml edited into something invalid while open shows a banner with f
 
   const banner = page.getByTestId('config-banner');
   await expect(banner).toBeVisible();
-  await expect(banner.locator('.banner__where')).toHaveText(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${bad + 1}:\\d+$`));
+  await expect(banner.locator('.banner__where')).toHaveText(
+    new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${bad + 1}:\\d+$`),
+  );
   await expect(banner).toContainText('kind');
   await page.screenshot({ path: screenPath('config-banner') });
   // The app stays usable on the last good configuration.
   await page.keyboard.press('ControlOrMeta+5');
-  await expect(page.getByRole('main', { name: 'Pipelines' }).getByRole('heading', { level: 1 })).toHaveText('Pipelines');
+  await expect(page.getByRole('main', { name: 'Pipelines' }).getByRole('heading', { level: 1 })).toHaveText(
+    'Pipelines',
+  );
 
   fs.writeFileSync(file, good);
   await expect(banner).toHaveCount(0);
@@ -113,8 +133,12 @@ test('a narrow window keeps every section reachable and nothing spills sideways'
   await signIn(page, host);
   const nav = page.getByRole('navigation', { name: 'Sections' });
   await nav.getByRole('button', { name: /^Pipelines/ }).click();
-  await expect(page.getByRole('main', { name: 'Pipelines' }).getByRole('heading', { level: 1 })).toHaveText('Pipelines');
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  await expect(page.getByRole('main', { name: 'Pipelines' }).getByRole('heading', { level: 1 })).toHaveText(
+    'Pipelines',
+  );
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow).toBeLessThanOrEqual(0);
   await page.screenshot({ path: screenPath('narrow') });
   await page.close();

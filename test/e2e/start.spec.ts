@@ -1,7 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test, expect, exampleDir, screenPath, signIn, startHost, stopHost, type RunningHost } from './fixtures.js';
+import {
+  test,
+  expect,
+  exampleDir,
+  screenPath,
+  signIn,
+  startHost,
+  stopHost,
+  type RunningHost,
+} from './fixtures.js';
 
 // One host with no project open: the start screen is where every test here begins and ends.
 test.describe.configure({ mode: 'serial' });
@@ -25,7 +34,9 @@ async function closeProject(page: import('@playwright/test').Page) {
   await expect(page.getByTestId('start-screen')).toBeVisible();
 }
 
-test('the start screen opens the bundled example as the user’s own copy, then lists it as recent', async ({ page }) => {
+test('the start screen opens the bundled example as the user’s own copy, then lists it as recent', async ({
+  page,
+}) => {
   await signIn(page, host);
   const start = page.getByTestId('start-screen');
   await expect(start).toBeVisible();
@@ -67,7 +78,9 @@ test('the start screen opens the bundled example as the user’s own copy, then 
   await closeProject(page);
 });
 
-test('a folder that is not a project is offered for initialisation, and nothing is written before the user agrees', async ({ page }) => {
+test('a folder that is not a project is offered for initialisation, and nothing is written before the user agrees', async ({
+  page,
+}) => {
   const dir = tempDir();
   fs.writeFileSync(path.join(dir, 'notes.txt'), 'keep me');
   await signIn(page, host);
@@ -92,7 +105,9 @@ test('a folder that is not a project is offered for initialisation, and nothing 
   await closeProject(page);
 });
 
-test('a malformed strata.yaml is refused with its file and line, and nothing is written', async ({ page }) => {
+test('a malformed strata.yaml is refused with its file and line, and nothing is written', async ({
+  page,
+}) => {
   const dir = tempDir();
   const file = path.join(dir, 'strata.yaml');
   fs.writeFileSync(file, 'name: broken\nartifacts:\n  data: { path: data.csv\nstages: {}\n');
@@ -103,13 +118,17 @@ test('a malformed strata.yaml is refused with its file and line, and nothing is 
   const error = page.getByTestId('error-notice');
   await expect(error).toBeVisible();
   await expect(error).toHaveAttribute('data-code', 'CONFIG_INVALID');
-  await expect(error.getByTestId('error-where')).toHaveText(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:[34]:\\d+$`));
+  await expect(error.getByTestId('error-where')).toHaveText(
+    new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:[34]:\\d+$`),
+  );
   await page.screenshot({ path: screenPath('start-config-error') });
   expect(fs.readdirSync(dir)).toEqual(['strata.yaml']);
   await expect(page.getByTestId('start-screen')).toBeVisible();
 });
 
-test('a missing folder gets a clear error; a recent project that was deleted is marked and can be forgotten', async ({ page }) => {
+test('a missing folder gets a clear error; a recent project that was deleted is marked and can be forgotten', async ({
+  page,
+}) => {
   const gone = path.join(tempDir(), 'never-existed');
   await signIn(page, host);
   await page.getByLabel('Project folder').fill(gone);
@@ -136,11 +155,15 @@ test('a missing folder gets a clear error; a recent project that was deleted is 
   await item.getByRole('button', { name: /^Forget/ }).click();
   await expect(page.getByTestId('recent-item')).toHaveCount(before - 1);
   await expect(page.getByTestId('recent-item').filter({ hasText: doomed })).toHaveCount(0);
-  const saved = JSON.parse(fs.readFileSync(path.join(host.home, 'recent.json'), 'utf8')) as { path: string }[];
+  const saved = JSON.parse(fs.readFileSync(path.join(host.home, 'recent.json'), 'utf8')) as {
+    path: string;
+  }[];
   expect(saved.map((r) => r.path)).not.toContain(doomed);
 });
 
-test('Ctrl+O with a project open switches to another one, initialising it inside the dialog', async ({ page }) => {
+test('Ctrl+O with a project open switches to another one, initialising it inside the dialog', async ({
+  page,
+}) => {
   const next = tempDir();
   await signIn(page, host);
   await page.getByRole('button', { name: 'Open the bundled example' }).click();

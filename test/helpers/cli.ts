@@ -8,9 +8,10 @@ export const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathn
  * `npm test` builds first and sets STRATA_TEST_BUILT=1, so CLI tests run the compiled `strata`
  * (much faster to start); run directly, vitest uses the TypeScript sources through tsx.
  */
-const cliArgs = process.env.STRATA_TEST_BUILT === '1'
-  ? [path.join(repoRoot, 'bin', 'strata.js')]
-  : ['--import', import.meta.resolve('tsx'), path.join(repoRoot, 'electron', 'cli', 'main.ts')];
+const cliArgs =
+  process.env.STRATA_TEST_BUILT === '1'
+    ? [path.join(repoRoot, 'bin', 'strata.js')]
+    : ['--import', import.meta.resolve('tsx'), path.join(repoRoot, 'electron', 'cli', 'main.ts')];
 
 export interface CliResult {
   code: number | null;
@@ -19,7 +20,10 @@ export interface CliResult {
 }
 
 /** Runs the real `strata` CLI from the TypeScript sources in a child process. */
-export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): CliResult {
+export function runCli(
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+): CliResult {
   const r = spawnSync(process.execPath, [...cliArgs, ...args], {
     cwd: opts.cwd ?? repoRoot,
     env: { ...process.env, ...opts.env },
@@ -31,7 +35,10 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
 }
 
 /** Like runCli, without blocking: lets a test run many CLI processes at once. */
-export function runCliAsync(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function runCliAsync(
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawnCli(args, opts);
     let stdout = '';
@@ -55,5 +62,8 @@ export function spawnCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proc
 export function tempDir(prefix = 'strata-test-'): { dir: string; cleanup: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   // Retries: a worker finishing a write into .strata/ just after the engine closed would otherwise fail the removal.
-  return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }) };
+  return {
+    dir,
+    cleanup: () => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }),
+  };
 }

@@ -15,7 +15,8 @@ export function storeOf(root: string) {
   const row = (hash: string): { pack: string; offset: number; size: number } | undefined => {
     const db = new Database(dbPath, { readonly: true });
     try {
-      return db.prepare('SELECT pack, offset, size FROM packed_objects WHERE hash = ?').get(hash) as { pack: string; offset: number; size: number } | undefined;
+      return db.prepare('SELECT pack, offset, size FROM packed_objects WHERE hash = ?').get(hash) as
+        { pack: string; offset: number; size: number } | undefined;
     } finally {
       db.close();
     }
@@ -67,21 +68,36 @@ export function storeOf(root: string) {
       const seen = new Set<string>();
       for (const shard of fs.readdirSync(objects).filter((s) => /^[0-9a-f]{2}$/.test(s))) {
         for (const name of fs.readdirSync(path.join(objects, shard))) {
-          expect(crypto.createHash('sha256').update(fs.readFileSync(path.join(objects, shard, name))).digest('hex'), shard + name, `loose ${shard + name}`);
+          expect(
+            crypto
+              .createHash('sha256')
+              .update(fs.readFileSync(path.join(objects, shard, name)))
+              .digest('hex'),
+            shard + name,
+            `loose ${shard + name}`,
+          );
           seen.add(shard + name);
         }
       }
       const entries = new Map<string, string>();
       for (const p of listPacks(objects)) {
         const scan = scanPack(p.file, (e, data) => {
-          expect(crypto.createHash('sha256').update(data).digest('hex'), e.hash, `entry at ${e.offset} of pack ${p.pack}`);
+          expect(
+            crypto.createHash('sha256').update(data).digest('hex'),
+            e.hash,
+            `entry at ${e.offset} of pack ${p.pack}`,
+          );
           entries.set(`${p.pack}:${e.offset}`, e.hash);
         });
         expect(String(scan.ok), 'true', `pack ${p.pack} reads to its end`);
       }
       const db = new Database(dbPath, { readonly: true });
       try {
-        for (const r of db.prepare('SELECT hash, pack, offset FROM packed_objects').all() as { hash: string; pack: string; offset: number }[]) {
+        for (const r of db.prepare('SELECT hash, pack, offset FROM packed_objects').all() as {
+          hash: string;
+          pack: string;
+          offset: number;
+        }[]) {
           expect(entries.get(`${r.pack}:${r.offset}`) ?? 'no entry there', r.hash, `row of ${r.hash}`);
           seen.add(r.hash);
         }

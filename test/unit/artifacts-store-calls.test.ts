@@ -31,7 +31,10 @@ afterEach(async () => {
 });
 
 async function rejection(p: Promise<unknown>): Promise<StrataError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   if (err instanceof StrataError) return err;
   throw new Error(`expected a StrataError, got ${String(err)}`);
 }
@@ -83,7 +86,9 @@ describe('artifacts.aliasHistory', () => {
     const unknown = await rejection(engine.invoke('artifacts.aliasHistory', { artifact: 'nope' }));
     expect(unknown.code).toBe('NOT_FOUND');
     expect(unknown.message).toMatch(/No artifact named "nope". Known: m/);
-    expect((await rejection(engine.call('artifacts.aliasHistory', { artifact: '' }))).message).toMatch(/an artifact name is required/);
+    expect((await rejection(engine.call('artifacts.aliasHistory', { artifact: '' }))).message).toMatch(
+      /an artifact name is required/,
+    );
   });
 });
 
@@ -102,7 +107,14 @@ describe('artifacts.fsck', () => {
 
     const clean = await finished((await engine.invoke('artifacts.fsck', {})).jobId);
     expect(clean).toMatchObject({ state: 'done', unit: 'objects', label: 'Checking the object store' });
-    expect(clean.result).toMatchObject({ ok: true, objects: 3, manifests: 1, bad: [], missing: [], badManifests: [] });
+    expect(clean.result).toMatchObject({
+      ok: true,
+      objects: 3,
+      manifests: 1,
+      bad: [],
+      missing: [],
+      badManifests: [],
+    });
 
     const rotten = new Map([big, small].map((h) => [h, store.damage(h, 'rot')]));
     const { jobId } = await engine.invoke('artifacts.fsck', {});
@@ -133,7 +145,10 @@ describe('artifacts.fsck', () => {
 
     // What the panel tells a person to do: versioning the same files again stores their contents again.
     await add('data');
-    expect((await finished((await engine.invoke('artifacts.fsck', {})).jobId)).result).toMatchObject({ ok: true, missing: [] });
+    expect((await finished((await engine.invoke('artifacts.fsck', {})).jobId)).result).toMatchObject({
+      ok: true,
+      missing: [],
+    });
   });
 
   it('is cancellable from the jobs tray', async () => {
@@ -143,7 +158,10 @@ describe('artifacts.fsck', () => {
     await engine.invoke('jobs.cancel', { id: jobId });
     expect((await finished(jobId)).state).toBe('cancelled');
     // Cancelled, it no longer holds back a clean-up or a new check.
-    expect(await engine.invoke('artifacts.gc', { apply: true })).toMatchObject({ applied: true, unreferenced: 0 });
+    expect(await engine.invoke('artifacts.gc', { apply: true })).toMatchObject({
+      applied: true,
+      unreferenced: 0,
+    });
     expect((await engine.invoke('artifacts.fsck', {})).jobId).not.toBe(jobId);
   });
 });
@@ -167,10 +185,22 @@ describe('artifacts.gc', () => {
     const young = orphan('an add may be writing me', 2);
     const before = (await engine.invoke('project.status', {})).objects;
 
-    expect(await engine.invoke('artifacts.gc', { apply: false })).toEqual({ applied: false, unreferenced: 1, bytes: 24, young: 1 });
-    expect(await engine.invoke('artifacts.gc', { apply: false, graceMinutes: 1 })).toEqual({ applied: false, unreferenced: 2, bytes: 48, young: 0 });
+    expect(await engine.invoke('artifacts.gc', { apply: false })).toEqual({
+      applied: false,
+      unreferenced: 1,
+      bytes: 24,
+      young: 1,
+    });
+    expect(await engine.invoke('artifacts.gc', { apply: false, graceMinutes: 1 })).toEqual({
+      applied: false,
+      unreferenced: 2,
+      bytes: 48,
+      young: 0,
+    });
     expect(fs.existsSync(old)).toBe(true);
-    expect((await rejection(engine.call('artifacts.gc', { apply: true, graceMinutes: -1 }))).message).toMatch(/graceMinutes cannot be negative/);
+    expect((await rejection(engine.call('artifacts.gc', { apply: true, graceMinutes: -1 }))).message).toMatch(
+      /graceMinutes cannot be negative/,
+    );
     expect((await rejection(engine.call('artifacts.gc', {}))).code).toBe('BAD_REQUEST');
 
     // Another process versioning (its marker in .strata/locks/, alive): gc --yes steps back and says why.
@@ -182,10 +212,20 @@ describe('artifacts.gc', () => {
     expect(fs.existsSync(old)).toBe(true);
     fs.rmSync(marker);
 
-    expect(await engine.invoke('artifacts.gc', { apply: true })).toEqual({ applied: true, unreferenced: 1, bytes: 24, young: 1 });
+    expect(await engine.invoke('artifacts.gc', { apply: true })).toEqual({
+      applied: true,
+      unreferenced: 1,
+      bytes: 24,
+      young: 1,
+    });
     expect(fs.existsSync(old)).toBe(false);
     expect(fs.existsSync(young)).toBe(true);
-    expect((await engine.invoke('project.status', {})).objects).toEqual({ count: before.count - 1, bytes: before.bytes - 24 });
-    expect((await finished((await engine.invoke('artifacts.fsck', {})).jobId)).result).toMatchObject({ ok: true });
+    expect((await engine.invoke('project.status', {})).objects).toEqual({
+      count: before.count - 1,
+      bytes: before.bytes - 24,
+    });
+    expect((await finished((await engine.invoke('artifacts.fsck', {})).jobId)).result).toMatchObject({
+      ok: true,
+    });
   });
 });

@@ -9,12 +9,21 @@ afterAll(() => t.cleanup());
 describe('strata compare', () => {
   it('lists what differs between two real runs of the example, and everything with --all', () => {
     const dir = path.join(t.dir, 'tabular');
-    fs.cpSync(path.join(repoRoot, 'resources', 'examples', 'tabular'), dir, { recursive: true, filter: (p) => !p.includes('.strata') });
+    fs.cpSync(path.join(repoRoot, 'resources', 'examples', 'tabular'), dir, {
+      recursive: true,
+      filter: (p) => !p.includes('.strata'),
+    });
     expect(runCli(['run', '--project', dir]).code).toBe(0);
     const params = path.join(dir, 'params.yaml');
-    fs.writeFileSync(params, fs.readFileSync(params, 'utf8').replace('learning_rate: 0.1', 'learning_rate: 0.3'));
+    fs.writeFileSync(
+      params,
+      fs.readFileSync(params, 'utf8').replace('learning_rate: 0.1', 'learning_rate: 0.3'),
+    );
     expect(runCli(['run', '--project', dir]).code).toBe(0);
-    const runs = JSON.parse(runCli(['runs', '--json', '--project', dir]).stdout) as { id: string; startedAt: number }[];
+    const runs = JSON.parse(runCli(['runs', '--json', '--project', dir]).stdout) as {
+      id: string;
+      startedAt: number;
+    }[];
     const [older, newer] = [...runs].sort((a, b) => a.startedAt - b.startedAt).map((r) => r.id);
 
     const json = runCli(['compare', older, newer, '--json', '--project', dir]);
@@ -28,7 +37,9 @@ describe('strata compare', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/≠ train\.learning_rate\s+0\.1 {2}\| {2}0\.3/);
     expect(text.stdout).not.toContain('train.epochs');
-    expect(runCli(['compare', older, newer, '--all', '--project', dir]).stdout).toMatch(/ {2}train\.epochs\s+60 {2}\| {2}60/);
+    expect(runCli(['compare', older, newer, '--all', '--project', dir]).stdout).toMatch(
+      / {2}train\.epochs\s+60 {2}\| {2}60/,
+    );
   }, 180000);
 
   it('refuses one run, and names a run that does not exist', () => {

@@ -25,21 +25,51 @@ function tableOf(rows: Row[]): RunsTable {
     for (const [k, v] of Object.entries(r.metrics)) b.set('metric', k, i, v);
     for (const [k, v] of Object.entries(r.tags ?? {})) b.set('tag', k, i, v);
   });
-  return decodeTable({ count: rows.length, ids: rows.map((_, i) => `run-${i}`), columns: b.build(), readAt: 0 });
+  return decodeTable({
+    count: rows.length,
+    ids: rows.map((_, i) => `run-${i}`),
+    columns: b.build(),
+    readAt: 0,
+  });
 }
 
 const table = tableOf([
-  { name: 'a', status: 'done', started: Date.parse('2026-11-01T10:00:00Z'), params: { lr: 0.001, opt: 'adam', depth: 4, shuffle: true }, metrics: { acc: 0.95, loss: 0.2 }, tags: { best: 'yes' } },
-  { name: 'b', status: 'done', started: Date.parse('2026-11-10T10:00:00Z'), params: { lr: 0.1, opt: 'sgd', depth: 8, shuffle: false }, metrics: { acc: 0.91, loss: 0.4 } },
-  { name: 'c', status: 'failed', started: Date.parse('2026-11-20T10:00:00Z'), params: { lr: 0.005, opt: 'adam', depth: 2 }, metrics: { acc: 0.5 } },
-  { name: 'big-adam', status: 'done', params: { lr: 0.0001, opt: 'AdamW', depth: 16, shuffle: true }, metrics: { acc: Number.NaN, loss: 0.1 } },
+  {
+    name: 'a',
+    status: 'done',
+    started: Date.parse('2026-11-01T10:00:00Z'),
+    params: { lr: 0.001, opt: 'adam', depth: 4, shuffle: true },
+    metrics: { acc: 0.95, loss: 0.2 },
+    tags: { best: 'yes' },
+  },
+  {
+    name: 'b',
+    status: 'done',
+    started: Date.parse('2026-11-10T10:00:00Z'),
+    params: { lr: 0.1, opt: 'sgd', depth: 8, shuffle: false },
+    metrics: { acc: 0.91, loss: 0.4 },
+  },
+  {
+    name: 'c',
+    status: 'failed',
+    started: Date.parse('2026-11-20T10:00:00Z'),
+    params: { lr: 0.005, opt: 'adam', depth: 2 },
+    metrics: { acc: 0.5 },
+  },
+  {
+    name: 'big-adam',
+    status: 'done',
+    params: { lr: 0.0001, opt: 'AdamW', depth: 16, shuffle: true },
+    metrics: { acc: Number.NaN, loss: 0.1 },
+  },
 ]);
 
 function rowsMatching(src: string, t = table): string[] {
   const pred = compileFilter(src, t);
   const names = t.byId.get('field:name')!;
   const out: string[] = [];
-  for (let r = 0; r < t.count; r++) if (pred(r)) out.push(names.kind === 'text' ? names.dict[names.codes[r]] : '');
+  for (let r = 0; r < t.count; r++)
+    if (pred(r)) out.push(names.kind === 'text' ? names.dict[names.codes[r]] : '');
   return out;
 }
 
@@ -91,7 +121,9 @@ describe('filter expressions: evaluation', () => {
 
   it('resolves a key that is both a param and a metric only when prefixed', () => {
     const t = tableOf([{ name: 'x', status: 'done', params: { loss: 'mse' }, metrics: { loss: 0.3 } }]);
-    expect(errorOf('loss > 0', t).message).toMatch(/'loss' is ambiguous: write params\.loss or metrics\.loss/);
+    expect(errorOf('loss > 0', t).message).toMatch(
+      /'loss' is ambiguous: write params\.loss or metrics\.loss/,
+    );
     expect(rowsMatching('metrics.loss > 0', t)).toEqual(['x']);
     expect(rowsMatching('params.loss == "mse"', t)).toEqual(['x']);
   });

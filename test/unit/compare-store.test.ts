@@ -41,7 +41,10 @@ describe('compare store', () => {
 
   it('starts from the default view for another project, so its columns and filter do not leak', async () => {
     const current = { root: '/a' };
-    const tables = new Map([['/a', wire(['r1'], 'lr')], ['/b', wire(['x1'], 'depth')]]);
+    const tables = new Map([
+      ['/a', wire(['r1'], 'lr')],
+      ['/b', wire(['x1'], 'depth')],
+    ]);
     const api = apiFor(tables, current);
     const s = useCompareStore.getState();
     await s.load(api, '/a');

@@ -21,7 +21,13 @@ const t = tempDir('strata-compare-');
 const engine = new Engine();
 let table: RunsTable;
 
-function record(project: Project, id: string, startedAt: number, lines: object[], series: [string, number[]][] = []): void {
+function record(
+  project: Project,
+  id: string,
+  startedAt: number,
+  lines: object[],
+  series: [string, number[]][] = [],
+): void {
   insertRun(project, { id, name: `name-${id}`, kind: 'client', status: 'running', startedAt });
   const w = new SeriesWriter(project.db, id);
   new TrackingIngestor(project.db, w).ingest(lines.map((l) => JSON.stringify(l)));
@@ -33,9 +39,31 @@ function record(project: Project, id: string, startedAt: number, lines: object[]
 beforeAll(async () => {
   const project = engine.openProject(t.dir, 'init');
   const t0 = Date.parse('2026-11-01T00:00:00Z');
-  record(project, 'a', t0, [{ t: 'params', v: { lr: 0.1, opt: 'adam', layers: [64, 32], shuffle: true } }, { t: 'metric', k: 'acc', v: 0.9 }, { t: 'tag', k: 'best', v: 'yes' }], [['loss', [3, 2, 1]]]);
-  record(project, 'b', t0 + 1000, [{ t: 'params', v: { lr: 0.01, opt: 'sgd' } }, { t: 'metric', k: 'acc', v: 0.8 }], [['loss', [4, 3, 2, 1, 0.5]]]);
-  record(project, 'c', t0 + 2000, [{ t: 'params', v: { lr: 'auto', opt: 'sgd' } }, { t: 'metric', k: 'acc', v: Number.NaN }]);
+  record(
+    project,
+    'a',
+    t0,
+    [
+      { t: 'params', v: { lr: 0.1, opt: 'adam', layers: [64, 32], shuffle: true } },
+      { t: 'metric', k: 'acc', v: 0.9 },
+      { t: 'tag', k: 'best', v: 'yes' },
+    ],
+    [['loss', [3, 2, 1]]],
+  );
+  record(
+    project,
+    'b',
+    t0 + 1000,
+    [
+      { t: 'params', v: { lr: 0.01, opt: 'sgd' } },
+      { t: 'metric', k: 'acc', v: 0.8 },
+    ],
+    [['loss', [4, 3, 2, 1, 0.5]]],
+  );
+  record(project, 'c', t0 + 2000, [
+    { t: 'params', v: { lr: 'auto', opt: 'sgd' } },
+    { t: 'metric', k: 'acc', v: Number.NaN },
+  ]);
   table = decodeTable(await engine.invoke('compare.table', {}));
 });
 
@@ -74,15 +102,34 @@ describe('compare.table: the runs table, columnar', () => {
 
   it('orders columns: fields, then params, metrics, tags by key', () => {
     const groups = table.columns.map((c) => c.group);
-    expect(groups).toEqual([...groups].sort((x, y) => ['field', 'param', 'metric', 'tag'].indexOf(x) - ['field', 'param', 'metric', 'tag'].indexOf(y)));
-    expect(table.columns.filter((c) => c.group === 'param').map((c) => c.key)).toEqual(['layers', 'lr', 'opt', 'shuffle']);
+    expect(groups).toEqual(
+      [...groups].sort(
+        (x, y) =>
+          ['field', 'param', 'metric', 'tag'].indexOf(x) - ['field', 'param', 'metric', 'tag'].indexOf(y),
+      ),
+    );
+    expect(table.columns.filter((c) => c.group === 'param').map((c) => c.key)).toEqual([
+      'layers',
+      'lr',
+      'opt',
+      'shuffle',
+    ]);
   });
 });
 
 describe('compare.series and compare.diff', () => {
   it('serves each run series downsampled, in the order asked, with relative time in seconds', async () => {
-    const s = await engine.invoke('compare.series', { runIds: ['b', 'a', 'c'], key: 'loss', points: 1000, x: 'relative' });
-    expect(s.map((x) => [x.runId, x.total])).toEqual([['b', 5], ['a', 3], ['c', 0]]);
+    const s = await engine.invoke('compare.series', {
+      runIds: ['b', 'a', 'c'],
+      key: 'loss',
+      points: 1000,
+      x: 'relative',
+    });
+    expect(s.map((x) => [x.runId, x.total])).toEqual([
+      ['b', 5],
+      ['a', 3],
+      ['c', 0],
+    ]);
     expect(Array.from(decodeF64(s[0].x))).toEqual([0, 1, 2, 3, 4]);
     expect(Array.from(decodeF64(s[0].y))).toEqual([4, 3, 2, 1, 0.5]);
     const steps = await engine.invoke('compare.series', { runIds: ['b'], key: 'loss', points: 2, x: 'step' });
@@ -90,8 +137,13 @@ describe('compare.series and compare.diff', () => {
   });
 
   it('rejects bad requests with a clear error', async () => {
-    await expect(engine.invoke('compare.series', { runIds: [], key: 'loss', points: 100, x: 'step' })).rejects.toThrow(/pick at least one run/);
-    await expect(engine.invoke('compare.diff', { runIds: ['a', 'nope'] })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('No run nope') });
+    await expect(
+      engine.invoke('compare.series', { runIds: [], key: 'loss', points: 100, x: 'step' }),
+    ).rejects.toThrow(/pick at least one run/);
+    await expect(engine.invoke('compare.diff', { runIds: ['a', 'nope'] })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('No run nope'),
+    });
   });
 
   it('diffs params, metrics and tags with the differing keys marked', async () => {
@@ -110,16 +162,26 @@ describe('compare.series and compare.diff', () => {
 
 describe('saved views', () => {
   it('saves, replaces by name, lists and deletes views in the project database', async () => {
-    const v = await engine.invoke('compare.views.save', { name: 'good runs', state: { filter: 'acc > 0.8' } });
+    const v = await engine.invoke('compare.views.save', {
+      name: 'good runs',
+      state: { filter: 'acc > 0.8' },
+    });
     await engine.invoke('compare.views.save', { name: 'good runs', state: { filter: 'acc > 0.85' } });
     const list = await engine.invoke('compare.views.list', {});
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ id: v.id, name: 'good runs', state: { filter: 'acc > 0.85' } });
-    const row = engine.requireProject().db.prepare('SELECT state FROM compare_views WHERE id = ?').get(v.id) as { state: string };
+    const row = engine
+      .requireProject()
+      .db.prepare('SELECT state FROM compare_views WHERE id = ?')
+      .get(v.id) as { state: string };
     expect(JSON.parse(row.state)).toEqual({ filter: 'acc > 0.85' });
     await engine.invoke('compare.views.delete', { id: v.id });
-    await expect(engine.invoke('compare.views.delete', { id: v.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(engine.invoke('compare.views.save', { name: '  ', state: {} })).rejects.toThrow(/a view needs a name/);
+    await expect(engine.invoke('compare.views.delete', { id: v.id })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(engine.invoke('compare.views.save', { name: '  ', state: {} })).rejects.toThrow(
+      /a view needs a name/,
+    );
   });
 });
 
@@ -145,7 +207,15 @@ describe('the table in the renderer: sort, filter, group, differing columns, del
   it('groups keep the sort order inside each group', () => {
     const tb = small();
     const items = groupRows(Uint32Array.from([3, 2, 1, 0]), tb.byId.get('param:opt')!);
-    expect(items).toEqual([{ kind: 'group', label: 'opt = c', count: 1 }, 3, { kind: 'group', label: 'opt = b', count: 2 }, 2, 0, { kind: 'group', label: 'opt = a', count: 1 }, 1]);
+    expect(items).toEqual([
+      { kind: 'group', label: 'opt = c', count: 1 },
+      3,
+      { kind: 'group', label: 'opt = b', count: 2 },
+      2,
+      0,
+      { kind: 'group', label: 'opt = a', count: 1 },
+      1,
+    ]);
   });
 
   it('a column differs among selected runs when a value or its presence differs', () => {
@@ -174,7 +244,9 @@ describe('the table in the renderer: sort, filter, group, differing columns, del
     b.set('metric', 'acc', 0, 0.123456789012);
     b.set('metric', 'acc', 1, 1);
     const tb = decodeTable({ count: 2, ids: ['x', 'y'], columns: b.build(), readAt: 0 });
-    expect(toCsv(tb.ids, [0, 1], tb.columns)).toBe('id,params.note,metrics.acc\nx,"a, ""quoted"" one",0.123456789012\ny,,1\n');
+    expect(toCsv(tb.ids, [0, 1], tb.columns)).toBe(
+      'id,params.note,metrics.acc\nx,"a, ""quoted"" one",0.123456789012\ny,,1\n',
+    );
   });
 });
 
@@ -182,7 +254,9 @@ describe('downsampling and smoothing', () => {
   it('keeps each bucket min and max in order, so a spike survives', () => {
     const n = 10_000;
     const xs = Float64Array.from({ length: n }, (_, i) => i);
-    const ys = Float64Array.from({ length: n }, (_, i) => (i === 4321 ? 100 : i === 8000 ? -50 : Math.sin(i / 100)));
+    const ys = Float64Array.from({ length: n }, (_, i) =>
+      i === 4321 ? 100 : i === 8000 ? -50 : Math.sin(i / 100),
+    );
     const d = downsample(xs, ys, 200);
     expect(d.xs.length).toBeLessThanOrEqual(200);
     expect(Math.max(...d.ys)).toBe(100);
@@ -206,9 +280,11 @@ describe('downsampling and smoothing', () => {
     const first = await engine.invoke('compare.table', {});
     await new Promise((r) => setTimeout(r, 5));
     expect((await engine.invoke('compare.table', {})).readAt).toBe(first.readAt);
-    engine.requireProject().db.prepare("INSERT INTO run_params (run_id, key, value) VALUES ('a', 'raw', 'not json {')").run();
+    engine
+      .requireProject()
+      .db.prepare("INSERT INTO run_params (run_id, key, value) VALUES ('a', 'raw', 'not json {')")
+      .run();
     const again = decodeTable(await engine.invoke('compare.table', {}));
     expect(cellValue(again.byId.get('param:raw')!, again.rowOf.get('a')!)).toBe('not json {');
   });
 });
-

@@ -9,7 +9,13 @@ import path from 'node:path';
 import vm from 'node:vm';
 import { Engine } from '../../electron/core/engine.js';
 import { answerCall } from '../../electron/main/answer.js';
-import { APP_ENTRY, CALL_CHANNEL, EVENT_CHANNEL, contractSwitches, type SenderFrame } from '../../electron/main/policy.js';
+import {
+  APP_ENTRY,
+  CALL_CHANNEL,
+  EVENT_CHANNEL,
+  contractSwitches,
+  type SenderFrame,
+} from '../../electron/main/policy.js';
 import { calls, events } from '../../shared/api/index.js';
 import { StrataError } from '../../shared/errors.js';
 import { createBridgeApi, type Bridge } from '../../renderer/api/bridge.js';
@@ -23,7 +29,11 @@ let preloadCode = '';
 beforeAll(() => {
   process.env.STRATA_HOME = home;
   const out = path.join(t.dir, 'preload');
-  const r = spawnSync(path.join(repoRoot, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.preload.json', '--outDir', out], { cwd: repoRoot, encoding: 'utf8' });
+  const r = spawnSync(
+    path.join(repoRoot, 'node_modules', '.bin', 'tsc'),
+    ['-p', 'tsconfig.preload.json', '--outDir', out],
+    { cwd: repoRoot, encoding: 'utf8' },
+  );
   expect(r.status, r.stdout + r.stderr).toBe(0);
   preloadCode = fs.readFileSync(path.join(out, 'index.js'), 'utf8');
 });
@@ -44,7 +54,13 @@ interface Loaded {
 }
 
 /** Runs the compiled preload the way Electron's sandbox does: a CommonJS script with require, exports and process. */
-function loadPreload(argv: string[], invoke: (channel: string, ...args: unknown[]) => Promise<unknown> = async () => ({ ok: true, result: null })): Loaded {
+function loadPreload(
+  argv: string[],
+  invoke: (channel: string, ...args: unknown[]) => Promise<unknown> = async () => ({
+    ok: true,
+    result: null,
+  }),
+): Loaded {
   const loaded: Loaded = { exposed: {}, required: [], listeners: new Map(), invoked: [], errors: [] };
   const electron = {
     contextBridge: { exposeInMainWorld: (key: string, api: unknown) => (loaded.exposed[key] = api) },
@@ -71,7 +87,11 @@ function loadPreload(argv: string[], invoke: (channel: string, ...args: unknown[
   return loaded;
 }
 
-const contractArgv = ['/usr/bin/electron', '--type=renderer', ...contractSwitches(Object.keys(calls), Object.keys(events))];
+const contractArgv = [
+  '/usr/bin/electron',
+  '--type=renderer',
+  ...contractSwitches(Object.keys(calls), Object.keys(events)),
+];
 
 describe('the preload', () => {
   it('requires only electron and exposes exactly strataBridge = { call, on }', () => {
@@ -92,8 +112,14 @@ describe('the preload', () => {
   it('answers a name outside the contract itself, without any IPC', async () => {
     const p = loadPreload(contractArgv);
     const bridge = p.exposed.strataBridge as Bridge;
-    expect(await bridge.call('fs.rm', { path: '/' })).toEqual({ ok: false, error: { code: 'UNKNOWN_CALL', message: 'Unknown call "fs.rm".' } });
-    expect(await bridge.call(42 as unknown as string, {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CALL' } });
+    expect(await bridge.call('fs.rm', { path: '/' })).toEqual({
+      ok: false,
+      error: { code: 'UNKNOWN_CALL', message: 'Unknown call "fs.rm".' },
+    });
+    expect(await bridge.call(42 as unknown as string, {})).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_CALL' },
+    });
     expect(p.invoked).toEqual([]);
   });
 
@@ -114,7 +140,9 @@ describe('the preload', () => {
       ['job', { id: 'j1' }],
     ]);
     expect(() => bridge.on('fs.readFile', () => undefined)).toThrow(/unknown event "fs.readFile"/);
-    expect(() => bridge.on('project.changed', 'not a function' as unknown as () => void)).toThrow(/must be a function/);
+    expect(() => bridge.on('project.changed', 'not a function' as unknown as () => void)).toThrow(
+      /must be a function/,
+    );
   });
 
   it('keeps delivering when one subscriber throws', () => {
@@ -145,7 +173,10 @@ describe('renderer → preload → main → engine', () => {
       expect(channel).toBe(CALL_CHANNEL);
       return answerCall(engine, frame, name, params).then((a) => structuredClone(a));
     });
-    return { api: createBridgeApi(p.exposed.strataBridge as Bridge), deliver: p.listeners.get(EVENT_CHANNEL)! };
+    return {
+      api: createBridgeApi(p.exposed.strataBridge as Bridge),
+      deliver: p.listeners.get(EVENT_CHANNEL)!,
+    };
   }
 
   it('answers a call, and turns engine errors back into StrataErrors', async () => {
@@ -168,10 +199,22 @@ describe('renderer → preload → main → engine', () => {
   it('validates names and params in the main process too, whatever the renderer sends', async () => {
     const engine = new Engine();
     const frame = { url: APP_ENTRY, isMainFrame: true };
-    expect(await answerCall(engine, frame, 'fs.rm', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CALL' } });
-    expect(await answerCall(engine, frame, { toString: () => 'app.info' }, {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CALL' } });
-    expect(await answerCall(engine, frame, 'recent.forget', { path: '' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
-    expect(await answerCall(engine, frame, 'project.current', { extra: 1 })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await answerCall(engine, frame, 'fs.rm', {})).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_CALL' },
+    });
+    expect(await answerCall(engine, frame, { toString: () => 'app.info' }, {})).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_CALL' },
+    });
+    expect(await answerCall(engine, frame, 'recent.forget', { path: '' })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
+    expect(await answerCall(engine, frame, 'project.current', { extra: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
     expect(await answerCall(engine, frame, 'project.current', undefined)).toEqual({ ok: true, result: null });
     engine.dispose();
   });
@@ -179,7 +222,11 @@ describe('renderer → preload → main → engine', () => {
   it('refuses calls from frames that are not our UI, before the engine sees them', async () => {
     const engine = new Engine();
     const target = path.join(t.dir, 'would-be-project');
-    for (const frame of [{ url: 'https://evil.example/', isMainFrame: true }, { url: APP_ENTRY, isMainFrame: false }, null]) {
+    for (const frame of [
+      { url: 'https://evil.example/', isMainFrame: true },
+      { url: APP_ENTRY, isMainFrame: false },
+      null,
+    ]) {
       const { api } = connect(engine, frame);
       const err = await api.call('project.init', { path: target }).catch((e: unknown) => e);
       expect((err as StrataError).code).toBe('UNAUTHORIZED');

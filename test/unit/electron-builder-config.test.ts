@@ -9,24 +9,38 @@ import YAML from 'yaml';
 import { repoRoot } from '../helpers/cli.js';
 
 const require = createRequire(import.meta.url);
-const config = YAML.parse(fs.readFileSync(path.join(repoRoot, 'electron-builder.yml'), 'utf8')) as Record<string, unknown>;
+const config = YAML.parse(fs.readFileSync(path.join(repoRoot, 'electron-builder.yml'), 'utf8')) as Record<
+  string,
+  unknown
+>;
 
 describe('electron-builder.yml', () => {
-  it('matches electron-builder\'s configuration schema', async () => {
-    const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as { validateConfiguration(c: unknown, log: unknown): Promise<void> };
+  it("matches electron-builder's configuration schema", async () => {
+    const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as {
+      validateConfiguration(c: unknown, log: unknown): Promise<void>;
+    };
     const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
     await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
-    await expect(validateConfiguration({ ...config, npmRebuld: false }, new DebugLogger(false))).rejects.toThrow(/unknown property 'npmRebuld'/);
+    await expect(
+      validateConfiguration({ ...config, npmRebuld: false }, new DebugLogger(false)),
+    ).rejects.toThrow(/unknown property 'npmRebuld'/);
   });
 
   it('names a beforePack hook that electron-builder can load as a function', async () => {
     const { resolveFunction } = require('app-builder-lib/out/util/resolve.js') as {
-      resolveFunction(type: string | undefined, executor: unknown, name: string, root: string): Promise<unknown>;
+      resolveFunction(
+        type: string | undefined,
+        executor: unknown,
+        name: string,
+        root: string,
+      ): Promise<unknown>;
     };
     const previous = process.cwd();
     process.chdir(repoRoot);
     try {
-      expect(typeof (await resolveFunction(undefined, config.beforePack, 'beforePack', repoRoot))).toBe('function');
+      expect(typeof (await resolveFunction(undefined, config.beforePack, 'beforePack', repoRoot))).toBe(
+        'function',
+      );
     } finally {
       process.chdir(previous);
     }
@@ -53,8 +67,12 @@ describe('electron-builder.yml', () => {
     };
     const node = new Set([...importsUnder('electron'), ...importsUnder('shared')]);
     const rendererOnly = [...importsUnder('renderer')].filter((p) => !node.has(p));
-    expect(rendererOnly).toEqual(expect.arrayContaining(['react', 'react-dom', 'zustand', 'plotly.js-dist-min']));
-    const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(rendererOnly).toEqual(
+      expect.arrayContaining(['react', 'react-dom', 'zustand', 'plotly.js-dist-min']),
+    );
+    const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
     expect(rendererOnly.filter((p) => p in pkg.dependencies)).toEqual([]);
   });
 });

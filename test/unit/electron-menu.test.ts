@@ -3,8 +3,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { RecentProject } from '../../shared/api/app.js';
 import { Engine } from '../../electron/core/engine.js';
-import { menuTemplate, type MenuActions, type MenuItemSpec, type MenuState } from '../../electron/main/menu-template.js';
-import { closeProjectFlow, menuInputs, openProjectFlow, type MenuDialogs } from '../../electron/main/menu-actions.js';
+import {
+  menuTemplate,
+  type MenuActions,
+  type MenuItemSpec,
+  type MenuState,
+} from '../../electron/main/menu-template.js';
+import {
+  closeProjectFlow,
+  menuInputs,
+  openProjectFlow,
+  type MenuDialogs,
+} from '../../electron/main/menu-actions.js';
 import { repoRoot, tempDir } from '../helpers/cli.js';
 
 const t = tempDir('strata-electron-menu-');
@@ -28,7 +38,13 @@ function recorder() {
   return { calls, actions };
 }
 
-const base: MenuState = { platform: 'linux', appName: 'Strata', recent: [], hasProject: false, devTools: false };
+const base: MenuState = {
+  platform: 'linux',
+  appName: 'Strata',
+  recent: [],
+  hasProject: false,
+  devTools: false,
+};
 
 function top(template: MenuItemSpec[], label: string): MenuItemSpec[] {
   const menu = template.find((m) => m.label === label);
@@ -77,9 +93,17 @@ describe('menu template', () => {
 
   it('has Edit and View menus made of standard roles, with developer tools only in development', () => {
     const t1 = menuTemplate(base, recorder().actions);
-    expect(top(t1, 'Edit').filter((i) => i.role).map((i) => i.role)).toEqual(['undo', 'redo', 'cut', 'copy', 'paste', 'delete', 'selectAll']);
+    expect(
+      top(t1, 'Edit')
+        .filter((i) => i.role)
+        .map((i) => i.role),
+    ).toEqual(['undo', 'redo', 'cut', 'copy', 'paste', 'delete', 'selectAll']);
     expect(top(t1, 'View').some((i) => i.role === 'toggleDevTools')).toBe(false);
-    expect(top(menuTemplate({ ...base, devTools: true }, recorder().actions), 'View').some((i) => i.role === 'toggleDevTools')).toBe(true);
+    expect(
+      top(menuTemplate({ ...base, devTools: true }, recorder().actions), 'View').some(
+        (i) => i.role === 'toggleDevTools',
+      ),
+    ).toBe(true);
   });
 
   it('on macOS puts an app menu first and Quit there, not under File', () => {
@@ -106,7 +130,10 @@ describe('menu actions through the engine', () => {
 
   function exampleCopy(): string {
     const dir = fs.mkdtempSync(path.join(t.dir, 'example-'));
-    fs.cpSync(path.join(repoRoot, 'resources', 'examples', 'tabular'), dir, { recursive: true, filter: (p) => path.basename(p) !== '.strata' });
+    fs.cpSync(path.join(repoRoot, 'resources', 'examples', 'tabular'), dir, {
+      recursive: true,
+      filter: (p) => path.basename(p) !== '.strata',
+    });
     return dir;
   }
 

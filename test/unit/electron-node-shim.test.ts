@@ -40,19 +40,30 @@ describe('a node for pipeline steps', () => {
     const runtime = path.join(odd, 'Strata');
     fs.symlinkSync(process.execPath, runtime);
     const shims = path.join(t.dir, 'shims');
-    const userPath = [dir('no-node-here'), '/bin', '/usr/bin'].filter((p) => !fs.existsSync(path.join(p, 'node'))).join(path.delimiter);
+    const userPath = [dir('no-node-here'), '/bin', '/usr/bin']
+      .filter((p) => !fs.existsSync(path.join(p, 'node')))
+      .join(path.delimiter);
     const newPath = pathWithNode(userPath, shims, runtime);
     expect(newPath).toBe(`${shims}${path.delimiter}${userPath}`);
-    const r = spawnSync('/bin/sh', ['-c', 'node -e "console.log(process.env.ELECTRON_RUN_AS_NODE, JSON.stringify(process.argv.slice(1)))" a "b c"'], {
-      env: { PATH: newPath },
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      '/bin/sh',
+      [
+        '-c',
+        'node -e "console.log(process.env.ELECTRON_RUN_AS_NODE, JSON.stringify(process.argv.slice(1)))" a "b c"',
+      ],
+      {
+        env: { PATH: newPath },
+        encoding: 'utf8',
+      },
+    );
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('1 ["a","b c"]');
   });
 
   it('writes a node.cmd on Windows', () => {
     const d = writeNodeShim(path.join(t.dir, 'win'), 'C:\\Program Files\\Strata\\Strata.exe', 'win32');
-    expect(fs.readFileSync(path.join(d, 'node.cmd'), 'utf8')).toBe('@echo off\r\nset ELECTRON_RUN_AS_NODE=1\r\n"C:\\Program Files\\Strata\\Strata.exe" %*\r\n');
+    expect(fs.readFileSync(path.join(d, 'node.cmd'), 'utf8')).toBe(
+      '@echo off\r\nset ELECTRON_RUN_AS_NODE=1\r\n"C:\\Program Files\\Strata\\Strata.exe" %*\r\n',
+    );
   });
 });

@@ -12,7 +12,16 @@ describe('which URLs are our UI', () => {
   it('accepts app://strata/ pages only', () => {
     expect(isAppUrl(APP_ENTRY)).toBe(true);
     expect(isAppUrl('app://strata/assets/index.js?x=1#y')).toBe(true);
-    for (const url of ['app://other/index.html', 'file:///work/dist/renderer/index.html', 'https://strata/index.html', 'http://127.0.0.1:5173/', 'app://user:pw@strata/', 'about:blank', '', 'not a url']) {
+    for (const url of [
+      'app://other/index.html',
+      'file:///work/dist/renderer/index.html',
+      'https://strata/index.html',
+      'http://127.0.0.1:5173/',
+      'app://user:pw@strata/',
+      'about:blank',
+      '',
+      'not a url',
+    ]) {
       expect(isAppUrl(url), url).toBe(false);
     }
   });
@@ -28,7 +37,16 @@ describe('which URLs are our UI', () => {
 
   it('opens only https links externally', () => {
     expect(externalUrl('https://github.com/strata?q=1')).toBe('https://github.com/strata?q=1');
-    for (const url of ['http://example.com/', 'file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'ms-msdt:/id', 'https://user:pw@example.com/', 'app://strata/', 'garbage']) {
+    for (const url of [
+      'http://example.com/',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'smb://host/share',
+      'ms-msdt:/id',
+      'https://user:pw@example.com/',
+      'app://strata/',
+      'garbage',
+    ]) {
       expect(externalUrl(url), url).toBeNull();
     }
   });
@@ -36,7 +54,12 @@ describe('which URLs are our UI', () => {
   it('finds the project folder on the command line, skipping switches', () => {
     expect(projectArg(['/usr/bin/electron', '/app', '/p/churn'], false)).toBe('/p/churn');
     expect(projectArg(['/usr/bin/electron', '/app', '--inspect=9229', '/p/churn'], false)).toBe('/p/churn');
-    expect(projectArg(['/usr/bin/electron', '--inspect=0', '--remote-debugging-port=0', '/app', '/p/churn'], false)).toBe('/p/churn');
+    expect(
+      projectArg(
+        ['/usr/bin/electron', '--inspect=0', '--remote-debugging-port=0', '/app', '/p/churn'],
+        false,
+      ),
+    ).toBe('/p/churn');
     expect(projectArg(['/usr/bin/electron', '--inspect=0', '/app'], false)).toBeNull();
     expect(projectArg(['/opt/Strata/strata', '/p/churn'], true)).toBe('/p/churn');
     expect(projectArg(['/opt/Strata/strata', '--no-sandbox'], true)).toBeNull();
@@ -56,9 +79,19 @@ describe('app:// file resolution', () => {
   fs.symlinkSync(path.join(t.dir, 'secret.txt'), path.join(root, 'assets', 'link.js'));
 
   it('serves files of the built UI with their type', () => {
-    expect(resolveAppFile(root, 'app://strata/index.html')).toEqual({ status: 200, file: fs.realpathSync(path.join(root, 'index.html')), type: 'text/html; charset=utf-8' });
-    expect(resolveAppFile(root, 'app://strata/assets/index-abc.js?v=1')).toMatchObject({ status: 200, type: 'text/javascript; charset=utf-8' });
-    expect(resolveAppFile(root, 'app://strata/assets/style.css')).toMatchObject({ status: 200, type: 'text/css; charset=utf-8' });
+    expect(resolveAppFile(root, 'app://strata/index.html')).toEqual({
+      status: 200,
+      file: fs.realpathSync(path.join(root, 'index.html')),
+      type: 'text/html; charset=utf-8',
+    });
+    expect(resolveAppFile(root, 'app://strata/assets/index-abc.js?v=1')).toMatchObject({
+      status: 200,
+      type: 'text/javascript; charset=utf-8',
+    });
+    expect(resolveAppFile(root, 'app://strata/assets/style.css')).toMatchObject({
+      status: 200,
+      type: 'text/css; charset=utf-8',
+    });
   });
 
   it('answers client-side routes and the bare origin with index.html', () => {

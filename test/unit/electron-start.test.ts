@@ -13,7 +13,14 @@ afterAll(() => t.cleanup());
 const startScript = path.join(repoRoot, 'scripts', 'start.js');
 // With the Electron path taken, start.js first makes sure of better-sqlite3's Electron build unless
 // STRATA_SQLITE_BINDING names one: these tests name one, so they need no internet.
-const sqliteBinding = path.join(repoRoot, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+const sqliteBinding = path.join(
+  repoRoot,
+  'node_modules',
+  'better-sqlite3',
+  'build',
+  'Release',
+  'better_sqlite3.node',
+);
 const NOTICE =
   'Electron runtime not installed (download skipped): run `node node_modules/electron/install.js` on a machine with internet. Opening the browser UI instead.';
 
@@ -27,7 +34,10 @@ function firstLines(proc: ChildProcess, count: number): Promise<string[]> {
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`no ${count} lines in 20 s; stdout: ${out}; stderr: ${err}`)), 20000);
+    const timer = setTimeout(
+      () => reject(new Error(`no ${count} lines in 20 s; stdout: ${out}; stderr: ${err}`)),
+      20000,
+    );
     proc.stderr!.on('data', (d) => (err += d));
     proc.stdout!.on('data', (d) => {
       out += d;
@@ -46,7 +56,10 @@ function firstLines(proc: ChildProcess, count: number): Promise<string[]> {
 
 describe('scripts/start.js', () => {
   it('is run on a build', () => {
-    expect(fs.existsSync(path.join(repoRoot, 'out', 'electron', 'core', 'engine.js')), 'run `npm run build` first').toBe(true);
+    expect(
+      fs.existsSync(path.join(repoRoot, 'out', 'electron', 'core', 'engine.js')),
+      'run `npm run build` first',
+    ).toBe(true);
   });
 
   it('without the Electron binary says so in one line and serves the example copy in the browser UI', async () => {
@@ -86,16 +99,30 @@ describe('scripts/start.js', () => {
 
   it('with an Electron binary launches it on the app and the project, and passes its exit code on', () => {
     const dist = fs.mkdtempSync(path.join(t.dir, 'electron-'));
-    fs.writeFileSync(path.join(dist, 'electron'), '#!/bin/sh\necho "electron-argv: $*"\necho "run-as-node: ${ELECTRON_RUN_AS_NODE:-unset}"\nexit 3\n', { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(dist, 'electron'),
+      '#!/bin/sh\necho "electron-argv: $*"\necho "run-as-node: ${ELECTRON_RUN_AS_NODE:-unset}"\nexit 3\n',
+      { mode: 0o755 },
+    );
     const project = fs.mkdtempSync(path.join(t.dir, 'project-'));
     const home = path.join(t.dir, 'home-electron');
     const r = spawnSync(process.execPath, [startScript, project], {
       cwd: repoRoot,
-      env: { ...env({ STRATA_HOME: home, ELECTRON_OVERRIDE_DIST_PATH: dist, STRATA_SQLITE_BINDING: sqliteBinding }), ELECTRON_RUN_AS_NODE: '1' },
+      env: {
+        ...env({
+          STRATA_HOME: home,
+          ELECTRON_OVERRIDE_DIST_PATH: dist,
+          STRATA_SQLITE_BINDING: sqliteBinding,
+        }),
+        ELECTRON_RUN_AS_NODE: '1',
+      },
       encoding: 'utf8',
       timeout: 20000,
     });
-    expect(r.stdout.split('\n').slice(0, 2)).toEqual([`electron-argv: ${repoRoot} ${project}`, 'run-as-node: unset']);
+    expect(r.stdout.split('\n').slice(0, 2)).toEqual([
+      `electron-argv: ${repoRoot} ${project}`,
+      'run-as-node: unset',
+    ]);
     expect(r.stdout).not.toContain('not installed');
     expect(r.status).toBe(3);
     // A project was named, so the example was not copied.
@@ -106,17 +133,36 @@ describe('scripts/start.js', () => {
     const dist = fs.mkdtempSync(path.join(t.dir, 'electron-'));
     fs.writeFileSync(path.join(dist, 'electron'), '#!/bin/sh\necho "electron-argv: $*"\n', { mode: 0o755 });
     const home = path.join(t.dir, 'home-example');
-    const r = spawnSync(process.execPath, [startScript], { cwd: repoRoot, env: env({ STRATA_HOME: home, ELECTRON_OVERRIDE_DIST_PATH: dist, STRATA_SQLITE_BINDING: sqliteBinding }), encoding: 'utf8', timeout: 20000 });
-    expect(r.stdout.trim()).toBe(`electron-argv: ${repoRoot} ${path.join(home, 'examples', 'churn-example')}`);
+    const r = spawnSync(process.execPath, [startScript], {
+      cwd: repoRoot,
+      env: env({
+        STRATA_HOME: home,
+        ELECTRON_OVERRIDE_DIST_PATH: dist,
+        STRATA_SQLITE_BINDING: sqliteBinding,
+      }),
+      encoding: 'utf8',
+      timeout: 20000,
+    });
+    expect(r.stdout.trim()).toBe(
+      `electron-argv: ${repoRoot} ${path.join(home, 'examples', 'churn-example')}`,
+    );
     expect(r.status).toBe(0);
   });
 
   it('passes a stop signal (SIGTERM) on to the app it launched, and exits with its code', async () => {
     const dist = fs.mkdtempSync(path.join(t.dir, 'electron-'));
-    fs.writeFileSync(path.join(dist, 'electron'), "#!/bin/sh\ntrap 'echo got-term; exit 0' TERM\necho ready\nwhile :; do sleep 0.05; done\n", { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(dist, 'electron'),
+      "#!/bin/sh\ntrap 'echo got-term; exit 0' TERM\necho ready\nwhile :; do sleep 0.05; done\n",
+      { mode: 0o755 },
+    );
     const proc = spawn(process.execPath, [startScript, fs.mkdtempSync(path.join(t.dir, 'project-'))], {
       cwd: repoRoot,
-      env: env({ STRATA_HOME: path.join(t.dir, 'home-signal'), ELECTRON_OVERRIDE_DIST_PATH: dist, STRATA_SQLITE_BINDING: sqliteBinding }),
+      env: env({
+        STRATA_HOME: path.join(t.dir, 'home-signal'),
+        ELECTRON_OVERRIDE_DIST_PATH: dist,
+        STRATA_SQLITE_BINDING: sqliteBinding,
+      }),
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

@@ -17,7 +17,12 @@ describe('strata CLI (foundation commands)', () => {
     const status = runCli(['status', dir, '--json'], { env });
     expect(status.code).toBe(0);
     const json = JSON.parse(status.stdout);
-    expect(json).toMatchObject({ root: dir, name: 'p', journalMode: 'wal', config: { source: 'strata.yaml' } });
+    expect(json).toMatchObject({
+      root: dir,
+      name: 'p',
+      journalMode: 'wal',
+      config: { source: 'strata.yaml' },
+    });
     const db = new Database(path.join(dir, '.strata', 'strata.db'), { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();

@@ -32,7 +32,9 @@ describe('SQLite and migrations', () => {
     const db = openSqlite(file);
     expect(migrate(db, [m2, m1], file)).toBe(2);
     expect(readVersion(db)).toBe(2);
-    expect(db.prepare("SELECT name FROM sqlite_schema WHERE type='table' ORDER BY name").pluck().all()).toEqual(['a', 'b']);
+    expect(
+      db.prepare("SELECT name FROM sqlite_schema WHERE type='table' ORDER BY name").pluck().all(),
+    ).toEqual(['a', 'b']);
     expect(migrate(db, [m1, m2], file)).toBe(2);
     db.close();
   });

@@ -39,7 +39,9 @@ describe('engine calls', () => {
     const e = await rejection(engine.call('project.open', { path: 42 }));
     expect(e.code).toBe('BAD_REQUEST');
     expect(e.message).toMatch(/^project\.open: path: /);
-    expect((await rejection(engine.call('project.open', { path: '/x', extra: true }))).code).toBe('BAD_REQUEST');
+    expect((await rejection(engine.call('project.open', { path: '/x', extra: true }))).code).toBe(
+      'BAD_REQUEST',
+    );
     expect((await rejection(engine.call('no.such.call', {}))).code).toBe('UNKNOWN_CALL');
     expect((await rejection(engine.call(['project.open'], {}))).code).toBe('UNKNOWN_CALL');
   });
@@ -67,14 +69,15 @@ describe('engine calls', () => {
   it('shows a strata.yaml broken while open as a configError with its line, and recovers when fixed', async () => {
     const dir = tmp();
     await engine.invoke('project.init', { path: dir });
-    const changed = () => new Promise<unknown>((resolve) => {
-      const off = engine.subscribe((event, payload) => {
-        if (event === 'project.changed') {
-          off();
-          resolve(payload);
-        }
+    const changed = () =>
+      new Promise<unknown>((resolve) => {
+        const off = engine.subscribe((event, payload) => {
+          if (event === 'project.changed') {
+            off();
+            resolve(payload);
+          }
+        });
       });
-    });
     let next = changed();
     fs.writeFileSync(path.join(dir, 'strata.yaml'), 'artifacts:\n  a: {path: x, kind: nope}\n');
     const broken = (await next) as { configError: { code: string; where: { line: number } } };

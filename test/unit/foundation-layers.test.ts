@@ -51,9 +51,19 @@ describe('layering lint', () => {
 
   it('the shared/ type check rejects DOM and Node globals', () => {
     const dir = fs.mkdtempSync(path.join(t.dir, 'probe-'));
-    fs.writeFileSync(path.join(dir, 'probe.ts'), 'export const a = document.title;\nexport const b = process.env;\n');
-    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ extends: path.join(repoRoot, 'tsconfig.shared.json'), include: ['probe.ts'] }));
-    const r = spawnSync(path.join(repoRoot, 'node_modules', '.bin', 'tsc'), ['-p', path.join(dir, 'tsconfig.json'), '--noEmit'], { encoding: 'utf8' });
+    fs.writeFileSync(
+      path.join(dir, 'probe.ts'),
+      'export const a = document.title;\nexport const b = process.env;\n',
+    );
+    fs.writeFileSync(
+      path.join(dir, 'tsconfig.json'),
+      JSON.stringify({ extends: path.join(repoRoot, 'tsconfig.shared.json'), include: ['probe.ts'] }),
+    );
+    const r = spawnSync(
+      path.join(repoRoot, 'node_modules', '.bin', 'tsc'),
+      ['-p', path.join(dir, 'tsconfig.json'), '--noEmit'],
+      { encoding: 'utf8' },
+    );
     expect(r.status).not.toBe(0);
     expect(r.stdout).toContain("Cannot find name 'document'");
     expect(r.stdout).toContain("Cannot find name 'process'");

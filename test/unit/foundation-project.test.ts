@@ -66,7 +66,10 @@ describe('project open and init', () => {
 
   it('points a schema error at the offending line', () => {
     const dir = tmp();
-    fs.writeFileSync(path.join(dir, 'strata.yaml'), '# comment\nartifacts:\n  data:\n    path: d.csv\n    kind: spreadsheet\n');
+    fs.writeFileSync(
+      path.join(dir, 'strata.yaml'),
+      '# comment\nartifacts:\n  data:\n    path: d.csv\n    kind: spreadsheet\n',
+    );
     const e = catchError(() => Project.open(dir));
     expect(e.code).toBe('CONFIG_INVALID');
     expect(e.where?.line).toBe(5);

@@ -19,7 +19,10 @@ function project(): string {
     fs.mkdirSync(path.dirname(path.join(t.dir, rel)), { recursive: true });
     fs.writeFileSync(path.join(t.dir, rel), text);
   };
-  write('strata.yaml', 'stages:\n  slow:\n    cmd: "sleep 30 & echo $! > sleeper.pid; wait"\n    deps: [data]\n    outs: [out.txt]\n');
+  write(
+    'strata.yaml',
+    'stages:\n  slow:\n    cmd: "sleep 30 & echo $! > sleeper.pid; wait"\n    deps: [data]\n    outs: [out.txt]\n',
+  );
   for (let i = 0; i < 50; i++) write(`data/part-${i}.csv`, `a,b\n${i},${i * 2}\n`);
   return t.dir;
 }
@@ -62,12 +65,23 @@ function listing(dir: string): Record<string, string> {
 }
 
 /** How the run ended in the database; the log's last line is written by the runner once its step is gone. */
-function stageEnd(dir: string, runId: string): { status: string; error: string; stages: string[]; log: string } {
+function stageEnd(
+  dir: string,
+  runId: string,
+): { status: string; error: string; stages: string[]; log: string } {
   const db = new Database(path.join(dir, '.strata', 'strata.db'), { readonly: true });
   try {
-    const run = db.prepare('SELECT status, error FROM runs WHERE id = ?').get(runId) as { status: string; error: string };
-    const stages = db.prepare('SELECT status FROM run_stages WHERE run_id = ?').pluck().all(runId) as string[];
-    const log = (db.prepare("SELECT group_concat(text, '') FROM run_logs WHERE run_id = ?").pluck().get(runId) as string | null) ?? '';
+    const run = db.prepare('SELECT status, error FROM runs WHERE id = ?').get(runId) as {
+      status: string;
+      error: string;
+    };
+    const stages = db
+      .prepare('SELECT status FROM run_stages WHERE run_id = ?')
+      .pluck()
+      .all(runId) as string[];
+    const log =
+      (db.prepare("SELECT group_concat(text, '') FROM run_logs WHERE run_id = ?").pluck().get(runId) as
+        string | null) ?? '';
     return { ...run, stages, log };
   } finally {
     db.close();
@@ -93,7 +107,12 @@ describe('engine shutdown', () => {
     await sleep(500);
     expect(listing(dir)).toEqual(before);
     expect(engine.shutdown()).toBe(shutdown);
-    expect(stageEnd(dir, runId!)).toEqual({ status: 'cancelled', error: 'the project was closed while the run was going', stages: ['cancelled'], log: expect.stringContaining('[strata] cancelled') });
+    expect(stageEnd(dir, runId!)).toEqual({
+      status: 'cancelled',
+      error: 'the project was closed while the run was going',
+      stages: ['cancelled'],
+      log: expect.stringContaining('[strata] cancelled'),
+    });
   }, 60000);
 
   it('project.close resolves once the step is gone and the database is closed', async () => {
@@ -124,11 +143,16 @@ describe('strata ui', () => {
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));
     child.stderr!.on('data', (d) => (stderr += d));
-    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => ((exited = true), resolve(code))));
+    const exit = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => ((exited = true), resolve(code))),
+    );
     const url = new URL(await waitFor(() => /Strata UI: (\S+)/.exec(stdout)?.[1], 60000));
     const reply = await fetch(new URL('/api/call/pipelines.run', url), {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${url.searchParams.get('token')}` },
+      headers: {
+        'Content-Type': 'application/json',
+        Authorization: `Bearer ${url.searchParams.get('token')}`,
+      },
       body: JSON.stringify({ stages: [], force: false, dry: false }),
     });
     expect(await reply.json(), stderr).toMatchObject({ ok: true });

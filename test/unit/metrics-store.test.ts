@@ -34,7 +34,10 @@ describe('metric storage', () => {
       writer.flush();
     }
     expect(i).toBe(10000);
-    const chunks = f.project.db.prepare("SELECT n FROM metric_chunks WHERE run_id = 'r1' AND key = 'loss' ORDER BY seq").pluck().all();
+    const chunks = f.project.db
+      .prepare("SELECT n FROM metric_chunks WHERE run_id = 'r1' AND key = 'loss' ORDER BY seq")
+      .pluck()
+      .all();
     expect(chunks).toEqual([CHUNK_POINTS, CHUNK_POINTS, 10000 - 2 * CHUNK_POINTS]);
     const s = readSeries(f.project.db, 'r1', 'loss', 20000, 'step');
     expect(s.total).toBe(10000);
@@ -99,7 +102,10 @@ describe('tracking protocol', () => {
     const run = runDetail(f.project, 'r1');
     expect(run.params).toEqual({ lr: '0.1' });
     expect(run.tags).toEqual({ team: 'blue' });
-    expect(readSeries(f.project.db, 'r1', 'loss', 100, 'step')).toMatchObject({ xs: [0, 4, 5], ys: [0.5, 0.25, 0.2] });
+    expect(readSeries(f.project.db, 'r1', 'loss', 100, 'step')).toMatchObject({
+      xs: [0, 4, 5],
+      ys: [0.5, 0.25, 0.2],
+    });
   });
 
   it('tails only whole lines, and reads a last line without a newline when told the writer is done', () => {
@@ -119,12 +125,24 @@ describe('tracking protocol', () => {
     f.write('m.json', '{"test": {"acc": 0.9, "f1": NaN}, "name": "x"}');
     f.write('m.yaml', 'val:\n  loss: 0.3\n');
     f.write('plot.csv', 'step,recall,precision\n0,0.5,0.6\n1,0.55,oops\n2,0.6\n3,inf,0.7\n');
-    f.write('live/plots/metrics/train/loss.tsv', 'timestamp\tstep\tloss\n1700000000000\t0\t1.5\n1700000000100\t1\t1.2\nbroken\n');
+    f.write(
+      'live/plots/metrics/train/loss.tsv',
+      'timestamp\tstep\tloss\n1700000000000\t0\t1.5\n1700000000100\t1\t1.2\nbroken\n',
+    );
     f.write('live/metrics.json', '{"train": {"loss": 1.2}, "epoch": 1}');
-    for (const p of ['m.json', 'm.yaml', 'plot.csv', 'live', 'missing.json']) readMetricsPath(path.join(f.dir, p), ing);
+    for (const p of ['m.json', 'm.yaml', 'plot.csv', 'live', 'missing.json'])
+      readMetricsPath(path.join(f.dir, p), ing);
     writer.flush();
     const run = runDetail(f.project, 'r1');
-    expect(run.metrics).toEqual({ 'test.acc': 0.9, 'val.loss': 0.3, recall: 0.5, precision: 0.7, 'train/loss': 1.2, 'train.loss': 1.2, epoch: 1 });
+    expect(run.metrics).toEqual({
+      'test.acc': 0.9,
+      'val.loss': 0.3,
+      recall: 0.5,
+      precision: 0.7,
+      'train/loss': 1.2,
+      'train.loss': 1.2,
+      epoch: 1,
+    });
     expect(readSeries(f.project.db, 'r1', 'precision', 10, 'step').xs).toEqual([0, 3]);
     expect(ing.stats.nonFinite).toBe(2);
     expect(ing.stats.skipped).toBe(3);
@@ -161,8 +179,20 @@ if (process.argv[2] === 'crash') throw new Error('boom');
     const runs = ids.map((id) => runDetail(fx!.project, id));
     expect(runs.map((r) => r.status).sort()).toEqual(['done', 'failed']);
     for (const r of runs) {
-      expect(r).toMatchObject({ kind: 'inbox', name: 'from-terminal', params: { lr: '0.01', layers: '[2,3]' }, tags: { where: 'terminal' }, nonFiniteValues: 1 });
-      expect(r.metricInfo[0]).toMatchObject({ key: 'loss', count: 500, value: 1 / 500, min: 1 / 500, max: 1 });
+      expect(r).toMatchObject({
+        kind: 'inbox',
+        name: 'from-terminal',
+        params: { lr: '0.01', layers: '[2,3]' },
+        tags: { where: 'terminal' },
+        nonFiniteValues: 1,
+      });
+      expect(r.metricInfo[0]).toMatchObject({
+        key: 'loss',
+        count: 500,
+        value: 1 / 500,
+        min: 1 / 500,
+        max: 1,
+      });
     }
   });
 });

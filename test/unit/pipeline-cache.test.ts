@@ -25,7 +25,8 @@ async function reasons(f: Fixture, opts: { force?: boolean } = {}) {
   return run.stages.map((s) => `${s.status}: ${s.reason}`);
 }
 
-const timesRun = (f: Fixture) => fs.readFileSync(path.join(f.dir, 'runs.log'), 'utf8').trim().split('\n').length;
+const timesRun = (f: Fixture) =>
+  fs.readFileSync(path.join(f.dir, 'runs.log'), 'utf8').trim().split('\n').length;
 
 describe('stage cache', () => {
   it('runs a stage only when its command, deps, params or outs changed, and says why', async () => {
@@ -39,7 +40,9 @@ describe('stage cache', () => {
     expect(fs.readFileSync(path.join(fx.dir, 'out.txt'), 'utf8')).toBe('two\n');
 
     fx.write('params.yaml', 'lr: 2\n');
-    expect((await planPipeline(fx.project)).map((p) => [p.run, p.reason])).toEqual([[true, 'params changed: lr 1 → 2']]);
+    expect((await planPipeline(fx.project)).map((p) => [p.run, p.reason])).toEqual([
+      [true, 'params changed: lr 1 → 2'],
+    ]);
     expect(await reasons(fx)).toEqual(['done: params changed: lr 1 → 2']);
 
     fx.write('out.txt', 'edited by hand\n');

@@ -81,14 +81,17 @@ describe('pipeline DAG', () => {
   });
 
   it('resolves paths against wdir and reads DVC-style dict deps', () => {
-    fx = makeProject(`stages:
+    fx = makeProject(
+      `stages:
   s:
     cmd: "true"
     wdir: sub
     deps: [{ in.txt: { cache: false } }]
     outs: [../out/x.bin]
     params: [lr, { other.json: [a.b] }]
-`, { 'sub/in.txt': '1', 'sub/params.yaml': 'lr: 0.5\n', 'sub/other.json': '{"a":{"b":3,"c":4}}' });
+`,
+      { 'sub/in.txt': '1', 'sub/params.yaml': 'lr: 0.5\n', 'sub/other.json': '{"a":{"b":3,"c":4}}' },
+    );
     const [s] = normalizeStages(fx.project.config.config);
     expect(s.deps).toEqual(['sub/in.txt']);
     expect(s.outs).toEqual(['out/x.bin']);
@@ -114,9 +117,13 @@ describe('params files', () => {
   });
 
   it('flattens nested params and names a declared key that is missing', () => {
-    fx = makeProject('stages:\n  s: { cmd: "true", params: [train.lr, train.nope] }\n', { 'params.yaml': 'train:\n  lr: 0.1\n  layers: [1, 2]\n' });
+    fx = makeProject('stages:\n  s: { cmd: "true", params: [train.lr, train.nope] }\n', {
+      'params.yaml': 'train:\n  lr: 0.1\n  layers: [1, 2]\n',
+    });
     const stages = normalizeStages(fx.project.config.config);
     expect(readAllParams(fx.dir, stages)).toEqual({ 'train.lr': 0.1, 'train.layers': [1, 2] });
-    expect(() => stageParams(fx!.dir, stages[0])).toThrow(/uses the param train.nope, which params.yaml does not define/);
+    expect(() => stageParams(fx!.dir, stages[0])).toThrow(
+      /uses the param train.nope, which params.yaml does not define/,
+    );
   });
 });

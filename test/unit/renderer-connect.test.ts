@@ -1,5 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Api, CallName, EventName, JobInfo, Params, Payload, ProjectSummary, Result } from '../../shared/api/index.js';
+import type {
+  Api,
+  CallName,
+  EventName,
+  JobInfo,
+  Params,
+  Payload,
+  ProjectSummary,
+  Result,
+} from '../../shared/api/index.js';
 import { connectStores } from '../../renderer/app/connect.js';
 import { useJobsStore } from '../../renderer/stores/jobs.js';
 import { useProjectStore } from '../../renderer/stores/project.js';
@@ -35,10 +44,23 @@ function scriptedHost(answers: Partial<Record<CallName, () => Promise<unknown>>>
 }
 
 const job = (id: string, state: JobInfo['state']): JobInfo => ({
-  id, label: id, state, done: 0, total: null, unit: 'files', startedAt: 1, endedAt: state === 'running' ? null : 2, error: null,
+  id,
+  label: id,
+  state,
+  done: 0,
+  total: null,
+  unit: 'files',
+  startedAt: 1,
+  endedAt: state === 'running' ? null : 2,
+  error: null,
 });
 const project = (name: string): ProjectSummary => ({
-  root: `/p/${name}`, name, dbPath: `/p/${name}/.strata/strata.db`, schemaVersion: 1, readOnly: false, configError: null,
+  root: `/p/${name}`,
+  name,
+  dbPath: `/p/${name}/.strata/strata.db`,
+  schemaVersion: 1,
+  readOnly: false,
+  configError: null,
   config: { artifacts: 0, stages: 0, validations: 0, monitors: 0, targets: 0, source: 'strata.yaml' },
 });
 

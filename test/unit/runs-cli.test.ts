@@ -18,10 +18,14 @@ function project(files: Record<string, string>): string {
 
 describe('run commands on bad input', () => {
   it('names file and line of a malformed strata.yaml, and an unknown stage', () => {
-    const dir = project({ 'strata.yaml': 'stages:\n  a:\n    cmd: "true"\n    outs: [x]\n   bad indent: 1\n' });
+    const dir = project({
+      'strata.yaml': 'stages:\n  a:\n    cmd: "true"\n    outs: [x]\n   bad indent: 1\n',
+    });
     const r = runCli(['run', '--project', dir]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^strata run: ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/strata\\.yaml:5:\\d+: `));
+    expect(r.stderr).toMatch(
+      new RegExp(`^strata run: ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/strata\\.yaml:5:\\d+: `),
+    );
     fs.writeFileSync(path.join(dir, 'strata.yaml'), 'stages:\n  a: { cmd: "true" }\n');
     const unknown = runCli(['run', 'nope', '--project', dir]);
     expect(unknown.code).toBe(1);
@@ -30,7 +34,8 @@ describe('run commands on bad input', () => {
 
   it('runs a project that has only dvc.yaml and params.yaml, as it is', () => {
     const dir = project({
-      'dvc.yaml': 'stages:\n  square:\n    cmd: node -e "require(\'fs\').writeFileSync(\'out.txt\', String(3 ** 2))"\n    params: [power]\n    outs: [out.txt]\n',
+      'dvc.yaml':
+        "stages:\n  square:\n    cmd: node -e \"require('fs').writeFileSync('out.txt', String(3 ** 2))\"\n    params: [power]\n    outs: [out.txt]\n",
       'params.yaml': 'power: 2\n',
     });
     const r = runCli(['run', '--project', dir]);
@@ -43,9 +48,18 @@ describe('run commands on bad input', () => {
 
   it('refuses bad flags and unknown runs with a one-line error', () => {
     const dir = project({ 'strata.yaml': 'stages: {}\n' });
-    expect(runCli(['runs', '--status', 'bogus', '--project', dir])).toMatchObject({ code: 2, stderr: 'strata runs: --status must be one of running, done, failed, cancelled, interrupted\n' });
-    expect(runCli(['logs', 'zzz', '--project', dir])).toMatchObject({ code: 1, stderr: 'strata logs: no run "zzz" in this project (see `strata runs`)\n' });
-    expect(runCli(['show', 'zzz', '--project', dir])).toMatchObject({ code: 1, stderr: 'strata show: no run "zzz" in this project (see `strata runs`)\n' });
+    expect(runCli(['runs', '--status', 'bogus', '--project', dir])).toMatchObject({
+      code: 2,
+      stderr: 'strata runs: --status must be one of running, done, failed, cancelled, interrupted\n',
+    });
+    expect(runCli(['logs', 'zzz', '--project', dir])).toMatchObject({
+      code: 1,
+      stderr: 'strata logs: no run "zzz" in this project (see `strata runs`)\n',
+    });
+    expect(runCli(['show', 'zzz', '--project', dir])).toMatchObject({
+      code: 1,
+      stderr: 'strata show: no run "zzz" in this project (see `strata runs`)\n',
+    });
     expect(runCli(['cancel', 'zzz', '--project', dir]).code).toBe(1);
     expect(runCli(['run', '--project', dir])).toMatchObject({ code: 1 });
     expect(runCli(['runs', '--project', dir]).stdout).toBe('no runs yet (start one with `strata run`)\n');

@@ -18,7 +18,8 @@ const NEVER_ENDS = `stages:
 `;
 
 function runningRun(f: Fixture): { id: string; sleeper: number } | null {
-  const id = f.project.db.prepare("SELECT run_id FROM run_stages WHERE status = 'running'").pluck().get() as string | undefined;
+  const id = f.project.db.prepare("SELECT run_id FROM run_stages WHERE status = 'running'").pluck().get() as
+    string | undefined;
   const pidFile = path.join(f.dir, 'sleeper.pid');
   if (!id || !fs.existsSync(pidFile)) return null;
   const sleeper = Number(fs.readFileSync(pidFile, 'utf8').trim());
@@ -42,7 +43,11 @@ describe('runs across processes', () => {
     await waitFor(() => !pidAlive(sleeper), 10000);
     const run = runDetail(fx.project, id);
     expect(run.stages[0]).toMatchObject({ status: 'cancelled' });
-    expect(runLogs(fx.project, id, { after: 0, limit: 100 }).lines.map((l) => l.text).join('')).toContain('working');
+    expect(
+      runLogs(fx.project, id, { after: 0, limit: 100 })
+        .lines.map((l) => l.text)
+        .join(''),
+    ).toContain('working');
   }, 120000);
 
   it('a run whose runner was killed shows as interrupted, keeps its logs, and its step is stopped', async () => {
@@ -58,7 +63,11 @@ describe('runs across processes', () => {
     expect(run.status).toBe('interrupted');
     expect(run.error).toMatch(/runner \(pid \d+\) stopped before the run finished/);
     expect(run.stages[0].status).toBe('interrupted');
-    expect(runLogs(fx.project, id, { after: 0, limit: 100 }).lines.map((l) => l.text).join('')).toContain('working');
+    expect(
+      runLogs(fx.project, id, { after: 0, limit: 100 })
+        .lines.map((l) => l.text)
+        .join(''),
+    ).toContain('working');
     await waitFor(() => !pidAlive(sleeper), 10000);
     const listed = runCli(['runs', '--json', '--project', fx.dir]);
     expect(JSON.parse(listed.stdout)[0]).toMatchObject({ id, status: 'interrupted' });

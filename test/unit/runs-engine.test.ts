@@ -18,7 +18,10 @@ afterEach(async () => {
   cleanup = null;
 });
 
-function open(config: string, files: Record<string, string>): { e: Engine; dir: string; updates: RunSummary[]; logs: string[] } {
+function open(
+  config: string,
+  files: Record<string, string>,
+): { e: Engine; dir: string; updates: RunSummary[]; logs: string[] } {
   const t = tempDir('strata-engine-runs-');
   cleanup = t.cleanup;
   fs.writeFileSync(path.join(t.dir, 'strata.yaml'), config);
@@ -38,7 +41,8 @@ function open(config: string, files: Record<string, string>): { e: Engine; dir: 
   return { e, dir: t.dir, updates, logs };
 }
 
-const finished = (updates: RunSummary[], id: string) => updates.find((u) => u.id === id && u.status !== 'running');
+const finished = (updates: RunSummary[], id: string) =>
+  updates.find((u) => u.id === id && u.status !== 'running');
 
 describe('pipelines through the engine', () => {
   it('reports stage states, runs as a job with live events, refuses a second run, and serves the series', async () => {
@@ -54,10 +58,14 @@ fs.writeFileSync('out.txt', 'ok');`,
       },
     );
     const before = await e.invoke('pipelines.status', {});
-    expect(before.stages).toMatchObject([{ stage: 'count', state: 'stale', run: true, reason: 'never run successfully before' }]);
+    expect(before.stages).toMatchObject([
+      { stage: 'count', state: 'stale', run: true, reason: 'never run successfully before' },
+    ]);
     const { runId } = await e.invoke('pipelines.run', { stages: [], force: false, dry: false });
     expect(runId).toBeTruthy();
-    await expect(e.invoke('pipelines.run', { stages: [], force: false, dry: false })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(e.invoke('pipelines.run', { stages: [], force: false, dry: false })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
     const job = e.jobs.list().find((j) => j.label.includes(runId!));
     expect(job).toMatchObject({ unit: 'stages', total: 1 });
     const end = await waitFor(() => finished(updates, runId!), 60000);
@@ -74,7 +82,7 @@ fs.writeFileSync('out.txt', 'ok');`,
     const detail = await e.invoke('runs.update', { id: runId!, note: 'looks right', setTags: { keep: '' } });
     expect(detail).toMatchObject({ note: 'looks right', tags: { keep: '' } });
     expect((await e.invoke('runs.list', { tag: 'keep', limit: 10 })).map((r) => r.id)).toEqual([runId]);
-    expect((await e.invoke('runs.list', { status: 'failed', limit: 10 }))).toEqual([]);
+    expect(await e.invoke('runs.list', { status: 'failed', limit: 10 })).toEqual([]);
   }, 120000);
 
   it('re-runs auto_run stages when a dataset they read gets a new version, coalescing triggers', async () => {
@@ -109,15 +117,25 @@ stages:
     c.trigger(['copy']);
     c.trigger(['copy']);
     c.trigger(['copy']);
-    await waitFor(() => project.db.prepare("SELECT COUNT(*) FROM runs WHERE status != 'running'").pluck().get() === 3, 60000);
+    await waitFor(
+      () => project.db.prepare("SELECT COUNT(*) FROM runs WHERE status != 'running'").pluck().get() === 3,
+      60000,
+    );
     await c.idle();
-    expect(project.db.prepare('SELECT name FROM runs ORDER BY started_at').pluck().all()).toEqual(['auto: copy', expect.stringMatching(/^manual /), 'auto: copy']);
+    expect(project.db.prepare('SELECT name FROM runs ORDER BY started_at').pluck().all()).toEqual([
+      'auto: copy',
+      expect.stringMatching(/^manual /),
+      'auto: copy',
+    ]);
   }, 120000);
 });
 
 describe('closing the project under a run', () => {
   it('stops the step, records the run as cancelled, and crashes nothing', async () => {
-    const { e, dir } = open('stages:\n  forever:\n    cmd: "echo up; sleep 300 & echo $! > sleeper.pid; wait"\n', {});
+    const { e, dir } = open(
+      'stages:\n  forever:\n    cmd: "echo up; sleep 300 & echo $! > sleeper.pid; wait"\n',
+      {},
+    );
     const { runId } = await e.invoke('pipelines.run', { stages: [], force: false, dry: false });
     const sleeper = await waitFor(() => {
       try {

@@ -27,9 +27,13 @@ const hasPython = spawnSync('python3', ['--version']).status === 0;
  * Debian's python3-sklearn installs for /usr/bin/python3, which a pyenv or venv python3 earlier on
  * PATH does not see; the example's steps call `python3`, so put the first one with sklearn in front.
  */
-const sklearnPython = ['python3', '/usr/bin/python3'].find((py) => spawnSync(py, ['-c', 'import sklearn, pandas']).status === 0);
+const sklearnPython = ['python3', '/usr/bin/python3'].find(
+  (py) => spawnSync(py, ['-c', 'import sklearn, pandas']).status === 0,
+);
 const hasSklearn = sklearnPython !== undefined;
-const sklearnEnv = sklearnPython?.includes('/') ? { PATH: `${path.dirname(sklearnPython)}${path.delimiter}${process.env.PATH ?? ''}` } : {};
+const sklearnEnv = sklearnPython?.includes('/')
+  ? { PATH: `${path.dirname(sklearnPython)}${path.delimiter}${process.env.PATH ?? ''}` }
+  : {};
 
 describe('the bundled example', () => {
   it('runs end to end with Node alone: a metric series per epoch, evaluation metrics, a versioned dataset and model', () => {
@@ -76,14 +80,19 @@ describe('the bundled example', () => {
 });
 
 describe('the Python client', () => {
-  it.skipIf(!hasPython)('logs params, metrics, tags and NaN from a pipeline step, and from a terminal into the inbox', () => {
-    const t = tempDir('strata-py-');
-    cleanup = t.cleanup;
-    const dir = t.dir;
-    fs.writeFileSync(path.join(dir, 'strata.yaml'), 'stages:\n  fit:\n    cmd: python3 fit.py\n    deps: [fit.py]\n');
-    fs.writeFileSync(
-      path.join(dir, 'fit.py'),
-      `import strata_client as strata
+  it.skipIf(!hasPython)(
+    'logs params, metrics, tags and NaN from a pipeline step, and from a terminal into the inbox',
+    () => {
+      const t = tempDir('strata-py-');
+      cleanup = t.cleanup;
+      const dir = t.dir;
+      fs.writeFileSync(
+        path.join(dir, 'strata.yaml'),
+        'stages:\n  fit:\n    cmd: python3 fit.py\n    deps: [fit.py]\n',
+      );
+      fs.writeFileSync(
+        path.join(dir, 'fit.py'),
+        `import strata_client as strata
 with strata.start_run(name="py"):
     strata.log_params({"lr": 0.5, "opt": "sgd"})
     strata.set_tag("lang", "python")
@@ -93,44 +102,58 @@ with strata.start_run(name="py"):
     strata.log_metric("loss", float("inf"))
 print("fit done")
 `,
-    );
-    const res = runCli(['run', '--project', dir]);
-    expect(res.stdout).toContain('fit done');
-    expect(res.code).toBe(0);
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('STRATA_')));
-    const outside = spawnSync('python3', ['fit.py'], { cwd: dir, env: { ...env, PYTHONPATH: path.join(repoRoot, 'resources', 'clients', 'python') }, encoding: 'utf8' });
-    expect(outside.status).toBe(0);
-    const project = Project.open(dir);
-    try {
-      const [inboxRun] = ingestInbox(project);
-      const piped = project.db.prepare("SELECT id FROM runs WHERE kind = 'pipeline'").pluck().get() as string;
-      for (const id of [piped, inboxRun]) {
-        const r = runDetail(project, id);
-        expect(r.params).toMatchObject({ lr: '0.5', opt: '"sgd"' });
-        expect(r.tags).toMatchObject({ lang: 'python' });
-        expect(r.metrics).toMatchObject({ acc: 0.9, loss: 1 / 1000 });
-        expect(r.metricInfo.find((m) => m.key === 'loss')?.count).toBe(1000);
-        expect(r.nonFiniteValues).toBe(2);
-        expect(r.skippedLines).toBe(0);
+      );
+      const res = runCli(['run', '--project', dir]);
+      expect(res.stdout).toContain('fit done');
+      expect(res.code).toBe(0);
+      const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('STRATA_')));
+      const outside = spawnSync('python3', ['fit.py'], {
+        cwd: dir,
+        env: { ...env, PYTHONPATH: path.join(repoRoot, 'resources', 'clients', 'python') },
+        encoding: 'utf8',
+      });
+      expect(outside.status).toBe(0);
+      const project = Project.open(dir);
+      try {
+        const [inboxRun] = ingestInbox(project);
+        const piped = project.db
+          .prepare("SELECT id FROM runs WHERE kind = 'pipeline'")
+          .pluck()
+          .get() as string;
+        for (const id of [piped, inboxRun]) {
+          const r = runDetail(project, id);
+          expect(r.params).toMatchObject({ lr: '0.5', opt: '"sgd"' });
+          expect(r.tags).toMatchObject({ lang: 'python' });
+          expect(r.metrics).toMatchObject({ acc: 0.9, loss: 1 / 1000 });
+          expect(r.metricInfo.find((m) => m.key === 'loss')?.count).toBe(1000);
+          expect(r.nonFiniteValues).toBe(2);
+          expect(r.skippedLines).toBe(0);
+        }
+        expect(runDetail(project, inboxRun)).toMatchObject({ kind: 'inbox', name: 'py', status: 'done' });
+      } finally {
+        project.close();
       }
-      expect(runDetail(project, inboxRun)).toMatchObject({ kind: 'inbox', name: 'py', status: 'done' });
-    } finally {
-      project.close();
-    }
-  }, 120000);
+    },
+    120000,
+  );
 
-  it.skipIf(!hasSklearn)('runs the scikit-learn example where python3-sklearn is installed', () => {
-    const dir = copyExample('sklearn');
-    const res = runCli(['run', '--project', dir], { env: sklearnEnv });
-    expect(res.stderr).toMatch(/run \w+ done/);
-    expect(res.code).toBe(0);
-    const [run] = JSON.parse(runCli(['runs', '--json', '--project', dir]).stdout);
-    expect(run.metrics['test.accuracy']).toBeGreaterThan(0.7);
-  }, 180000);
+  it.skipIf(!hasSklearn)(
+    'runs the scikit-learn example where python3-sklearn is installed',
+    () => {
+      const dir = copyExample('sklearn');
+      const res = runCli(['run', '--project', dir], { env: sklearnEnv });
+      expect(res.stderr).toMatch(/run \w+ done/);
+      expect(res.code).toBe(0);
+      const [run] = JSON.parse(runCli(['runs', '--json', '--project', dir]).stdout);
+      expect(run.metrics['test.accuracy']).toBeGreaterThan(0.7);
+    },
+    180000,
+  );
 });
 
 if (!hasSklearn) {
   describe('the scikit-learn example', () => {
-    it.skip(`is skipped: ${hasPython ? 'python3 has no sklearn (apt-get install python3-sklearn)' : 'python3 is not installed'}`, () => undefined);
+    it.skip(`is skipped: ${hasPython ? 'python3 has no sklearn (apt-get install python3-sklearn)' : 'python3 is not installed'}`, () =>
+      undefined);
   });
 }

@@ -22,16 +22,32 @@ describe('log_artifact from a step', () => {
     const dir = path.join(t.dir, 'p');
     fs.mkdirSync(path.join(dir, 'src'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'src', 'eval.mjs'), step);
-    fs.writeFileSync(path.join(dir, 'strata.yaml'), 'stages:\n  evaluate:\n    cmd: node src/eval.mjs\n    deps: [src/eval.mjs]\n');
+    fs.writeFileSync(
+      path.join(dir, 'strata.yaml'),
+      'stages:\n  evaluate:\n    cmd: node src/eval.mjs\n    deps: [src/eval.mjs]\n',
+    );
     const run = runCli(['run', '--project', dir]);
     expect(run.code).toBe(0);
     const [summary] = JSON.parse(runCli(['runs', '--json', '--project', dir]).stdout);
     expect(summary.versions).toEqual(
-      expect.arrayContaining([expect.objectContaining({ role: 'out', path: 'reports/confusion.json', stage: 'evaluate', version: 1 })]),
+      expect.arrayContaining([
+        expect.objectContaining({
+          role: 'out',
+          path: 'reports/confusion.json',
+          stage: 'evaluate',
+          version: 1,
+        }),
+      ]),
     );
     const shown = JSON.parse(runCli(['show', 'confusion@latest', '--json', '--project', dir]).stdout);
-    expect(shown.version).toMatchObject({ source: 'run', runId: summary.id, message: 'logged by stage evaluate' });
+    expect(shown.version).toMatchObject({
+      source: 'run',
+      runId: summary.id,
+      message: 'logged by stage evaluate',
+    });
     const logs = runCli(['logs', summary.id, '--project', dir]);
-    expect(logs.stdout + logs.stderr).toContain('logged artifact reports/never-written.json was not versioned');
+    expect(logs.stdout + logs.stderr).toContain(
+      'logged artifact reports/never-written.json was not versioned',
+    );
   }, 120000);
 });

@@ -15,30 +15,63 @@ afterEach(() => {
   fx = null;
 });
 
-const logText = (f: Fixture, runId: string, stage?: string) => runLogs(f.project, runId, { stage, after: 0, limit: 100000 }).lines.map((l) => l.text).join('');
-const stageRow = (f: Fixture, runId: string, stage: string) => runDetail(f.project, runId).stages.find((s) => s.stage === stage)!;
+const logText = (f: Fixture, runId: string, stage?: string) =>
+  runLogs(f.project, runId, { stage, after: 0, limit: 100000 })
+    .lines.map((l) => l.text)
+    .join('');
+const stageRow = (f: Fixture, runId: string, stage: string) =>
+  runDetail(f.project, runId).stages.find((s) => s.stage === stage)!;
 
 describe('runner', () => {
   it("gives a step the user's environment without Strata's own secrets, plus STRATA_* and the Python client", async () => {
     fx = makeProject('stages:\n  env:\n    cmd: env > env.txt\n    outs: [env.txt]\n');
-    const baseEnv = { PATH: process.env.PATH, HOME: '/tmp', MY_VAR: 'kept', STRATA_TOKEN: 'secret', STRATA_UI_TOKEN: 'secret2', ELECTRON_RUN_AS_NODE: '1', NODE_OPTIONS: '--inspect', PYTHONPATH: '/mine' };
+    const baseEnv = {
+      PATH: process.env.PATH,
+      HOME: '/tmp',
+      MY_VAR: 'kept',
+      STRATA_TOKEN: 'secret',
+      STRATA_UI_TOKEN: 'secret2',
+      ELECTRON_RUN_AS_NODE: '1',
+      NODE_OPTIONS: '--inspect',
+      PYTHONPATH: '/mine',
+    };
     const { runId, done } = startRun(fx.project, { baseEnv });
     const run = await done;
     expect(run.status).toBe('done');
-    const env = Object.fromEntries(fs.readFileSync(path.join(fx.dir, 'env.txt'), 'utf8').trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    const env = Object.fromEntries(
+      fs
+        .readFileSync(path.join(fx.dir, 'env.txt'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
     expect(env.MY_VAR).toBe('kept');
-    for (const k of ['STRATA_TOKEN', 'STRATA_UI_TOKEN', 'ELECTRON_RUN_AS_NODE', 'NODE_OPTIONS']) expect(env[k]).toBeUndefined();
+    for (const k of ['STRATA_TOKEN', 'STRATA_UI_TOKEN', 'ELECTRON_RUN_AS_NODE', 'NODE_OPTIONS'])
+      expect(env[k]).toBeUndefined();
     expect(env.STRATA_RUN_ID).toBe(runId);
     expect(env.STRATA_PROJECT).toBe(fx.dir);
     expect(env.STRATA_STAGE).toBe('env');
     expect(env.STRATA_RUN_DIR).toBe(path.join(fx.dir, '.strata', 'runs', runId));
-    expect(env.PYTHONPATH.split(':')).toEqual([expect.stringMatching(/resources\/clients\/python$/), '/mine']);
+    expect(env.PYTHONPATH.split(':')).toEqual([
+      expect.stringMatching(/resources\/clients\/python$/),
+      '/mine',
+    ]);
   }, 120000);
 
   it('records the git commit, a copy of the uncommitted diff and its hash, and the environment', async () => {
     fx = makeProject('stages:\n  s: { cmd: "true" }\n', { 'train.py': 'lr = 0.1\n' });
     const git = (...args: string[]) => {
-      const r = spawnSync('git', args, { cwd: fx!.dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
+      const r = spawnSync('git', args, {
+        cwd: fx!.dir,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 't',
+          GIT_AUTHOR_EMAIL: 't@e',
+          GIT_COMMITTER_NAME: 't',
+          GIT_COMMITTER_EMAIL: 't@e',
+        },
+      });
       expect(r.status, r.stderr).toBe(0);
       return r.stdout.trim();
     };
@@ -51,7 +84,11 @@ describe('runner', () => {
     expect(detail.git.commit).toBe(git('rev-parse', 'HEAD'));
     expect(detail.git.diff).toContain('-lr = 0.1\n+lr = 0.2');
     expect(detail.git.diffHash).toBe(crypto.createHash('sha256').update(detail.git.diff!).digest('hex'));
-    expect(detail.environment).toMatchObject({ node: process.version, os: { platform: process.platform }, cpu: { count: expect.any(Number) } });
+    expect(detail.environment).toMatchObject({
+      node: process.version,
+      os: { platform: process.platform },
+      cpu: { count: expect.any(Number) },
+    });
     expect(detail.pipelineHash).toMatch(/^[0-9a-f]{64}$/);
   }, 120000);
 
@@ -61,12 +98,20 @@ describe('runner', () => {
 `);
     const r1 = await startRun(fx.project).done;
     expect(r1.status).toBe('failed');
-    expect(stageRow(fx, r1.id, 'three')).toMatchObject({ status: 'failed', exitCode: 3, reason: 'failed: exit code 3' });
+    expect(stageRow(fx, r1.id, 'three')).toMatchObject({
+      status: 'failed',
+      exitCode: 3,
+      reason: 'failed: exit code 3',
+    });
     expect(logText(fx, r1.id)).toContain('before');
 
     fx.write('strata.yaml', 'stages:\n  killed: { cmd: "kill -9 $$" }\n');
     const r2 = await startRun(fx.project).done;
-    expect(stageRow(fx, r2.id, 'killed')).toMatchObject({ status: 'failed', signal: 'SIGKILL', exitCode: null });
+    expect(stageRow(fx, r2.id, 'killed')).toMatchObject({
+      status: 'failed',
+      signal: 'SIGKILL',
+      exitCode: null,
+    });
 
     fx.write('strata.yaml', 'stages:\n  typo: { cmd: "no-such-command-xyz --flag" }\n');
     const r3 = await startRun(fx.project).done;
@@ -99,7 +144,12 @@ describe('runner', () => {
     const { runId, done } = startRun(fx.project, { graceMs: 500 });
     const pids = await waitFor(() => {
       try {
-        return [fs.readFileSync(path.join(fx!.dir, 'child.pid'), 'utf8'), fs.readFileSync(path.join(fx!.dir, 'grandchild.pid'), 'utf8')].map((t) => Number(t.trim())).filter(Boolean);
+        return [
+          fs.readFileSync(path.join(fx!.dir, 'child.pid'), 'utf8'),
+          fs.readFileSync(path.join(fx!.dir, 'grandchild.pid'), 'utf8'),
+        ]
+          .map((t) => Number(t.trim()))
+          .filter(Boolean);
       } catch {
         return null;
       }

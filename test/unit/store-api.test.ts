@@ -18,7 +18,10 @@ function write(p: Project, rel: string, data: string | Buffer): void {
 }
 
 async function expectError(promise: Promise<unknown>, code: string, text?: RegExp): Promise<StrataError> {
-  const err = await promise.then(() => null, (e: unknown) => e);
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(StrataError);
   expect((err as StrataError).code).toBe(code);
   if (text) expect((err as StrataError).message).toMatch(text);
@@ -80,7 +83,9 @@ describe('recordVersion / hashPath / restoreVersion', () => {
     await restoreVersion(p, v1.rootHash, 'f.txt');
     expect(fs.statSync(path.join(p.root, 'f.txt')).nlink).toBe(1);
     fs.appendFileSync(path.join(p.root, 'f.txt'), ' edited');
-    const [entryHash] = /[0-9a-f]{64}/.exec(p.db.prepare('SELECT entries FROM manifests').pluck().get() as string)!;
+    const [entryHash] = /[0-9a-f]{64}/.exec(
+      p.db.prepare('SELECT entries FROM manifests').pluck().get() as string,
+    )!;
     expect(storeOf(p.root).read(entryHash)?.toString()).toBe('original');
   });
 
@@ -102,7 +107,9 @@ describe('recordVersion / hashPath / restoreVersion', () => {
     expect(await hashPath(p, 'nothing/here')).toBeNull();
     write(p, 'x.txt', 'abc');
     expect(await hashPath(p, 'x.txt')).toMatch(/^[0-9a-f]{64}$/);
-    const files = fs.readdirSync(p.objectsDir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile());
+    const files = fs
+      .readdirSync(p.objectsDir, { recursive: true, withFileTypes: true })
+      .filter((d) => d.isFile());
     expect(files).toHaveLength(0);
   });
 
@@ -137,29 +144,48 @@ describe('recordVersion / hashPath / restoreVersion', () => {
     const outside = tempDir();
     cleanups.push(outside.cleanup);
     fs.writeFileSync(path.join(outside.dir, 'secret.txt'), 's');
-    await expectError(recordVersion(p, { path: '../x', source: 'manual' }), 'PATH_ESCAPES_PROJECT', /outside the project/);
+    await expectError(
+      recordVersion(p, { path: '../x', source: 'manual' }),
+      'PATH_ESCAPES_PROJECT',
+      /outside the project/,
+    );
     await expectError(recordVersion(p, { path: outside.dir, source: 'manual' }), 'PATH_ESCAPES_PROJECT');
     fs.symlinkSync(path.join(outside.dir, 'secret.txt'), path.join(p.root, 'link.txt'));
-    await expectError(recordVersion(p, { path: 'link.txt', source: 'manual' }), 'PATH_ESCAPES_PROJECT', /symlink/);
+    await expectError(
+      recordVersion(p, { path: 'link.txt', source: 'manual' }),
+      'PATH_ESCAPES_PROJECT',
+      /symlink/,
+    );
     write(p, 'd/ok.txt', 'ok');
     fs.symlinkSync(outside.dir, path.join(p.root, 'd/escape'));
     await expectError(recordVersion(p, { path: 'd', source: 'manual' }), 'PATH_ESCAPES_PROJECT', /symlink/);
-    await expectError(recordVersion(p, { path: '.strata/strata.db', source: 'manual' }), 'BAD_REQUEST', /\.strata/);
+    await expectError(
+      recordVersion(p, { path: '.strata/strata.db', source: 'manual' }),
+      'BAD_REQUEST',
+      /\.strata/,
+    );
     await expectError(recordVersion(p, { path: 'missing', source: 'manual' }), 'NOT_FOUND');
     expect(p.db.prepare('SELECT count(*) FROM versions').pluck().get()).toBe(0);
     expect(p.db.prepare('SELECT count(*) FROM artifacts').pluck().get()).toBe(0);
   });
 
   // root reads every file whatever its mode, so there the permission cannot be taken away.
-  it.skipIf(process.getuid?.() === 0)('reports an unreadable file and leaves no version and no temp files', async () => {
-    const p = project();
-    write(p, 'd/ok.txt', 'ok');
-    write(p, 'd/locked.txt', 'no');
-    fs.chmodSync(path.join(p.root, 'd/locked.txt'), 0);
-    await expectError(recordVersion(p, { path: 'd', source: 'manual' }), 'PERMISSION_DENIED', /locked\.txt/);
-    expect(p.db.prepare('SELECT count(*) FROM versions').pluck().get()).toBe(0);
-    expect(fs.readdirSync(path.join(p.objectsDir, 'tmp'))).toEqual([]);
-  });
+  it.skipIf(process.getuid?.() === 0)(
+    'reports an unreadable file and leaves no version and no temp files',
+    async () => {
+      const p = project();
+      write(p, 'd/ok.txt', 'ok');
+      write(p, 'd/locked.txt', 'no');
+      fs.chmodSync(path.join(p.root, 'd/locked.txt'), 0);
+      await expectError(
+        recordVersion(p, { path: 'd', source: 'manual' }),
+        'PERMISSION_DENIED',
+        /locked\.txt/,
+      );
+      expect(p.db.prepare('SELECT count(*) FROM versions').pluck().get()).toBe(0);
+      expect(fs.readdirSync(path.join(p.objectsDir, 'tmp'))).toEqual([]);
+    },
+  );
 
   it('keeps one name per path and refuses a name already used for another path', async () => {
     const p = project();
@@ -167,8 +193,15 @@ describe('recordVersion / hashPath / restoreVersion', () => {
     write(p, 'b/train.csv', '2');
     expect((await recordVersion(p, { path: 'a/train.csv', source: 'manual' })).artifact).toBe('train');
     expect((await recordVersion(p, { path: 'b/train.csv', source: 'manual' })).artifact).toBe('train-2');
-    await expectError(recordVersion(p, { path: 'b/train.csv', name: 'train', source: 'manual' }), 'CONFLICT', /already tracks a\/train.csv/);
-    await expectError(recordVersion(p, { path: 'b/train.csv', name: 'bad name', source: 'manual' }), 'BAD_REQUEST');
+    await expectError(
+      recordVersion(p, { path: 'b/train.csv', name: 'train', source: 'manual' }),
+      'CONFLICT',
+      /already tracks a\/train.csv/,
+    );
+    await expectError(
+      recordVersion(p, { path: 'b/train.csv', name: 'bad name', source: 'manual' }),
+      'BAD_REQUEST',
+    );
   });
 
   it('with reuseAnyVersion (the watcher after a checkout) returns the older version with that content', async () => {
@@ -178,8 +211,15 @@ describe('recordVersion / hashPath / restoreVersion', () => {
     write(p, 'w.txt', 'two');
     await recordVersion(p, { path: 'w.txt', source: 'watch' });
     write(p, 'w.txt', 'one');
-    expect(await recordVersion(p, { path: 'w.txt', source: 'watch', reuseAnyVersion: true })).toMatchObject({ id: v1.id, version: 1, created: false });
-    expect(await recordVersion(p, { path: 'w.txt', source: 'manual' })).toMatchObject({ version: 3, created: true });
+    expect(await recordVersion(p, { path: 'w.txt', source: 'watch', reuseAnyVersion: true })).toMatchObject({
+      id: v1.id,
+      version: 1,
+      created: false,
+    });
+    expect(await recordVersion(p, { path: 'w.txt', source: 'manual' })).toMatchObject({
+      version: 3,
+      created: true,
+    });
   });
 
   it('after fsck quarantines a damaged object, versioning the unchanged folder stores its content again', async () => {
@@ -190,12 +230,17 @@ describe('recordVersion / hashPath / restoreVersion', () => {
     for (const f of ['q/a.txt', 'q/b.txt']) fs.utimesSync(path.join(p.root, f), old, old);
     const v1 = await recordVersion(p, { path: 'q', source: 'manual' });
     expect(p.db.prepare('SELECT count(*) FROM stat_cache WHERE stored = 1').pluck().get()).toBe(2);
-    const hash = /([0-9a-f]{64}) "a.txt"/.exec(p.db.prepare('SELECT entries FROM manifests').pluck().get() as string)![1];
+    const hash = /([0-9a-f]{64}) "a.txt"/.exec(
+      p.db.prepare('SELECT entries FROM manifests').pluck().get() as string,
+    )![1];
     storeOf(p.root).damage(hash, 'rotten');
     const report = await fsck(p);
     expect(report.ok).toBe(false);
     expect(report.bad.map((b) => b.hash)).toEqual([hash]);
-    expect(await recordVersion(p, { path: 'q', source: 'manual' })).toMatchObject({ id: v1.id, created: false });
+    expect(await recordVersion(p, { path: 'q', source: 'manual' })).toMatchObject({
+      id: v1.id,
+      created: false,
+    });
     expect(storeOf(p.root).read(hash)?.toString()).toBe('precious');
     expect((await fsck(p)).ok).toBe(true);
   });

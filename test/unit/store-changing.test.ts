@@ -44,7 +44,9 @@ describe('a file that changes while it is hashed', () => {
     expect((err as StrataError).code).toBe('CONFLICT');
     expect((err as StrataError).message).toMatch(/kept changing while it was being hashed \(3 tries\)/);
     expect(p.db.prepare('SELECT count(*) FROM versions').pluck().get()).toBe(0);
-    const stored = fs.readdirSync(p.objectsDir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile());
+    const stored = fs
+      .readdirSync(p.objectsDir, { recursive: true, withFileTypes: true })
+      .filter((d) => d.isFile());
     expect(stored).toEqual([]);
   });
 
@@ -62,7 +64,16 @@ describe('a file that changes while it is hashed', () => {
     let conflicts = 0;
     while (Date.now() - started < 20000) {
       try {
-        result = await hashTree({ root: t.dir, rel: 'f.bin', dbPath: path.join(t.dir, 'none.db'), objectsDir: objects, part: { index: 0, of: 1 } }, () => undefined);
+        result = await hashTree(
+          {
+            root: t.dir,
+            rel: 'f.bin',
+            dbPath: path.join(t.dir, 'none.db'),
+            objectsDir: objects,
+            part: { index: 0, of: 1 },
+          },
+          () => undefined,
+        );
         break;
       } catch (err) {
         if (!(err instanceof StrataError) || err.code !== 'CONFLICT') throw err;

@@ -54,7 +54,10 @@ describe('checkout', () => {
 
     fs.rmSync(path.join(p.root, 'big'), { recursive: true });
     const abort = new AbortController();
-    const err = await restoreVersion(p, v.rootHash, 'big', { signal: abort.signal, onProgress: () => abort.abort() }).then(
+    const err = await restoreVersion(p, v.rootHash, 'big', {
+      signal: abort.signal,
+      onProgress: () => abort.abort(),
+    }).then(
       () => null,
       (e: unknown) => e,
     );

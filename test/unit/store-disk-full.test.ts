@@ -51,12 +51,22 @@ describe.skipIf(!mounted)('a full disk (a 6 MiB tmpfs; mounting one needs root)'
     fill(path.join(root, 'big', 'a.bin'), 3 << 19);
     fill(path.join(root, 'big', 'b.bin'), 3 << 19);
     for (let i = 0; i < 200; i++) fill(path.join(root, 'big', 'many', `${i}.bin`), 4096);
-    const err = await recordVersion(p, { path: 'big', source: 'manual' }).then(() => null, (e: unknown) => e);
+    const err = await recordVersion(p, { path: 'big', source: 'manual' }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(StrataError);
     expect((err as StrataError).code).toBe('DISK_FULL');
     expect((err as StrataError).message).toMatch(/disk .* is full/);
     // Nothing half-made is left: no version row for big, no temp files, every stored content intact.
-    expect(p.db.prepare("SELECT count(*) FROM versions v JOIN artifacts a ON a.id = v.artifact_id WHERE a.path = 'big'").pluck().get()).toBe(0);
+    expect(
+      p.db
+        .prepare(
+          "SELECT count(*) FROM versions v JOIN artifacts a ON a.id = v.artifact_id WHERE a.path = 'big'",
+        )
+        .pluck()
+        .get(),
+    ).toBe(0);
     expect(fs.readdirSync(path.join(p.objectsDir, 'tmp'))).toEqual([]);
     storeOf(root).intact((a, b, what) => expect(a, what).toBe(b));
     const report = await fsck(p);
@@ -67,7 +77,10 @@ describe.skipIf(!mounted)('a full disk (a 6 MiB tmpfs; mounting one needs root)'
     fs.rmSync(path.join(root, 'big', 'b.bin'));
     const v2 = await recordVersion(p, { path: 'big', source: 'manual' });
     expect(v2.created).toBe(true);
-    expect(await recordVersion(p, { path: 'small', source: 'manual' })).toMatchObject({ id: v1.id, created: false });
+    expect(await recordVersion(p, { path: 'small', source: 'manual' })).toMatchObject({
+      id: v1.id,
+      created: false,
+    });
     expect((await fsck(p)).ok).toBe(true);
   });
 
@@ -94,7 +107,10 @@ describe.skipIf(!mounted)('a full disk (a 6 MiB tmpfs; mounting one needs root)'
     const aliases = Array.from({ length: 400 }, (_v, i) => `alias-with-a-long-name-to-fill-pages-${i}`);
     let err: unknown = null;
     for (const alias of aliases) {
-      err = await engine.invoke('artifacts.tag', { artifact: 'm', ref: '1', alias }).then(() => null, (e: unknown) => e);
+      err = await engine.invoke('artifacts.tag', { artifact: 'm', ref: '1', alias }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       if (err) break;
     }
     expect(err).toBeInstanceOf(StrataError);

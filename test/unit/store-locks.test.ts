@@ -89,7 +89,11 @@ describe('gc and versioning never run over each other', () => {
     // A manifest of 800,000 files (72 MB of text) that gc must read for the hashes it references.
     let text = '';
     for (let i = 0; i < 800_000; i++) text += `f 644 4096 ${i.toString(16).padStart(64, '0')} "d/${i}.bin"\n`;
-    p.db.prepare('INSERT INTO manifests (root_hash, type, file_count, total_bytes, entries) VALUES (?, ?, ?, ?, ?)').run('e'.repeat(64), 'dir', 800_000, 800_000 * 4096, text);
+    p.db
+      .prepare(
+        'INSERT INTO manifests (root_hash, type, file_count, total_bytes, entries) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run('e'.repeat(64), 'dir', 800_000, 800_000 * 4096, text);
     let longest = 0;
     let last = performance.now();
     const timer = setInterval(() => {

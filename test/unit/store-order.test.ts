@@ -13,7 +13,20 @@ afterEach(() => cleanups.splice(0).forEach((c) => c()));
 
 // Names whose order depends on how a folder compares with its siblings: '-' and '.' sort before '/',
 // so "a.txt" comes before "a/x" while the folder "a" comes before "a.txt" by name.
-const TRICKY = ['a.txt', 'a/x', 'a-b/y', 'a0', 'ab', 'b/c/d', 'b.c', 'b/c.e', 'Z', 'é', '日本/x', 'sp ace/"q"'];
+const TRICKY = [
+  'a.txt',
+  'a/x',
+  'a-b/y',
+  'a0',
+  'ab',
+  'b/c/d',
+  'b.c',
+  'b/c.e',
+  'Z',
+  'é',
+  '日本/x',
+  'sp ace/"q"',
+];
 const EMPTY = ['empty', 'a/empty', 'b/c/deep-empty'];
 const NEIGHBOURS = ['empty.txt', 'empty-1', 'a/empty!'];
 
@@ -23,7 +36,13 @@ function build(root: string, extra: number, empties: string[]): ManifestEntry[] 
     const f = path.join(root, 'data', rel);
     fs.mkdirSync(path.dirname(f), { recursive: true });
     fs.writeFileSync(f, data);
-    expected.push({ path: rel, kind: 'f', mode: 0o644, size: data.length, hash: crypto.createHash('sha256').update(data).digest('hex') });
+    expected.push({
+      path: rel,
+      kind: 'f',
+      mode: 0o644,
+      size: data.length,
+      hash: crypto.createHash('sha256').update(data).digest('hex'),
+    });
   };
   for (const rel of [...TRICKY, ...NEIGHBOURS]) put(rel, Buffer.from(`content of ${rel}`));
   for (let i = 0; i < extra; i++) put(`many/${i % 7}/${i}.bin`, Buffer.from(String(i)));
@@ -37,7 +56,12 @@ function build(root: string, extra: number, empties: string[]): ManifestEntry[] 
 describe('manifest order', () => {
   // 4,100 files make a first add split across workers; the re-check is one part reading the stat cache,
   // which hashes its lines as they come when there is no empty folder to place.
-  for (const [extra, empties] of [[0, EMPTY], [4100, EMPTY], [0, []], [4100, []]] as const) {
+  for (const [extra, empties] of [
+    [0, EMPTY],
+    [4100, EMPTY],
+    [0, []],
+    [4100, []],
+  ] as const) {
     it(`matches the fully sorted manifest for names sorting around "/" (${extra + TRICKY.length} files, ${empties.length} empty folders)`, async () => {
       const t = tempDir();
       const p = Project.init(t.dir);
@@ -53,7 +77,8 @@ describe('manifest order', () => {
       expect(await hashPath(p, 'data')).toBe(v.rootHash);
       // Old enough for the stat cache to be trusted: the answer must come from the cache, still equal.
       const past = new Date(Date.now() - 10_000);
-      for (const e of expected) if (e.kind === 'f') fs.utimesSync(path.join(t.dir, 'data', e.path), past, past);
+      for (const e of expected)
+        if (e.kind === 'f') fs.utimesSync(path.join(t.dir, 'data', e.path), past, past);
       expect(await hashPath(p, 'data')).toBe(v.rootHash);
       expect(await hashPath(p, 'data')).toBe(v.rootHash);
     }, 60_000);
@@ -75,7 +100,13 @@ describe('manifest order', () => {
       const data = Buffer.from(`n${i}`);
       fs.mkdirSync(path.join(t.dir, 'data', path.dirname(rel)), { recursive: true });
       fs.writeFileSync(path.join(t.dir, 'data', rel), data);
-      expected.push({ path: rel, kind: 'f', mode: 0o644, size: data.length, hash: crypto.createHash('sha256').update(data).digest('hex') });
+      expected.push({
+        path: rel,
+        kind: 'f',
+        mode: 0o644,
+        size: data.length,
+        hash: crypto.createHash('sha256').update(data).digest('hex'),
+      });
     }
     fs.mkdirSync(path.join(t.dir, 'data', 'x'));
     expected.push({ path: 'x', kind: 'd', mode: 0, size: 0, hash: '-' });

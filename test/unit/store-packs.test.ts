@@ -70,10 +70,17 @@ describe('pack files for small objects', () => {
     write(p, 'k/kept.txt', 'kept');
     const v = await recordVersion(p, { path: 'k', source: 'manual' });
     // The content was found in the pack, not stored again.
-    expect(p.db.prepare('SELECT pack FROM packed_objects WHERE hash = ?').pluck().get(sha('kept'))).toBe(batches[0].pack);
+    expect(p.db.prepare('SELECT pack FROM packed_objects WHERE hash = ?').pluck().get(sha('kept'))).toBe(
+      batches[0].pack,
+    );
 
     expect(await gc(p, { apply: false, graceMs: 60000 })).toMatchObject({ unreferenced: 0, young: 2 });
-    expect(await gc(p, { apply: false, graceMs: 0 })).toMatchObject({ applied: false, unreferenced: 2, bytes: fs.statSync(path.join(p.objectsDir, 'packs', `${orphanPack.pack}.pack`)).size + 'dead weight'.length });
+    expect(await gc(p, { apply: false, graceMs: 0 })).toMatchObject({
+      applied: false,
+      unreferenced: 2,
+      bytes:
+        fs.statSync(path.join(p.objectsDir, 'packs', `${orphanPack.pack}.pack`)).size + 'dead weight'.length,
+    });
     expect(listPacks(p.objectsDir)).toHaveLength(2);
     expect(await gc(p, { apply: true, graceMs: 0 })).toMatchObject({ applied: true, unreferenced: 2 });
     const left = listPacks(p.objectsDir).map((x) => x.pack);

@@ -15,10 +15,19 @@ describe('the hash worker pool', () => {
       fs.closeSync(fd);
       let progressed = 0;
       const hashing = runHash(
-        { root: t.dir, rel: 'big.bin', dbPath: path.join(t.dir, 'none.db'), objectsDir: null, part: { index: 0, of: 1 } },
+        {
+          root: t.dir,
+          rel: 'big.bin',
+          dbPath: path.join(t.dir, 'none.db'),
+          objectsDir: null,
+          part: { index: 0, of: 1 },
+        },
         { onProgress: () => progressed++ },
       );
-      const outcome = hashing.then(() => 'finished', (e: Error) => e.message);
+      const outcome = hashing.then(
+        () => 'finished',
+        (e: Error) => e.message,
+      );
       // Once it has started reading, stop everything.
       while (progressed === 0) await new Promise((r) => setTimeout(r, 5));
       const started = Date.now();

@@ -16,7 +16,10 @@ function file(text: string | Buffer): string {
 
 describe('tabular summaries', () => {
   it('reads RFC 4180 CSV: quoted commas, doubled quotes, newlines in cells, CRLF, empty cells as nulls', async () => {
-    const s = await tabularStats(file('name,qty,ok\r\n"Smith, J",3,true\r\n"say ""hi""\nthere",,false\r\nplain,4.5,TRUE\r\n'), 'csv');
+    const s = await tabularStats(
+      file('name,qty,ok\r\n"Smith, J",3,true\r\n"say ""hi""\nthere",,false\r\nplain,4.5,TRUE\r\n'),
+      'csv',
+    );
     expect(s.rows).toBe(3);
     expect(s.columns.map((c) => [c.name, c.type, c.nulls, c.distinct])).toEqual([
       ['name', 'string', 0, 3],
@@ -37,7 +40,10 @@ describe('tabular summaries', () => {
   });
 
   it('reads JSONL: columns in order of first appearance, missing keys as nulls, mixed types', async () => {
-    const s = await tabularStats(file('{"a":1,"b":"x"}\n\n{"a":"two","c":null}\n{"a":3,"b":"x","c":{"k":1}}\n'), 'jsonl');
+    const s = await tabularStats(
+      file('{"a":1,"b":"x"}\n\n{"a":"two","c":null}\n{"a":3,"b":"x","c":{"k":1}}\n'),
+      'jsonl',
+    );
     expect(s.rows).toBe(3);
     expect(s.columns.map((c) => [c.name, c.type, c.nulls])).toEqual([
       ['a', 'mixed', 0],
@@ -64,14 +70,26 @@ describe('tabular summaries', () => {
 
   // A Parquet file written by another tool (pandas' own test data, shipped by Debian's python3-pandas).
   const pandasParquet = '/usr/lib/python3/dist-packages/pandas/tests/io/data/parquet/simple.parquet';
-  it.skipIf(!fs.existsSync(pandasParquet))('reads Parquet: schema from the footer, 64-bit integers as numbers', async () => {
-    const s = await tabularStats(pandasParquet, 'parquet');
-    expect(s.rows).toBe(3);
-    expect(s.columns).toEqual([
-      { name: 'A', type: 'number', nulls: 0, distinct: 3, distinctCapped: false, min: 1, max: 3, mean: 2 },
-      { name: 'B', type: 'string', nulls: 0, distinct: 1, distinctCapped: false, min: null, max: null, mean: null },
-    ]);
-  });
+  it.skipIf(!fs.existsSync(pandasParquet))(
+    'reads Parquet: schema from the footer, 64-bit integers as numbers',
+    async () => {
+      const s = await tabularStats(pandasParquet, 'parquet');
+      expect(s.rows).toBe(3);
+      expect(s.columns).toEqual([
+        { name: 'A', type: 'number', nulls: 0, distinct: 3, distinctCapped: false, min: 1, max: 3, mean: 2 },
+        {
+          name: 'B',
+          type: 'string',
+          nulls: 0,
+          distinct: 1,
+          distinctCapped: false,
+          min: null,
+          max: null,
+          mean: null,
+        },
+      ]);
+    },
+  );
 
   it('reports a file that is not Parquet instead of crashing', async () => {
     await expect(tabularStats(file('not parquet at all'), 'parquet')).rejects.toThrow(/parquet/i);

@@ -19,7 +19,12 @@ function write(p: Project, rel: string, data: string): void {
 }
 
 const files = (p: Project, root: string) =>
-  Object.fromEntries(parseEntries(manifestText(p, root).entries).map((e) => [e.path, e.kind === 'd' ? 'dir' : `${e.size}:${e.mode.toString(8)}`]));
+  Object.fromEntries(
+    parseEntries(manifestText(p, root).entries).map((e) => [
+      e.path,
+      e.kind === 'd' ? 'dir' : `${e.size}:${e.mode.toString(8)}`,
+    ]),
+  );
 
 describe('a check given the list of paths the watcher saw change', () => {
   it('stats and hashes only the listed paths (and what is under a listed folder); the walk still finds additions and removals', async () => {

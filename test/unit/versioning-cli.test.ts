@@ -9,12 +9,16 @@ import { storeOf } from '../helpers/store.js';
 // from inside a project folder, so tsx is named by its absolute URL instead.
 const tsx = import.meta.resolve('tsx');
 function runCli(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): CliResult {
-  const r = spawnSync(process.execPath, ['--import', tsx, path.join(repoRoot, 'electron', 'cli', 'main.ts'), ...args], {
-    cwd: opts.cwd,
-    env: { ...process.env, ...opts.env },
-    encoding: 'utf8',
-    timeout: 120000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', tsx, path.join(repoRoot, 'electron', 'cli', 'main.ts'), ...args],
+    {
+      cwd: opts.cwd,
+      env: { ...process.env, ...opts.env },
+      encoding: 'utf8',
+      timeout: 120000,
+    },
+  );
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -37,7 +41,10 @@ const write = (rel: string, data: string) => {
 describe('strata versioning commands', () => {
   it('runs the whole cycle: add, versions, show, diff, tag, checkout, fsck, gc', () => {
     fs.mkdirSync(root, { recursive: true });
-    fs.writeFileSync(path.join(root, 'strata.yaml'), '# my project\nname: demo # inline note\nartifacts: {}\nstages: {}\n');
+    fs.writeFileSync(
+      path.join(root, 'strata.yaml'),
+      '# my project\nname: demo # inline note\nartifacts: {}\nstages: {}\n',
+    );
     write('data/train.csv', 'id,city,score\n1,Oslo,0.5\n2,Rome,0.7\n');
     write('data/notes/a b ü.txt', 'spaces and unicode');
 
@@ -56,7 +63,10 @@ describe('strata versioning commands', () => {
     expect(json('add', 'data', '-m', 'second')).toMatchObject({ version: 2, created: true });
 
     const listed = json('versions', 'data');
-    expect(listed.versions.map((v: { number: number; message: string }) => [v.number, v.message])).toEqual([[2, 'second'], [1, 'first cut']]);
+    expect(listed.versions.map((v: { number: number; message: string }) => [v.number, v.message])).toEqual([
+      [2, 'second'],
+      [1, 'first cut'],
+    ]);
 
     const shown = json('show', 'data@1');
     expect(shown.version.number).toBe(1);
@@ -80,7 +90,11 @@ describe('strata versioning commands', () => {
     expect(json('tag', 'data@1', 'champion').aliases).toEqual(['champion']);
     expect(json('tag', 'data@2', 'champion').aliases).toEqual(['champion']);
     expect(json('show', 'data@champion').version.number).toBe(2);
-    expect(json('versions', 'data').aliasHistory.map((h: { alias: string; previous: number | null; version: number }) => [h.alias, h.previous, h.version])).toEqual([
+    expect(
+      json('versions', 'data').aliasHistory.map(
+        (h: { alias: string; previous: number | null; version: number }) => [h.alias, h.previous, h.version],
+      ),
+    ).toEqual([
       ['champion', null, 1],
       ['champion', 1, 2],
     ]);
@@ -93,7 +107,9 @@ describe('strata versioning commands', () => {
     const refused = cli('checkout', 'data@2');
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/changes that are in no version.*--force/);
-    expect(fs.readFileSync(path.join(root, 'data/train.csv'), 'utf8')).toBe('local edit that is in no version');
+    expect(fs.readFileSync(path.join(root, 'data/train.csv'), 'utf8')).toBe(
+      'local edit that is in no version',
+    );
     expect(json('checkout', 'data@2', '--force').number).toBe(2);
     expect(fs.readFileSync(path.join(root, 'data/train.csv'), 'utf8')).toContain('label');
 

@@ -14,13 +14,21 @@ afterAll(() => t.cleanup());
 const root = t.dir;
 
 function cli(args: string[]) {
-  return spawnSync(process.execPath, ['--import', tsx, cliEntry, ...args, ...(args[0] === 'init' ? [] : ['--project', root])], { encoding: 'utf8', timeout: 120000 });
+  return spawnSync(
+    process.execPath,
+    ['--import', tsx, cliEntry, ...args, ...(args[0] === 'init' ? [] : ['--project', root])],
+    { encoding: 'utf8', timeout: 120000 },
+  );
 }
 
 /** Starts `strata add` and SIGKILLs it after ms; resolves with whether it had already finished. */
 function addKilledAfter(ms: number): Promise<{ finished: boolean }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', tsx, cliEntry, 'add', 'big', '--kind', 'dataset', '--project', root], { stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      ['--import', tsx, cliEntry, 'add', 'big', '--kind', 'dataset', '--project', root],
+      { stdio: 'ignore' },
+    );
     const timer = setTimeout(() => child.kill('SIGKILL'), ms);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
@@ -30,14 +38,16 @@ function addKilledAfter(ms: number): Promise<{ finished: boolean }> {
 }
 
 /** Every content under its final name (loose, packed, or a row's byte range) matches its hash: none is half-written. */
-const objectsIntact = (): number => storeOf(root).intact((actual, wanted, what) => expect(actual, what).toBe(wanted));
+const objectsIntact = (): number =>
+  storeOf(root).intact((actual, wanted, what) => expect(actual, what).toBe(wanted));
 
 describe('crash safety', () => {
   it('a strata add killed at many points leaves a store that fsck and integrity_check accept', async () => {
     const big = path.join(root, 'big');
     for (let d = 0; d < 20; d++) {
       fs.mkdirSync(path.join(big, `part-${d}`), { recursive: true });
-      for (let f = 0; f < 150; f++) fs.writeFileSync(path.join(big, `part-${d}`, `${f}.bin`), crypto.randomBytes(2048 + f));
+      for (let f = 0; f < 150; f++)
+        fs.writeFileSync(path.join(big, `part-${d}`, `${f}.bin`), crypto.randomBytes(2048 + f));
     }
     fs.writeFileSync(path.join(big, 'large-a.bin'), crypto.randomBytes(24 << 20));
     fs.writeFileSync(path.join(big, 'large-b.bin'), crypto.randomBytes(16 << 20));

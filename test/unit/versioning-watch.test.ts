@@ -17,7 +17,10 @@ afterEach(async () => {
 function projectDir(): string {
   const t = tempDir();
   cleanups.push(t.cleanup);
-  fs.writeFileSync(path.join(t.dir, 'strata.yaml'), 'artifacts:\n  logs:\n    path: data/logs\n    kind: dataset\n    watch: true\n  quiet:\n    path: data/quiet\n    kind: dataset\n');
+  fs.writeFileSync(
+    path.join(t.dir, 'strata.yaml'),
+    'artifacts:\n  logs:\n    path: data/logs\n    kind: dataset\n    watch: true\n  quiet:\n    path: data/quiet\n    kind: dataset\n',
+  );
   fs.mkdirSync(path.join(t.dir, 'data/logs'), { recursive: true });
   fs.mkdirSync(path.join(t.dir, 'data/quiet'), { recursive: true });
   fs.writeFileSync(path.join(t.dir, 'data/logs/a.txt'), 'first');
@@ -76,7 +79,12 @@ describe('watching artifacts', () => {
     fs.mkdirSync(path.join(dir, 'data/logs/sub/deeper'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'data/logs/sub/deeper/c.txt'), 'c');
     const v3 = await until(() => versioned.find((e) => e.version.number === 3));
-    expect(manifestText(project, v3.version.rootHash).entries.split('\n').filter(Boolean).map((l) => l.split(' ').pop())).toEqual(['"b.txt"', '"sub/deeper/c.txt"']);
+    expect(
+      manifestText(project, v3.version.rootHash)
+        .entries.split('\n')
+        .filter(Boolean)
+        .map((l) => l.split(' ').pop()),
+    ).toEqual(['"b.txt"', '"sub/deeper/c.txt"']);
 
     // Unwatched artifacts and ignored folders make no versions.
     fs.writeFileSync(path.join(dir, 'data/quiet/x.txt'), 'x');
@@ -95,7 +103,9 @@ describe('watching artifacts', () => {
     cleanups.push(() => project.close());
     const statuses = collect<WatchStatus>(engine, 'watch.status');
     const versioned = collect<VersionedEvent>(engine, 'artifact.versioned');
-    const enospc = Object.assign(new Error('inotify_add_watch on /x failed: No space left on device'), { code: 'ENOSPC' });
+    const enospc = Object.assign(new Error('inotify_add_watch on /x failed: No space left on device'), {
+      code: 'ENOSPC',
+    });
     const service = startWatching(project, engine, {
       pollMs: 200,
       settleMs: 100,
@@ -109,7 +119,11 @@ describe('watching artifacts', () => {
     await until(() => versioned.length > 0);
     const before = versioned.length;
     fs.writeFileSync(path.join(dir, 'data/logs/late.txt'), 'seen by polling');
-    const hit = await until(() => versioned.slice(before).find((e) => manifestText(project, e.version.rootHash).entries.includes('late.txt')));
+    const hit = await until(() =>
+      versioned
+        .slice(before)
+        .find((e) => manifestText(project, e.version.rootHash).entries.includes('late.txt')),
+    );
     expect(hit.version.source).toBe('watch');
     expect(hit.version.number).toBe(2);
   });
@@ -126,7 +140,10 @@ await new Promise((r) => setTimeout(r, 1500));
 engine.dispose();
 console.log('closed');`,
     );
-    const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), script], { encoding: 'utf8', timeout: 20000 });
+    const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), script], {
+      encoding: 'utf8',
+      timeout: 20000,
+    });
     expect(r.stdout, r.stderr).toContain('closed');
     expect(r.signal).toBeNull();
     expect(r.status).toBe(0);

@@ -25,7 +25,8 @@ export const addCommand: Command = {
     const target = args.positional[0];
     if (!target || args.positional.length > 1) throw new UsageError('strata add takes one path');
     const kind = args.flags.kind as string | undefined;
-    if (kind !== undefined && !(KINDS as readonly string[]).includes(kind)) throw new UsageError(`--kind must be dataset, model or other, not "${kind}"`);
+    if (kind !== undefined && !(KINDS as readonly string[]).includes(kind))
+      throw new UsageError(`--kind must be dataset, model or other, not "${kind}"`);
     return withProject(args.flags, async (project) => {
       const { rel } = resolveInProject(project.root, target);
       const name = args.flags.name as string | undefined;
@@ -41,7 +42,11 @@ export const addCommand: Command = {
       const declared = declareArtifact(project, artifact.name, artifact.path, artifact.kind);
       if (args.flags.json) printJson(io, { ...v, declared });
       else {
-        io.out(v.created ? `${v.artifact}@${v.version}  ${v.rootHash.slice(0, 12)}  recorded` : `${v.artifact}@${v.version}  ${v.rootHash.slice(0, 12)}  unchanged`);
+        io.out(
+          v.created
+            ? `${v.artifact}@${v.version}  ${v.rootHash.slice(0, 12)}  recorded`
+            : `${v.artifact}@${v.version}  ${v.rootHash.slice(0, 12)}  unchanged`,
+        );
         if (declared) io.out(`declared ${v.artifact} in strata.yaml`);
       }
       return 0;

@@ -9,8 +9,13 @@ export const cancelCommand: Command = {
   name: 'cancel',
   summary: 'stop a running run and every process it started',
   usage: 'strata cancel <run> [--json]',
-  description: 'Works across processes: the run may have been started by the app, `strata ui` or another terminal.',
-  flags: { ...projectFlag, ...jsonFlag, wait: { type: 'string', help: 'seconds to wait for the run to stop (default 30)' } },
+  description:
+    'Works across processes: the run may have been started by the app, `strata ui` or another terminal.',
+  flags: {
+    ...projectFlag,
+    ...jsonFlag,
+    wait: { type: 'string', help: 'seconds to wait for the run to stop (default 30)' },
+  },
   async run(args, io) {
     const [given, ...extra] = args.positional;
     if (!given || extra.length) throw new UsageError('strata cancel takes one <run>');
@@ -26,7 +31,12 @@ export const cancelCommand: Command = {
         run = runSummary(project, id);
       }
       if (args.flags.json) printJson(io, run);
-      else io.out(run.status === 'running' ? `run ${id}: cancel requested; it has not stopped yet` : `run ${id}: ${run.status}`);
+      else
+        io.out(
+          run.status === 'running'
+            ? `run ${id}: cancel requested; it has not stopped yet`
+            : `run ${id}: ${run.status}`,
+        );
       return run.status === 'running' ? 1 : 0;
     });
   },

@@ -9,8 +9,13 @@ export const checkoutCommand: Command = {
   name: 'checkout',
   summary: "put a version's files into the workspace",
   usage: 'strata checkout <artifact>@<ref> [--force] [--json]',
-  description: 'Files are copied out of the store (never hard-linked). Changes that are in no version are kept safe: checkout refuses unless --force.',
-  flags: { force: { type: 'boolean', help: 'discard local changes that are in no version' }, ...projectFlag, ...jsonFlag },
+  description:
+    'Files are copied out of the store (never hard-linked). Changes that are in no version are kept safe: checkout refuses unless --force.',
+  flags: {
+    force: { type: 'boolean', help: 'discard local changes that are in no version' },
+    ...projectFlag,
+    ...jsonFlag,
+  },
   async run(args, io) {
     if (args.positional.length !== 1) throw new UsageError('strata checkout takes one <artifact>@<ref>');
     const { artifact, ref } = parseSpec(args.positional[0]);

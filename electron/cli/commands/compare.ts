@@ -13,19 +13,40 @@ function cell(v: DiffValue['values'][number]): string {
 
 /** A section of the diff as aligned columns; with `all` false only the keys whose values differ. */
 function table(title: string, rows: Record<string, DiffValue>, all: boolean): string[] {
-  const keys = Object.keys(rows).filter((k) => all || rows[k].differs).sort();
+  const keys = Object.keys(rows)
+    .filter((k) => all || rows[k].differs)
+    .sort();
   if (!keys.length) return [];
   const width = Math.max(...keys.map((k) => k.length));
-  return [title, ...keys.map((k) => `  ${rows[k].differs ? '≠' : ' '} ${k.padEnd(width)}  ${rows[k].values.map(cell).join('  |  ')}`)];
+  return [
+    title,
+    ...keys.map(
+      (k) => `  ${rows[k].differs ? '≠' : ' '} ${k.padEnd(width)}  ${rows[k].values.map(cell).join('  |  ')}`,
+    ),
+  ];
 }
 
 export function renderDiff(diff: RunDiff, all: boolean): string[] {
   const out = [`runs: ${diff.runs.map((r) => `${r.name} (${r.id}, ${r.status})`).join('  |  ')}`];
-  out.push(...table('params', diff.params, all), ...table('metrics', diff.metrics, all), ...table('tags', diff.tags, all), ...table('environment', diff.env, all));
-  const data = diff.data.map((refs) => refs.map((r) => `${r.role === 'in' ? 'read' : 'wrote'} ${r.artifact}@${r.version}`).sort().join(', ') || '–');
+  out.push(
+    ...table('params', diff.params, all),
+    ...table('metrics', diff.metrics, all),
+    ...table('tags', diff.tags, all),
+    ...table('environment', diff.env, all),
+  );
+  const data = diff.data.map(
+    (refs) =>
+      refs
+        .map((r) => `${r.role === 'in' ? 'read' : 'wrote'} ${r.artifact}@${r.version}`)
+        .sort()
+        .join(', ') || '–',
+  );
   if (all || new Set(data).size > 1) out.push('data', ...data.map((d, i) => `  ${diff.runs[i].name}: ${d}`));
-  const code = diff.code.map((c) => `${c.commit ? c.commit.slice(0, 12) : 'no git commit'}${c.dirty ? ' + uncommitted changes' : ''}`);
-  if (all || new Set(code).size > 1 || diff.code.some((c) => c.dirty)) out.push('code', ...code.map((c, i) => `  ${diff.runs[i].name}: ${c}`));
+  const code = diff.code.map(
+    (c) => `${c.commit ? c.commit.slice(0, 12) : 'no git commit'}${c.dirty ? ' + uncommitted changes' : ''}`,
+  );
+  if (all || new Set(code).size > 1 || diff.code.some((c) => c.dirty))
+    out.push('code', ...code.map((c, i) => `  ${diff.runs[i].name}: ${c}`));
   return out;
 }
 
@@ -33,7 +54,8 @@ export const compareCommand: Command = {
   name: 'compare',
   summary: 'show how runs differ: params, metrics, tags, environment, data versions and code',
   usage: 'strata compare <run> <run> [run…] [--all] [--json]',
-  description: 'Runs are given by id, a unique id prefix, or name. Without --all only what differs is listed (marked ≠).',
+  description:
+    'Runs are given by id, a unique id prefix, or name. Without --all only what differs is listed (marked ≠).',
   flags: { ...jsonFlag, ...projectFlag, all: { type: 'boolean', help: 'list the keys that are equal too' } },
   async run(args, io) {
     if (args.positional.length < 2) throw new UsageError('strata compare needs at least two runs');

@@ -12,7 +12,8 @@ const size = (n: number | null) => (n === null ? '-' : formatBytes(n));
 function printTabular(io: Io, t: TabularChange): void {
   io.out(`table ${JSON.stringify(t.path || '(the file)')}:`);
   if (t.error) io.out(`  could not read: ${t.error}`);
-  if (t.before && t.after) io.out(`  rows ${t.before.rows} -> ${t.after.rows} (${t.rowDelta! >= 0 ? '+' : ''}${t.rowDelta})`);
+  if (t.before && t.after)
+    io.out(`  rows ${t.before.rows} -> ${t.after.rows} (${t.rowDelta! >= 0 ? '+' : ''}${t.rowDelta})`);
   else io.out(`  rows ${t.before?.rows ?? '-'} -> ${t.after?.rows ?? '-'}`);
   for (const c of t.addedColumns) io.out(`  + column ${c}`);
   for (const c of t.removedColumns) io.out(`  - column ${c}`);
@@ -21,7 +22,8 @@ function printTabular(io: Io, t: TabularChange): void {
   for (const c of t.after?.columns ?? []) {
     const o = old.get(c.name);
     const num = (v: number | null) => (v === null ? '-' : Number(v.toPrecision(6)).toString());
-    const describe = (s: typeof c) => `${s.type} nulls ${s.nulls} distinct ${s.distinct}${s.distinctCapped ? '+' : ''}${s.mean !== null ? ` min ${num(s.min)} max ${num(s.max)} mean ${num(s.mean)}` : ''}`;
+    const describe = (s: typeof c) =>
+      `${s.type} nulls ${s.nulls} distinct ${s.distinct}${s.distinctCapped ? '+' : ''}${s.mean !== null ? ` min ${num(s.min)} max ${num(s.max)} mean ${num(s.mean)}` : ''}`;
     const now = describe(c);
     const was = o ? describe(o) : null;
     if (was !== now) io.out(`    ${c.name}: ${was ?? '(new)'}  ->  ${now}`);
@@ -34,7 +36,8 @@ export const diffCommand: Command = {
   usage: 'strata diff <artifact>@<ref> <artifact>@<ref> [--json]',
   flags: { ...projectFlag, ...jsonFlag },
   async run(args, io) {
-    if (args.positional.length !== 2) throw new UsageError('strata diff takes two versions, e.g. data@1 data@2');
+    if (args.positional.length !== 2)
+      throw new UsageError('strata diff takes two versions, e.g. data@1 data@2');
     return withProject(args.flags, async (project) => {
       const [a, b] = args.positional.map((s) => {
         const { artifact, ref } = parseSpec(s);
@@ -45,10 +48,13 @@ export const diffCommand: Command = {
         printJson(io, d);
         return 0;
       }
-      io.out(`${a.artifact}@${a.number} -> ${b.artifact}@${b.number}: ${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed, ${d.unchanged} unchanged`);
+      io.out(
+        `${a.artifact}@${a.number} -> ${b.artifact}@${b.number}: ${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed, ${d.unchanged} unchanged`,
+      );
       for (const f of d.added) io.out(`A  ${size(f.sizeAfter).padStart(9)}  ${JSON.stringify(f.path)}`);
       for (const f of d.removed) io.out(`D  ${size(f.sizeBefore).padStart(9)}  ${JSON.stringify(f.path)}`);
-      for (const f of d.changed) io.out(`M  ${size(f.sizeBefore)} -> ${size(f.sizeAfter)}  ${JSON.stringify(f.path || '(the file)')}`);
+      for (const f of d.changed)
+        io.out(`M  ${size(f.sizeBefore)} -> ${size(f.sizeAfter)}  ${JSON.stringify(f.path || '(the file)')}`);
       for (const t of d.tabular) printTabular(io, t);
       return 0;
     });

@@ -16,8 +16,10 @@ export const fsckCommand: Command = {
       if (args.flags.json) printJson(io, r);
       else {
         io.out(`${r.objects} objects (${formatBytes(r.bytes)}), ${r.manifests} manifests checked`);
-        for (const b of r.bad) io.out(`bad object ${b.hash}: content does not match its hash; moved to ${b.quarantinedTo}`);
-        for (const m of r.missing) io.out(`missing ${m.hash} for ${m.artifact}@${m.version} ${JSON.stringify(m.path)}`);
+        for (const b of r.bad)
+          io.out(`bad object ${b.hash}: content does not match its hash; moved to ${b.quarantinedTo}`);
+        for (const m of r.missing)
+          io.out(`missing ${m.hash} for ${m.artifact}@${m.version} ${JSON.stringify(m.path)}`);
         for (const m of r.badManifests) io.out(`bad manifest ${m}`);
         io.out(r.ok ? 'ok' : 'problems found');
       }

@@ -17,4 +17,21 @@ import { cancelCommand } from './cancel.js';
 import { compareCommand } from './compare.js';
 
 /** Every `strata` subcommand. A domain adds its commands here. */
-export const commands: Command[] = [initCommand, statusCommand, uiCommand, addCommand, versionsCommand, showCommand, diffCommand, checkoutCommand, tagCommand, fsckCommand, gcCommand, runCommand, runsCommand, logsCommand, cancelCommand, compareCommand];
+export const commands: Command[] = [
+  initCommand,
+  statusCommand,
+  uiCommand,
+  addCommand,
+  versionsCommand,
+  showCommand,
+  diffCommand,
+  checkoutCommand,
+  tagCommand,
+  fsckCommand,
+  gcCommand,
+  runCommand,
+  runsCommand,
+  logsCommand,
+  cancelCommand,
+  compareCommand,
+];

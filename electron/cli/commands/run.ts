@@ -9,7 +9,8 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'run the pipeline (or some stages and what they need), skipping what is up to date',
   usage: 'strata run [stage…] [--force] [--dry] [--json]',
-  description: 'Each stage says why it runs or is skipped. Ctrl+C cancels the run and stops every process it started.',
+  description:
+    'Each stage says why it runs or is skipped. Ctrl+C cancels the run and stops every process it started.',
   flags: {
     ...projectFlag,
     ...jsonFlag,
@@ -24,7 +25,9 @@ export const runCommand: Command = {
       if (args.flags.dry) {
         const plan = await planPipeline(project, { stages, force });
         if (args.flags.json) printJson(io, plan);
-        else for (const p of plan) io.out(`${p.stage.padEnd(16)} ${p.run ? 'would run ' : 'up to date'}  ${p.reason}`);
+        else
+          for (const p of plan)
+            io.out(`${p.stage.padEnd(16)} ${p.run ? 'would run ' : 'up to date'}  ${p.reason}`);
         return 0;
       }
       const controller = new AbortController();

@@ -24,13 +24,19 @@ export const runsCommand: Command = {
   },
   async run(args, io) {
     const status = args.flags.status as string | undefined;
-    if (status !== undefined && !STATUSES.includes(status)) throw new UsageError(`--status must be one of ${STATUSES.join(', ')}`);
+    if (status !== undefined && !STATUSES.includes(status))
+      throw new UsageError(`--status must be one of ${STATUSES.join(', ')}`);
     const limit = args.flags.limit === undefined ? 50 : Number(args.flags.limit);
     if (!Number.isInteger(limit) || limit <= 0) throw new UsageError('--limit takes a positive whole number');
     return withProject(args.flags, async (project) => {
       recoverInterrupted(project);
       ingestInbox(project);
-      const runs = listRuns(project, { status: status as RunStatus | undefined, name: args.flags.name as string | undefined, tag: args.flags.tag as string | undefined, limit });
+      const runs = listRuns(project, {
+        status: status as RunStatus | undefined,
+        name: args.flags.name as string | undefined,
+        tag: args.flags.tag as string | undefined,
+        limit,
+      });
       if (args.flags.json) printJson(io, runs);
       else if (runs.length === 0) io.out('no runs yet (start one with `strata run`)');
       else for (const r of runs) io.out(runLine(r));

@@ -18,7 +18,12 @@ async function showVersion(spec: string, args: ParsedArgs, io: Io): Promise<numb
     }
     io.out(`${artifact}@${version.number}`);
     io.out(versionLine(version));
-    for (const e of entries) io.out(e.kind === 'd' ? `  ${JSON.stringify(e.path + '/')}  (empty folder)` : `  ${formatBytes(e.size).padStart(9)}  ${e.hash.slice(0, 12)}  ${JSON.stringify(e.path || '(the file)')}`);
+    for (const e of entries)
+      io.out(
+        e.kind === 'd'
+          ? `  ${JSON.stringify(e.path + '/')}  (empty folder)`
+          : `  ${formatBytes(e.size).padStart(9)}  ${e.hash.slice(0, 12)}  ${JSON.stringify(e.path || '(the file)')}`,
+      );
     return 0;
   });
 }

@@ -18,7 +18,9 @@ export const statusCommand: Command = {
         return 0;
       }
       io.out(`${status.name}  (${status.root})`);
-      io.out(`  config:    ${status.config.source}, ${status.config.artifacts} artifacts, ${status.config.stages} stages`);
+      io.out(
+        `  config:    ${status.config.source}, ${status.config.artifacts} artifacts, ${status.config.stages} stages`,
+      );
       io.out(`  database:  ${status.dbPath} (schema ${status.schemaVersion}, journal ${status.journalMode})`);
       io.out(`  objects:   ${status.objects.count} (${status.objects.bytes} bytes)`);
       return 0;

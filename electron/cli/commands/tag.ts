@@ -11,7 +11,10 @@ export const tagCommand: Command = {
   description: 'An alias names one version at a time; moving it keeps its history.',
   flags: { ...projectFlag, ...jsonFlag },
   async run(args, io) {
-    if (args.positional.length !== 2) throw new UsageError('strata tag takes <artifact>@<ref> and an alias, e.g. strata tag model@7 champion');
+    if (args.positional.length !== 2)
+      throw new UsageError(
+        'strata tag takes <artifact>@<ref> and an alias, e.g. strata tag model@7 champion',
+      );
     const { artifact, ref } = parseSpec(args.positional[0]);
     return withProject(args.flags, async (project) => {
       const v = setAlias(project, artifact, ref, args.positional[1]);

@@ -25,14 +25,20 @@ export const uiCommand: Command = {
   },
   async run(args, io) {
     const port = Number(args.flags.port ?? 0);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not ${String(args.flags.port)}`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new UsageError(`--port must be a number from 0 to 65535, not ${String(args.flags.port)}`);
     const engine = new Engine();
     const dir = args.positional[0];
     // A folder that is not a project yet opens to the start screen, which offers to initialise it.
     if (dir && inspectFolder(dir).kind === 'project') engine.openProject(path.resolve(dir));
-    const host = await startBrowserHost({ engine, port, staticDir: path.join(appRoot(), 'dist', 'renderer') });
+    const host = await startBrowserHost({
+      engine,
+      port,
+      staticDir: path.join(appRoot(), 'dist', 'renderer'),
+    });
     io.out(`Strata UI: ${host.url}`);
-    if (dir && !engine.project) io.err(`${path.resolve(dir)} is not a Strata project yet; the UI offers to initialise it.`);
+    if (dir && !engine.project)
+      io.err(`${path.resolve(dir)} is not a Strata project yet; the UI offers to initialise it.`);
     if (!args.flags['no-open']) openInBrowser(host.url);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();

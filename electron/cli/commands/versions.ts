@@ -17,13 +17,23 @@ export const versionsCommand: Command = {
       const artifact = requireArtifact(project, name);
       const versions = listVersions(project, artifact.id);
       const aliases = aliasHistory(project, artifact.id);
-      if (args.flags.json) printJson(io, { artifact: artifact.name, path: artifact.path, kind: artifact.kind, versions, aliasHistory: aliases });
+      if (args.flags.json)
+        printJson(io, {
+          artifact: artifact.name,
+          path: artifact.path,
+          kind: artifact.kind,
+          versions,
+          aliasHistory: aliases,
+        });
       else {
         io.out(`${artifact.name}  (${artifact.kind}, ${artifact.path})`);
         if (versions.length === 0) io.out('  no versions yet');
         for (const v of versions) io.out(versionLine(v));
         if (aliases.length) io.out('alias history:');
-        for (const h of aliases) io.out(`  ${h.at}  ${h.alias}: ${h.previous === null ? 'set to' : `@${h.previous} ->`} @${h.version}`);
+        for (const h of aliases)
+          io.out(
+            `  ${h.at}  ${h.alias}: ${h.previous === null ? 'set to' : `@${h.previous} ->`} @${h.version}`,
+          );
       }
       return 0;
     });

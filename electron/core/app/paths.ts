@@ -22,7 +22,11 @@ export function appRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg) && (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'strata') return dir;
+    if (
+      fs.existsSync(pkg) &&
+      (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'strata'
+    )
+      return dir;
     const up = path.dirname(dir);
     if (up === dir) throw new Error('Cannot find the Strata app root above ' + import.meta.url);
     dir = up;

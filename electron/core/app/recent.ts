@@ -16,7 +16,11 @@ function read(): Omit<RecentProject, 'exists'>[] {
     if (!Array.isArray(data)) return [];
     return data.filter(
       (r): r is Omit<RecentProject, 'exists'> =>
-        typeof r === 'object' && r !== null && typeof r.path === 'string' && typeof r.name === 'string' && typeof r.openedAt === 'string',
+        typeof r === 'object' &&
+        r !== null &&
+        typeof r.path === 'string' &&
+        typeof r.name === 'string' &&
+        typeof r.openedAt === 'string',
     );
   } catch {
     // A missing or damaged list is not worth failing over: it is rebuilt as projects are opened.
@@ -36,6 +40,13 @@ export function addRecent(root: string, name: string): RecentProject[] {
 }
 
 export function forgetRecent(root: string): RecentProject[] {
-  writeFileAtomic(recentFile(), JSON.stringify(read().filter((r) => r.path !== root), null, 2));
+  writeFileAtomic(
+    recentFile(),
+    JSON.stringify(
+      read().filter((r) => r.path !== root),
+      null,
+      2,
+    ),
+  );
   return listRecent();
 }

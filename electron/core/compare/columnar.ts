@@ -10,7 +10,8 @@ interface Pending {
   texts: (string | undefined)[] | null;
 }
 
-const b64 = (a: ArrayBufferView): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+const b64 = (a: ArrayBufferView): string =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
 /**
  * Builds the columns of the runs table straight from (row, key, value) triples, so 10,000 runs ×
@@ -26,7 +27,14 @@ export class ColumnarBuilder {
     const id = `${group}:${key}`;
     let c = this.cols.get(id);
     if (!c) {
-      c = { group, key, time, nums: new Float64Array(this.count), present: new Uint8Array(this.count), texts: null };
+      c = {
+        group,
+        key,
+        time,
+        nums: new Float64Array(this.count),
+        present: new Uint8Array(this.count),
+        texts: null,
+      };
       this.cols.set(id, c);
     }
     return c;
@@ -52,14 +60,23 @@ export class ColumnarBuilder {
       c.texts = [];
       for (let r = 0; r < this.count; r++) if (c.present[r] && r !== row) c.texts[r] = String(c.nums[r]);
     }
-    c.texts[row] = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+    c.texts[row] =
+      typeof value === 'string'
+        ? value
+        : typeof value === 'number' || typeof value === 'boolean'
+          ? String(value)
+          : JSON.stringify(value);
   }
 
   /** The run's own fields in the order they were declared, then params, metrics and tags, each by key. */
   build(): ColumnWire[] {
     const out: ColumnWire[] = [];
     const order: ColumnGroup[] = ['field', 'param', 'metric', 'tag'];
-    const cols = [...this.cols.values()].sort((a, b) => order.indexOf(a.group) - order.indexOf(b.group) || (a.group === 'field' ? 0 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const cols = [...this.cols.values()].sort(
+      (a, b) =>
+        order.indexOf(a.group) - order.indexOf(b.group) ||
+        (a.group === 'field' ? 0 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+    );
     for (const c of cols) {
       if (c.texts) {
         const dict: string[] = [];
@@ -85,7 +102,13 @@ export class ColumnarBuilder {
         missing ??= new Uint8Array(this.count);
         missing[r] = 1;
       }
-      out.push({ group: c.group, key: c.key, kind: c.time ? 'time' : 'number', f64: b64(c.nums), missing: missing && b64(missing) });
+      out.push({
+        group: c.group,
+        key: c.key,
+        kind: c.time ? 'time' : 'number',
+        f64: b64(c.nums),
+        missing: missing && b64(missing),
+      });
     }
     return out;
   }

@@ -8,7 +8,9 @@ export type CompareTask =
   | { op: 'table'; dbPath: string }
   | { op: 'series'; dbPath: string; runIds: string[]; key: string; points: number; x: SeriesX };
 
-export type CompareReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { code?: string; message: string } };
+export type CompareReply =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: { code?: string; message: string } };
 
 // A long-lived worker answering one task at a time. It keeps a read-only connection to the last
 // project it read: WAL lets it read while the engine's own connection keeps writing, and each
@@ -39,7 +41,9 @@ function table(db: Db, path: string): RunsTableWire {
 
 function run(task: CompareTask): unknown {
   const db = dbFor(task.dbPath);
-  return task.op === 'table' ? table(db, task.dbPath) : compareSeries(db, task.runIds, task.key, task.points, task.x);
+  return task.op === 'table'
+    ? table(db, task.dbPath)
+    : compareSeries(db, task.runIds, task.key, task.points, task.x);
 }
 
 parentPort!.on('message', ({ id, task }: { id: number; task: CompareTask }) => {

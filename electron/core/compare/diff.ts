@@ -15,11 +15,19 @@ export function paramValue(json: string): Scalar {
   } catch {
     return json;
   }
-  return v === null || typeof v === 'number' || typeof v === 'string' ? v : typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+  return v === null || typeof v === 'number' || typeof v === 'string'
+    ? v
+    : typeof v === 'boolean'
+      ? String(v)
+      : JSON.stringify(v);
 }
 
 /** Nested environment records (os: {name, release}) become dotted keys, so each leaf diffs on its own line. */
-export function flatten(value: unknown, prefix = '', out: Record<string, Scalar> = {}): Record<string, Scalar> {
+export function flatten(
+  value: unknown,
+  prefix = '',
+  out: Record<string, Scalar> = {},
+): Record<string, Scalar> {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
   } else if (prefix) {
@@ -54,7 +62,12 @@ interface RunRow {
   environment: string | null;
 }
 
-function keyed(db: Db, sql: string, runId: string, map: (v: unknown) => Scalar = (v) => v as Scalar): Record<string, Scalar> {
+function keyed(
+  db: Db,
+  sql: string,
+  runId: string,
+  map: (v: unknown) => Scalar = (v) => v as Scalar,
+): Record<string, Scalar> {
   const out: Record<string, Scalar> = {};
   for (const [k, v] of db.prepare(sql).raw().all(runId) as [string, unknown][]) out[k] = map(v);
   return out;
@@ -62,7 +75,9 @@ function keyed(db: Db, sql: string, runId: string, map: (v: unknown) => Scalar =
 
 /** Everything that can explain why two runs ended differently: params, environment, data, code. */
 export function diffRuns(db: Db, runIds: string[]): RunDiff {
-  const get = db.prepare('SELECT id, name, status, started_at, git_commit, git_diff_hash, git_diff, environment FROM runs WHERE id = ?');
+  const get = db.prepare(
+    'SELECT id, name, status, started_at, git_commit, git_diff_hash, git_diff, environment FROM runs WHERE id = ?',
+  );
   const rows = runIds.map((id) => {
     const r = get.get(id) as RunRow | undefined;
     if (!r) throw new StrataError('NOT_FOUND', `No run ${id} in this project; it may have been deleted`);
@@ -82,12 +97,25 @@ export function diffRuns(db: Db, runIds: string[]): RunDiff {
      WHERE io.run_id = ? GROUP BY a.name, v.number, io.role ORDER BY io.role, a.name`,
   );
   return {
-    runs: rows.map((r) => ({ id: r.id, name: r.name, status: r.status, startedAt: new Date(r.started_at).toISOString() })),
-    params: align(runIds.map((id) => keyed(db, 'SELECT key, value FROM run_params WHERE run_id = ?', id, (v) => paramValue(v as string)))),
+    runs: rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      status: r.status,
+      startedAt: new Date(r.started_at).toISOString(),
+    })),
+    params: align(
+      runIds.map((id) =>
+        keyed(db, 'SELECT key, value FROM run_params WHERE run_id = ?', id, (v) => paramValue(v as string)),
+      ),
+    ),
     metrics: align(runIds.map((id) => keyed(db, 'SELECT key, value FROM run_metrics WHERE run_id = ?', id))),
     tags: align(runIds.map((id) => keyed(db, 'SELECT key, value FROM run_tags WHERE run_id = ?', id))),
     env: align(env),
-    data: runIds.map((id) => (io.all(id) as { artifact: string; version: number; role: 'in' | 'out' }[]).map((d): DataVersionRef => ({ artifact: d.artifact, version: d.version, role: d.role }))),
+    data: runIds.map((id) =>
+      (io.all(id) as { artifact: string; version: number; role: 'in' | 'out' }[]).map(
+        (d): DataVersionRef => ({ artifact: d.artifact, version: d.version, role: d.role }),
+      ),
+    ),
     code: rows.map((r) => ({ commit: r.git_commit, dirty: r.git_diff_hash !== null, patch: r.git_diff })),
   };
 }

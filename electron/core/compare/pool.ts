@@ -41,7 +41,9 @@ class ComparePool {
   /** Splits the runs across the workers and keeps the order of the request. */
   async split<R>(runIds: string[], make: (ids: string[]) => CompareTask): Promise<R[]> {
     const half = Math.ceil(runIds.length / SIZE);
-    const parts = Array.from({ length: SIZE }, (_, i) => runIds.slice(i * half, (i + 1) * half)).filter((p) => p.length > 0);
+    const parts = Array.from({ length: SIZE }, (_, i) => runIds.slice(i * half, (i + 1) * half)).filter(
+      (p) => p.length > 0,
+    );
     const results = await Promise.all(parts.map((ids, i) => this.run<R[]>(make(ids), i)));
     return results.flat();
   }
@@ -62,7 +64,12 @@ class ComparePool {
       slot.pending.delete(reply.id);
       if (slot.pending.size === 0) slot.worker.unref();
       if (reply.ok) p.resolve(reply.value);
-      else p.reject(isStrataErrorData(reply.error) ? new StrataError(reply.error.code, reply.error.message) : new Error(reply.error.message));
+      else
+        p.reject(
+          isStrataErrorData(reply.error)
+            ? new StrataError(reply.error.code, reply.error.message)
+            : new Error(reply.error.message),
+        );
     });
     worker.on('error', failAll);
     worker.on('exit', (code) => failAll(new Error(`the compare worker stopped (exit code ${code})`)));
@@ -96,7 +103,10 @@ function startWorker(url: URL): Worker {
   if (!import.meta.url.endsWith('.ts')) return new Worker(url);
   const file = new URL(url.href.replace(/\.js$/, '.ts'));
   const tsx = import.meta.resolve('tsx/esm/api');
-  return new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(file.href)}); })`, { eval: true });
+  return new Worker(
+    `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(file.href)}); })`,
+    { eval: true },
+  );
 }
 
 export const comparePool = new ComparePool();

@@ -8,7 +8,10 @@ import { ColumnarBuilder } from './columnar.js';
  * pipelines engine's tables (runs, run_params, run_metrics, run_tags, run_io) without writing.
  */
 export function readRunsTable(db: Db): RunsTableWire {
-  const runs = db.prepare('SELECT id, name, status, kind, started_at, ended_at FROM runs ORDER BY started_at DESC, id').raw().all() as [string, string, string, string, number, number | null][];
+  const runs = db
+    .prepare('SELECT id, name, status, kind, started_at, ended_at FROM runs ORDER BY started_at DESC, id')
+    .raw()
+    .all() as [string, string, string, string, number, number | null][];
   const count = runs.length;
   const rowOf = new Map<string, number>();
   const b = new ColumnarBuilder(count);
@@ -26,7 +29,9 @@ export function readRunsTable(db: Db): RunsTableWire {
   });
 
   const each = (sql: string, fn: (row: number, key: string, value: unknown) => void) => {
-    for (const [runId, key, value] of db.prepare(sql).raw().iterate() as Iterable<[string, string, unknown]>) {
+    for (const [runId, key, value] of db.prepare(sql).raw().iterate() as Iterable<
+      [string, string, unknown]
+    >) {
       const row = rowOf.get(runId);
       if (row !== undefined) fn(row, key, value);
     }
@@ -39,9 +44,12 @@ export function readRunsTable(db: Db): RunsTableWire {
       if (row !== undefined) fn(row, JSON.parse(json) as Record<string, unknown>);
     }
   };
-  perRun('SELECT run_id, json_group_object(key, CASE WHEN json_valid(value) THEN json(value) ELSE value END) FROM run_params GROUP BY run_id', (row, values) => {
-    for (const key in values) b.set('param', key, row, values[key]);
-  });
+  perRun(
+    'SELECT run_id, json_group_object(key, CASE WHEN json_valid(value) THEN json(value) ELSE value END) FROM run_params GROUP BY run_id',
+    (row, values) => {
+      for (const key in values) b.set('param', key, row, values[key]);
+    },
+  );
   perRun('SELECT run_id, json_group_object(key, value) FROM run_metrics GROUP BY run_id', (row, values) => {
     for (const key in values) b.set('metric', key, row, values[key]);
   });

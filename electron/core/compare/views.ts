@@ -9,17 +9,30 @@ interface Row {
   updated_at: string;
 }
 
-const toView = (r: Row): SavedView => ({ id: r.id, name: r.name, state: JSON.parse(r.state), updatedAt: r.updated_at });
+const toView = (r: Row): SavedView => ({
+  id: r.id,
+  name: r.name,
+  state: JSON.parse(r.state),
+  updatedAt: r.updated_at,
+});
 
 export function listViews(db: Db): SavedView[] {
-  return (db.prepare('SELECT id, name, state, updated_at FROM compare_views ORDER BY name COLLATE NOCASE').all() as Row[]).map(toView);
+  return (
+    db
+      .prepare('SELECT id, name, state, updated_at FROM compare_views ORDER BY name COLLATE NOCASE')
+      .all() as Row[]
+  ).map(toView);
 }
 
 /** Saving under an existing name replaces that view: names are what people pick views by. */
 export function saveView(db: Db, name: string, state: unknown): SavedView {
   if (state === undefined) throw new StrataError('BAD_REQUEST', 'A saved view needs a state');
   const json = JSON.stringify(state);
-  if (json.length > 1_000_000) throw new StrataError('BAD_REQUEST', `The view "${name}" is too large to save (${json.length} bytes; at most 1,000,000)`);
+  if (json.length > 1_000_000)
+    throw new StrataError(
+      'BAD_REQUEST',
+      `The view "${name}" is too large to save (${json.length} bytes; at most 1,000,000)`,
+    );
   const row = db
     .prepare(
       `INSERT INTO compare_views (name, state) VALUES (?, ?)
@@ -32,5 +45,9 @@ export function saveView(db: Db, name: string, state: unknown): SavedView {
 
 export function deleteView(db: Db, id: number): void {
   const r = db.prepare('DELETE FROM compare_views WHERE id = ?').run(id);
-  if (r.changes === 0) throw new StrataError('NOT_FOUND', `No saved view with id ${id}; it may have been deleted in another window`);
+  if (r.changes === 0)
+    throw new StrataError(
+      'NOT_FOUND',
+      `No saved view with id ${id}; it may have been deleted in another window`,
+    );
 }

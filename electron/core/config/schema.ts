@@ -27,7 +27,8 @@ export const stageSchema = z
   })
   .strict();
 
-const named = <T extends z.ZodType>(item: T) => z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'names use letters, digits, _ . -'), item);
+const named = <T extends z.ZodType>(item: T) =>
+  z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'names use letters, digits, _ . -'), item);
 
 export const configSchema = z
   .object({

@@ -13,9 +13,18 @@ export interface LoadedYaml<T> {
  * Parses a human-edited YAML file safely (no custom tags are executed; unknown tags are an error)
  * and checks it against a schema. Every failure names the file, line and column.
  */
-export function parseYamlFile<S extends z.ZodType>(file: string, text: string, schema: S): LoadedYaml<z.output<S>> {
+export function parseYamlFile<S extends z.ZodType>(
+  file: string,
+  text: string,
+  schema: S,
+): LoadedYaml<z.output<S>> {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: true,
+    strict: true,
+  });
   const first = doc.errors[0] ?? null;
   if (first) {
     const pos = lines.linePos(first.pos[0]);
@@ -36,7 +45,10 @@ export function parseYamlFile<S extends z.ZodType>(file: string, text: string, s
     const issue = parsed.error.issues[0];
     const where = locate(doc, lines, issue.path as (string | number)[], file);
     const field = issue.path.length ? issue.path.join('.') : '(top level)';
-    throw new StrataError('CONFIG_INVALID', `${field}: ${issue.message}`, { where, details: parsed.error.issues });
+    throw new StrataError('CONFIG_INVALID', `${field}: ${issue.message}`, {
+      where,
+      details: parsed.error.issues,
+    });
   }
   return { value: parsed.data, doc, lines };
 }

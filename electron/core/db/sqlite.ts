@@ -16,7 +16,10 @@ function nativeBinding(): string | undefined {
   const fromEnv = process.env.STRATA_SQLITE_BINDING;
   if (fromEnv) return fromEnv;
   const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const base of [path.resolve(here, '../../../..'), (process as { resourcesPath?: string }).resourcesPath ?? '']) {
+  for (const base of [
+    path.resolve(here, '../../../..'),
+    (process as { resourcesPath?: string }).resourcesPath ?? '',
+  ]) {
     const candidate = path.join(base, 'build', 'electron-native', 'better_sqlite3.node');
     if (base && fs.existsSync(candidate)) return candidate;
   }

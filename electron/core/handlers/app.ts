@@ -14,7 +14,10 @@ import path from 'node:path';
  */
 function exampleCopy(): string {
   const source = examplePath();
-  if (!fs.existsSync(source)) throw new StrataError('NOT_FOUND', `The bundled example is missing from this installation (${source}).`, { where: { file: source } });
+  if (!fs.existsSync(source))
+    throw new StrataError('NOT_FOUND', `The bundled example is missing from this installation (${source}).`, {
+      where: { file: source },
+    });
   const dest = path.join(appDataDir(), 'examples', 'churn-example');
   if (fs.existsSync(dest)) return dest;
   const tmp = `${dest}.${process.pid}.tmp`;
@@ -39,7 +42,9 @@ export const appHandlers: Handlers<typeof appCalls> = {
       platform: process.platform,
     };
   },
-  'app.pickFolder': async (_p, engine) => ({ path: engine.hooks.pickFolder ? await engine.hooks.pickFolder() : null }),
+  'app.pickFolder': async (_p, engine) => ({
+    path: engine.hooks.pickFolder ? await engine.hooks.pickFolder() : null,
+  }),
   'recent.list': () => listRecent(),
   'recent.forget': ({ path }) => forgetRecent(path),
   'app.openExample': (_p, engine) => {

@@ -11,7 +11,17 @@ import { fsck } from '../store/fsck.js';
 import { gc } from '../store/gc.js';
 import { parseEntries } from '../store/manifest.js';
 import { resolveInProject } from '../store/paths.js';
-import { aliasHistory, findArtifact, listArtifactRows, listVersions, manifestText, parseSpec, requireArtifact, resolveRef, setAlias } from '../store/repo.js';
+import {
+  aliasHistory,
+  findArtifact,
+  listArtifactRows,
+  listVersions,
+  manifestText,
+  parseSpec,
+  requireArtifact,
+  resolveRef,
+  setAlias,
+} from '../store/repo.js';
 import { watchStatusOf } from '../watch/service.js';
 // Registers the watcher as a project service wherever the handlers (and so the engine) are loaded.
 import '../watch/index.js';
@@ -27,9 +37,12 @@ export const artifactHandlers: Handlers<typeof artifactCalls> = {
     const project = engine.requireProject();
     ensureStore(project);
     const declared = project.config.config.artifacts;
-    return listArtifactRows(project).map(
-      (a): ArtifactInfo => ({ ...a, watch: declared[a.name]?.watch ?? false, declared: a.name in declared, versions: listVersions(project, a.id) }),
-    );
+    return listArtifactRows(project).map((a): ArtifactInfo => ({
+      ...a,
+      watch: declared[a.name]?.watch ?? false,
+      declared: a.name in declared,
+      versions: listVersions(project, a.id),
+    }));
   },
   'artifacts.tree': ({ artifact, ref }, engine) => {
     const project = engine.requireProject();
@@ -44,14 +57,23 @@ export const artifactHandlers: Handlers<typeof artifactCalls> = {
     });
     return diffVersions(project, va, vb);
   },
-  'artifacts.tag': ({ artifact, ref, alias }, engine) => setAlias(engine.requireProject(), artifact, ref, alias),
+  'artifacts.tag': ({ artifact, ref, alias }, engine) =>
+    setAlias(engine.requireProject(), artifact, ref, alias),
   'artifacts.add': ({ path, kind, name, message }, engine) => {
     const project = engine.requireProject();
     const { rel, abs } = resolveInProject(project.root, path);
     // The worker counts files for a folder and bytes for a single file.
     const unit = fs.existsSync(abs) && !fs.statSync(abs).isDirectory() ? 'bytes' : 'files';
     const { job } = engine.jobs.start({ label: `Versioning ${rel}`, unit }, async (ctx) => {
-      const v = await recordVersion(project, { path: rel, kind, name, message, source: 'manual', signal: ctx.signal, onProgress: (d, t) => ctx.progress(d, t) });
+      const v = await recordVersion(project, {
+        path: rel,
+        kind,
+        name,
+        message,
+        source: 'manual',
+        signal: ctx.signal,
+        onProgress: (d, t) => ctx.progress(d, t),
+      });
       const a = findArtifact(project, v.artifact)!;
       declareArtifact(project, a.name, a.path, a.kind);
       return v;
@@ -63,7 +85,11 @@ export const artifactHandlers: Handlers<typeof artifactCalls> = {
     // Checked before the job starts, so the UI gets the refusal as the answer and can offer --force.
     if (!force) await assertNoLocalChanges(project, artifact, resolveRef(project, artifact, ref));
     const { job } = engine.jobs.start({ label: `Checking out ${artifact}@${ref}`, unit: 'files' }, (ctx) =>
-      checkout(project, artifact, ref, { force: true, signal: ctx.signal, onProgress: (done, total) => ctx.progress(done, total) }),
+      checkout(project, artifact, ref, {
+        force: true,
+        signal: ctx.signal,
+        onProgress: (done, total) => ctx.progress(done, total),
+      }),
     );
     return { jobId: job.id };
   },
@@ -76,19 +102,26 @@ export const artifactHandlers: Handlers<typeof artifactCalls> = {
     const project = engine.requireProject();
     const running = checking.get(project);
     if (running) return { jobId: running };
-    const { job, done } = engine.jobs.start({ label: 'Checking the object store', unit: 'objects' }, async (ctx) => {
-      const report = await fsck(project, { signal: ctx.signal, onProgress: (d, t) => ctx.progress(d, t) });
-      // fsck reports progress every few hundred objects; a small store would end at "0 objects".
-      ctx.progress(report.objects, report.objects);
-      return report;
-    });
+    const { job, done } = engine.jobs.start(
+      { label: 'Checking the object store', unit: 'objects' },
+      async (ctx) => {
+        const report = await fsck(project, { signal: ctx.signal, onProgress: (d, t) => ctx.progress(d, t) });
+        // fsck reports progress every few hundred objects; a small store would end at "0 objects".
+        ctx.progress(report.objects, report.objects);
+        return report;
+      },
+    );
     checking.set(project, job.id);
     void done.finally(() => checking.delete(project)).catch(() => undefined);
     return { jobId: job.id };
   },
   'artifacts.gc': ({ apply, graceMinutes }, engine) => {
     const project = engine.requireProject();
-    if (apply && checking.has(project)) throw new StrataError('CONFLICT', 'The object store is being checked; clean up once the check has finished');
+    if (apply && checking.has(project))
+      throw new StrataError(
+        'CONFLICT',
+        'The object store is being checked; clean up once the check has finished',
+      );
     return gc(project, { apply, graceMs: graceMinutes * 60_000 });
   },
 };

@@ -7,10 +7,18 @@ import '../compare/prefetch.js';
 
 export const compareHandlers: Handlers<typeof compareCalls> = {
   // Always the first worker: it keeps the last table it read, for as long as the database is unchanged.
-  'compare.table': (_p, engine) => comparePool.run<RunsTableWire>({ op: 'table', dbPath: engine.requireProject().dbPath }, 0),
+  'compare.table': (_p, engine) =>
+    comparePool.run<RunsTableWire>({ op: 'table', dbPath: engine.requireProject().dbPath }, 0),
   'compare.series': ({ runIds, key, points, x }, engine) => {
     const dbPath = engine.requireProject().dbPath;
-    return comparePool.split<CompareSeries>(runIds, (ids) => ({ op: 'series', dbPath, runIds: ids, key, points, x }));
+    return comparePool.split<CompareSeries>(runIds, (ids) => ({
+      op: 'series',
+      dbPath,
+      runIds: ids,
+      key,
+      points,
+      x,
+    }));
   },
   'compare.diff': ({ runIds }, engine) => diffRuns(engine.requireProject().db, runIds),
   'compare.views.list': (_p, engine) => listViews(engine.requireProject().db),

@@ -13,7 +13,14 @@ function withLiveState(project: Project, plan: StagePlan[], runningRunId: string
     `SELECT rs.status FROM run_stages rs JOIN runs r ON r.id = rs.run_id
      WHERE rs.status NOT IN ('pending', 'skipped') AND rs.stage = ? ORDER BY r.started_at DESC LIMIT 1`,
   );
-  const running = runningRunId ? new Set(project.db.prepare("SELECT stage FROM run_stages WHERE run_id = ? AND status = 'running'").pluck().all(runningRunId) as string[]) : new Set<string>();
+  const running = runningRunId
+    ? new Set(
+        project.db
+          .prepare("SELECT stage FROM run_stages WHERE run_id = ? AND status = 'running'")
+          .pluck()
+          .all(runningRunId) as string[],
+      )
+    : new Set<string>();
   return plan.map((p) => {
     if (running.has(p.stage)) return { ...p, state: 'running' };
     const row = last.get(p.stage) as { status: string } | undefined;
@@ -25,12 +32,24 @@ function withLiveState(project: Project, plan: StagePlan[], runningRunId: string
 export const pipelineHandlers: Handlers<typeof pipelineCalls> = {
   'pipelines.status': async (_p, engine): Promise<PipelineStatus> => {
     const project = engine.requireProject();
-    const runningRunId = (project.db.prepare("SELECT id FROM runs WHERE status = 'running' AND kind = 'pipeline' LIMIT 1").pluck().get() as string | undefined) ?? null;
+    const runningRunId =
+      (project.db
+        .prepare("SELECT id FROM runs WHERE status = 'running' AND kind = 'pipeline' LIMIT 1")
+        .pluck()
+        .get() as string | undefined) ?? null;
     try {
-      return { stages: withLiveState(project, await planPipeline(project), runningRunId), runningRunId, error: null };
+      return {
+        stages: withLiveState(project, await planPipeline(project), runningRunId),
+        runningRunId,
+        error: null,
+      };
     } catch (err) {
       if (!(err instanceof StrataError)) throw err;
-      return { stages: [], runningRunId, error: { message: err.message, file: err.where?.file, line: err.where?.line } };
+      return {
+        stages: [],
+        runningRunId,
+        error: { message: err.message, file: err.where?.file, line: err.where?.line },
+      };
     }
   },
   'pipelines.run': async ({ stages, force, dry }, engine) => {

@@ -19,6 +19,9 @@ export const projectHandlers: Handlers<typeof projectCalls> = {
     return null;
   },
   'project.current': (_p, engine) => engine.summary(),
-  'project.status': (_p, engine) => ({ ...projectStatus(engine.requireProject()), configError: engine.summary()!.configError }),
+  'project.status': (_p, engine) => ({
+    ...projectStatus(engine.requireProject()),
+    configError: engine.summary()!.configError,
+  }),
   'project.scan': (_p, engine) => ({ jobId: scanProject(engine).id }),
 };

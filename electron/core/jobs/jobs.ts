@@ -85,7 +85,8 @@ export class JobManager {
         this.finish(job, controller.signal.aborted ? 'cancelled' : 'done', null, result);
         return result;
       } catch (err) {
-        const cancelled = controller.signal.aborted || (err instanceof StrataError && err.code === 'CANCELLED');
+        const cancelled =
+          controller.signal.aborted || (err instanceof StrataError && err.code === 'CANCELLED');
         this.finish(job, cancelled ? 'cancelled' : 'failed', toErrorData(err));
         throw err;
       }
@@ -110,7 +111,12 @@ export class JobManager {
     return Promise.allSettled(ending).then(() => undefined);
   }
 
-  private finish(job: JobInfo, state: JobInfo['state'], error: StrataErrorData | null, result?: unknown): void {
+  private finish(
+    job: JobInfo,
+    state: JobInfo['state'],
+    error: StrataErrorData | null,
+    result?: unknown,
+  ): void {
     job.state = state;
     job.error = error;
     job.endedAt = Date.now();
@@ -128,10 +134,16 @@ export class JobManager {
     const pending = this.pendingEmit.get(job.id);
     if (!force && now - last < THROTTLE_MS) {
       if (!pending) {
-        this.pendingEmit.set(job.id, setTimeout(() => {
-          this.pendingEmit.delete(job.id);
-          this.emit(job, true);
-        }, THROTTLE_MS - (now - last)));
+        this.pendingEmit.set(
+          job.id,
+          setTimeout(
+            () => {
+              this.pendingEmit.delete(job.id);
+              this.emit(job, true);
+            },
+            THROTTLE_MS - (now - last),
+          ),
+        );
       }
       return;
     }

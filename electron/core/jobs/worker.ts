@@ -24,7 +24,9 @@ export function runWorker<I, R>(url: URL, input: I, opts: RunWorkerOptions = {})
       reject(new StrataError('CANCELLED', 'cancelled'));
       return;
     }
-    const worker = file.pathname.endsWith('.ts') ? tsWorker(file, input) : new Worker(file, { workerData: input });
+    const worker = file.pathname.endsWith('.ts')
+      ? tsWorker(file, input)
+      : new Worker(file, { workerData: input });
     let settled = false;
     const settle = (fn: () => void) => {
       if (settled) return;
@@ -43,10 +45,25 @@ export function runWorker<I, R>(url: URL, input: I, opts: RunWorkerOptions = {})
       if (aborted) return;
       if (msg.type === 'progress') opts.onProgress?.(msg.done, msg.total);
       else if (msg.type === 'result') settle(() => resolve(msg.value));
-      else settle(() => reject(isStrataErrorData(msg.error) ? new StrataError(msg.error.code, msg.error.message) : new Error(msg.error.message)));
+      else
+        settle(() =>
+          reject(
+            isStrataErrorData(msg.error)
+              ? new StrataError(msg.error.code, msg.error.message)
+              : new Error(msg.error.message),
+          ),
+        );
     });
     worker.on('error', (err) => settle(() => reject(err)));
-    worker.on('exit', (code) => settle(() => reject(aborted ? new StrataError('CANCELLED', 'cancelled') : new Error(`worker ${fileURLToPath(file)} exited with code ${code} before answering`))));
+    worker.on('exit', (code) =>
+      settle(() =>
+        reject(
+          aborted
+            ? new StrataError('CANCELLED', 'cancelled')
+            : new Error(`worker ${fileURLToPath(file)} exited with code ${code} before answering`),
+        ),
+      ),
+    );
   });
 }
 
@@ -65,10 +82,13 @@ function resolveWorkerFile(url: URL): URL {
 }
 
 /** Inside a worker: runs fn on the input and posts its result, its progress, or its error. */
-export function serveWorker<I, R>(fn: (input: I, progress: (done: number, total: number | null) => void) => R | Promise<R>): void {
+export function serveWorker<I, R>(
+  fn: (input: I, progress: (done: number, total: number | null) => void) => R | Promise<R>,
+): void {
   const port = parentPort;
   if (!port) throw new Error('serveWorker called outside a worker thread');
-  const progress = (done: number, total: number | null) => port.postMessage({ type: 'progress', done, total });
+  const progress = (done: number, total: number | null) =>
+    port.postMessage({ type: 'progress', done, total });
   Promise.resolve()
     .then(() => fn(workerData as I, progress))
     .then(

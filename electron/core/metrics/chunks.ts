@@ -36,19 +36,29 @@ export function floats(buf: Buffer): Float64Array {
  */
 export class SeriesWriter {
   private series = new Map<string, OpenSeries>();
-  private full: { key: string; seq: number; steps: Float64Array; vals: Float64Array; times: Float64Array }[] = [];
+  private full: { key: string; seq: number; steps: Float64Array; vals: Float64Array; times: Float64Array }[] =
+    [];
   private readonly upsertChunk;
   private readonly upsertSummary;
   private readonly lastChunk;
   private readonly summary;
 
-  constructor(private readonly db: Db, readonly runId: string) {
-    this.upsertChunk = db.prepare('INSERT OR REPLACE INTO metric_chunks (run_id, key, seq, n, steps, vals, times) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  constructor(
+    private readonly db: Db,
+    readonly runId: string,
+  ) {
+    this.upsertChunk = db.prepare(
+      'INSERT OR REPLACE INTO metric_chunks (run_id, key, seq, n, steps, vals, times) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
     this.upsertSummary = db.prepare(
       'INSERT OR REPLACE INTO run_metrics (run_id, key, value, step, count, min, max, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    this.lastChunk = db.prepare('SELECT seq, n, steps, vals, times FROM metric_chunks WHERE run_id = ? AND key = ? ORDER BY seq DESC LIMIT 1');
-    this.summary = db.prepare('SELECT value, step, count, min, max FROM run_metrics WHERE run_id = ? AND key = ?');
+    this.lastChunk = db.prepare(
+      'SELECT seq, n, steps, vals, times FROM metric_chunks WHERE run_id = ? AND key = ? ORDER BY seq DESC LIMIT 1',
+    );
+    this.summary = db.prepare(
+      'SELECT value, step, count, min, max FROM run_metrics WHERE run_id = ? AND key = ?',
+    );
   }
 
   /** Keys written since the last flush. */
@@ -69,7 +79,13 @@ export class SeriesWriter {
   append(key: string, step: number, value: number, time: number): void {
     const s = this.open(key);
     if (s.n === CHUNK_POINTS) {
-      this.full.push({ key, seq: s.seq, steps: s.steps.slice(), vals: s.vals.slice(), times: s.times.slice() });
+      this.full.push({
+        key,
+        seq: s.seq,
+        steps: s.steps.slice(),
+        vals: s.vals.slice(),
+        times: s.times.slice(),
+      });
       s.seq += 1;
       s.n = 0;
     }
@@ -92,7 +108,15 @@ export class SeriesWriter {
     const now = Date.now();
     this.db.transaction(() => {
       for (const c of this.full.splice(0)) {
-        this.upsertChunk.run(this.runId, c.key, c.seq, CHUNK_POINTS, blob(c.steps, CHUNK_POINTS), blob(c.vals, CHUNK_POINTS), blob(c.times, CHUNK_POINTS));
+        this.upsertChunk.run(
+          this.runId,
+          c.key,
+          c.seq,
+          CHUNK_POINTS,
+          blob(c.steps, CHUNK_POINTS),
+          blob(c.vals, CHUNK_POINTS),
+          blob(c.times, CHUNK_POINTS),
+        );
       }
       for (const key of keys) {
         const s = this.series.get(key)!;
@@ -105,7 +129,15 @@ export class SeriesWriter {
   }
 
   private writeChunk(key: string, s: OpenSeries): void {
-    this.upsertChunk.run(this.runId, key, s.seq, s.n, blob(s.steps, s.n), blob(s.vals, s.n), blob(s.times, s.n));
+    this.upsertChunk.run(
+      this.runId,
+      key,
+      s.seq,
+      s.n,
+      blob(s.steps, s.n),
+      blob(s.vals, s.n),
+      blob(s.times, s.n),
+    );
   }
 
   private open(key: string): OpenSeries {
@@ -125,15 +157,23 @@ export class SeriesWriter {
       lastValue: 0,
     };
     // A series this run already has (an earlier writer, a resumed ingestion) continues where it ended.
-    const last = this.lastChunk.get(this.runId, key) as { seq: number; n: number; steps: Buffer; vals: Buffer; times: Buffer } | undefined;
-    const sum = this.summary.get(this.runId, key) as { value: number; step: number; count: number; min: number; max: number } | undefined;
+    const last = this.lastChunk.get(this.runId, key) as
+      { seq: number; n: number; steps: Buffer; vals: Buffer; times: Buffer } | undefined;
+    const sum = this.summary.get(this.runId, key) as
+      { value: number; step: number; count: number; min: number; max: number } | undefined;
     if (last && sum) {
       s.seq = last.seq;
       s.n = last.n;
       s.steps.set(floats(last.steps));
       s.vals.set(floats(last.vals));
       s.times.set(floats(last.times));
-      Object.assign(s, { count: sum.count, min: sum.min, max: sum.max, lastStep: sum.step, lastValue: sum.value });
+      Object.assign(s, {
+        count: sum.count,
+        min: sum.min,
+        max: sum.max,
+        lastStep: sum.step,
+        lastValue: sum.value,
+      });
     }
     this.series.set(key, s);
     return s;

@@ -4,7 +4,11 @@ import { parseDocument } from 'yaml';
 import type { TrackingIngestor } from './tracking.js';
 
 /** Nested objects become dotted keys ({train: {loss: 1}} → train.loss); only numbers are metrics. */
-export function flattenNumbers(value: unknown, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
+export function flattenNumbers(
+  value: unknown,
+  prefix = '',
+  out: Record<string, unknown> = {},
+): Record<string, unknown> {
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     for (const [k, v] of Object.entries(value)) flattenNumbers(v, prefix ? `${prefix}.${k}` : k, out);
   } else if (prefix) {
@@ -119,7 +123,8 @@ export function readDvcLive(dir: string, ing: TrackingIngestor): void {
     for (const e of entries) {
       const rel = sub ? `${sub}/${e.name}` : e.name;
       if (e.isDirectory()) walk(rel);
-      else if (/\.tsv$/i.test(e.name)) readDvcLiveSeries(path.join(plots, rel), rel.replace(/\.tsv$/i, ''), ing);
+      else if (/\.tsv$/i.test(e.name))
+        readDvcLiveSeries(path.join(plots, rel), rel.replace(/\.tsv$/i, ''), ing);
     }
   };
   walk('');
@@ -129,7 +134,10 @@ export function readDvcLive(dir: string, ing: TrackingIngestor): void {
 
 /** A DVCLive series file: columns timestamp, step and one named after the metric's last path part. */
 function readDvcLiveSeries(abs: string, key: string, ing: TrackingIngestor): void {
-  const lines = fs.readFileSync(abs, 'utf8').split(/\r?\n/).filter((l) => l.trim());
+  const lines = fs
+    .readFileSync(abs, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim());
   if (lines.length === 0) return;
   const header = lines[0].split('\t');
   const stepCol = header.indexOf('step');

@@ -23,7 +23,9 @@ interface BucketReducer {
  */
 export function seriesChunks(db: Db, runId: string, key: string, x: SeriesX): Iterable<SeriesChunk> {
   const column = x === 'step' ? 'steps' : 'times';
-  const rows = db.prepare(`SELECT n, ${column} AS xs, vals FROM metric_chunks WHERE run_id = ? AND key = ? ORDER BY seq`).iterate(runId, key) as IterableIterator<{ n: number; xs: Buffer; vals: Buffer }>;
+  const rows = db
+    .prepare(`SELECT n, ${column} AS xs, vals FROM metric_chunks WHERE run_id = ? AND key = ? ORDER BY seq`)
+    .iterate(runId, key) as IterableIterator<{ n: number; xs: Buffer; vals: Buffer }>;
   return {
     *[Symbol.iterator]() {
       for (const row of rows) yield { n: row.n, xs: floats(row.xs), vals: floats(row.vals) };
@@ -34,7 +36,10 @@ export function seriesChunks(db: Db, runId: string, key: string, x: SeriesX): It
 /** Wall times (epoch ms) to seconds since the series' first point, in place. */
 function relativeX(db: Db, runId: string, key: string, xs: { length: number; [i: number]: number }): void {
   if (xs.length === 0) return;
-  const t0 = db.prepare('SELECT times FROM metric_chunks WHERE run_id = ? AND key = ? ORDER BY seq LIMIT 1').pluck().get(runId, key) as Buffer;
+  const t0 = db
+    .prepare('SELECT times FROM metric_chunks WHERE run_id = ? AND key = ? ORDER BY seq LIMIT 1')
+    .pluck()
+    .get(runId, key) as Buffer;
   const first = floats(t0)[0];
   for (let i = 0; i < xs.length; i++) xs[i] = (xs[i] - first) / 1000;
 }
@@ -45,7 +50,12 @@ function relativeX(db: Db, runId: string, key: string, xs: { length: number; [i:
  * chunk; the series is never copied into one array. Returns the points walked and the buckets
  * completed, fewer when the chunks hold fewer points than `total`.
  */
-function walkBuckets(chunks: Iterable<SeriesChunk>, total: number, buckets: number, reducer: BucketReducer): { points: number; buckets: number } {
+function walkBuckets(
+  chunks: Iterable<SeriesChunk>,
+  total: number,
+  buckets: number,
+  reducer: BucketReducer,
+): { points: number; buckets: number } {
   const start = (b: number) => Math.floor((b * total) / buckets);
   let index = 0;
   let bucket = 0;
@@ -70,7 +80,9 @@ function walkBuckets(chunks: Iterable<SeriesChunk>, total: number, buckets: numb
  * its first point, the mean, and the min and max of its values, so spikes survive downsampling.
  */
 export function readSeries(db: Db, runId: string, key: string, points: number, x: SeriesX): SeriesResult {
-  const total = (db.prepare('SELECT count FROM run_metrics WHERE run_id = ? AND key = ?').pluck().get(runId, key) as number | undefined) ?? 0;
+  const total =
+    (db.prepare('SELECT count FROM run_metrics WHERE run_id = ? AND key = ?').pluck().get(runId, key) as
+      number | undefined) ?? 0;
   const buckets = Math.max(1, Math.min(points, total));
   const xs = new Array<number>(buckets);
   const ys = new Array<number>(buckets);
@@ -96,7 +108,8 @@ export function readSeries(db: Db, runId: string, key: string, points: number, x
     end: () => undefined,
   });
   const filled = walked.buckets;
-  for (let b = 0; b < filled; b++) ys[b] = sums[b] / (Math.floor(((b + 1) * total) / buckets) - Math.floor((b * total) / buckets));
+  for (let b = 0; b < filled; b++)
+    ys[b] = sums[b] / (Math.floor(((b + 1) * total) / buckets) - Math.floor((b * total) / buckets));
   xs.length = ys.length = mins.length = maxs.length = filled;
   if (x === 'relative') relativeX(db, runId, key, xs);
   return { runId, key, x, total: walked.points, xs, ys, mins, maxs };
@@ -107,7 +120,11 @@ export function readSeries(db: Db, runId: string, key: string, points: number, x
  * highest point in the order they occur. Spikes survive (a mean would flatten them) and a chart never
  * gets more points than it has pixels to draw them. A series of at most `points` points is kept whole.
  */
-function minMax(chunks: Iterable<SeriesChunk>, total: number, points: number): { xs: Float64Array; ys: Float64Array } {
+function minMax(
+  chunks: Iterable<SeriesChunk>,
+  total: number,
+  points: number,
+): { xs: Float64Array; ys: Float64Array } {
   if (total <= points) {
     const xs = new Float64Array(total);
     const ys = new Float64Array(total);
@@ -165,14 +182,27 @@ function minMax(chunks: Iterable<SeriesChunk>, total: number, points: number): {
 }
 
 /** Min/max downsampling of a series held in two arrays. */
-export function downsample(xs: Float64Array, ys: Float64Array, points: number): { xs: Float64Array; ys: Float64Array } {
+export function downsample(
+  xs: Float64Array,
+  ys: Float64Array,
+  points: number,
+): { xs: Float64Array; ys: Float64Array } {
   if (xs.length <= points) return { xs, ys };
   return minMax([{ n: xs.length, xs, vals: ys }], xs.length, points);
 }
 
 /** One run's series for a key, min/max-downsampled to about `points` points as its chunks stream past. */
-export function readMinMax(db: Db, runId: string, key: string, points: number, x: SeriesX): { total: number; xs: Float64Array; ys: Float64Array } {
-  const total = db.prepare('SELECT coalesce(sum(n), 0) FROM metric_chunks WHERE run_id = ? AND key = ?').pluck().get(runId, key) as number;
+export function readMinMax(
+  db: Db,
+  runId: string,
+  key: string,
+  points: number,
+  x: SeriesX,
+): { total: number; xs: Float64Array; ys: Float64Array } {
+  const total = db
+    .prepare('SELECT coalesce(sum(n), 0) FROM metric_chunks WHERE run_id = ? AND key = ?')
+    .pluck()
+    .get(runId, key) as number;
   const out = minMax(seriesChunks(db, runId, key, x), total, points);
   if (x === 'relative') relativeX(db, runId, key, out.xs);
   return { total, ...out };

@@ -11,7 +11,10 @@ export class LineTailer {
   private readonly decoder = new StringDecoder('utf8');
   private readonly buf: Buffer;
 
-  constructor(readonly file: string, chunkBytes = 4 << 20) {
+  constructor(
+    readonly file: string,
+    chunkBytes = 4 << 20,
+  ) {
     this.buf = Buffer.allocUnsafe(chunkBytes);
   }
 

@@ -30,7 +30,8 @@ const NON_FINITE = /(?<![\w"])-?(?:NaN|Infinity)\b/g;
 
 /** Python's json writes NaN and Infinity as bare words; JSON.parse rejects them. Read them as markers. */
 function parseLine(line: string): Rec | null {
-  const asRecord = (v: unknown) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : null);
+  const asRecord = (v: unknown) =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : null;
   try {
     return asRecord(JSON.parse(line));
   } catch {
@@ -43,7 +44,14 @@ function parseLine(line: string): Rec | null {
   }
 }
 
-const isNonFiniteMarker = (v: unknown) => v === '__nonfinite__' || v === 'NaN' || v === 'Infinity' || v === '-Infinity' || v === 'nan' || v === 'inf' || v === '-inf';
+const isNonFiniteMarker = (v: unknown) =>
+  v === '__nonfinite__' ||
+  v === 'NaN' ||
+  v === 'Infinity' ||
+  v === '-Infinity' ||
+  v === 'nan' ||
+  v === 'inf' ||
+  v === '-inf';
 
 /**
  * Applies lines of the tracking protocol (one JSON object a line, written by the Python and Node
@@ -61,7 +69,10 @@ export class TrackingIngestor {
   private readonly putTag;
   private readonly putArtifact;
 
-  constructor(db: Db, private readonly writer: SeriesWriter) {
+  constructor(
+    db: Db,
+    private readonly writer: SeriesWriter,
+  ) {
     this.putParam = db.prepare('INSERT OR REPLACE INTO run_params (run_id, key, value) VALUES (?, ?, ?)');
     this.putTag = db.prepare('INSERT OR REPLACE INTO run_tags (run_id, key, value) VALUES (?, ?, ?)');
     this.putArtifact = db.prepare('INSERT OR IGNORE INTO run_artifacts (run_id, path) VALUES (?, ?)');
@@ -104,7 +115,8 @@ export class TrackingIngestor {
         return true;
       case 'params':
         if (typeof rec.v !== 'object' || rec.v === null) return false;
-        for (const [k, v] of Object.entries(rec.v as Rec)) this.putParam.run(this.runId, k, JSON.stringify(v ?? null));
+        for (const [k, v] of Object.entries(rec.v as Rec))
+          this.putParam.run(this.runId, k, JSON.stringify(v ?? null));
         return true;
       case 'tag':
         if (typeof rec.k !== 'string' || !rec.k) return false;

@@ -19,20 +19,39 @@ export interface Verdict {
 }
 
 export function loadState(project: Project, stage: string): StageState | null {
-  const row = project.db.prepare('SELECT cmd, deps, params, outs FROM stage_state WHERE stage = ?').get(stage) as
-    | { cmd: string; deps: string; params: string; outs: string }
-    | undefined;
+  const row = project.db
+    .prepare('SELECT cmd, deps, params, outs FROM stage_state WHERE stage = ?')
+    .get(stage) as { cmd: string; deps: string; params: string; outs: string } | undefined;
   if (!row) return null;
-  return { cmd: row.cmd, deps: JSON.parse(row.deps), params: JSON.parse(row.params), outs: JSON.parse(row.outs) };
+  return {
+    cmd: row.cmd,
+    deps: JSON.parse(row.deps),
+    params: JSON.parse(row.params),
+    outs: JSON.parse(row.outs),
+  };
 }
 
 export function saveState(project: Project, stage: string, runId: string, state: StageState): void {
   project.db
-    .prepare('INSERT OR REPLACE INTO stage_state (stage, run_id, cmd, deps, params, outs, at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    .run(stage, runId, state.cmd, JSON.stringify(state.deps), JSON.stringify(state.params), JSON.stringify(state.outs), Date.now());
+    .prepare(
+      'INSERT OR REPLACE INTO stage_state (stage, run_id, cmd, deps, params, outs, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    )
+    .run(
+      stage,
+      runId,
+      state.cmd,
+      JSON.stringify(state.deps),
+      JSON.stringify(state.params),
+      JSON.stringify(state.outs),
+      Date.now(),
+    );
 }
 
-export async function hashAll(project: Project, paths: string[], signal?: AbortSignal): Promise<Record<string, string | null>> {
+export async function hashAll(
+  project: Project,
+  paths: string[],
+  signal?: AbortSignal,
+): Promise<Record<string, string | null>> {
   const out: Record<string, string | null> = {};
   for (const p of paths) out[p] = await hashPath(project, p, { signal });
   return out;
@@ -50,11 +69,20 @@ function diffKeys(before: Record<string, unknown>, now: Record<string, unknown>)
  * content of a dep or a param changed, or an out is missing or was modified; otherwise it is skipped
  * (an out that is only missing is restored from the store).
  */
-export async function checkStage(project: Project, stage: Stage, opts: { force?: boolean; signal?: AbortSignal } = {}): Promise<Verdict> {
+export async function checkStage(
+  project: Project,
+  stage: Stage,
+  opts: { force?: boolean; signal?: AbortSignal } = {},
+): Promise<Verdict> {
   const deps = await hashAll(project, stage.deps, opts.signal);
   const params = stageParams(project.root, stage);
   const now = { deps, params };
-  const verdict = (run: boolean, reason: string, restore: Verdict['restore'] = []): Verdict => ({ run, reason, restore, now });
+  const verdict = (run: boolean, reason: string, restore: Verdict['restore'] = []): Verdict => ({
+    run,
+    reason,
+    restore,
+    now,
+  });
   if (opts.force) return verdict(true, 'forced (--force)');
   const before = loadState(project, stage.name);
   if (!before) return verdict(true, 'never run successfully before');
@@ -63,10 +91,21 @@ export async function checkStage(project: Project, stage: Stage, opts: { force?:
   if (missingDeps.length) return verdict(true, `dep missing: ${missingDeps.join(', ')}`);
   const changedDeps = diffKeys(before.deps, deps);
   if (changedDeps.length) {
-    return verdict(true, changedDeps.map((d) => (!(d in before.deps) ? `dep added: ${d}` : !(d in deps) ? `dep removed: ${d}` : `dep changed: ${d}`)).join('; '));
+    return verdict(
+      true,
+      changedDeps
+        .map((d) =>
+          !(d in before.deps) ? `dep added: ${d}` : !(d in deps) ? `dep removed: ${d}` : `dep changed: ${d}`,
+        )
+        .join('; '),
+    );
   }
   const changedParams = diffKeys(before.params, params);
-  if (changedParams.length) return verdict(true, `params changed: ${changedParams.map((k) => `${k} ${show(before.params[k])} → ${show(params[k])}`).join(', ')}`);
+  if (changedParams.length)
+    return verdict(
+      true,
+      `params changed: ${changedParams.map((k) => `${k} ${show(before.params[k])} → ${show(params[k])}`).join(', ')}`,
+    );
   const outs = await hashAll(project, stage.outs, opts.signal);
   const restore: Verdict['restore'] = [];
   for (const out of stage.outs) {
@@ -78,6 +117,11 @@ export async function checkStage(project: Project, stage: Stage, opts: { force?:
       return verdict(true, `out modified: ${out}`);
     }
   }
-  if (restore.length) return verdict(false, `up to date; missing outs restored from the store: ${restore.map((r) => r.path).join(', ')}`, restore);
+  if (restore.length)
+    return verdict(
+      false,
+      `up to date; missing outs restored from the store: ${restore.map((r) => r.path).join(', ')}`,
+      restore,
+    );
   return verdict(false, 'up to date (command, deps and params unchanged)');
 }

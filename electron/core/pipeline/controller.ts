@@ -14,7 +14,10 @@ export class PipelineController {
   private pendingAuto: Set<string> | null = null;
   private stopped = false;
 
-  constructor(private readonly project: Project, private readonly engine: Engine) {}
+  constructor(
+    private readonly project: Project,
+    private readonly engine: Engine,
+  ) {}
 
   get activeRunId(): string | null {
     return this.running?.runId ?? null;
@@ -37,15 +40,26 @@ export class PipelineController {
         },
       },
     });
-    const stages = (this.project.db.prepare('SELECT COUNT(*) FROM run_stages WHERE run_id = ?').pluck().get(runId) as number) ?? null;
-    const { done: jobDone } = engine.jobs.start({ label: `pipeline run ${runId}`, unit: 'stages', total: stages }, async (job) => {
-      ctx = job;
-      job.signal.addEventListener('abort', () => abort.abort(), { once: true });
-      const summary = await done;
-      if (summary.status === 'failed') throw new StrataError('INTERNAL', `run ${runId} failed: ${summary.stages.find((s) => s.status === 'failed')?.reason ?? 'see its logs'}`);
-      if (summary.status === 'cancelled') throw new StrataError('CANCELLED', `run ${runId} was cancelled`);
-      return { runId };
-    });
+    const stages =
+      (this.project.db
+        .prepare('SELECT COUNT(*) FROM run_stages WHERE run_id = ?')
+        .pluck()
+        .get(runId) as number) ?? null;
+    const { done: jobDone } = engine.jobs.start(
+      { label: `pipeline run ${runId}`, unit: 'stages', total: stages },
+      async (job) => {
+        ctx = job;
+        job.signal.addEventListener('abort', () => abort.abort(), { once: true });
+        const summary = await done;
+        if (summary.status === 'failed')
+          throw new StrataError(
+            'INTERNAL',
+            `run ${runId} failed: ${summary.stages.find((s) => s.status === 'failed')?.reason ?? 'see its logs'}`,
+          );
+        if (summary.status === 'cancelled') throw new StrataError('CANCELLED', `run ${runId} was cancelled`);
+        return { runId };
+      },
+    );
     this.running = { runId, done: jobDone };
     const settle = () => {
       this.running = null;

@@ -13,7 +13,10 @@ export interface Dag {
 }
 
 /** file:line of `stages.<name>` in the config, so a pipeline error points at the stage. */
-export function stageLocation(loaded: LoadedConfig, stage: string): { file: string; line?: number; column?: number } {
+export function stageLocation(
+  loaded: LoadedConfig,
+  stage: string,
+): { file: string; line?: number; column?: number } {
   const file = loaded.file ?? 'strata.yaml';
   try {
     const lines = new LineCounter();
@@ -48,9 +51,13 @@ export function buildDag(root: string, loaded: LoadedConfig): Dag {
     for (const out of s.outs) {
       const clash = writers.find((w) => within(out, w.out) || within(w.out, out));
       if (clash) {
-        fail(loaded, s.name, clash.out === out
-          ? `stages "${clash.stage}" and "${s.name}" both write ${out}; an out can have only one stage`
-          : `stage "${s.name}" writes ${out}, which overlaps ${clash.out} written by stage "${clash.stage}"`);
+        fail(
+          loaded,
+          s.name,
+          clash.out === out
+            ? `stages "${clash.stage}" and "${s.name}" both write ${out}; an out can have only one stage`
+            : `stage "${s.name}" writes ${out}, which overlaps ${clash.out} written by stage "${clash.stage}"`,
+        );
       }
       writers.push({ out, stage: s.name });
     }
@@ -64,7 +71,12 @@ export function buildDag(root: string, loaded: LoadedConfig): Dag {
         fail(loaded, s.name, `stage "${s.name}" depends on ${dep}, which does not exist and no stage writes`);
       }
       for (const x of w) if (x.stage !== s.name) ups.add(x.stage);
-      if (w.some((x) => x.stage === s.name)) fail(loaded, s.name, `stage "${s.name}" depends on ${dep}, which it writes itself (a cycle of one stage)`);
+      if (w.some((x) => x.stage === s.name))
+        fail(
+          loaded,
+          s.name,
+          `stage "${s.name}" depends on ${dep}, which it writes itself (a cycle of one stage)`,
+        );
     }
     upstream.set(s.name, [...ups]);
   }
@@ -80,7 +92,12 @@ function topoSort(loaded: LoadedConfig, stages: Stage[], upstream: Map<string, s
     if (st === 'done') return;
     if (st === 'visiting') {
       const cycle = [...trail.slice(trail.indexOf(name)), name];
-      fail(loaded, name, `the stages form a cycle: ${cycle.join(' → ')} (each reads what the next one writes)`, { cycle });
+      fail(
+        loaded,
+        name,
+        `the stages form a cycle: ${cycle.join(' → ')} (each reads what the next one writes)`,
+        { cycle },
+      );
     }
     state.set(name, 'visiting');
     for (const up of upstream.get(name) ?? []) visit(up, [...trail, name]);
@@ -97,7 +114,11 @@ export function selectStages(dag: Dag, names: readonly string[], loaded: LoadedC
   const known = new Set(dag.order.map((s) => s.name));
   for (const n of names) {
     if (!known.has(n)) {
-      throw new StrataError('NOT_FOUND', `no stage "${n}" in ${path.basename(loaded.file ?? 'strata.yaml')} (stages: ${[...known].join(', ') || 'none'})`, loaded.file ? { where: { file: loaded.file } } : {});
+      throw new StrataError(
+        'NOT_FOUND',
+        `no stage "${n}" in ${path.basename(loaded.file ?? 'strata.yaml')} (stages: ${[...known].join(', ') || 'none'})`,
+        loaded.file ? { where: { file: loaded.file } } : {},
+      );
     }
   }
   const keep = new Set<string>();

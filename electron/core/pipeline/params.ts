@@ -8,7 +8,11 @@ import type { Stage } from './stages.js';
 const anything = z.unknown();
 
 /** Flattens nested params to dotted keys; lists stay whole values. */
-export function flattenParams(value: unknown, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
+export function flattenParams(
+  value: unknown,
+  prefix = '',
+  out: Record<string, unknown> = {},
+): Record<string, unknown> {
   if (typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)) {
     for (const [k, v] of Object.entries(value)) flattenParams(v, prefix ? `${prefix}.${k}` : k, out);
   } else if (prefix) {
@@ -28,13 +32,19 @@ export function readParamsFile(root: string, rel: string): Record<string, unknow
     text = fs.readFileSync(abs, 'utf8');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new StrataError(e.code === 'ENOENT' ? 'NOT_FOUND' : 'INTERNAL', `cannot read the params file ${rel}: ${e.message}`, { where: { file: abs } });
+    throw new StrataError(
+      e.code === 'ENOENT' ? 'NOT_FOUND' : 'INTERNAL',
+      `cannot read the params file ${rel}: ${e.message}`,
+      { where: { file: abs } },
+    );
   }
   if (/\.json$/i.test(rel)) {
     try {
       return flattenParams(JSON.parse(text));
     } catch (err) {
-      throw new StrataError('CONFIG_INVALID', `${rel} is not valid JSON: ${(err as Error).message}`, { where: { file: abs } });
+      throw new StrataError('CONFIG_INVALID', `${rel} is not valid JSON: ${(err as Error).message}`, {
+        where: { file: abs },
+      });
     }
   }
   return flattenParams(parseYamlFile(abs, text, anything).value);
@@ -62,7 +72,11 @@ export function stageParams(root: string, stage: Stage): Record<string, unknown>
     for (const key of keys) {
       const hit = Object.keys(flat).filter((k) => k === key || k.startsWith(key + '.'));
       if (hit.length === 0) {
-        throw new StrataError('CONFIG_INVALID', `stage "${stage.name}" uses the param ${key}, which ${file} does not define`, { where: { file: path.join(root, file) } });
+        throw new StrataError(
+          'CONFIG_INVALID',
+          `stage "${stage.name}" uses the param ${key}, which ${file} does not define`,
+          { where: { file: path.join(root, file) } },
+        );
       }
       for (const k of hit) out[file === 'params.yaml' ? k : `${file}:${k}`] = flat[k];
     }

@@ -88,7 +88,12 @@ export function runStep(opts: StepOptions): Promise<StepResult> {
     let cancelled = false;
     let leftovers = false;
     let exit: { code: number | null; signal: string | null } | null = null;
-    const child = spawn('/bin/sh', ['-c', opts.cmd], { cwd: opts.cwd, env: opts.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/bin/sh', ['-c', opts.cmd], {
+      cwd: opts.cwd,
+      env: opts.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const pgid = child.pid;
     let stopping: Promise<void> | null = null;
     const onAbort = () => {
@@ -110,7 +115,13 @@ export function runStep(opts: StepOptions): Promise<StepResult> {
       closed = true;
       opts.signal?.removeEventListener('abort', onAbort);
       void Promise.resolve(stopping).then(() =>
-        resolve({ exitCode: exit?.code ?? null, signal: exit?.signal ?? null, leftovers, cancelled, spawnError }),
+        resolve({
+          exitCode: exit?.code ?? null,
+          signal: exit?.signal ?? null,
+          leftovers,
+          cancelled,
+          spawnError,
+        }),
       );
     };
     child.on('error', (err) => finish(err.message));

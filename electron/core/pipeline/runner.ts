@@ -50,38 +50,76 @@ export function runDir(project: Project, runId: string): string {
  * Claims the project's one pipeline slot and records the new run, in one write transaction, so two
  * runs started at the same moment (two windows, a CLI and the app) cannot both get it.
  */
-function claimSlot(project: Project, run: { id: string; name: string; hash: string; stages: Stage[]; params: Record<string, unknown> }): void {
-  project.db.transaction(() => {
-    const busy = project.db.prepare("SELECT id, runner_pid FROM runs WHERE status = 'running' AND kind = 'pipeline' LIMIT 1").get() as { id: string; runner_pid: number } | undefined;
-    if (busy) {
-      throw new StrataError('CONFLICT', `a pipeline run (${busy.id}, process ${busy.runner_pid}) is already running in this project; wait for it or stop it with \`strata cancel ${busy.id}\``, { details: { runId: busy.id } });
-    }
-    insertRun(project, { id: run.id, name: run.name, kind: 'pipeline', status: 'running', startedAt: Date.now(), pipelineHash: run.hash, runnerPid: process.pid });
-    const addStage = project.db.prepare("INSERT INTO run_stages (run_id, stage, ord, status, reason, cmd) VALUES (?, ?, ?, 'pending', 'waiting', ?)");
-    run.stages.forEach((s, i) => addStage.run(run.id, s.name, i, s.cmd));
-    const addParam = project.db.prepare('INSERT OR REPLACE INTO run_params (run_id, key, value) VALUES (?, ?, ?)');
-    for (const [k, v] of Object.entries(run.params)) addParam.run(run.id, k, JSON.stringify(v ?? null));
-  }).immediate();
+function claimSlot(
+  project: Project,
+  run: { id: string; name: string; hash: string; stages: Stage[]; params: Record<string, unknown> },
+): void {
+  project.db
+    .transaction(() => {
+      const busy = project.db
+        .prepare("SELECT id, runner_pid FROM runs WHERE status = 'running' AND kind = 'pipeline' LIMIT 1")
+        .get() as { id: string; runner_pid: number } | undefined;
+      if (busy) {
+        throw new StrataError(
+          'CONFLICT',
+          `a pipeline run (${busy.id}, process ${busy.runner_pid}) is already running in this project; wait for it or stop it with \`strata cancel ${busy.id}\``,
+          { details: { runId: busy.id } },
+        );
+      }
+      insertRun(project, {
+        id: run.id,
+        name: run.name,
+        kind: 'pipeline',
+        status: 'running',
+        startedAt: Date.now(),
+        pipelineHash: run.hash,
+        runnerPid: process.pid,
+      });
+      const addStage = project.db.prepare(
+        "INSERT INTO run_stages (run_id, stage, ord, status, reason, cmd) VALUES (?, ?, ?, 'pending', 'waiting', ?)",
+      );
+      run.stages.forEach((s, i) => addStage.run(run.id, s.name, i, s.cmd));
+      const addParam = project.db.prepare(
+        'INSERT OR REPLACE INTO run_params (run_id, key, value) VALUES (?, ?, ?)',
+      );
+      for (const [k, v] of Object.entries(run.params)) addParam.run(run.id, k, JSON.stringify(v ?? null));
+    })
+    .immediate();
 }
 
 /**
  * Starts a pipeline run: checks the definition, claims the slot, records the run, and returns its id
  * at once; `done` settles when the run has ended (never rejects: a failure is the run's status).
  */
-export function startRun(project: Project, opts: RunOptions = {}): { runId: string; done: Promise<RunSummary> } {
+export function startRun(
+  project: Project,
+  opts: RunOptions = {},
+): { runId: string; done: Promise<RunSummary> } {
   const dag = loadDag(project);
   const stages = selectStages(dag, opts.stages ?? [], project.config);
-  if (stages.length === 0) throw new StrataError('NOT_FOUND', `no stages in ${project.config.file ?? 'strata.yaml'}; add some under stages:`);
+  if (stages.length === 0)
+    throw new StrataError(
+      'NOT_FOUND',
+      `no stages in ${project.config.file ?? 'strata.yaml'}; add some under stages:`,
+    );
   const params = readAllParams(project.root, stages);
   recoverInterrupted(project);
   const id = newRunId();
-  const name = opts.name ?? `${stages.length === dag.order.length ? 'pipeline' : stages.map((s) => s.name).join('+')} ${new Date().toISOString().slice(0, 19).replace('T', ' ')}`;
+  const name =
+    opts.name ??
+    `${stages.length === dag.order.length ? 'pipeline' : stages.map((s) => s.name).join('+')} ${new Date().toISOString().slice(0, 19).replace('T', ' ')}`;
   claimSlot(project, { id, name, hash: pipelineHash(dag.order), stages, params });
   const done = execute(project, id, stages, dag.order, opts);
   return { runId: id, done };
 }
 
-async function execute(project: Project, runId: string, stages: Stage[], allStages: Stage[], opts: RunOptions): Promise<RunSummary> {
+async function execute(
+  project: Project,
+  runId: string,
+  stages: Stage[],
+  allStages: Stage[],
+  opts: RunOptions,
+): Promise<RunSummary> {
   const ev = opts.events ?? {};
   const controller = new AbortController();
   const onOuterAbort = () => controller.abort();
@@ -97,7 +135,12 @@ async function execute(project: Project, runId: string, stages: Stage[], allStag
     last = runSummary(project, runId);
     ev.onRun?.(last);
   };
-  const stage = (name: string, status: StageStatus, reason: string, extra: Parameters<typeof updateStage>[3] = {}) => {
+  const stage = (
+    name: string,
+    status: StageStatus,
+    reason: string,
+    extra: Parameters<typeof updateStage>[3] = {},
+  ) => {
     updateStage(project, runId, name, { status, reason, ...extra });
     ev.onStage?.(name, status, reason);
     announce();
@@ -110,9 +153,13 @@ async function execute(project: Project, runId: string, stages: Stage[], allStag
   let error: string | null = null;
   try {
     const git = await gitInfo(project.root);
-    project.db.prepare('UPDATE runs SET git_commit = ?, git_diff_hash = ?, git_diff = ? WHERE id = ?').run(git.commit, git.diffHash, git.diff, runId);
+    project.db
+      .prepare('UPDATE runs SET git_commit = ?, git_diff_hash = ?, git_diff = ? WHERE id = ?')
+      .run(git.commit, git.diffHash, git.diff, runId);
     const envDone = captureEnvironment(project.root).then(
-      (env) => project.db.open && project.db.prepare('UPDATE runs SET environment = ? WHERE id = ?').run(JSON.stringify(env), runId),
+      (env) =>
+        project.db.open &&
+        project.db.prepare('UPDATE runs SET environment = ? WHERE id = ?').run(JSON.stringify(env), runId),
       () => undefined,
     );
     announce();
@@ -123,16 +170,36 @@ async function execute(project: Project, runId: string, stages: Stage[], allStag
         status = 'cancelled';
         break;
       }
-      const outcome = await runOne(project, runId, s, allStages, opts, controller.signal, trackingFile, dir, stage, pump);
+      const outcome = await runOne(
+        project,
+        runId,
+        s,
+        allStages,
+        opts,
+        controller.signal,
+        trackingFile,
+        dir,
+        stage,
+        pump,
+      );
       if (outcome !== 'ok') {
         status = outcome;
         if (outcome === 'failed') error = `stage ${s.name} failed`;
-        for (const rest of stages.slice(i + 1)) stage(rest.name, 'skipped', `not reached: stage ${s.name} ${outcome === 'cancelled' ? 'was cancelled' : 'failed'}`);
+        for (const rest of stages.slice(i + 1))
+          stage(
+            rest.name,
+            'skipped',
+            `not reached: stage ${s.name} ${outcome === 'cancelled' ? 'was cancelled' : 'failed'}`,
+          );
         break;
       }
     }
     if (status === 'cancelled') {
-      for (const r of project.db.prepare("SELECT stage FROM run_stages WHERE run_id = ? AND status = 'pending'").pluck().all(runId) as string[]) stage(r, 'skipped', 'not reached: the run was cancelled');
+      for (const r of project.db
+        .prepare("SELECT stage FROM run_stages WHERE run_id = ? AND status = 'pending'")
+        .pluck()
+        .all(runId) as string[])
+        stage(r, 'skipped', 'not reached: the run was cancelled');
     }
     await envDone;
   } catch (err) {
@@ -140,8 +207,16 @@ async function execute(project: Project, runId: string, stages: Stage[], allStag
     error = err instanceof StrataError ? err.message : `internal error: ${(err as Error).message}`;
     if (project.db.open) {
       // Whatever broke (the store, the disk), no stage may stay 'running' in the record.
-      project.db.prepare("UPDATE run_stages SET status = ?, reason = ?, ended_at = ? WHERE run_id = ? AND status = 'running'").run(status, error, Date.now(), runId);
-      project.db.prepare("UPDATE run_stages SET status = 'skipped', reason = ? WHERE run_id = ? AND status = 'pending'").run(`not reached: ${error}`, runId);
+      project.db
+        .prepare(
+          "UPDATE run_stages SET status = ?, reason = ?, ended_at = ? WHERE run_id = ? AND status = 'running'",
+        )
+        .run(status, error, Date.now(), runId);
+      project.db
+        .prepare(
+          "UPDATE run_stages SET status = 'skipped', reason = ? WHERE run_id = ? AND status = 'pending'",
+        )
+        .run(`not reached: ${error}`, runId);
     }
   } finally {
     clearInterval(cancelPoll);
@@ -149,17 +224,27 @@ async function execute(project: Project, runId: string, stages: Stage[], allStag
     unregister();
   }
   // Closed under the run (the project was closed): its end was written at close; nothing more to record.
-  if (!project.db.open) return { ...(last ?? ({ id: runId } as RunSummary)), status: 'cancelled', endedAt: Date.now() };
+  if (!project.db.open)
+    return { ...(last ?? ({ id: runId } as RunSummary)), status: 'cancelled', endedAt: Date.now() };
   pump.stop();
   const stats = pump.ingestor.stats;
-  project.db.prepare('UPDATE runs SET skipped_lines = skipped_lines + ?, nonfinite_values = nonfinite_values + ? WHERE id = ?').run(stats.skipped, stats.nonFinite, runId);
+  project.db
+    .prepare(
+      'UPDATE runs SET skipped_lines = skipped_lines + ?, nonfinite_values = nonfinite_values + ? WHERE id = ?',
+    )
+    .run(stats.skipped, stats.nonFinite, runId);
   setRunStatus(project, runId, status, error);
   const summary = runSummary(project, runId);
   ev.onRun?.(summary);
   return summary;
 }
 
-type StageFn = (name: string, status: StageStatus, reason: string, extra?: Parameters<typeof updateStage>[3]) => void;
+type StageFn = (
+  name: string,
+  status: StageStatus,
+  reason: string,
+  extra?: Parameters<typeof updateStage>[3],
+) => void;
 
 async function runOne(
   project: Project,
@@ -188,7 +273,9 @@ async function runOne(
     return 'ok';
   }
   const started = Date.now();
-  const sink = new LogSink(project.db, runId, s.name, opts.logCap ?? DEFAULT_LOG_CAP, (stream, text) => opts.events?.onLog?.({ runId, stage: s.name, stream, text }));
+  const sink = new LogSink(project.db, runId, s.name, opts.logCap ?? DEFAULT_LOG_CAP, (stream, text) =>
+    opts.events?.onLog?.({ runId, stage: s.name, stream, text }),
+  );
   const logFlush = setInterval(() => sink.flush(), 100);
   stage(s.name, 'running', verdict.reason, { started_at: started, deps: JSON.stringify(verdict.now.deps) });
   sink.note(`[strata] stage ${s.name}: ${s.cmd}   (${verdict.reason})`);
@@ -196,7 +283,13 @@ async function runOne(
   const result = await runStep({
     cmd: s.cmd,
     cwd,
-    env: stepEnv(opts.baseEnv ?? process.env, { runId, runDir: dir, projectRoot: project.root, stage: s.name, trackingFile }),
+    env: stepEnv(opts.baseEnv ?? process.env, {
+      runId,
+      runDir: dir,
+      projectRoot: project.root,
+      stage: s.name,
+      trackingFile,
+    }),
     onOutput: (stream, text) => sink.write(stream, text),
     onStart: (pid) => updateStage(project, runId, s.name, { pid }),
     signal,
@@ -204,11 +297,24 @@ async function runOne(
   });
   clearInterval(logFlush);
   const ended = Date.now();
-  if (result.leftovers) sink.note('[strata] the step exited but left processes running in its group; they were stopped (SIGTERM, then SIGKILL)');
+  if (result.leftovers)
+    sink.note(
+      '[strata] the step exited but left processes running in its group; they were stopped (SIGTERM, then SIGKILL)',
+    );
   if (result.spawnError) sink.note(`[strata] could not start the step: ${result.spawnError}`);
-  if (result.exitCode === 127) sink.note(`[strata] exit code 127: the shell could not find the command (${s.cmd.split(/\s+/)[0]})`);
-  if (sink.dropped > 0) sink.note(`[strata] ${sink.dropped} bytes of output were not stored (cap ${opts.logCap ?? DEFAULT_LOG_CAP} bytes)`);
-  const fields = { ended_at: ended, exit_code: result.exitCode, signal: result.signal, log_bytes: sink.bytes, log_dropped: sink.dropped };
+  if (result.exitCode === 127)
+    sink.note(`[strata] exit code 127: the shell could not find the command (${s.cmd.split(/\s+/)[0]})`);
+  if (sink.dropped > 0)
+    sink.note(
+      `[strata] ${sink.dropped} bytes of output were not stored (cap ${opts.logCap ?? DEFAULT_LOG_CAP} bytes)`,
+    );
+  const fields = {
+    ended_at: ended,
+    exit_code: result.exitCode,
+    signal: result.signal,
+    log_bytes: sink.bytes,
+    log_dropped: sink.dropped,
+  };
   if (result.cancelled) {
     sink.note('[strata] cancelled');
     sink.flush();
@@ -216,7 +322,8 @@ async function runOne(
     return 'cancelled';
   }
   if (result.exitCode !== 0) {
-    const how = result.spawnError ?? (result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode}`);
+    const how =
+      result.spawnError ?? (result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode}`);
     sink.note(`[strata] stage ${s.name} failed: ${how}`);
     sink.flush();
     stage(s.name, 'failed', `failed: ${how}`, fields);
@@ -232,7 +339,8 @@ async function runOne(
   }
   readStageMetrics(project, s, started, pump);
   await recordStageLineage(project, runId, s, allStages, verdict.now.deps, signal);
-  for (const problem of await recordLoggedArtifacts(project, runId, s.name, signal)) sink.note(`[strata] ${problem}`);
+  for (const problem of await recordLoggedArtifacts(project, runId, s.name, signal))
+    sink.note(`[strata] ${problem}`);
   saveState(project, s.name, runId, { cmd: s.cmd, deps: verdict.now.deps, params: verdict.now.params, outs });
   sink.note(`[strata] stage ${s.name} done in ${((ended - started) / 1000).toFixed(1)} s`);
   sink.flush();
@@ -248,7 +356,11 @@ function readStageMetrics(project: Project, s: Stage, started: number, pump: Tra
     for (const p of [...s.metrics, ...s.plots]) readMetricsPath(path.join(project.root, p), pump.ingestor);
     const live = path.join(project.root, s.wdir, 'dvclive');
     try {
-      if (fs.statSync(live).mtimeMs >= started - 1000 && !s.metrics.some((m) => m.startsWith(path.posix.join(s.wdir, 'dvclive')))) readDvcLive(live, pump.ingestor);
+      if (
+        fs.statSync(live).mtimeMs >= started - 1000 &&
+        !s.metrics.some((m) => m.startsWith(path.posix.join(s.wdir, 'dvclive')))
+      )
+        readDvcLive(live, pump.ingestor);
     } catch {
       // no DVCLive output
     }

@@ -41,10 +41,16 @@ projectServices.push((project, engine) => {
   };
   const unsubscribe = engine.subscribe((event, payload) => {
     if (event !== 'artifact.versioned' || engine.project !== project) return;
-    const { version, created } = payload as { version: { source: string; artifact: string }; created: boolean };
+    const { version, created } = payload as {
+      version: { source: string; artifact: string };
+      created: boolean;
+    };
     // Versions a run wrote itself must not start another run.
     if (!created || version.source === 'run') return;
-    const row = project.db.prepare('SELECT path FROM artifacts WHERE name = ?').pluck().get(version.artifact) as string | undefined;
+    const row = project.db
+      .prepare('SELECT path FROM artifacts WHERE name = ?')
+      .pluck()
+      .get(version.artifact) as string | undefined;
     if (!row) return;
     changed.add(row);
     if (timer) clearTimeout(timer);

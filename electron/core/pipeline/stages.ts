@@ -24,7 +24,9 @@ function rel(wdir: string, p: string): string {
 
 /** DVC writes a dep or out either as a path or as {path: {options}}. */
 function paths(items: readonly (string | Record<string, unknown>)[], wdir: string): string[] {
-  return items.flatMap((item) => (typeof item === 'string' ? [item] : Object.keys(item))).map((p) => rel(wdir, p));
+  return items
+    .flatMap((item) => (typeof item === 'string' ? [item] : Object.keys(item)))
+    .map((p) => rel(wdir, p));
 }
 
 export function normalizeStage(name: string, s: StageConfig, config: StrataConfig): Stage {

@@ -21,26 +21,51 @@ export function explainFsError(err: unknown, what: string, file: string): Strata
   const e = err as NodeJS.ErrnoException & { code?: string };
   switch (e.code) {
     case 'ENOENT':
-      return new StrataError('PROJECT_MISSING', `${what}: ${file} does not exist`, { where: { file }, cause: err });
+      return new StrataError('PROJECT_MISSING', `${what}: ${file} does not exist`, {
+        where: { file },
+        cause: err,
+      });
     case 'EACCES':
     case 'EPERM':
-      return new StrataError('PERMISSION_DENIED', `${what}: permission denied on ${file}`, { where: { file }, cause: err });
+      return new StrataError('PERMISSION_DENIED', `${what}: permission denied on ${file}`, {
+        where: { file },
+        cause: err,
+      });
     case 'EROFS':
-      return new StrataError('READ_ONLY', `${what}: ${file} is on a read-only file system`, { where: { file }, cause: err });
+      return new StrataError('READ_ONLY', `${what}: ${file} is on a read-only file system`, {
+        where: { file },
+        cause: err,
+      });
     case 'ENOSPC':
     case 'SQLITE_FULL':
-      return new StrataError('DISK_FULL', `${what}: the disk holding ${file} is full`, { where: { file }, cause: err });
+      return new StrataError('DISK_FULL', `${what}: the disk holding ${file} is full`, {
+        where: { file },
+        cause: err,
+      });
     case 'SQLITE_BUSY':
     case 'SQLITE_LOCKED':
-      return new StrataError('DB_LOCKED', `${what}: the database ${file} is locked by another process; close the other Strata window or command and try again`, { where: { file }, cause: err });
+      return new StrataError(
+        'DB_LOCKED',
+        `${what}: the database ${file} is locked by another process; close the other Strata window or command and try again`,
+        { where: { file }, cause: err },
+      );
     case 'SQLITE_READONLY':
     case 'SQLITE_CANTOPEN':
-      return new StrataError('READ_ONLY', `${what}: cannot write the database ${file} (${e.message})`, { where: { file }, cause: err });
+      return new StrataError('READ_ONLY', `${what}: cannot write the database ${file} (${e.message})`, {
+        where: { file },
+        cause: err,
+      });
     case 'SQLITE_NOTADB':
     case 'SQLITE_CORRUPT':
-      return new StrataError('INTERNAL', `${what}: ${file} is not a valid Strata database (${e.message})`, { where: { file }, cause: err });
+      return new StrataError('INTERNAL', `${what}: ${file} is not a valid Strata database (${e.message})`, {
+        where: { file },
+        cause: err,
+      });
     default:
-      return new StrataError('INTERNAL', `${what}: ${e.message ?? String(err)}`, { where: { file }, cause: err });
+      return new StrataError('INTERNAL', `${what}: ${e.message ?? String(err)}`, {
+        where: { file },
+        cause: err,
+      });
   }
 }
 
@@ -67,11 +92,15 @@ export function inspectFolder(dir: string): FolderState {
 function requireFolder(root: string, state: FolderState): void {
   switch (state.kind) {
     case 'missing':
-      throw new StrataError('PROJECT_MISSING', `No folder at ${root}. It may have been moved or deleted.`, { where: { file: root } });
+      throw new StrataError('PROJECT_MISSING', `No folder at ${root}. It may have been moved or deleted.`, {
+        where: { file: root },
+      });
     case 'not-directory':
       throw new StrataError('BAD_REQUEST', `${root} is a file, not a folder.`, { where: { file: root } });
     case 'unreadable':
-      throw new StrataError('PERMISSION_DENIED', `Cannot read ${root}: ${state.message}`, { where: { file: root } });
+      throw new StrataError('PERMISSION_DENIED', `Cannot read ${root}: ${state.message}`, {
+        where: { file: root },
+      });
     default:
   }
 }
@@ -106,7 +135,11 @@ export class Project {
     const state = inspectFolder(root);
     requireFolder(root, state);
     if (state.kind === 'not-project') {
-      throw new StrataError('NOT_A_PROJECT', `${root} is not a Strata project yet (no strata.yaml, dvc.yaml or .strata/). Initialise it to start.`, { where: { file: root } });
+      throw new StrataError(
+        'NOT_A_PROJECT',
+        `${root} is not a Strata project yet (no strata.yaml, dvc.yaml or .strata/). Initialise it to start.`,
+        { where: { file: root } },
+      );
     }
     const config = loadConfig(root);
     const strataDir = path.join(root, STRATA_DIR);
@@ -118,7 +151,11 @@ export class Project {
     } catch (err) {
       const e = explainFsError(err, 'Cannot open the project', strataDir);
       if (e.code === 'PERMISSION_DENIED') {
-        throw new StrataError('READ_ONLY', `${strataDir} is not writable. Strata keeps its database and object store there; make the folder writable, or copy the project somewhere you can write.`, { where: { file: strataDir }, cause: err });
+        throw new StrataError(
+          'READ_ONLY',
+          `${strataDir} is not writable. Strata keeps its database and object store there; make the folder writable, or copy the project somewhere you can write.`,
+          { where: { file: strataDir }, cause: err },
+        );
       }
       throw e;
     }
@@ -200,7 +237,8 @@ function refuseFutureSchema(dbPath: string): void {
       try {
         const header = Buffer.alloc(100);
         const n = fs.readSync(fd, header, 0, 100, 0);
-        version = n === 100 && header.toString('latin1', 0, 15) === 'SQLite format 3' ? header.readUInt32BE(60) : 0;
+        version =
+          n === 100 && header.toString('latin1', 0, 15) === 'SQLite format 3' ? header.readUInt32BE(60) : 0;
       } finally {
         fs.closeSync(fd);
       }

@@ -12,7 +12,9 @@ function tableCounts(project: Project): Record<string, number> {
     .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
     .pluck()
     .all() as string[];
-  return Object.fromEntries(tables.map((t) => [t, project.db.prepare(`SELECT count(*) FROM "${t}"`).pluck().get() as number]));
+  return Object.fromEntries(
+    tables.map((t) => [t, project.db.prepare(`SELECT count(*) FROM "${t}"`).pluck().get() as number]),
+  );
 }
 
 /** Objects in the store: loose object files plus packed objects (counted from their rows). */
@@ -23,7 +25,9 @@ function objectTotals(project: Project): { count: number; bytes: number } {
     count++;
     bytes += o.size;
   }
-  const packed = project.db.prepare('SELECT count(*) AS n, coalesce(sum(size), 0) AS b FROM packed_objects').get() as { n: number; b: number };
+  const packed = project.db
+    .prepare('SELECT count(*) AS n, coalesce(sum(size), 0) AS b FROM packed_objects')
+    .get() as { n: number; b: number };
   return { count: count + packed.n, bytes: bytes + packed.b };
 }
 
@@ -40,9 +44,13 @@ export function projectStatus(project: Project): Omit<ProjectStatus, 'configErro
 export function scanProject(engine: Engine): JobInfo {
   const project = engine.requireProject();
   return engine.jobs.start({ label: `Scanning ${project.name}`, unit: 'files' }, (ctx) =>
-    runWorker<{ root: string }, ScanResult>(new URL('./scan-worker.js', import.meta.url), { root: project.root }, {
-      signal: ctx.signal,
-      onProgress: (done, total) => ctx.progress(done, total),
-    }),
+    runWorker<{ root: string }, ScanResult>(
+      new URL('./scan-worker.js', import.meta.url),
+      { root: project.root },
+      {
+        signal: ctx.signal,
+        onProgress: (done, total) => ctx.progress(done, total),
+      },
+    ),
   ).job;
 }

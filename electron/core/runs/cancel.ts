@@ -21,9 +21,21 @@ export function closeActiveRuns(project: Project): void {
     a.controller.abort();
     const why = 'the project was closed while the run was going';
     project.db.transaction(() => {
-      project.db.prepare("UPDATE runs SET status = 'cancelled', ended_at = ?, error = ? WHERE id = ? AND status = 'running'").run(Date.now(), why, runId);
-      project.db.prepare("UPDATE run_stages SET status = 'cancelled', ended_at = ? WHERE run_id = ? AND status = 'running'").run(Date.now(), runId);
-      project.db.prepare("UPDATE run_stages SET status = 'skipped', reason = ? WHERE run_id = ? AND status = 'pending'").run(`not reached: ${why}`, runId);
+      project.db
+        .prepare(
+          "UPDATE runs SET status = 'cancelled', ended_at = ?, error = ? WHERE id = ? AND status = 'running'",
+        )
+        .run(Date.now(), why, runId);
+      project.db
+        .prepare(
+          "UPDATE run_stages SET status = 'cancelled', ended_at = ? WHERE run_id = ? AND status = 'running'",
+        )
+        .run(Date.now(), runId);
+      project.db
+        .prepare(
+          "UPDATE run_stages SET status = 'skipped', reason = ? WHERE run_id = ? AND status = 'pending'",
+        )
+        .run(`not reached: ${why}`, runId);
     })();
     active.delete(runId);
   }
@@ -36,7 +48,8 @@ export function closeActiveRuns(project: Project): void {
  */
 export function requestCancel(project: Project, runId: string): void {
   const run = runSummary(project, runId);
-  if (run.status !== 'running') throw new StrataError('CONFLICT', `run ${runId} is not running (it is ${run.status})`);
+  if (run.status !== 'running')
+    throw new StrataError('CONFLICT', `run ${runId} is not running (it is ${run.status})`);
   project.db.prepare('UPDATE runs SET cancel_requested = 1 WHERE id = ?').run(runId);
   const local = active.get(runId);
   if (local) local.controller.abort();
@@ -44,5 +57,8 @@ export function requestCancel(project: Project, runId: string): void {
 }
 
 export function cancelRequested(project: Project, runId: string): boolean {
-  return (project.db.prepare('SELECT cancel_requested FROM runs WHERE id = ?').pluck().get(runId) as number | undefined) === 1;
+  return (
+    (project.db.prepare('SELECT cancel_requested FROM runs WHERE id = ?').pluck().get(runId) as
+      number | undefined) === 1
+  );
 }

@@ -10,10 +10,16 @@ export function duration(ms: number | null): string {
 
 export const runDuration = (r: RunSummary) => duration((r.endedAt ?? Date.now()) - r.startedAt);
 
-const num = (v: number) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : String(Number(v.toPrecision(4))));
+const num = (v: number) =>
+  Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0)
+    ? v.toExponential(3)
+    : String(Number(v.toPrecision(4)));
 
 export function runLine(r: RunSummary): string {
-  const metrics = Object.entries(r.metrics).slice(0, 4).map(([k, v]) => `${k}=${num(v)}`).join(' ');
+  const metrics = Object.entries(r.metrics)
+    .slice(0, 4)
+    .map(([k, v]) => `${k}=${num(v)}`)
+    .join(' ');
   const started = new Date(r.startedAt).toISOString().slice(0, 19).replace('T', ' ');
   return `${r.id}  ${r.status.padEnd(11)} ${started}  ${runDuration(r).padStart(9)}  ${r.name}${metrics ? `  ${metrics}` : ''}`;
 }
@@ -31,15 +37,35 @@ export function runText(r: RunDetail): string[] {
     `  started:   ${new Date(r.startedAt).toISOString()}   duration ${runDuration(r)}`,
     `  kind:      ${r.kind}${r.pipelineHash ? `   pipeline ${r.pipelineHash.slice(0, 12)}` : ''}`,
   ];
-  if (r.git.commit) lines.push(`  git:       ${r.git.commit}${r.git.diffHash ? `  + uncommitted changes (diff ${r.git.diffHash.slice(0, 12)})` : ''}`);
+  if (r.git.commit)
+    lines.push(
+      `  git:       ${r.git.commit}${r.git.diffHash ? `  + uncommitted changes (diff ${r.git.diffHash.slice(0, 12)})` : ''}`,
+    );
   if (r.stages.length) lines.push('stages:', ...r.stages.map(stageLine));
   const params = Object.entries(r.params);
   if (params.length) lines.push('params:', ...params.map(([k, v]) => `  ${k} = ${v}`));
-  if (r.metricInfo.length) lines.push('metrics:', ...r.metricInfo.map((m) => `  ${m.key} = ${num(m.value)}  (step ${m.step}, ${m.count} points, min ${num(m.min)}, max ${num(m.max)})`));
-  if (r.versions.length) lines.push('versions:', ...r.versions.map((v) => `  ${v.role === 'in' ? 'read ' : 'wrote'} ${v.artifact}@${v.version}  ${v.path}${v.stage ? `  (${v.stage})` : ''}`));
+  if (r.metricInfo.length)
+    lines.push(
+      'metrics:',
+      ...r.metricInfo.map(
+        (m) =>
+          `  ${m.key} = ${num(m.value)}  (step ${m.step}, ${m.count} points, min ${num(m.min)}, max ${num(m.max)})`,
+      ),
+    );
+  if (r.versions.length)
+    lines.push(
+      'versions:',
+      ...r.versions.map(
+        (v) =>
+          `  ${v.role === 'in' ? 'read ' : 'wrote'} ${v.artifact}@${v.version}  ${v.path}${v.stage ? `  (${v.stage})` : ''}`,
+      ),
+    );
   const tags = Object.entries(r.tags);
   if (tags.length) lines.push(`tags: ${tags.map(([k, v]) => (v ? `${k}=${v}` : k)).join(', ')}`);
   if (r.note) lines.push('note:', ...r.note.split('\n').map((l) => `  ${l}`));
-  if (r.skippedLines || r.nonFiniteValues) lines.push(`skipped: ${r.skippedLines} invalid tracking/metrics lines, ${r.nonFiniteValues} NaN/Inf values`);
+  if (r.skippedLines || r.nonFiniteValues)
+    lines.push(
+      `skipped: ${r.skippedLines} invalid tracking/metrics lines, ${r.nonFiniteValues} NaN/Inf values`,
+    );
   return lines;
 }

@@ -50,20 +50,36 @@ export function ingestInbox(project: Project): string[] {
     const start = startRecord(text);
     const id = start.id ?? name.replace(/\.jsonl$/, '');
     const ended = /"t"\s*:\s*"end"/.test(text.slice(-4096));
-    if (!ended && start.pid && start.host === os.hostname() && start.pid !== process.pid && processAlive(start.pid)) continue;
+    if (
+      !ended &&
+      start.pid &&
+      start.host === os.hostname() &&
+      start.pid !== process.pid &&
+      processAlive(start.pid)
+    )
+      continue;
     const exists = project.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(id);
     if (!exists) {
       project.db.transaction(() => {
         const st = fs.statSync(file);
-        insertRun(project, { id, name: id, kind: 'inbox', status: 'running', startedAt: st.birthtimeMs || st.mtimeMs });
+        insertRun(project, {
+          id,
+          name: id,
+          kind: 'inbox',
+          status: 'running',
+          startedAt: st.birthtimeMs || st.mtimeMs,
+        });
         const writer = new SeriesWriter(project.db, id);
         const ing = new TrackingIngestor(project.db, writer);
         ing.ingest(text.split('\n'));
         writer.flush();
         const m = ing.meta;
-        const status: RunStatus = m.status && STATUSES.includes(m.status) ? (m.status as RunStatus) : 'interrupted';
+        const status: RunStatus =
+          m.status && STATUSES.includes(m.status) ? (m.status as RunStatus) : 'interrupted';
         project.db
-          .prepare('UPDATE runs SET name = ?, status = ?, started_at = ?, ended_at = ?, skipped_lines = ?, nonfinite_values = ?, error = ?, environment = ? WHERE id = ?')
+          .prepare(
+            'UPDATE runs SET name = ?, status = ?, started_at = ?, ended_at = ?, skipped_lines = ?, nonfinite_values = ?, error = ?, environment = ? WHERE id = ?',
+          )
           .run(
             m.name ?? id,
             status,

@@ -36,13 +36,18 @@ export class LogSink {
     }
     let keep = text;
     if (this.kept + size > this.cap) {
-      keep = Buffer.from(text).subarray(0, this.cap - this.kept).toString('utf8');
+      keep = Buffer.from(text)
+        .subarray(0, this.cap - this.kept)
+        .toString('utf8');
       this.dropped += size - Buffer.byteLength(keep);
     }
     this.kept += Buffer.byteLength(keep);
     this.push(stream, keep);
     if (this.kept >= this.cap) {
-      this.push('strata', `\n[strata] output truncated: only the first ${this.cap} bytes of this stage's output are kept; the rest is counted, not stored\n`);
+      this.push(
+        'strata',
+        `\n[strata] output truncated: only the first ${this.cap} bytes of this stage's output are kept; the rest is counted, not stored\n`,
+      );
     }
   }
 

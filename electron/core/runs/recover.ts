@@ -25,7 +25,10 @@ export function orphaned(row: LiveRow): boolean {
 
 /** Stops what a dead runner's steps left running, so an interrupted run does not keep burning CPU. */
 export function stopStageGroups(project: Project, runId: string, graceMs = 2000): Promise<void>[] {
-  const pids = project.db.prepare("SELECT pid FROM run_stages WHERE run_id = ? AND status = 'running' AND pid IS NOT NULL").pluck().all(runId) as number[];
+  const pids = project.db
+    .prepare("SELECT pid FROM run_stages WHERE run_id = ? AND status = 'running' AND pid IS NOT NULL")
+    .pluck()
+    .all(runId) as number[];
   return pids.filter((p) => groupAlive(p)).map((p) => stopGroup(p, graceMs));
 }
 
@@ -33,16 +36,35 @@ export function stopStageGroups(project: Project, runId: string, graceMs = 2000)
  * Marks as interrupted every run whose runner died mid-run (the app was killed, the laptop slept
  * into a crash…). Called when a project is opened and before a new run starts. Returns the ids.
  */
-export function recoverInterrupted(project: Project, final: 'interrupted' | 'cancelled' = 'interrupted', only?: string): string[] {
-  const rows = project.db.prepare("SELECT id, runner_pid, runner_host FROM runs WHERE status = 'running'").all() as LiveRow[];
+export function recoverInterrupted(
+  project: Project,
+  final: 'interrupted' | 'cancelled' = 'interrupted',
+  only?: string,
+): string[] {
+  const rows = project.db
+    .prepare("SELECT id, runner_pid, runner_host FROM runs WHERE status = 'running'")
+    .all() as LiveRow[];
   const dead = rows.filter((r) => (only === undefined || r.id === only) && orphaned(r));
   for (const r of dead) {
     void Promise.all(stopStageGroups(project, r.id));
-    const why = final === 'cancelled' ? 'cancelled after its runner had already stopped' : `its runner (pid ${r.runner_pid ?? '?'}) stopped before the run finished`;
+    const why =
+      final === 'cancelled'
+        ? 'cancelled after its runner had already stopped'
+        : `its runner (pid ${r.runner_pid ?? '?'}) stopped before the run finished`;
     project.db.transaction(() => {
-      project.db.prepare('UPDATE runs SET status = ?, ended_at = ?, error = ? WHERE id = ?').run(final, Date.now(), why, r.id);
-      project.db.prepare("UPDATE run_stages SET status = ?, ended_at = COALESCE(ended_at, ?) WHERE run_id = ? AND status = 'running'").run(final, Date.now(), r.id);
-      project.db.prepare("UPDATE run_stages SET status = 'skipped', reason = ? WHERE run_id = ? AND status = 'pending'").run(`not reached: the run was ${final}`, r.id);
+      project.db
+        .prepare('UPDATE runs SET status = ?, ended_at = ?, error = ? WHERE id = ?')
+        .run(final, Date.now(), why, r.id);
+      project.db
+        .prepare(
+          "UPDATE run_stages SET status = ?, ended_at = COALESCE(ended_at, ?) WHERE run_id = ? AND status = 'running'",
+        )
+        .run(final, Date.now(), r.id);
+      project.db
+        .prepare(
+          "UPDATE run_stages SET status = 'skipped', reason = ? WHERE run_id = ? AND status = 'pending'",
+        )
+        .run(`not reached: the run was ${final}`, r.id);
     })();
   }
   return dead.map((r) => r.id);

@@ -1,6 +1,16 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
-import type { LogLine, MetricInfo, RunDetail, RunKind, RunStatus, RunSummary, RunVersion, StageRun, StageStatus } from '../../../shared/api/runs.js';
+import type {
+  LogLine,
+  MetricInfo,
+  RunDetail,
+  RunKind,
+  RunStatus,
+  RunSummary,
+  RunVersion,
+  StageRun,
+  StageStatus,
+} from '../../../shared/api/runs.js';
 import { StrataError } from '../../../shared/errors.js';
 import type { Project } from '../project/project.js';
 
@@ -19,37 +29,101 @@ export function newRunId(): string {
   return Date.now().toString(36) + crypto.randomBytes(3).toString('hex');
 }
 
-export function insertRun(project: Project, run: { id: string; name: string; kind: RunKind; status: RunStatus; startedAt: number; endedAt?: number | null; pipelineHash?: string | null; runnerPid?: number | null }): void {
+export function insertRun(
+  project: Project,
+  run: {
+    id: string;
+    name: string;
+    kind: RunKind;
+    status: RunStatus;
+    startedAt: number;
+    endedAt?: number | null;
+    pipelineHash?: string | null;
+    runnerPid?: number | null;
+  },
+): void {
   project.db
-    .prepare('INSERT INTO runs (id, name, kind, status, started_at, ended_at, pipeline_hash, runner_pid, runner_host) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-    .run(run.id, run.name, run.kind, run.status, run.startedAt, run.endedAt ?? null, run.pipelineHash ?? null, run.runnerPid ?? null, run.runnerPid ? os.hostname() : null);
+    .prepare(
+      'INSERT INTO runs (id, name, kind, status, started_at, ended_at, pipeline_hash, runner_pid, runner_host) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    )
+    .run(
+      run.id,
+      run.name,
+      run.kind,
+      run.status,
+      run.startedAt,
+      run.endedAt ?? null,
+      run.pipelineHash ?? null,
+      run.runnerPid ?? null,
+      run.runnerPid ? os.hostname() : null,
+    );
 }
 
-export function setRunStatus(project: Project, id: string, status: RunStatus, error: string | null = null): void {
-  project.db.prepare('UPDATE runs SET status = ?, ended_at = ?, error = COALESCE(?, error) WHERE id = ?').run(status, status === 'running' ? null : Date.now(), error, id);
+export function setRunStatus(
+  project: Project,
+  id: string,
+  status: RunStatus,
+  error: string | null = null,
+): void {
+  project.db
+    .prepare('UPDATE runs SET status = ?, ended_at = ?, error = COALESCE(?, error) WHERE id = ?')
+    .run(status, status === 'running' ? null : Date.now(), error, id);
 }
 
-export function updateStage(project: Project, runId: string, stage: string, fields: Partial<{ status: StageStatus; reason: string; pid: number | null; started_at: number; ended_at: number; exit_code: number | null; signal: string | null; log_bytes: number; log_dropped: number; deps: string; outs: string }>): void {
+export function updateStage(
+  project: Project,
+  runId: string,
+  stage: string,
+  fields: Partial<{
+    status: StageStatus;
+    reason: string;
+    pid: number | null;
+    started_at: number;
+    ended_at: number;
+    exit_code: number | null;
+    signal: string | null;
+    log_bytes: number;
+    log_dropped: number;
+    deps: string;
+    outs: string;
+  }>,
+): void {
   const keys = Object.keys(fields);
   if (keys.length === 0) return;
-  project.db.prepare(`UPDATE run_stages SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE run_id = @run_id AND stage = @stage`).run({ ...fields, run_id: runId, stage });
+  project.db
+    .prepare(
+      `UPDATE run_stages SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE run_id = @run_id AND stage = @stage`,
+    )
+    .run({ ...fields, run_id: runId, stage });
 }
 
 /** A run id, or a unique prefix of one, to the full id. */
 export function resolveRunId(project: Project, given: string): string {
-  const rows = project.db.prepare("SELECT id FROM runs WHERE id = ? OR id LIKE ? ESCAPE '\\' LIMIT 3").pluck().all(given, given.replace(/[\\%_]/g, '\\$&') + '%') as string[];
+  const rows = project.db
+    .prepare("SELECT id FROM runs WHERE id = ? OR id LIKE ? ESCAPE '\\' LIMIT 3")
+    .pluck()
+    .all(given, given.replace(/[\\%_]/g, '\\$&') + '%') as string[];
   if (rows.includes(given)) return given;
   if (rows.length === 1) return rows[0];
   if (rows.length === 0) {
-    const byName = project.db.prepare('SELECT id FROM runs WHERE name = ? ORDER BY started_at DESC LIMIT 1').pluck().get(given) as string | undefined;
+    const byName = project.db
+      .prepare('SELECT id FROM runs WHERE name = ? ORDER BY started_at DESC LIMIT 1')
+      .pluck()
+      .get(given) as string | undefined;
     if (byName) return byName;
     throw new StrataError('NOT_FOUND', `no run "${given}" in this project (see \`strata runs\`)`);
   }
-  throw new StrataError('BAD_REQUEST', `"${given}" matches several runs (${rows.join(', ')}…); give more of the id`);
+  throw new StrataError(
+    'BAD_REQUEST',
+    `"${given}" matches several runs (${rows.join(', ')}…); give more of the id`,
+  );
 }
 
 function stagesOf(project: Project, id: string): StageRun[] {
-  const rows = project.db.prepare('SELECT * FROM run_stages WHERE run_id = ? ORDER BY ord').all(id) as Record<string, unknown>[];
+  const rows = project.db.prepare('SELECT * FROM run_stages WHERE run_id = ? ORDER BY ord').all(id) as Record<
+    string,
+    unknown
+  >[];
   return rows.map((r) => ({
     stage: r.stage as string,
     status: r.status as StageStatus,
@@ -82,7 +156,11 @@ function kv(project: Project, sql: string, id: string): Record<string, string> {
 
 function summaryOf(project: Project, row: RunRow): RunSummary {
   const metrics: Record<string, number> = {};
-  for (const r of project.db.prepare('SELECT key, value FROM run_metrics WHERE run_id = ?').all(row.id) as { key: string; value: number }[]) metrics[r.key] = r.value;
+  for (const r of project.db.prepare('SELECT key, value FROM run_metrics WHERE run_id = ?').all(row.id) as {
+    key: string;
+    value: number;
+  }[])
+    metrics[r.key] = r.value;
   return {
     id: row.id,
     name: row.name,
@@ -100,7 +178,9 @@ function summaryOf(project: Project, row: RunRow): RunSummary {
 }
 
 export function runSummary(project: Project, id: string): RunSummary {
-  const row = project.db.prepare('SELECT id, name, kind, status, started_at, ended_at, note FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+  const row = project.db
+    .prepare('SELECT id, name, kind, status, started_at, ended_at, note FROM runs WHERE id = ?')
+    .get(id) as RunRow | undefined;
   if (!row) throw new StrataError('NOT_FOUND', `no run "${id}" in this project`);
   return summaryOf(project, row);
 }
@@ -108,21 +188,33 @@ export function runSummary(project: Project, id: string): RunSummary {
 export function runDetail(project: Project, id: string): RunDetail {
   const base = runSummary(project, id);
   const r = project.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Record<string, unknown>;
-  const metricInfo = project.db.prepare('SELECT key, value, step, count, min, max FROM run_metrics WHERE run_id = ? ORDER BY key').all(id) as MetricInfo[];
+  const metricInfo = project.db
+    .prepare('SELECT key, value, step, count, min, max FROM run_metrics WHERE run_id = ? ORDER BY key')
+    .all(id) as MetricInfo[];
   return {
     ...base,
     pipelineHash: (r.pipeline_hash as string | null) ?? null,
-    git: { commit: (r.git_commit as string | null) ?? null, diffHash: (r.git_diff_hash as string | null) ?? null, diff: (r.git_diff as string | null) ?? null },
+    git: {
+      commit: (r.git_commit as string | null) ?? null,
+      diffHash: (r.git_diff_hash as string | null) ?? null,
+      diff: (r.git_diff as string | null) ?? null,
+    },
     environment: r.environment ? (JSON.parse(r.environment as string) as Record<string, unknown>) : null,
     error: (r.error as string | null) ?? null,
     skippedLines: r.skipped_lines as number,
     nonFiniteValues: r.nonfinite_values as number,
     metricInfo,
-    artifacts: project.db.prepare('SELECT path FROM run_artifacts WHERE run_id = ? ORDER BY path').pluck().all(id) as string[],
+    artifacts: project.db
+      .prepare('SELECT path FROM run_artifacts WHERE run_id = ? ORDER BY path')
+      .pluck()
+      .all(id) as string[],
   };
 }
 
-export function listRuns(project: Project, filter: { status?: RunStatus; name?: string; tag?: string; limit: number }): RunSummary[] {
+export function listRuns(
+  project: Project,
+  filter: { status?: RunStatus; name?: string; tag?: string; limit: number },
+): RunSummary[] {
   const where: string[] = [];
   const args: unknown[] = [];
   if (filter.status) {
@@ -135,28 +227,49 @@ export function listRuns(project: Project, filter: { status?: RunStatus; name?: 
   }
   if (filter.tag) {
     const [k, v] = filter.tag.split('=', 2);
-    where.push(v === undefined ? 'EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = runs.id AND t.key = ?)' : 'EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = runs.id AND t.key = ? AND t.value = ?)');
+    where.push(
+      v === undefined
+        ? 'EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = runs.id AND t.key = ?)'
+        : 'EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = runs.id AND t.key = ? AND t.value = ?)',
+    );
     args.push(k, ...(v === undefined ? [] : [v]));
   }
   const rows = project.db
-    .prepare(`SELECT id, name, kind, status, started_at, ended_at, note FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY started_at DESC, id DESC LIMIT ?`)
+    .prepare(
+      `SELECT id, name, kind, status, started_at, ended_at, note FROM runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY started_at DESC, id DESC LIMIT ?`,
+    )
     .all(...args, filter.limit) as RunRow[];
   return rows.map((r) => summaryOf(project, r));
 }
 
-export function runLogs(project: Project, id: string, opts: { stage?: string; after: number; limit: number }): { lines: LogLine[]; next: number } {
+export function runLogs(
+  project: Project,
+  id: string,
+  opts: { stage?: string; after: number; limit: number },
+): { lines: LogLine[]; next: number } {
   runSummary(project, id);
   const lines = project.db
-    .prepare(`SELECT id, stage, stream, at, text FROM run_logs WHERE run_id = ? AND id > ? ${opts.stage ? 'AND stage = ?' : ''} ORDER BY id LIMIT ?`)
+    .prepare(
+      `SELECT id, stage, stream, at, text FROM run_logs WHERE run_id = ? AND id > ? ${opts.stage ? 'AND stage = ?' : ''} ORDER BY id LIMIT ?`,
+    )
     .all(...[id, opts.after, ...(opts.stage ? [opts.stage] : []), opts.limit]) as LogLine[];
   return { lines, next: lines.length ? lines[lines.length - 1].id : opts.after };
 }
 
-export function updateRun(project: Project, id: string, change: { note?: string; setTags?: Record<string, string>; removeTags?: string[] }): void {
+export function updateRun(
+  project: Project,
+  id: string,
+  change: { note?: string; setTags?: Record<string, string>; removeTags?: string[] },
+): void {
   runSummary(project, id);
   project.db.transaction(() => {
-    if (change.note !== undefined) project.db.prepare('UPDATE runs SET note = ? WHERE id = ?').run(change.note, id);
-    for (const [k, v] of Object.entries(change.setTags ?? {})) project.db.prepare('INSERT OR REPLACE INTO run_tags (run_id, key, value) VALUES (?, ?, ?)').run(id, k, v);
-    for (const k of change.removeTags ?? []) project.db.prepare('DELETE FROM run_tags WHERE run_id = ? AND key = ?').run(id, k);
+    if (change.note !== undefined)
+      project.db.prepare('UPDATE runs SET note = ? WHERE id = ?').run(change.note, id);
+    for (const [k, v] of Object.entries(change.setTags ?? {}))
+      project.db
+        .prepare('INSERT OR REPLACE INTO run_tags (run_id, key, value) VALUES (?, ?, ?)')
+        .run(id, k, v);
+    for (const k of change.removeTags ?? [])
+      project.db.prepare('DELETE FROM run_tags WHERE run_id = ? AND key = ?').run(id, k);
   })();
 }

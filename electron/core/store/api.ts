@@ -9,10 +9,26 @@ import type { CacheRow, HashTreeInput } from './hash-tree.js';
 import { runHash } from './hash-pool.js';
 import { linePath, parseEntries, rootHashOf, serializeLines } from './manifest.js';
 import { cleanTemps, tempPath } from './objects.js';
-import { insertPacked, locateObject, ObjectReader, packPath, type ObjectLocation, type PackedBatch } from './packs.js';
+import {
+  insertPacked,
+  locateObject,
+  ObjectReader,
+  packPath,
+  type ObjectLocation,
+  type PackedBatch,
+} from './packs.js';
 import { useStore } from './locks.js';
 import { resolveInProject } from './paths.js';
-import { findArtifact, findArtifactByPath, latestVersion, manifestText, NAME_RE, syncDeclared, versionById, type ArtifactRow } from './repo.js';
+import {
+  findArtifact,
+  findArtifactByPath,
+  latestVersion,
+  manifestText,
+  NAME_RE,
+  syncDeclared,
+  versionById,
+  type ArtifactRow,
+} from './repo.js';
 
 export interface VersionRef {
   id: number;
@@ -64,7 +80,16 @@ const SPLIT_ABOVE_FILES = 4000;
  * Hashes in worker threads: one for a file or a small folder, one per core for a large one, each
  * part walking its own run of the folder's top-level entries.
  */
-async function hashInWorkers(project: Project, rel: string, store: boolean, opts: { signal?: AbortSignal; onProgress?: (d: number, t: number | null) => void; changed?: string[] | null }): Promise<Hashed | null> {
+async function hashInWorkers(
+  project: Project,
+  rel: string,
+  store: boolean,
+  opts: {
+    signal?: AbortSignal;
+    onProgress?: (d: number, t: number | null) => void;
+    changed?: string[] | null;
+  },
+): Promise<Hashed | null> {
   const abs = path.join(project.root, rel);
   // A large folder is split into contiguous runs of its sorted files, one per core: a first add
   // shares the hashing, and a re-check through the stat cache shares the stat calls.
@@ -73,27 +98,48 @@ async function hashInWorkers(project: Project, rel: string, store: boolean, opts
   const totals = new Array<number | null>(parts).fill(null);
   const results = await Promise.all(
     Array.from({ length: parts }, (_v, index) => {
-      const input: HashTreeInput = { root: project.root, rel, dbPath: project.dbPath, objectsDir: store ? project.objectsDir : null, part: { index, of: parts }, changed: opts.changed ?? null };
+      const input: HashTreeInput = {
+        root: project.root,
+        rel,
+        dbPath: project.dbPath,
+        objectsDir: store ? project.objectsDir : null,
+        part: { index, of: parts },
+        changed: opts.changed ?? null,
+      };
       return runHash(input, {
         signal: opts.signal,
         onProgress: (d, t) => {
           done[index] = d;
           totals[index] = t;
-          opts.onProgress?.(done.reduce((a, b) => a + b, 0), totals.every((x) => x !== null) ? (totals as number[]).reduce((a, b) => a + b, 0) : null);
+          opts.onProgress?.(
+            done.reduce((a, b) => a + b, 0),
+            totals.every((x) => x !== null) ? (totals as number[]).reduce((a, b) => a + b, 0) : null,
+          );
         },
       });
     }),
   );
   const first = results[0];
   if (!first.exists) return null;
-  if (first.whole) return { type: first.type, ...first.whole, fileCount: first.fileCount, cache: first.cache, packed: first.packed };
+  if (first.whole)
+    return {
+      type: first.type,
+      ...first.whole,
+      fileCount: first.fileCount,
+      cache: first.cache,
+      packed: first.packed,
+    };
   const cache: CacheRow[] = [];
   const packed: PackedBatch[] = [];
   let fileCount = 0;
   let totalBytes = 0;
   for (const r of results) {
     if (!r.exists || r.type !== first.type) {
-      throw new StrataError('CONFLICT', `${rel} changed while it was being versioned (it was removed or replaced); try again once it has settled`, { where: { file: abs } });
+      throw new StrataError(
+        'CONFLICT',
+        `${rel} changed while it was being versioned (it was removed or replaced); try again once it has settled`,
+        { where: { file: abs } },
+      );
     }
     for (const c of r.cache) cache.push(c);
     packed.push(...r.packed);
@@ -105,10 +151,21 @@ async function hashInWorkers(project: Project, rel: string, store: boolean, opts
   const shares = results as Extract<(typeof results)[number], { exists: true }>[];
   let text = shares.map((r) => r.chunk as string).join('');
   if (shares.some((r) => r.hasDirs)) {
-    const lines = text.split('\n').slice(0, -1).map((l) => `${l}\n`);
+    const lines = text
+      .split('\n')
+      .slice(0, -1)
+      .map((l) => `${l}\n`);
     text = serializeLines(lines.map(linePath), lines);
   }
-  return { type: first.type, text, rootHash: rootHashOf(first.type, text), fileCount, totalBytes, cache, packed };
+  return {
+    type: first.type,
+    text,
+    rootHash: rootHashOf(first.type, text),
+    fileCount,
+    totalBytes,
+    cache,
+    packed,
+  };
 }
 
 /** A cheap look at the first level or two, enough to tell a folder worth splitting from a small one. */
@@ -131,18 +188,28 @@ function isLargeFolder(abs: string): boolean {
 
 function saveCache(project: Project, rows: CacheRow[]): void {
   if (rows.length === 0) return;
-  const put = project.db.prepare('INSERT OR REPLACE INTO stat_cache (path, size, mtime, ino, hash, stored, mode) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const put = project.db.prepare(
+    'INSERT OR REPLACE INTO stat_cache (path, size, mtime, ino, hash, stored, mode) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   project.db.transaction(() => {
     for (const r of rows) put.run(r);
   })();
 }
 
 /** The latest version when it has this content, or with anyVersion any version that has it. */
-function findVersionWithRoot(project: Project, artifactId: number, rootHash: string, anyVersion: boolean): number | undefined {
+function findVersionWithRoot(
+  project: Project,
+  artifactId: number,
+  rootHash: string,
+  anyVersion: boolean,
+): number | undefined {
   const latest = latestVersion(project, artifactId);
   if (latest?.rootHash === rootHash) return latest.id;
   if (!anyVersion) return undefined;
-  return project.db.prepare('SELECT id FROM versions WHERE artifact_id = ? AND root_hash = ? ORDER BY number DESC LIMIT 1').pluck().get(artifactId, rootHash) as number | undefined;
+  return project.db
+    .prepare('SELECT id FROM versions WHERE artifact_id = ? AND root_hash = ? ORDER BY number DESC LIMIT 1')
+    .pluck()
+    .get(artifactId, rootHash) as number | undefined;
 }
 
 /** "data/train.csv" → "train"; made unique against names other paths already use. */
@@ -155,12 +222,24 @@ function defaultName(project: Project, rel: string): string {
   return name;
 }
 
-function pickArtifact(project: Project, rel: string, name: string | undefined, kind: ArtifactKind | undefined): { row: ArtifactRow | undefined; name: string } {
+function pickArtifact(
+  project: Project,
+  rel: string,
+  name: string | undefined,
+  kind: ArtifactKind | undefined,
+): { row: ArtifactRow | undefined; name: string } {
   if (name !== undefined) {
-    if (!NAME_RE.test(name)) throw new StrataError('BAD_REQUEST', `"${name}" cannot be an artifact name: use letters, digits, _ . -`);
+    if (!NAME_RE.test(name))
+      throw new StrataError(
+        'BAD_REQUEST',
+        `"${name}" cannot be an artifact name: use letters, digits, _ . -`,
+      );
     const row = findArtifact(project, name);
     if (row && row.path !== rel) {
-      throw new StrataError('CONFLICT', `The artifact "${name}" already tracks ${row.path}, not ${rel}. Pick another --name.`);
+      throw new StrataError(
+        'CONFLICT',
+        `The artifact "${name}" already tracks ${row.path}, not ${rel}. Pick another --name.`,
+      );
     }
     if (row && kind && row.kind !== kind) {
       throw new StrataError('CONFLICT', `The artifact "${name}" is a ${row.kind}, not a ${kind}.`);
@@ -176,7 +255,10 @@ function pickArtifact(project: Project, rel: string, name: string | undefined, k
  * version when the content is unchanged (created: false). Objects are durable before the rows that
  * name them are committed, so no row ever points at a missing object.
  */
-export async function recordVersion(project: Project, opts: RecordOptions): Promise<VersionRef & { created: boolean }> {
+export async function recordVersion(
+  project: Project,
+  opts: RecordOptions,
+): Promise<VersionRef & { created: boolean }> {
   ensureStore(project);
   const { rel } = resolveInProject(project.root, opts.path);
   pickArtifact(project, rel, opts.name, opts.kind);
@@ -188,37 +270,74 @@ export async function recordVersion(project: Project, opts: RecordOptions): Prom
   }
 }
 
-async function storeVersion(project: Project, rel: string, opts: RecordOptions): Promise<VersionRef & { created: boolean }> {
+async function storeVersion(
+  project: Project,
+  rel: string,
+  opts: RecordOptions,
+): Promise<VersionRef & { created: boolean }> {
   const result = await hashInWorkers(project, rel, true, opts);
-  if (!result) throw new StrataError('NOT_FOUND', `${rel} does not exist in ${project.root}`, { where: { file: path.join(project.root, rel) } });
+  if (!result)
+    throw new StrataError('NOT_FOUND', `${rel} does not exist in ${project.root}`, {
+      where: { file: path.join(project.root, rel) },
+    });
   const text = result.text;
   if (text === null) throw new StrataError('INTERNAL', `hashing ${rel} to store it returned no manifest`);
-  const outcome = project.db.transaction(() => {
-    // Contents stored by this add are recorded even when the version turns out to exist already.
-    insertPacked(project.db, result.packed);
-    const picked = pickArtifact(project, rel, opts.name, opts.kind);
-    const artifactId = picked.row?.id ?? Number(project.db.prepare('INSERT INTO artifacts (name, path, kind) VALUES (?, ?, ?)').run(picked.name, rel, opts.kind ?? 'other').lastInsertRowid);
-    const latest = latestVersion(project, artifactId);
-    const same = findVersionWithRoot(project, artifactId, result.rootHash, Boolean(opts.reuseAnyVersion));
-    if (same !== undefined) return { id: same, created: false };
-    project.db
-      .prepare('INSERT OR IGNORE INTO manifests (root_hash, type, file_count, total_bytes, entries) VALUES (?, ?, ?, ?, ?)')
-      .run(result.rootHash, result.type, result.fileCount, result.totalBytes, text);
-    const id = Number(
+  const outcome = project.db
+    .transaction(() => {
+      // Contents stored by this add are recorded even when the version turns out to exist already.
+      insertPacked(project.db, result.packed);
+      const picked = pickArtifact(project, rel, opts.name, opts.kind);
+      const artifactId =
+        picked.row?.id ??
+        Number(
+          project.db
+            .prepare('INSERT INTO artifacts (name, path, kind) VALUES (?, ?, ?)')
+            .run(picked.name, rel, opts.kind ?? 'other').lastInsertRowid,
+        );
+      const latest = latestVersion(project, artifactId);
+      const same = findVersionWithRoot(project, artifactId, result.rootHash, Boolean(opts.reuseAnyVersion));
+      if (same !== undefined) return { id: same, created: false };
       project.db
-        .prepare('INSERT INTO versions (artifact_id, number, root_hash, message, source, run_id, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(artifactId, (latest?.number ?? 0) + 1, result.rootHash, opts.message ?? null, opts.source, opts.runId ?? null, latest?.id ?? null).lastInsertRowid,
-    );
-    return { id, created: true };
-  }).immediate();
+        .prepare(
+          'INSERT OR IGNORE INTO manifests (root_hash, type, file_count, total_bytes, entries) VALUES (?, ?, ?, ?, ?)',
+        )
+        .run(result.rootHash, result.type, result.fileCount, result.totalBytes, text);
+      const id = Number(
+        project.db
+          .prepare(
+            'INSERT INTO versions (artifact_id, number, root_hash, message, source, run_id, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          )
+          .run(
+            artifactId,
+            (latest?.number ?? 0) + 1,
+            result.rootHash,
+            opts.message ?? null,
+            opts.source,
+            opts.runId ?? null,
+            latest?.id ?? null,
+          ).lastInsertRowid,
+      );
+      return { id, created: true };
+    })
+    .immediate();
   saveCache(project, result.cache);
   const info = versionById(project, outcome.id);
   if (outcome.created) announceVersioned(project, { artifact: info.artifact, version: info, created: true });
-  return { id: info.id, artifact: info.artifact, version: info.number, rootHash: info.rootHash, created: outcome.created };
+  return {
+    id: info.id,
+    artifact: info.artifact,
+    version: info.number,
+    rootHash: info.rootHash,
+    created: outcome.created,
+  };
 }
 
 /** Root hash of what is at relPath now, using the stat cache; writes no objects. null when the path does not exist. */
-export async function hashPath(project: Project, relPath: string, opts: { signal?: AbortSignal } = {}): Promise<string | null> {
+export async function hashPath(
+  project: Project,
+  relPath: string,
+  opts: { signal?: AbortSignal } = {},
+): Promise<string | null> {
   const { rel } = resolveInProject(project.root, relPath);
   const result = await hashInWorkers(project, rel, false, opts);
   if (!result) return null;
@@ -233,7 +352,12 @@ export async function hashPath(project: Project, relPath: string, opts: { signal
  * exactly as versioned. Each file is replaced atomically; a file the stat cache shows already has
  * the wanted content and mode is left as it is.
  */
-export async function restoreVersion(project: Project, rootHash: string, relPath: string, opts: { signal?: AbortSignal; onProgress?: (done: number, total: number | null) => void } = {}): Promise<void> {
+export async function restoreVersion(
+  project: Project,
+  rootHash: string,
+  relPath: string,
+  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number | null) => void } = {},
+): Promise<void> {
   ensureStore(project);
   const release = await useStore(project.strataDir);
   try {
@@ -245,7 +369,10 @@ export async function restoreVersion(project: Project, rootHash: string, relPath
 
 function packedLocations(project: Project): Map<string, ObjectLocation> {
   const out = new Map<string, ObjectLocation>();
-  for (const [hash, pack, offset, size] of project.db.prepare('SELECT hash, pack, offset, size FROM packed_objects').raw().iterate() as IterableIterator<[string, string, number, number]>) {
+  for (const [hash, pack, offset, size] of project.db
+    .prepare('SELECT hash, pack, offset, size FROM packed_objects')
+    .raw()
+    .iterate() as IterableIterator<[string, string, number, number]>) {
     out.set(hash, { file: packPath(project.objectsDir, pack), offset, size, packed: true });
   }
   return out;
@@ -254,7 +381,12 @@ function packedLocations(project: Project): Map<string, ObjectLocation> {
 /** Files placed between two yields to the event loop (progress events, cancellation, other calls). */
 const YIELD_EVERY = 2000;
 
-async function materialize(project: Project, rootHash: string, relPath: string, opts: { signal?: AbortSignal; onProgress?: (done: number, total: number | null) => void }): Promise<void> {
+async function materialize(
+  project: Project,
+  rootHash: string,
+  relPath: string,
+  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number | null) => void },
+): Promise<void> {
   const { rel, abs } = resolveInProject(project.root, relPath);
   const manifest = manifestText(project, rootHash);
   const entries = parseEntries(manifest.entries);
@@ -265,12 +397,30 @@ async function materialize(project: Project, rootHash: string, relPath: string, 
   for (const e of entries) {
     if (e.kind !== 'f' || where.has(e.hash)) continue;
     const loc = packed?.get(e.hash) ?? locateObject(project.db, project.objectsDir, e.hash);
-    if (!loc) throw new StrataError('NOT_FOUND', `The store is missing the content of ${rel}${e.path ? `/${e.path}` : ''} (${e.hash}); run \`strata fsck\``);
+    if (!loc)
+      throw new StrataError(
+        'NOT_FOUND',
+        `The store is missing the content of ${rel}${e.path ? `/${e.path}` : ''} (${e.hash}); run \`strata fsck\``,
+      );
     where.set(e.hash, loc);
   }
   // What the workspace holds now, as far as the stat cache vouches for it.
-  const known = new Map<string, { size: number; mtime: number; ino: number; hash: string; mode: number | null }>();
-  const rows = project.db.prepare('SELECT path, size, mtime, ino, hash, mode FROM stat_cache WHERE path = ? OR (path >= ? AND path < ?)').all(rel, `${rel}/`, `${rel}0`) as { path: string; size: number; mtime: number; ino: number; hash: string; mode: number | null }[];
+  const known = new Map<
+    string,
+    { size: number; mtime: number; ino: number; hash: string; mode: number | null }
+  >();
+  const rows = project.db
+    .prepare(
+      'SELECT path, size, mtime, ino, hash, mode FROM stat_cache WHERE path = ? OR (path >= ? AND path < ?)',
+    )
+    .all(rel, `${rel}/`, `${rel}0`) as {
+    path: string;
+    size: number;
+    mtime: number;
+    ino: number;
+    hash: string;
+    mode: number | null;
+  }[];
   for (const r of rows) known.set(r.path, r);
   const reader = new ObjectReader();
   const made = new Set<string>();
@@ -314,7 +464,8 @@ async function materialize(project: Project, rootHash: string, relPath: string, 
   try {
     if (manifest.type === 'file') {
       const e = entries[0];
-      if (fs.existsSync(abs) && fs.statSync(abs).isDirectory()) fs.rmSync(abs, { recursive: true, force: true });
+      if (fs.existsSync(abs) && fs.statSync(abs).isDirectory())
+        fs.rmSync(abs, { recursive: true, force: true });
       place(abs, e.hash, e.mode, rel);
     } else {
       if (fs.existsSync(abs) && !fs.statSync(abs).isDirectory()) fs.rmSync(abs, { force: true });
@@ -328,7 +479,11 @@ async function materialize(project: Project, rootHash: string, relPath: string, 
         if (i % YIELD_EVERY === YIELD_EVERY - 1) {
           opts.onProgress?.(i + 1, entries.length);
           await new Promise((r) => setImmediate(r));
-          if (opts.signal?.aborted) throw new StrataError('CANCELLED', `Checkout of ${rel} cancelled after ${i + 1} of ${entries.length} files; run it again to finish`);
+          if (opts.signal?.aborted)
+            throw new StrataError(
+              'CANCELLED',
+              `Checkout of ${rel} cancelled after ${i + 1} of ${entries.length} files; run it again to finish`,
+            );
         }
       }
       opts.onProgress?.(entries.length, entries.length);
@@ -340,7 +495,10 @@ async function materialize(project: Project, rootHash: string, relPath: string, 
   }
   // Restored files were just written: they are not trusted by the racy-mtime rule of the next re-check
   // anyway, but recording them keeps a later re-check from reading them when they are old enough.
-  saveCache(project, cache.filter((c) => Date.now() - c[2] > 1000));
+  saveCache(
+    project,
+    cache.filter((c) => Date.now() - c[2] > 1000),
+  );
 }
 
 /** Deletes what is in dir but not in the version (ignored folders such as .git are left alone). */

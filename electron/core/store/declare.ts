@@ -17,7 +17,10 @@ export function declareArtifact(project: Project, name: string, rel: string, kin
   const file = path.join(project.root, CONFIG_FILE);
   const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   const doc = parseDocument(text);
-  if (doc.errors.length) throw new StrataError('CONFIG_INVALID', `${CONFIG_FILE} does not parse; fix it before adding artifacts`, { where: { file } });
+  if (doc.errors.length)
+    throw new StrataError('CONFIG_INVALID', `${CONFIG_FILE} does not parse; fix it before adding artifacts`, {
+      where: { file },
+    });
   const existing = doc.getIn(['artifacts', name]);
   if (existing !== undefined) return false;
   let artifacts = doc.get('artifacts', true);

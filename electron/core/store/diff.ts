@@ -1,4 +1,10 @@
-import type { DiffResult, FileChange, TabularChange, TabularStats, VersionInfo } from '../../../shared/api/artifacts.js';
+import type {
+  DiffResult,
+  FileChange,
+  TabularChange,
+  TabularStats,
+  VersionInfo,
+} from '../../../shared/api/artifacts.js';
 import { runWorker } from '../jobs/worker.js';
 import type { Project } from '../project/project.js';
 import { parseEntries, type ManifestEntry } from './manifest.js';
@@ -26,7 +32,8 @@ export async function diffVersions(project: Project, a: VersionInfo, b: VersionI
     else if (old.hash !== e.hash) changed.push({ path: p, sizeBefore: old.size, sizeAfter: e.size });
     else unchanged++;
   }
-  for (const [p, e] of before) if (!after.has(p)) removed.push({ path: p, sizeBefore: e.size, sizeAfter: null });
+  for (const [p, e] of before)
+    if (!after.has(p)) removed.push({ path: p, sizeBefore: e.size, sizeAfter: null });
   const byPath = (x: FileChange, y: FileChange) => (x.path < y.path ? -1 : 1);
   added.sort(byPath);
   removed.sort(byPath);
@@ -35,7 +42,13 @@ export async function diffVersions(project: Project, a: VersionInfo, b: VersionI
   return { a, b, added, removed, changed, unchanged, tabular };
 }
 
-async function tabularChanges(project: Project, a: VersionInfo, files: FileChange[], before: Map<string, ManifestEntry>, after: Map<string, ManifestEntry>): Promise<TabularChange[]> {
+async function tabularChanges(
+  project: Project,
+  a: VersionInfo,
+  files: FileChange[],
+  before: Map<string, ManifestEntry>,
+  after: Map<string, ManifestEntry>,
+): Promise<TabularChange[]> {
   // A single-file artifact's entry has the empty path: its format comes from the artifact's own path.
   const artifactPath = requireArtifact(project, a.artifact).path;
   const jobs: TabularJob = [];
@@ -48,13 +61,25 @@ async function tabularChanges(project: Project, a: VersionInfo, files: FileChang
       if (!e) return null;
       const loc = locateObject(project.db, project.objectsDir, e.hash);
       // A missing object is reported by the worker as an unreadable file, like a damaged one.
-      jobs.push(loc ? { file: loc.file, offset: loc.offset, size: loc.size, format } : { file: `${project.objectsDir}/${e.hash} (missing from the store)`, offset: 0, size: e.size, format });
+      jobs.push(
+        loc
+          ? { file: loc.file, offset: loc.offset, size: loc.size, format }
+          : {
+              file: `${project.objectsDir}/${e.hash} (missing from the store)`,
+              offset: 0,
+              size: e.size,
+              format,
+            },
+      );
       return jobs.length - 1;
     };
     plan.push({ path: f.path, before: side(before), after: side(after) });
   }
   if (jobs.length === 0) return [];
-  const answers = await runWorker<TabularJob, TabularAnswer>(new URL('./tabular-worker.js', import.meta.url), jobs);
+  const answers = await runWorker<TabularJob, TabularAnswer>(
+    new URL('./tabular-worker.js', import.meta.url),
+    jobs,
+  );
   return plan.map((p) => {
     const pick = (i: number | null): { stats: TabularStats | null; error: string | null } => {
       if (i === null) return { stats: null, error: null };
@@ -67,7 +92,12 @@ async function tabularChanges(project: Project, a: VersionInfo, files: FileChang
   });
 }
 
-export function compareStats(path: string, before: TabularStats | null, after: TabularStats | null, error: string | null): TabularChange {
+export function compareStats(
+  path: string,
+  before: TabularStats | null,
+  after: TabularStats | null,
+  error: string | null,
+): TabularChange {
   const oldCols = new Map((before?.columns ?? []).map((c) => [c.name, c]));
   const newCols = new Map((after?.columns ?? []).map((c) => [c.name, c]));
   const both = before !== null && after !== null;
@@ -78,7 +108,9 @@ export function compareStats(path: string, before: TabularStats | null, after: T
     addedColumns: both ? [...newCols.keys()].filter((n) => !oldCols.has(n)) : [],
     removedColumns: both ? [...oldCols.keys()].filter((n) => !newCols.has(n)) : [],
     typeChanges: both
-      ? [...newCols.values()].filter((c) => oldCols.has(c.name) && oldCols.get(c.name)!.type !== c.type).map((c) => ({ column: c.name, from: oldCols.get(c.name)!.type, to: c.type }))
+      ? [...newCols.values()]
+          .filter((c) => oldCols.has(c.name) && oldCols.get(c.name)!.type !== c.type)
+          .map((c) => ({ column: c.name, from: oldCols.get(c.name)!.type, to: c.type }))
       : [],
     rowDelta: both ? after.rows - before.rows : null,
     error,

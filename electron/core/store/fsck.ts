@@ -13,7 +13,10 @@ import { locateObject, packPath } from './packs.js';
  * Verifies the store: every object's content against its name (bad ones go to quarantine), every
  * manifest against its root hash, and every file a version names against the objects present.
  */
-export async function fsck(project: Project, opts: { signal?: AbortSignal; onProgress?: (done: number, total: number | null) => void } = {}): Promise<FsckReport> {
+export async function fsck(
+  project: Project,
+  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number | null) => void } = {},
+): Promise<FsckReport> {
   ensureStore(project);
   // A gc rewriting a pack under the check would make its contents read as missing.
   const release = await useStore(project.strataDir);
@@ -24,10 +27,17 @@ export async function fsck(project: Project, opts: { signal?: AbortSignal; onPro
   }
 }
 
-async function check(project: Project, opts: { signal?: AbortSignal; onProgress?: (done: number, total: number | null) => void }): Promise<FsckReport> {
+async function check(
+  project: Project,
+  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number | null) => void },
+): Promise<FsckReport> {
   const objects = await runWorker<FsckObjectsInput, FsckObjectsResult>(
     new URL('./fsck-worker.js', import.meta.url),
-    { objectsDir: project.objectsDir, quarantineDir: path.join(project.strataDir, QUARANTINE_DIR), dbPath: project.dbPath },
+    {
+      objectsDir: project.objectsDir,
+      quarantineDir: path.join(project.strataDir, QUARANTINE_DIR),
+      dbPath: project.dbPath,
+    },
     opts,
   );
   // A damaged packed object loses its row, so that it counts as missing and the next add of the
@@ -36,15 +46,27 @@ async function check(project: Project, opts: { signal?: AbortSignal; onProgress?
   project.db.transaction(() => {
     for (const b of objects.badPacked) drop.run(b.hash, b.pack, b.offset);
   })();
-  const bad = [...objects.bad, ...objects.badPacked.map((b) => ({ hash: b.hash, quarantinedTo: b.quarantinedTo || `(unreadable in pack ${b.pack})` }))];
+  const bad = [
+    ...objects.bad,
+    ...objects.badPacked.map((b) => ({
+      hash: b.hash,
+      quarantinedTo: b.quarantinedTo || `(unreadable in pack ${b.pack})`,
+    })),
+  ];
   if (bad.length || objects.missingPacks.length) project.db.prepare('UPDATE stat_cache SET stored = 0').run();
   const missingPacks = new Set(objects.missingPacks.map((p) => packPath(project.objectsDir, p)));
   const stored = (hash: string): boolean => {
     const loc = locateObject(project.db, project.objectsDir, hash);
     return loc !== null && !missingPacks.has(loc.file);
   };
-  const manifests = project.db.prepare('SELECT root_hash, type, entries FROM manifests').all() as { root_hash: string; type: 'file' | 'dir'; entries: string }[];
-  const users = project.db.prepare('SELECT a.name, v.number FROM versions v JOIN artifacts a ON a.id = v.artifact_id WHERE v.root_hash = ? ORDER BY a.name, v.number');
+  const manifests = project.db.prepare('SELECT root_hash, type, entries FROM manifests').all() as {
+    root_hash: string;
+    type: 'file' | 'dir';
+    entries: string;
+  }[];
+  const users = project.db.prepare(
+    'SELECT a.name, v.number FROM versions v JOIN artifacts a ON a.id = v.artifact_id WHERE v.root_hash = ? ORDER BY a.name, v.number',
+  );
   const missing: FsckReport['missing'] = [];
   const badManifests: string[] = [];
   const present = new Map<string, boolean>();

@@ -5,7 +5,16 @@ import { runWorker } from '../jobs/worker.js';
 import { explainFsError, type Project } from '../project/project.js';
 import { ensureStore } from './api.js';
 import { fileHashes } from './manifest.js';
-import { insertPacked, listPacks, packedRowsByPack, PackWriter, readRange, scanPack, type PackEntry, type PackFile } from './packs.js';
+import {
+  insertPacked,
+  listPacks,
+  packedRowsByPack,
+  PackWriter,
+  readRange,
+  scanPack,
+  type PackEntry,
+  type PackFile,
+} from './packs.js';
 import { takeStoreForGc } from './locks.js';
 import { listObjects } from './scan-objects.js';
 
@@ -18,7 +27,12 @@ import { listObjects } from './scan-objects.js';
 export async function gc(project: Project, opts: { apply: boolean; graceMs: number }): Promise<GcReport> {
   ensureStore(project);
   // In a worker thread: reading every manifest and rewriting packs must not hold the host's event loop.
-  const input: GcInput = { dbPath: project.dbPath, objectsDir: project.objectsDir, strataDir: project.strataDir, ...opts };
+  const input: GcInput = {
+    dbPath: project.dbPath,
+    objectsDir: project.objectsDir,
+    strataDir: project.strataDir,
+    ...opts,
+  };
   return runWorker<GcInput, GcReport>(new URL('./gc-worker.js', import.meta.url), input);
 }
 
@@ -86,7 +100,12 @@ function collect(store: Store, opts: { apply: boolean; graceMs: number }): GcRep
     }
     unreferenced += count;
     bytes += orphan ? pack.size : dead.reduce((n, r) => n + r.size, 0);
-    if (opts.apply) rewritePack(store, pack, rows.filter((r) => referenced.has(r.hash)));
+    if (opts.apply)
+      rewritePack(
+        store,
+        pack,
+        rows.filter((r) => referenced.has(r.hash)),
+      );
   }
   // The stat cache may name a removed content as stored; the next add checks again.
   if (opts.apply && unreferenced > 0) store.db.prepare('UPDATE stat_cache SET stored = 0').run();

@@ -10,6 +10,9 @@ port.on('message', async (input: HashTreeInput) => {
     port.postMessage({ type: 'result', value });
   } catch (err) {
     const e = err as { code?: string; message?: string; where?: unknown };
-    port.postMessage({ type: 'error', error: { code: e.code, message: e.message ?? String(err), where: e.where } });
+    port.postMessage({
+      type: 'error',
+      error: { code: e.code, message: e.message ?? String(err), where: e.where },
+    });
   }
 });

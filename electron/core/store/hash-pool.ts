@@ -6,7 +6,10 @@ const FROM_SOURCES = import.meta.url.endsWith('.ts');
 const FILE = new URL(FROM_SOURCES ? './hash-pool-worker.ts' : './hash-pool-worker.js', import.meta.url);
 const KEEP_IDLE = 4;
 
-type Msg = { type: 'progress'; done: number; total: number | null } | { type: 'result'; value: HashTreeResult } | { type: 'error'; error: { code?: string; message: string; where?: never } };
+type Msg =
+  | { type: 'progress'; done: number; total: number | null }
+  | { type: 'result'; value: HashTreeResult }
+  | { type: 'error'; error: { code?: string; message: string; where?: never } };
 
 const idle: Worker[] = [];
 /** Workers hashing now: a host that quits stops them too, not only the idle ones. */
@@ -16,7 +19,10 @@ function spawn(): Worker {
   if (!FROM_SOURCES) return new Worker(FILE);
   // Loader hooks do not reach worker threads on Node 20: a TypeScript worker registers tsx itself.
   const tsx = import.meta.resolve('tsx/esm/api');
-  return new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(FILE.href)}); })`, { eval: true });
+  return new Worker(
+    `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(FILE.href)}); })`,
+    { eval: true },
+  );
 }
 
 /**
@@ -24,7 +30,10 @@ function spawn(): Worker {
  * than re-checking a large unchanged folder through the stat cache), so finished workers are kept,
  * unref'd so that they never hold a process open.
  */
-export function runHash(input: HashTreeInput, opts: { signal?: AbortSignal; onProgress?: (done: number, total: number | null) => void } = {}): Promise<HashTreeResult> {
+export function runHash(
+  input: HashTreeInput,
+  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number | null) => void } = {},
+): Promise<HashTreeResult> {
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) {
       reject(new StrataError('CANCELLED', 'cancelled'));
@@ -54,7 +63,11 @@ export function runHash(input: HashTreeInput, opts: { signal?: AbortSignal; onPr
       } else {
         release();
         const e = msg.error;
-        reject(isStrataErrorData(e) ? new StrataError(e.code, e.message, { where: e.where }) : new Error(e.message));
+        reject(
+          isStrataErrorData(e)
+            ? new StrataError(e.code, e.message, { where: e.where })
+            : new Error(e.message),
+        );
       }
     };
     const onError = (err: Error) => {

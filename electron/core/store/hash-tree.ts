@@ -31,7 +31,15 @@ export interface HashTreeInput {
   changed?: string[] | null;
 }
 
-export type CacheRow = [path: string, size: number, mtime: number, ino: number, hash: string, stored: 0 | 1, mode: number | null];
+export type CacheRow = [
+  path: string,
+  size: number,
+  mtime: number,
+  ino: number,
+  hash: string,
+  stored: 0 | 1,
+  mode: number | null,
+];
 
 export type HashTreeResult =
   | { exists: false }
@@ -77,7 +85,10 @@ class Changed extends Error {}
  * that outlive the file to two strings (path and manifest line): garbage collection of longer-lived
  * objects, not the stats, dominated it.
  */
-export async function hashTree(input: HashTreeInput, progress: (done: number, total: number | null) => void): Promise<HashTreeResult> {
+export async function hashTree(
+  input: HashTreeInput,
+  progress: (done: number, total: number | null) => void,
+): Promise<HashTreeResult> {
   const abs = path.join(input.root, input.rel);
   let top: fs.Stats;
   try {
@@ -94,7 +105,12 @@ export async function hashTree(input: HashTreeInput, progress: (done: number, to
   const db = fs.existsSync(input.dbPath) ? openSqlite(input.dbPath, { readonly: true }) : null;
   const stored = input.objectsDir ? new StoreIndex(input.objectsDir, db) : null;
   const hasher = new Hasher(input.objectsDir, stored);
-  const cache = new CacheCursor(db, input.rel, type, files.length ? `${input.rel}/${files[0]}` : `${input.rel}/`);
+  const cache = new CacheCursor(
+    db,
+    input.rel,
+    type,
+    files.length ? `${input.rel}/${files[0]}` : `${input.rel}/`,
+  );
   const updates: CacheRow[] = [];
   const lines = new Lines(type, input.part.of === 1 && !input.objectsDir && dirs.length === 0);
   const total = type === 'file' ? top.size : null;
@@ -120,23 +136,43 @@ export async function hashTree(input: HashTreeInput, progress: (done: number, to
         if (!st) throw fileError(Object.assign(new Error('ENOENT'), { code: 'ENOENT' }), fileAbs);
         if (st.size === hit[1] && st.mtimeMs === hit[2] && st.ino === hit[3]) {
           lines.add(entryLine('f', modeOf(st), st.size, hit[4], rel));
-          if ((stored && hit[5] === 0) || hit[6] !== modeOf(st)) updates.push([hit[0], hit[1], hit[2], hit[3], hit[4], stored ? 1 : hit[5], modeOf(st)]);
+          if ((stored && hit[5] === 0) || hit[6] !== modeOf(st))
+            updates.push([hit[0], hit[1], hit[2], hit[3], hit[4], stored ? 1 : hit[5], modeOf(st)]);
           bytes += st.size;
           continue;
         }
       }
       const r = await hasher.hashFile(fileAbs, (n) => total !== null && progress(bytes + n, total));
       lines.add(entryLine('f', modeOf(r.stat), r.stat.size, r.hash, rel));
-      if (now - r.stat.mtimeMs > RACY_MS) updates.push([key, r.stat.size, r.stat.mtimeMs, r.stat.ino, r.hash, stored ? 1 : 0, modeOf(r.stat)]);
+      if (now - r.stat.mtimeMs > RACY_MS)
+        updates.push([key, r.stat.size, r.stat.mtimeMs, r.stat.ino, r.hash, stored ? 1 : 0, modeOf(r.stat)]);
       bytes += r.stat.size;
       if (total === null && i % 256 === 0) progress(i, files.length);
     }
     const packed = hasher.finish();
     progress(files.length, files.length);
-    const common = { exists: true as const, type, hasDirs: dirs.length > 0, fileCount: files.length, bytes, cache: updates, stored: hasher.stored, packed };
+    const common = {
+      exists: true as const,
+      type,
+      hasDirs: dirs.length > 0,
+      fileCount: files.length,
+      bytes,
+      cache: updates,
+      stored: hasher.stored,
+      packed,
+    };
     const streamed = lines.rootHash();
-    const text = streamed ? null : dirs.length ? serializeLines([...files, ...dirs], [...lines.kept, ...dirs.map(dirLine)]) : lines.kept.join('');
-    if (input.part.of === 1) return { ...common, chunk: null, whole: { text, rootHash: streamed ?? rootHashOf(type, text as string), totalBytes: bytes } };
+    const text = streamed
+      ? null
+      : dirs.length
+        ? serializeLines([...files, ...dirs], [...lines.kept, ...dirs.map(dirLine)])
+        : lines.kept.join('');
+    if (input.part.of === 1)
+      return {
+        ...common,
+        chunk: null,
+        whole: { text, rootHash: streamed ?? rootHashOf(type, text as string), totalBytes: bytes },
+      };
     return { ...common, chunk: text as string, whole: null };
   } catch (err) {
     hasher.abandon();
@@ -191,14 +227,17 @@ class StoreIndex {
   }
 
   has(hash: string): boolean {
-    if (++this.asked <= LIST_STORE_ABOVE) return fs.existsSync(objectPath(this.dir, hash)) || this.packed?.get(hash) !== undefined;
+    if (++this.asked <= LIST_STORE_ABOVE)
+      return fs.existsSync(objectPath(this.dir, hash)) || this.packed?.get(hash) !== undefined;
     if (!this.listed) {
       this.listed = new Set();
       for (const shard of fs.readdirSync(this.dir)) {
         if (!/^[0-9a-f]{2}$/.test(shard)) continue;
         for (const name of fs.readdirSync(path.join(this.dir, shard))) this.listed.add(shard + name);
       }
-      if (this.db) for (const h of this.db.prepare('SELECT hash FROM packed_objects').pluck().iterate()) this.listed.add(h as string);
+      if (this.db)
+        for (const h of this.db.prepare('SELECT hash FROM packed_objects').pluck().iterate())
+          this.listed.add(h as string);
     }
     return this.listed.has(hash);
   }
@@ -213,7 +252,8 @@ function touchedBy(changed: string[]): (rel: string) => boolean {
   const set = new Set(changed);
   return (rel) => {
     if (set.has(rel)) return true;
-    for (let at = rel.indexOf('/'); at !== -1; at = rel.indexOf('/', at + 1)) if (set.has(rel.slice(0, at))) return true;
+    for (let at = rel.indexOf('/'); at !== -1; at = rel.indexOf('/', at + 1))
+      if (set.has(rel.slice(0, at))) return true;
     return false;
   };
 }
@@ -232,7 +272,11 @@ function statFile(abs: string): fs.Stats {
 
 function fileError(err: unknown, abs: string): StrataError {
   if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-    return new StrataError('CONFLICT', `${abs} disappeared while it was being versioned; try again once the folder has settled`, { where: { file: abs }, cause: err });
+    return new StrataError(
+      'CONFLICT',
+      `${abs} disappeared while it was being versioned; try again once the folder has settled`,
+      { where: { file: abs }, cause: err },
+    );
   }
   return explainFsError(err, 'Cannot version', abs);
 }
@@ -242,7 +286,12 @@ function fileError(err: unknown, abs: string): StrataError {
  * children are sorted with a folder compared as "name/", the first characters of all its paths, so
  * visiting them depth first yields every path in sorted order without sorting them all.
  */
-function walk(root: string, artifactRel: string, dirs: string[], part: { index: number; of: number }): string[] {
+function walk(
+  root: string,
+  artifactRel: string,
+  dirs: string[],
+  part: { index: number; of: number },
+): string[] {
   const base = path.join(root, artifactRel);
   const files: string[] = [];
   const visit = (rel: string): void => {
@@ -263,7 +312,11 @@ function walk(root: string, artifactRel: string, dirs: string[], part: { index: 
         checkRealInside(root, childAbs, `${artifactRel}/${childRel}`);
         const st = statFile(childAbs);
         if (st.isDirectory()) {
-          throw new StrataError('BAD_REQUEST', `${artifactRel}/${childRel} is a symlink to a folder; Strata versions files and real folders only`, { where: { file: childAbs } });
+          throw new StrataError(
+            'BAD_REQUEST',
+            `${artifactRel}/${childRel} is a symlink to a folder; Strata versions files and real folders only`,
+            { where: { file: childAbs } },
+          );
         }
         isDir = false;
         isFile = st.isFile();
@@ -275,7 +328,13 @@ function walk(root: string, artifactRel: string, dirs: string[], part: { index: 
     if (keys.length === 0 && rel) dirs.push(rel);
     keys.sort();
     // The top level is shared out: this part walks only its run of it.
-    const mine = rel || part.of === 1 ? keys : keys.slice(Math.floor((keys.length * part.index) / part.of), Math.floor((keys.length * (part.index + 1)) / part.of));
+    const mine =
+      rel || part.of === 1
+        ? keys
+        : keys.slice(
+            Math.floor((keys.length * part.index) / part.of),
+            Math.floor((keys.length * (part.index + 1)) / part.of),
+          );
     for (const k of mine) {
       if (k.endsWith('/')) visit(rel ? `${rel}/${k.slice(0, -1)}` : k.slice(0, -1));
       else files.push(rel ? `${rel}/${k}` : k);
@@ -299,8 +358,14 @@ class CacheCursor {
     if (!db) return;
     const stmt =
       type === 'file'
-        ? db.prepare('SELECT path, size, mtime, ino, hash, stored, mode FROM stat_cache WHERE path = ?').bind(rel)
-        : db.prepare('SELECT path, size, mtime, ino, hash, stored, mode FROM stat_cache WHERE path >= ? AND path < ? ORDER BY path').bind(from, `${rel}0`);
+        ? db
+            .prepare('SELECT path, size, mtime, ino, hash, stored, mode FROM stat_cache WHERE path = ?')
+            .bind(rel)
+        : db
+            .prepare(
+              'SELECT path, size, mtime, ino, hash, stored, mode FROM stat_cache WHERE path >= ? AND path < ? ORDER BY path',
+            )
+            .bind(from, `${rel}0`);
     this.rows = stmt.raw().iterate() as IterableIterator<CacheRow>;
     this.row = this.rows.next().value;
   }
@@ -324,7 +389,10 @@ class Hasher {
   private packedHashes = new Set<string>();
   private shards = new Set<string>();
 
-  constructor(private objectsDir: string | null, private index: StoreIndex | null) {
+  constructor(
+    private objectsDir: string | null,
+    private index: StoreIndex | null,
+  ) {
     this.packs = objectsDir ? new PackWriter(objectsDir) : null;
   }
 
@@ -335,14 +403,21 @@ class Hasher {
       } catch (err) {
         if (!(err instanceof Changed)) throw err;
         if (attempt >= RETRIES) {
-          throw new StrataError('CONFLICT', `${abs} kept changing while it was being hashed (${RETRIES} tries); version it once it is completely written`, { where: { file: abs } });
+          throw new StrataError(
+            'CONFLICT',
+            `${abs} kept changing while it was being hashed (${RETRIES} tries); version it once it is completely written`,
+            { where: { file: abs } },
+          );
         }
         await new Promise((r) => setTimeout(r, 50 * attempt));
       }
     }
   }
 
-  private async tryHash(abs: string, onBytes: (n: number) => void): Promise<{ hash: string; stat: fs.Stats }> {
+  private async tryHash(
+    abs: string,
+    onBytes: (n: number) => void,
+  ): Promise<{ hash: string; stat: fs.Stats }> {
     let fd: number;
     try {
       fd = fs.openSync(abs, 'r');
@@ -378,7 +453,8 @@ class Hasher {
       let hash = '';
       const h = small ? null : crypto.createHash('sha256');
       if (small) {
-        while (total < before.size && (n = fs.readSync(fd, this.buf, total, CHUNK - total, total)) > 0) total += n;
+        while (total < before.size && (n = fs.readSync(fd, this.buf, total, CHUNK - total, total)) > 0)
+          total += n;
         hash = crypto.hash('sha256', this.buf.subarray(0, total));
       } else {
         while ((n = fs.readSync(fd, this.buf, 0, CHUNK, total)) > 0) {
@@ -402,7 +478,8 @@ class Hasher {
       if (flushing) await flushing;
       if (tmpFd !== null) fs.fdatasyncSync(tmpFd);
       const after = fs.fstatSync(fd);
-      if (total !== before.size || after.size !== before.size || after.mtimeMs !== before.mtimeMs) throw new Changed();
+      if (total !== before.size || after.size !== before.size || after.mtimeMs !== before.mtimeMs)
+        throw new Changed();
       if (h) hash = h.digest('hex');
       if (this.objectsDir) {
         if (small) this.storeSmall(hash, this.buf.subarray(0, total));

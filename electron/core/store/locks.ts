@@ -28,7 +28,9 @@ function live(strataDir: string, kind: 'gc' | 'use'): number[] {
     const isGc = name === GC_MARKER;
     if ((kind === 'gc') !== isGc) continue;
     const file = path.join(locks, name);
-    const pid = Number((isGc ? fs.readFileSync(file, { encoding: 'utf8', flag: 'r' }) : name.split('-')[1]) ?? NaN);
+    const pid = Number(
+      (isGc ? fs.readFileSync(file, { encoding: 'utf8', flag: 'r' }) : name.split('-')[1]) ?? NaN,
+    );
     if (Number.isInteger(pid) && alive(pid)) out.push(pid);
     else fs.rmSync(file, { force: true });
   }
@@ -50,7 +52,11 @@ export async function useStore(strataDir: string, opts: { waitMs?: number } = {}
     if (gcs.length === 0) return release;
     release();
     if (Date.now() > end) {
-      throw new StrataError('CONFLICT', `strata gc (process ${gcs[0]}) is cleaning the object store; try again once it has finished`, { where: { file: path.join(dir(strataDir), GC_MARKER) } });
+      throw new StrataError(
+        'CONFLICT',
+        `strata gc (process ${gcs[0]}) is cleaning the object store; try again once it has finished`,
+        { where: { file: path.join(dir(strataDir), GC_MARKER) } },
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -63,14 +69,21 @@ export function takeStoreForGc(strataDir: string): () => void {
     fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    if (live(strataDir, 'gc').length > 0) throw new StrataError('CONFLICT', 'Another strata gc is running on this project; wait for it to finish');
+    if (live(strataDir, 'gc').length > 0)
+      throw new StrataError(
+        'CONFLICT',
+        'Another strata gc is running on this project; wait for it to finish',
+      );
     fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
   }
   const release = () => fs.rmSync(file, { force: true });
   const users = live(strataDir, 'use');
   if (users.length > 0) {
     release();
-    throw new StrataError('CONFLICT', `The object store is in use (versioning or a checkout in process ${users[0]}); run gc again once that has finished`);
+    throw new StrataError(
+      'CONFLICT',
+      `The object store is in use (versioning or a checkout in process ${users[0]}); run gc again once that has finished`,
+    );
   }
   return release;
 }

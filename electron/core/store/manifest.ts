@@ -21,7 +21,8 @@ export interface Manifest {
 
 const HEADER = 'strata-tree-1';
 
-export const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+export const byPath = (a: { path: string }, b: { path: string }): number =>
+  a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 
 /**
  * The canonical text of a manifest: one line per entry, sorted by path; paths are JSON-quoted so
@@ -48,7 +49,9 @@ export function serializeLines(paths: string[], lines: string[]): string {
   let sorted = true;
   for (let i = 1; i < paths.length && sorted; i++) sorted = paths[i - 1] < paths[i];
   if (sorted) return lines.join('');
-  const order = paths.map((_p, i) => i).sort((a, b) => (paths[a] < paths[b] ? -1 : paths[a] > paths[b] ? 1 : 0));
+  const order = paths
+    .map((_p, i) => i)
+    .sort((a, b) => (paths[a] < paths[b] ? -1 : paths[a] > paths[b] ? 1 : 0));
   return order.map((i) => lines[i]).join('');
 }
 
@@ -84,7 +87,13 @@ export function parseEntries(text: string): ManifestEntry[] {
     if (!line) continue;
     const m = /^([fd]) ([0-7]+) (\d+) ([0-9a-f]{64}|-) (".*")$/.exec(line);
     if (!m) throw new StrataError('INTERNAL', `corrupt manifest line: ${line.slice(0, 120)}`);
-    out.push({ kind: m[1] as 'f' | 'd', mode: parseInt(m[2], 8), size: Number(m[3]), hash: m[4], path: JSON.parse(m[5]) as string });
+    out.push({
+      kind: m[1] as 'f' | 'd',
+      mode: parseInt(m[2], 8),
+      size: Number(m[3]),
+      hash: m[4],
+      path: JSON.parse(m[5]) as string,
+    });
   }
   return out;
 }

@@ -1,7 +1,12 @@
 import type { Migration } from '../db/migrations.js';
 
 /** The hash and layout of the object store. A later format bump needs a migration of objects/ too. */
-export const STORE_FORMAT = { version: 2, hash: 'sha256', layout: 'objects/<2 hex>/<62 hex> for objects over 1 MiB; objects/packs/*.pack (packed_objects) for smaller ones' } as const;
+export const STORE_FORMAT = {
+  version: 2,
+  hash: 'sha256',
+  layout:
+    'objects/<2 hex>/<62 hex> for objects over 1 MiB; objects/packs/*.pack (packed_objects) for smaller ones',
+} as const;
 
 /** Versioning's block of the project database: 10–19. */
 export const storeMigrations: Migration[] = [

@@ -47,7 +47,10 @@ function readAt(fd: number, into: Buffer, size: number, position: number): numbe
 }
 
 function cutShort(loc: { file: string; offset: number }): Error {
-  return Object.assign(new Error(`${loc.file} ends before the object at offset ${loc.offset} does`), { code: 'EIO', path: loc.file });
+  return Object.assign(new Error(`${loc.file} ends before the object at offset ${loc.offset} does`), {
+    code: 'EIO',
+    path: loc.file,
+  });
 }
 
 function newPackName(): string {
@@ -111,7 +114,8 @@ export class PackWriter {
 
   private drain(): void {
     let off = 0;
-    while (off < this.used) off += fs.writeSync(this.fd as number, this.buf, off, this.used - off, this.written + off);
+    while (off < this.used)
+      off += fs.writeSync(this.fd as number, this.buf, off, this.used - off, this.written + off);
     this.written += this.used;
     this.used = 0;
   }
@@ -133,8 +137,11 @@ export class PackWriter {
 /** Records where packed objects are; the caller runs it inside the transaction that commits their version. */
 export function insertPacked(db: Db, batches: PackedBatch[]): void {
   if (batches.length === 0) return;
-  const put = db.prepare('INSERT OR IGNORE INTO packed_objects (hash, pack, offset, size) VALUES (?, ?, ?, ?)');
-  for (const b of batches) for (let i = 0; i < b.hashes.length; i++) put.run(b.hashes[i], b.pack, b.offsets[i], b.sizes[i]);
+  const put = db.prepare(
+    'INSERT OR IGNORE INTO packed_objects (hash, pack, offset, size) VALUES (?, ?, ?, ?)',
+  );
+  for (const b of batches)
+    for (let i = 0; i < b.hashes.length; i++) put.run(b.hashes[i], b.pack, b.offsets[i], b.sizes[i]);
 }
 
 export interface ObjectLocation {
@@ -153,7 +160,11 @@ export function locateObject(db: Db, objectsDir: string, hash: string): ObjectLo
   const st = fs.statSync(loose, { throwIfNoEntry: false });
   if (st?.isFile()) return { file: loose, offset: 0, size: st.size, packed: false };
   let stmt = locateStatements.get(db);
-  if (!stmt) locateStatements.set(db, (stmt = db.prepare('SELECT pack, offset, size FROM packed_objects WHERE hash = ?')));
+  if (!stmt)
+    locateStatements.set(
+      db,
+      (stmt = db.prepare('SELECT pack, offset, size FROM packed_objects WHERE hash = ?')),
+    );
   const row = stmt.get(hash) as { pack: string; offset: number; size: number } | undefined;
   if (!row) return null;
   return { file: packPath(objectsDir, row.pack), offset: row.offset, size: row.size, packed: true };
@@ -191,7 +202,7 @@ export class ObjectReader {
     if (readAt(src, data, loc.size, loc.offset) !== loc.size) throw cutShort(loc);
     const fd = fs.openSync(target, 'wx');
     try {
-      for (let off = 0; off < loc.size; ) off += fs.writeSync(fd, data, off, loc.size - off);
+      for (let off = 0; off < loc.size;) off += fs.writeSync(fd, data, off, loc.size - off);
       fs.fchmodSync(fd, mode);
       return fs.fstatSync(fd);
     } finally {
@@ -208,7 +219,10 @@ export class ObjectReader {
 /** The packed_objects rows of each pack, in offset order (gc and fsck go through packs one by one). */
 export function packedRowsByPack(db: Db): Map<string, PackEntry[]> {
   const out = new Map<string, PackEntry[]>();
-  for (const [hash, pack, offset, size] of db.prepare('SELECT hash, pack, offset, size FROM packed_objects').raw().iterate() as IterableIterator<[string, string, number, number]>) {
+  for (const [hash, pack, offset, size] of db
+    .prepare('SELECT hash, pack, offset, size FROM packed_objects')
+    .raw()
+    .iterate() as IterableIterator<[string, string, number, number]>) {
     let list = out.get(pack);
     if (!list) out.set(pack, (list = []));
     list.push({ hash, offset, size });
@@ -227,17 +241,25 @@ export interface PackEntry {
  * The entries of a pack, read from its headers; stops at the first header that is cut short or
  * names more bytes than the file has (a damaged tail), reporting how far it got.
  */
-export function scanPack(file: string, onEntry: (e: PackEntry, data: Buffer) => void): { ok: boolean; entries: number } {
+export function scanPack(
+  file: string,
+  onEntry: (e: PackEntry, data: Buffer) => void,
+): { ok: boolean; entries: number } {
   const fd = fs.openSync(file, 'r');
   try {
     const size = fs.fstatSync(fd).size;
     const head = Buffer.allocUnsafe(Math.max(ENTRY_HEADER, PACK_MAGIC.length));
-    if (fs.readSync(fd, head, 0, PACK_MAGIC.length, 0) !== PACK_MAGIC.length || !head.subarray(0, PACK_MAGIC.length).equals(PACK_MAGIC)) return { ok: false, entries: 0 };
+    if (
+      fs.readSync(fd, head, 0, PACK_MAGIC.length, 0) !== PACK_MAGIC.length ||
+      !head.subarray(0, PACK_MAGIC.length).equals(PACK_MAGIC)
+    )
+      return { ok: false, entries: 0 };
     let pos = PACK_MAGIC.length;
     let entries = 0;
     let data = Buffer.allocUnsafe(PACK_MAX_OBJECT);
     while (pos < size) {
-      if (pos + ENTRY_HEADER > size || fs.readSync(fd, head, 0, ENTRY_HEADER, pos) !== ENTRY_HEADER) return { ok: false, entries };
+      if (pos + ENTRY_HEADER > size || fs.readSync(fd, head, 0, ENTRY_HEADER, pos) !== ENTRY_HEADER)
+        return { ok: false, entries };
       const hash = head.toString('hex', 0, 32);
       const len = head.readUInt32LE(32);
       const offset = pos + ENTRY_HEADER;
@@ -273,7 +295,8 @@ export function listPacks(objectsDir: string): PackFile[] {
     if (!name.endsWith('.pack')) continue;
     const file = path.join(packsDir(objectsDir), name);
     const st = fs.statSync(file, { throwIfNoEntry: false });
-    if (st?.isFile()) out.push({ pack: name.slice(0, -'.pack'.length), file, size: st.size, mtimeMs: st.mtimeMs });
+    if (st?.isFile())
+      out.push({ pack: name.slice(0, -'.pack'.length), file, size: st.size, mtimeMs: st.mtimeMs });
   }
   return out;
 }

@@ -17,13 +17,23 @@ export function resolveInProject(root: string, given: string): ProjectPath {
   if (given.includes('\0')) throw new StrataError('BAD_REQUEST', 'a path may not contain a NUL byte');
   const abs = path.resolve(root, given);
   const rel = path.relative(root, abs);
-  if (rel === '' ) throw new StrataError('BAD_REQUEST', `${given}: the project root itself cannot be an artifact; name a file or folder inside it`);
+  if (rel === '')
+    throw new StrataError(
+      'BAD_REQUEST',
+      `${given}: the project root itself cannot be an artifact; name a file or folder inside it`,
+    );
   if (rel.startsWith('..') || path.isAbsolute(rel)) {
-    throw new StrataError('PATH_ESCAPES_PROJECT', `${given} is outside the project (${root}); artifacts must live inside it`, { where: { file: abs } });
+    throw new StrataError(
+      'PATH_ESCAPES_PROJECT',
+      `${given} is outside the project (${root}); artifacts must live inside it`,
+      { where: { file: abs } },
+    );
   }
   const relPosix = rel.split(path.sep).join('/');
   if (relPosix === STRATA_DIR || relPosix.startsWith(`${STRATA_DIR}/`)) {
-    throw new StrataError('BAD_REQUEST', `${given} is inside .strata/, which is Strata's own store`, { where: { file: abs } });
+    throw new StrataError('BAD_REQUEST', `${given} is inside .strata/, which is Strata's own store`, {
+      where: { file: abs },
+    });
   }
   checkRealInside(root, abs, given);
   return { rel: relPosix, abs };
@@ -40,6 +50,10 @@ export function checkRealInside(root: string, abs: string, shown: string): void 
   const realRoot = fs.realpathSync(root);
   const rel = path.relative(realRoot, real);
   if (rel.startsWith('..') || path.isAbsolute(rel)) {
-    throw new StrataError('PATH_ESCAPES_PROJECT', `${shown} is a symlink to ${real}, outside the project; copy the data into the project instead`, { where: { file: abs } });
+    throw new StrataError(
+      'PATH_ESCAPES_PROJECT',
+      `${shown} is a symlink to ${real}, outside the project; copy the data into the project instead`,
+      { where: { file: abs } },
+    );
   }
 }

@@ -72,28 +72,38 @@ export function syncDeclared(project: Project): void {
 }
 
 export function listArtifactRows(project: Project): ArtifactRow[] {
-  return project.db.prepare('SELECT id, name, path, kind FROM artifacts ORDER BY name').all() as ArtifactRow[];
+  return project.db
+    .prepare('SELECT id, name, path, kind FROM artifacts ORDER BY name')
+    .all() as ArtifactRow[];
 }
 
 export function findArtifact(project: Project, name: string): ArtifactRow | undefined {
-  return project.db.prepare('SELECT id, name, path, kind FROM artifacts WHERE name = ?').get(name) as ArtifactRow | undefined;
+  return project.db.prepare('SELECT id, name, path, kind FROM artifacts WHERE name = ?').get(name) as
+    ArtifactRow | undefined;
 }
 
 export function findArtifactByPath(project: Project, rel: string): ArtifactRow | undefined {
-  return project.db.prepare('SELECT id, name, path, kind FROM artifacts WHERE path = ? ORDER BY id LIMIT 1').get(rel) as ArtifactRow | undefined;
+  return project.db
+    .prepare('SELECT id, name, path, kind FROM artifacts WHERE path = ? ORDER BY id LIMIT 1')
+    .get(rel) as ArtifactRow | undefined;
 }
 
 export function requireArtifact(project: Project, name: string): ArtifactRow {
   const a = findArtifact(project, name);
   if (!a) {
     const names = listArtifactRows(project).map((r) => r.name);
-    throw new StrataError('NOT_FOUND', `No artifact named "${name}".${names.length ? ` Known: ${names.join(', ')}.` : ' Add one with `strata add <path>`.'}`);
+    throw new StrataError(
+      'NOT_FOUND',
+      `No artifact named "${name}".${names.length ? ` Known: ${names.join(', ')}.` : ' Add one with `strata add <path>`.'}`,
+    );
   }
   return a;
 }
 
 export function listVersions(project: Project, artifactId: number): VersionInfo[] {
-  const rows = project.db.prepare(`${VERSION_SELECT} WHERE v.artifact_id = ? ORDER BY v.number DESC`).all(artifactId) as VersionRow[];
+  const rows = project.db
+    .prepare(`${VERSION_SELECT} WHERE v.artifact_id = ? ORDER BY v.number DESC`)
+    .all(artifactId) as VersionRow[];
   return rows.map(toInfo);
 }
 
@@ -102,7 +112,9 @@ export function versionById(project: Project, id: number): VersionInfo {
 }
 
 export function latestVersion(project: Project, artifactId: number): VersionInfo | null {
-  const row = project.db.prepare(`${VERSION_SELECT} WHERE v.artifact_id = ? ORDER BY v.number DESC LIMIT 1`).get(artifactId) as VersionRow | undefined;
+  const row = project.db
+    .prepare(`${VERSION_SELECT} WHERE v.artifact_id = ? ORDER BY v.number DESC LIMIT 1`)
+    .get(artifactId) as VersionRow | undefined;
   return row ? toInfo(row) : null;
 }
 
@@ -112,7 +124,11 @@ export function parseSpec(spec: string): { artifact: string; ref: string } {
   if (at < 0) return { artifact: spec, ref: 'latest' };
   const artifact = spec.slice(0, at);
   const ref = spec.slice(at + 1);
-  if (!artifact || !ref) throw new StrataError('BAD_REQUEST', `"${spec}" is not a version: write <artifact>@<number|alias|latest>, e.g. data@3`);
+  if (!artifact || !ref)
+    throw new StrataError(
+      'BAD_REQUEST',
+      `"${spec}" is not a version: write <artifact>@<number|alias|latest>, e.g. data@3`,
+    );
   return { artifact, ref };
 }
 
@@ -121,16 +137,32 @@ export function resolveRef(project: Project, artifactName: string, ref: string):
   const artifact = requireArtifact(project, artifactName);
   let id: number | undefined;
   if (ref === 'latest') {
-    id = project.db.prepare('SELECT id FROM versions WHERE artifact_id = ? ORDER BY number DESC LIMIT 1').pluck().get(artifact.id) as number | undefined;
-    if (id === undefined) throw new StrataError('NOT_FOUND', `${artifactName} has no versions yet. Record one with \`strata add ${artifact.path}\`.`);
+    id = project.db
+      .prepare('SELECT id FROM versions WHERE artifact_id = ? ORDER BY number DESC LIMIT 1')
+      .pluck()
+      .get(artifact.id) as number | undefined;
+    if (id === undefined)
+      throw new StrataError(
+        'NOT_FOUND',
+        `${artifactName} has no versions yet. Record one with \`strata add ${artifact.path}\`.`,
+      );
   } else if (/^\d+$/.test(ref)) {
-    id = project.db.prepare('SELECT id FROM versions WHERE artifact_id = ? AND number = ?').pluck().get(artifact.id, Number(ref)) as number | undefined;
+    id = project.db
+      .prepare('SELECT id FROM versions WHERE artifact_id = ? AND number = ?')
+      .pluck()
+      .get(artifact.id, Number(ref)) as number | undefined;
   } else {
-    id = project.db.prepare('SELECT version_id FROM aliases WHERE artifact_id = ? AND name = ?').pluck().get(artifact.id, ref) as number | undefined;
+    id = project.db
+      .prepare('SELECT version_id FROM aliases WHERE artifact_id = ? AND name = ?')
+      .pluck()
+      .get(artifact.id, ref) as number | undefined;
   }
   if (id === undefined) {
     const latest = latestVersion(project, artifact.id);
-    const known = project.db.prepare('SELECT name FROM aliases WHERE artifact_id = ? ORDER BY name').pluck().all(artifact.id) as string[];
+    const known = project.db
+      .prepare('SELECT name FROM aliases WHERE artifact_id = ? ORDER BY name')
+      .pluck()
+      .all(artifact.id) as string[];
     throw new StrataError(
       'NOT_FOUND',
       `${artifactName}@${ref} does not exist: ${latest ? `versions are 1 to ${latest.number}` : 'it has no versions yet'}${known.length ? `; aliases: ${known.join(', ')}` : ''}.`,
@@ -140,7 +172,8 @@ export function resolveRef(project: Project, artifactName: string, ref: string):
 }
 
 export function manifestText(project: Project, rootHash: string): { type: 'file' | 'dir'; entries: string } {
-  const row = project.db.prepare('SELECT type, entries FROM manifests WHERE root_hash = ?').get(rootHash) as { type: 'file' | 'dir'; entries: string } | undefined;
+  const row = project.db.prepare('SELECT type, entries FROM manifests WHERE root_hash = ?').get(rootHash) as
+    { type: 'file' | 'dir'; entries: string } | undefined;
   if (!row) throw new StrataError('NOT_FOUND', `No version has the root hash ${rootHash}.`);
   return row;
 }
@@ -148,23 +181,40 @@ export function manifestText(project: Project, rootHash: string): { type: 'file'
 /** Points alias at a version; one alias names one version at a time, and every move is kept. */
 export function setAlias(project: Project, artifactName: string, ref: string, alias: string): VersionInfo {
   if (!NAME_RE.test(alias) || /^\d+$/.test(alias) || alias === 'latest') {
-    throw new StrataError('BAD_REQUEST', `"${alias}" cannot be an alias: use letters, digits, _ . - (not only digits, and not "latest")`);
+    throw new StrataError(
+      'BAD_REQUEST',
+      `"${alias}" cannot be an alias: use letters, digits, _ . - (not only digits, and not "latest")`,
+    );
   }
   const version = resolveRef(project, artifactName, ref);
   const artifact = requireArtifact(project, artifactName);
   project.db.transaction(() => {
-    const prev = project.db.prepare('SELECT version_id FROM aliases WHERE artifact_id = ? AND name = ?').pluck().get(artifact.id, alias) as number | undefined;
+    const prev = project.db
+      .prepare('SELECT version_id FROM aliases WHERE artifact_id = ? AND name = ?')
+      .pluck()
+      .get(artifact.id, alias) as number | undefined;
     if (prev === version.id) return;
-    project.db.prepare('INSERT INTO aliases (artifact_id, name, version_id) VALUES (?, ?, ?) ON CONFLICT (artifact_id, name) DO UPDATE SET version_id = excluded.version_id').run(artifact.id, alias, version.id);
-    project.db.prepare('INSERT INTO alias_history (artifact_id, name, version_id, previous_id) VALUES (?, ?, ?, ?)').run(artifact.id, alias, version.id, prev ?? null);
+    project.db
+      .prepare(
+        'INSERT INTO aliases (artifact_id, name, version_id) VALUES (?, ?, ?) ON CONFLICT (artifact_id, name) DO UPDATE SET version_id = excluded.version_id',
+      )
+      .run(artifact.id, alias, version.id);
+    project.db
+      .prepare('INSERT INTO alias_history (artifact_id, name, version_id, previous_id) VALUES (?, ?, ?, ?)')
+      .run(artifact.id, alias, version.id, prev ?? null);
   })();
   return versionById(project, version.id);
 }
 
-export function aliasHistory(project: Project, artifactId: number): { alias: string; version: number; previous: number | null; at: string }[] {
+export function aliasHistory(
+  project: Project,
+  artifactId: number,
+): { alias: string; version: number; previous: number | null; at: string }[] {
   return project.db
-    .prepare(`SELECT h.name AS alias, v.number AS version, p.number AS previous, h.at FROM alias_history h
+    .prepare(
+      `SELECT h.name AS alias, v.number AS version, p.number AS previous, h.at FROM alias_history h
               JOIN versions v ON v.id = h.version_id LEFT JOIN versions p ON p.id = h.previous_id
-              WHERE h.artifact_id = ? ORDER BY h.id`)
+              WHERE h.artifact_id = ? ORDER BY h.id`,
+    )
     .all(artifactId) as { alias: string; version: number; previous: number | null; at: string }[];
 }

@@ -36,7 +36,8 @@ class Column {
       this.nulls++;
       return;
     }
-    const kind: Kind = typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : 'string';
+    const kind: Kind =
+      typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : 'string';
     this.kinds.add(kind);
     if (kind === 'number') {
       const n = value as number;
@@ -136,7 +137,8 @@ class CsvReader {
 export type TabularSource = string | { file: string; offset: number; size: number };
 
 function readChunks(source: TabularSource, onText: (text: string) => void): void {
-  const { file, offset, size } = typeof source === 'string' ? { file: source, offset: 0, size: Infinity } : source;
+  const { file, offset, size } =
+    typeof source === 'string' ? { file: source, offset: 0, size: Infinity } : source;
   const fd = fs.openSync(file, 'r');
   const buf = Buffer.allocUnsafe(1 << 20);
   const decoder = new StringDecoder('utf8');
@@ -157,7 +159,8 @@ function readChunks(source: TabularSource, onText: (text: string) => void): void
 function plain(v: unknown): unknown {
   if (typeof v === 'bigint') return Number(v);
   if (v instanceof Date) return v.toISOString();
-  if (typeof v === 'object' && v !== null) return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x));
+  if (typeof v === 'object' && v !== null)
+    return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x));
   return v;
 }
 
@@ -216,7 +219,8 @@ export async function tabularStats(file: TabularSource, format: TabularFormat): 
       } catch (err) {
         throw new Error(`line ${line}: not JSON (${(err as Error).message})`);
       }
-      if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new Error(`line ${line}: not a JSON object`);
+      if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
+        throw new Error(`line ${line}: not a JSON object`);
       rows++;
       const record = obj as Record<string, unknown>;
       for (const key of Object.keys(record)) {

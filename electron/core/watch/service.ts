@@ -44,7 +44,11 @@ function outOfWatches(err: unknown): boolean {
  * system runs out of watches, the service says so and polls with the stat cache instead of
  * silently missing changes.
  */
-export function startWatching(project: Project, engine: Engine, opts: WatchOptions = {}): ProjectService & { ready: Promise<void> } {
+export function startWatching(
+  project: Project,
+  engine: Engine,
+  opts: WatchOptions = {},
+): ProjectService & { ready: Promise<void> } {
   const settleMs = opts.settleMs ?? 300;
   const pollMs = opts.pollMs ?? 2000;
   const subscribe = opts.subscribe ?? parcel.subscribe;
@@ -64,7 +68,10 @@ export function startWatching(project: Project, engine: Engine, opts: WatchOptio
     settler.touch(name);
   };
 
-  const watched = () => Object.entries(project.config.config.artifacts).filter(([, a]) => a.watch).map(([name, a]) => ({ name, path: a.path.replace(/^\.\//, '').replace(/\/+$/, '') }));
+  const watched = () =>
+    Object.entries(project.config.config.artifacts)
+      .filter(([, a]) => a.watch)
+      .map(([name, a]) => ({ name, path: a.path.replace(/^\.\//, '').replace(/\/+$/, '') }));
 
   const setStatus = (next: WatchStatus) => {
     status = next;
@@ -79,12 +86,23 @@ export function startWatching(project: Project, engine: Engine, opts: WatchOptio
     if (!a || disposed) return;
     const started = Date.now();
     const since = lastFull.get(name);
-    const full = change === undefined || change === 'all' || poller !== null || since === undefined || started - since > FULL_CHECK_MS;
+    const full =
+      change === undefined ||
+      change === 'all' ||
+      poller !== null ||
+      since === undefined ||
+      started - since > FULL_CHECK_MS;
     try {
       // A deleted artifact is not a new version: it just has no current content. Content that is
       // already a version (a checkout of @1, an undone edit) is not news either.
       if (fs.existsSync(path.join(project.root, a.path))) {
-        await recordVersion(project, { path: a.path, name: a.name, source: 'watch', reuseAnyVersion: true, changed: full ? null : [...(change as Set<string>)] });
+        await recordVersion(project, {
+          path: a.path,
+          name: a.name,
+          source: 'watch',
+          reuseAnyVersion: true,
+          changed: full ? null : [...(change as Set<string>)],
+        });
       }
       if (full && started >= listeningSince) lastFull.set(name, started);
     } catch (err) {
@@ -168,7 +186,12 @@ export function startWatching(project: Project, engine: Engine, opts: WatchOptio
         subscription = await subscribe(
           project.root,
           (err, events) => {
-            if (err) startPolling(outOfWatches(err) ? enospcMessage : `The file watcher failed (${err.message}); checking every ${pollMs / 1000} s instead.`);
+            if (err)
+              startPolling(
+                outOfWatches(err)
+                  ? enospcMessage
+                  : `The file watcher failed (${err.message}); checking every ${pollMs / 1000} s instead.`,
+              );
             else onEvents(events);
           },
           { ignore: IGNORE },
@@ -179,7 +202,11 @@ export function startWatching(project: Project, engine: Engine, opts: WatchOptio
         }
         listeningSince = Date.now();
       } catch (err) {
-        startPolling(outOfWatches(err) ? enospcMessage : `The file watcher could not start (${(err as Error).message}); checking every ${pollMs / 1000} s instead.`);
+        startPolling(
+          outOfWatches(err)
+            ? enospcMessage
+            : `The file watcher could not start (${(err as Error).message}); checking every ${pollMs / 1000} s instead.`,
+        );
         return;
       }
     }

@@ -8,13 +8,19 @@ export class Settler {
   private again = new Set<string>();
   private stopped = false;
 
-  constructor(private quietMs: number, private fire: (key: string) => Promise<void>) {}
+  constructor(
+    private quietMs: number,
+    private fire: (key: string) => Promise<void>,
+  ) {}
 
   touch(key: string): void {
     if (this.stopped) return;
     const t = this.timers.get(key);
     if (t) clearTimeout(t);
-    this.timers.set(key, setTimeout(() => void this.run(key), this.quietMs));
+    this.timers.set(
+      key,
+      setTimeout(() => void this.run(key), this.quietMs),
+    );
   }
 
   private async run(key: string): Promise<void> {
@@ -24,7 +30,10 @@ export class Settler {
       return;
     }
     const fired = this.fire(key);
-    this.running.set(key, fired.catch(() => undefined));
+    this.running.set(
+      key,
+      fired.catch(() => undefined),
+    );
     try {
       await fired;
     } finally {

@@ -23,14 +23,28 @@ function axisOf(col: Column, rows: number[]): Axis {
   if (col.kind === 'text' || values.some((v) => typeof v === 'string')) {
     const cats = [...new Set(values.map(String))].sort();
     const at = (i: number) => (cats.length === 1 ? 0.5 : i / (cats.length - 1));
-    return { col, scale: (v) => (v === null ? null : at(cats.indexOf(String(v)))), ticks: cats.map((c, i) => ({ at: at(i), label: c })) };
+    return {
+      col,
+      scale: (v) => (v === null ? null : at(cats.indexOf(String(v)))),
+      ticks: cats.map((c, i) => ({ at: at(i), label: c })),
+    };
   }
   const nums = (values as number[]).filter(Number.isFinite);
   const lo = Math.min(...nums);
   const hi = Math.max(...nums);
   const span = hi - lo || 1;
-  const scale = (v: number | string | null) => (v === null || !Number.isFinite(v as number) ? null : hi === lo ? 0.5 : ((v as number) - lo) / span);
-  return { col, scale, ticks: nums.length ? [{ at: scale(lo)!, label: formatNumber(lo) }, { at: scale(hi)!, label: formatNumber(hi) }] : [] };
+  const scale = (v: number | string | null) =>
+    v === null || !Number.isFinite(v as number) ? null : hi === lo ? 0.5 : ((v as number) - lo) / span;
+  return {
+    col,
+    scale,
+    ticks: nums.length
+      ? [
+          { at: scale(lo)!, label: formatNumber(lo) },
+          { at: scale(hi)!, label: formatNumber(hi) },
+        ]
+      : [],
+  };
 }
 
 /**
@@ -41,22 +55,38 @@ export function ParallelCoords({ axes, rows, names, height = 320 }: Props) {
   const svg = useRef<SVGSVGElement>(null);
   const width = Math.max(480, axes.length * 130);
   const pad = { l: 60, r: 60, t: 36, b: 28 };
-  const x = (i: number) => pad.l + (axes.length === 1 ? 0 : (i * (width - pad.l - pad.r)) / (axes.length - 1));
+  const x = (i: number) =>
+    pad.l + (axes.length === 1 ? 0 : (i * (width - pad.l - pad.r)) / (axes.length - 1));
   const y = (t: number) => pad.t + (1 - t) * (height - pad.t - pad.b);
   const built = axes.map((c) => axisOf(c, rows));
 
   return (
     <figure className="chart" data-testid="parallel-coords">
       <div className="chart__tools">
-        <button type="button" className="btn btn--ghost btn--small" onClick={() => svg.current && void exportSvg(svg.current, 'parallel-coordinates', 'png')}>
+        <button
+          type="button"
+          className="btn btn--ghost btn--small"
+          onClick={() => svg.current && void exportSvg(svg.current, 'parallel-coordinates', 'png')}
+        >
           PNG
         </button>
-        <button type="button" className="btn btn--ghost btn--small" onClick={() => svg.current && void exportSvg(svg.current, 'parallel-coordinates', 'svg')}>
+        <button
+          type="button"
+          className="btn btn--ghost btn--small"
+          onClick={() => svg.current && void exportSvg(svg.current, 'parallel-coordinates', 'svg')}
+        >
           SVG
         </button>
       </div>
       <div className="chart__scroll">
-        <svg ref={svg} width={width} height={height} className="pc" role="img" aria-label="Parallel coordinates of params and metrics">
+        <svg
+          ref={svg}
+          width={width}
+          height={height}
+          className="pc"
+          role="img"
+          aria-label="Parallel coordinates of params and metrics"
+        >
           {rows.map((r, k) => {
             let d = '';
             let pen = false;

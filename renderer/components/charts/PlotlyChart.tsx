@@ -37,7 +37,11 @@ export function PlotlyChart({ data, layout, name, height = 300, testId }: Props)
       .then(async (P) => {
         if (!live || !el.current) return;
         plotly.current = P;
-        await P.react(el.current, data, themed({ ...layout, height }), { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['toImage', 'sendDataToCloud'] });
+        await P.react(el.current, data, themed({ ...layout, height }), {
+          displaylogo: false,
+          responsive: true,
+          modeBarButtonsToRemove: ['toImage', 'sendDataToCloud'],
+        });
         // Counts draws: tests and benchmarks wait for it to know the chart is on screen.
         if (live) el.current.dataset.drawn = String((Number(el.current.dataset.drawn) || 0) + 1);
       })
@@ -55,20 +59,37 @@ export function PlotlyChart({ data, layout, name, height = 300, testId }: Props)
   }, []);
 
   const exportAs = (format: 'png' | 'svg') => {
-    if (el.current && plotly.current) void plotly.current.downloadImage(el.current, { format, filename: name.replace(/[^\w.-]+/g, '_') });
+    if (el.current && plotly.current)
+      void plotly.current.downloadImage(el.current, { format, filename: name.replace(/[^\w.-]+/g, '_') });
   };
 
   return (
     <figure className="chart" data-testid={testId}>
       <div className="chart__tools">
-        <button type="button" className="btn btn--ghost btn--small" onClick={() => exportAs('png')} title="Download as PNG">
+        <button
+          type="button"
+          className="btn btn--ghost btn--small"
+          onClick={() => exportAs('png')}
+          title="Download as PNG"
+        >
           PNG
         </button>
-        <button type="button" className="btn btn--ghost btn--small" onClick={() => exportAs('svg')} title="Download as SVG">
+        <button
+          type="button"
+          className="btn btn--ghost btn--small"
+          onClick={() => exportAs('svg')}
+          title="Download as SVG"
+        >
           SVG
         </button>
       </div>
-      {error ? <p className="cmp-error" role="alert">{error}</p> : <div ref={el} className="chart__plot" style={{ height }} />}
+      {error ? (
+        <p className="cmp-error" role="alert">
+          {error}
+        </p>
+      ) : (
+        <div ref={el} className="chart__plot" style={{ height }} />
+      )}
     </figure>
   );
 }

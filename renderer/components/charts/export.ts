@@ -21,7 +21,10 @@ export async function exportSvg(svg: SVGSVGElement, filename: string, format: 's
   const src = svg.querySelectorAll('*');
   clone.querySelectorAll('*').forEach((node, i) => {
     const cs = getComputedStyle(src[i]);
-    (node as SVGElement).setAttribute('style', `fill:${cs.fill};stroke:${cs.stroke};stroke-width:${cs.strokeWidth};opacity:${cs.opacity};font:${cs.font}`);
+    (node as SVGElement).setAttribute(
+      'style',
+      `fill:${cs.fill};stroke:${cs.stroke};stroke-width:${cs.strokeWidth};opacity:${cs.opacity};font:${cs.font}`,
+    );
   });
   const text = new XMLSerializer().serializeToString(clone);
   if (format === 'svg') return downloadText(text, `${filename}.svg`, 'image/svg+xml');

@@ -3,15 +3,25 @@
  * Only the few functions Strata calls are typed here.
  */
 export interface PlotlyModule {
-  react(el: HTMLElement, data: unknown[], layout: Record<string, unknown>, config?: Record<string, unknown>): Promise<unknown>;
+  react(
+    el: HTMLElement,
+    data: unknown[],
+    layout: Record<string, unknown>,
+    config?: Record<string, unknown>,
+  ): Promise<unknown>;
   purge(el: HTMLElement): void;
-  downloadImage(el: HTMLElement, opts: { format: 'png' | 'svg'; filename: string; width?: number; height?: number }): Promise<string>;
+  downloadImage(
+    el: HTMLElement,
+    opts: { format: 'png' | 'svg'; filename: string; width?: number; height?: number },
+  ): Promise<string>;
 }
 
 let loading: Promise<PlotlyModule> | null = null;
 
 export function loadPlotly(): Promise<PlotlyModule> {
-  loading ??= import('plotly.js-dist-min').then((m) => ((m as { default?: PlotlyModule }).default ?? (m as unknown as PlotlyModule)));
+  loading ??= import('plotly.js-dist-min').then(
+    (m) => (m as { default?: PlotlyModule }).default ?? (m as unknown as PlotlyModule),
+  );
   // A failed load (a missing chunk) must be retryable rather than cached forever.
   loading.catch(() => (loading = null));
   return loading;

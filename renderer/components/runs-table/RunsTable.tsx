@@ -1,5 +1,13 @@
 import './runs-table.css';
-import { memo, useCallback, useEffect, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+  type CSSProperties,
+  type KeyboardEvent,
+} from 'react';
 import { delta, formatDelta } from './deltas.js';
 import { formatCell } from './format.js';
 import type { DisplayItem, SortDir } from './rows.js';
@@ -68,7 +76,12 @@ export function RunsTable(p: RunsTableProps) {
     const from = anchor.current;
     if (shift && from !== null) {
       const [a, b] = from < index ? [from, index] : [index, from];
-      q.onSelectMany(q.items.slice(a, b + 1).filter((it): it is number => typeof it === 'number').map((r) => q.table.ids[r]));
+      q.onSelectMany(
+        q.items
+          .slice(a, b + 1)
+          .filter((it): it is number => typeof it === 'number')
+          .map((r) => q.table.ids[r]),
+      );
     } else {
       const item = q.items[index];
       if (typeof item === 'number') q.onToggle(q.table.ids[item]);
@@ -83,7 +96,14 @@ export function RunsTable(p: RunsTableProps) {
 
   function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
     const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 1);
-    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -Infinity, End: Infinity };
+    const moves: Record<string, number> = {
+      ArrowDown: 1,
+      ArrowUp: -1,
+      PageDown: page,
+      PageUp: -page,
+      Home: -Infinity,
+      End: Infinity,
+    };
     if (e.key in moves) {
       e.preventDefault();
       const next = Math.max(0, Math.min(p.items.length - 1, p.cursor + moves[e.key]));
@@ -91,7 +111,12 @@ export function RunsTable(p: RunsTableProps) {
       // Shift+arrows extend the selection over the rows passed.
       if (e.shiftKey) {
         const [a, b] = p.cursor < next ? [p.cursor, next] : [next, p.cursor];
-        p.onSelectMany(p.items.slice(a, b + 1).filter((it): it is number => typeof it === 'number').map((r) => p.table.ids[r]));
+        p.onSelectMany(
+          p.items
+            .slice(a, b + 1)
+            .filter((it): it is number => typeof it === 'number')
+            .map((r) => p.table.ids[r]),
+        );
       }
       return;
     }
@@ -114,7 +139,13 @@ export function RunsTable(p: RunsTableProps) {
     const style = { top: (i + 1) * ROW_HEIGHT, gridTemplateColumns: template, width: totalWidth };
     if (typeof item !== 'number') {
       rows.push(
-        <div key={i} className={`rt-row rt-row--group${i === p.cursor ? ' rt-row--cursor' : ''}`} style={style} role="row" aria-rowindex={i + 2}>
+        <div
+          key={i}
+          className={`rt-row rt-row--group${i === p.cursor ? ' rt-row--cursor' : ''}`}
+          style={style}
+          role="row"
+          aria-rowindex={i + 2}
+        >
           <div className="rt-group" role="gridcell">
             {item.label} <span className="muted">({item.count})</span>
           </div>
@@ -157,7 +188,12 @@ export function RunsTable(p: RunsTableProps) {
       onKeyDown={onKeyDown}
     >
       <div className="rt-spacer" style={{ height: (p.items.length + 1) * ROW_HEIGHT, width: totalWidth }}>
-        <div className="rt-row rt-row--head" style={{ gridTemplateColumns: template, width: totalWidth }} role="row" aria-rowindex={1}>
+        <div
+          className="rt-row rt-row--head"
+          style={{ gridTemplateColumns: template, width: totalWidth }}
+          role="row"
+          aria-rowindex={1}
+        >
           <div className="rt-cell rt-cell--head" role="columnheader">
             {p.selected.size > 0 ? p.selected.size : ''}
           </div>
@@ -171,8 +207,16 @@ export function RunsTable(p: RunsTableProps) {
                 aria-sort={dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : 'none'}
                 data-col={c.id}
               >
-                <button type="button" tabIndex={-1} className="rt-sort" onClick={() => p.onSort(c.id)} title={`${c.group === 'field' ? '' : c.group + ': '}${c.key} — click to sort`}>
-                  <span className="rt-group-mark">{c.group === 'param' ? 'P' : c.group === 'metric' ? 'M' : c.group === 'tag' ? 'T' : ''}</span>
+                <button
+                  type="button"
+                  tabIndex={-1}
+                  className="rt-sort"
+                  onClick={() => p.onSort(c.id)}
+                  title={`${c.group === 'field' ? '' : c.group + ': '}${c.key} — click to sort`}
+                >
+                  <span className="rt-group-mark">
+                    {c.group === 'param' ? 'P' : c.group === 'metric' ? 'M' : c.group === 'tag' ? 'T' : ''}
+                  </span>
                   {c.key}
                   {dir && <span aria-hidden>{dir === 'asc' ? ' ▲' : ' ▼'}</span>}
                 </button>
@@ -206,7 +250,19 @@ interface RowProps {
 }
 
 /** Memoised: moving the cursor or ticking one run re-renders two rows, not the whole view. */
-const RunRow = memo(function RunRow({ table, row: item, index: i, columns, style, selected: isSel, baselineRow, cursor, onCursor, onCheck, onPin }: RowProps) {
+const RunRow = memo(function RunRow({
+  table,
+  row: item,
+  index: i,
+  columns,
+  style,
+  selected: isSel,
+  baselineRow,
+  cursor,
+  onCursor,
+  onCheck,
+  onPin,
+}: RowProps) {
   const id = table.ids[item];
   const isBase = baselineRow === item;
   return (
@@ -220,7 +276,14 @@ const RunRow = memo(function RunRow({ table, row: item, index: i, columns, style
       onClick={() => onCursor(i)}
     >
       <div className="rt-cell rt-cell--select" role="gridcell">
-        <input type="checkbox" tabIndex={-1} checked={isSel} readOnly onClick={(e) => onCheck(i, e.shiftKey)} aria-label={`Select run ${id}`} />
+        <input
+          type="checkbox"
+          tabIndex={-1}
+          checked={isSel}
+          readOnly
+          onClick={(e) => onCheck(i, e.shiftKey)}
+          aria-label={`Select run ${id}`}
+        />
         <button
           type="button"
           tabIndex={-1}
@@ -229,7 +292,9 @@ const RunRow = memo(function RunRow({ table, row: item, index: i, columns, style
             e.stopPropagation();
             onPin(isBase ? null : id);
           }}
-          title={isBase ? 'Unpin baseline' : 'Pin as baseline: every numeric column shows its change from this run'}
+          title={
+            isBase ? 'Unpin baseline' : 'Pin as baseline: every numeric column shows its change from this run'
+          }
           aria-label={isBase ? `Unpin baseline ${id}` : `Pin ${id} as baseline`}
         >
           {isBase ? '◆' : '◇'}
@@ -238,12 +303,25 @@ const RunRow = memo(function RunRow({ table, row: item, index: i, columns, style
       {columns.map((c) => {
         const v = cellValue(c, item);
         const numeric = c.kind !== 'text';
-        const d = numeric && baselineRow !== null && !isBase && c.kind !== 'time' ? delta(v as number | null, cellValue(c, baselineRow) as number | null) : null;
+        const d =
+          numeric && baselineRow !== null && !isBase && c.kind !== 'time'
+            ? delta(v as number | null, cellValue(c, baselineRow) as number | null)
+            : null;
         return (
-          <div key={c.id} className={`rt-cell${numeric ? ' rt-cell--num' : ''}`} role="gridcell" data-col={c.id} data-value={v === null ? '' : String(v)} title={v === null ? undefined : String(v)}>
+          <div
+            key={c.id}
+            className={`rt-cell${numeric ? ' rt-cell--num' : ''}`}
+            role="gridcell"
+            data-col={c.id}
+            data-value={v === null ? '' : String(v)}
+            title={v === null ? undefined : String(v)}
+          >
             <span className="rt-value">{formatCell(c, item)}</span>
             {d && (
-              <span className={`rt-delta${d.abs > 0 ? ' rt-delta--up' : d.abs < 0 ? ' rt-delta--down' : ''}`} data-testid="delta">
+              <span
+                className={`rt-delta${d.abs > 0 ? ' rt-delta--up' : d.abs < 0 ? ' rt-delta--down' : ''}`}
+                data-testid="delta"
+              >
                 {formatDelta(d)}
               </span>
             )}
@@ -257,7 +335,17 @@ const RunRow = memo(function RunRow({ table, row: item, index: i, columns, style
 /** style is rebuilt every render; only what it holds matters. */
 function rowPropsEqual(a: RowProps, b: RowProps): boolean {
   return (
-    a.table === b.table && a.row === b.row && a.index === b.index && a.columns === b.columns && a.selected === b.selected && a.baselineRow === b.baselineRow && a.cursor === b.cursor &&
-    a.style.top === b.style.top && a.style.gridTemplateColumns === b.style.gridTemplateColumns && a.onCursor === b.onCursor && a.onCheck === b.onCheck && a.onPin === b.onPin
+    a.table === b.table &&
+    a.row === b.row &&
+    a.index === b.index &&
+    a.columns === b.columns &&
+    a.selected === b.selected &&
+    a.baselineRow === b.baselineRow &&
+    a.cursor === b.cursor &&
+    a.style.top === b.style.top &&
+    a.style.gridTemplateColumns === b.style.gridTemplateColumns &&
+    a.onCursor === b.onCursor &&
+    a.onCheck === b.onCheck &&
+    a.onPin === b.onPin
   );
 }

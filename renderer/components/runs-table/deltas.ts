@@ -12,7 +12,10 @@ export function delta(value: number | null, base: number | null): Delta | null {
 }
 
 function signed(n: number, digits: number): string {
-  const s = Math.abs(n) >= 1e5 || (n !== 0 && Math.abs(n) < 1e-3) ? Math.abs(n).toExponential(2) : Number(Math.abs(n).toPrecision(digits)).toString();
+  const s =
+    Math.abs(n) >= 1e5 || (n !== 0 && Math.abs(n) < 1e-3)
+      ? Math.abs(n).toExponential(2)
+      : Number(Math.abs(n).toPrecision(digits)).toString();
   return `${n > 0 ? '+' : n < 0 ? '−' : '±'}${s}`;
 }
 

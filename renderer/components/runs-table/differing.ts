@@ -10,7 +10,8 @@ export function columnDiffers(col: Column, rows: readonly number[]): boolean {
   for (let i = 1; i < rows.length; i++) {
     const v = cellValue(col, rows[i]);
     if (v === first) continue;
-    if (typeof v === 'number' && typeof first === 'number' && Number.isNaN(v) && Number.isNaN(first)) continue;
+    if (typeof v === 'number' && typeof first === 'number' && Number.isNaN(v) && Number.isNaN(first))
+      continue;
     return true;
   }
   return false;

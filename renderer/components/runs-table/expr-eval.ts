@@ -11,7 +11,14 @@ interface Compiled {
   get: (row: number) => Value;
 }
 
-const GROUP_PREFIX = new Map<string, Column['group']>([['params', 'param'], ['param', 'param'], ['metrics', 'metric'], ['metric', 'metric'], ['tags', 'tag'], ['tag', 'tag']]);
+const GROUP_PREFIX = new Map<string, Column['group']>([
+  ['params', 'param'],
+  ['param', 'param'],
+  ['metrics', 'metric'],
+  ['metric', 'metric'],
+  ['tags', 'tag'],
+  ['tag', 'tag'],
+]);
 const GROUP_ORDER: Column['group'][] = ['param', 'metric', 'tag', 'field'];
 
 function distance(a: string, b: string): number {
@@ -30,7 +37,9 @@ function distance(a: string, b: string): number {
 
 /** Resolves a name as written to a column: exact key first, then `params.x`-style prefixes. */
 export function resolveColumn(table: RunsTable, name: string, pos: number, end: number): Column {
-  const matches = GROUP_ORDER.map((g) => table.byId.get(`${g}:${name}`)).filter((c): c is Column => c !== undefined);
+  const matches = GROUP_ORDER.map((g) => table.byId.get(`${g}:${name}`)).filter(
+    (c): c is Column => c !== undefined,
+  );
   if (matches.length === 1) return matches[0];
   if (matches.length > 1) {
     const spelled = matches.map((c) => `${c.group}s.${name}`).join(' or ');
@@ -76,8 +85,15 @@ function compile(e: Expr, table: RunsTable): Compiled {
     }
     case 'neg': {
       const a = compile(e.arg, table);
-      if (a.type !== 'number') throw exprError(`Only numbers can be negated, not ${describeType(a.type)}`, e.pos);
-      return { type: 'number', get: (r) => { const v = a.get(r); return v === null ? null : -(v as number); } };
+      if (a.type !== 'number')
+        throw exprError(`Only numbers can be negated, not ${describeType(a.type)}`, e.pos);
+      return {
+        type: 'number',
+        get: (r) => {
+          const v = a.get(r);
+          return v === null ? null : -(v as number);
+        },
+      };
     }
     case 'not': {
       const a = compile(e.arg, table);
@@ -93,9 +109,23 @@ function compile(e: Expr, table: RunsTable): Compiled {
     case 'arith': {
       const l = compile(e.l, table);
       const r = compile(e.r, table);
-      for (const side of [l, r]) if (side.type !== 'number') throw exprError(`'${e.op}' works on numbers, not ${describeType(side.type)}`, e.pos);
-      const f = { '+': (a: number, b: number) => a + b, '-': (a: number, b: number) => a - b, '*': (a: number, b: number) => a * b, '/': (a: number, b: number) => a / b }[e.op];
-      return { type: 'number', get: (row) => { const a = l.get(row); const b = r.get(row); return a === null || b === null ? null : f(a as number, b as number); } };
+      for (const side of [l, r])
+        if (side.type !== 'number')
+          throw exprError(`'${e.op}' works on numbers, not ${describeType(side.type)}`, e.pos);
+      const f = {
+        '+': (a: number, b: number) => a + b,
+        '-': (a: number, b: number) => a - b,
+        '*': (a: number, b: number) => a * b,
+        '/': (a: number, b: number) => a / b,
+      }[e.op];
+      return {
+        type: 'number',
+        get: (row) => {
+          const a = l.get(row);
+          const b = r.get(row);
+          return a === null || b === null ? null : f(a as number, b as number);
+        },
+      };
     }
     case 'cmp':
       return compileCmp(e, compile(e.l, table), compile(e.r, table));
@@ -106,7 +136,11 @@ function compile(e: Expr, table: RunsTable): Compiled {
 function asTime(side: Compiled, other: Compiled, pos: number): Compiled {
   if (other.column?.kind !== 'time' || side.type !== 'text' || side.literal === undefined) return side;
   const ms = Date.parse(side.literal as string);
-  if (Number.isNaN(ms)) throw exprError(`'${String(side.literal)}' is not a date; write it like "2026-11-27" or "2026-11-27T10:00"`, pos);
+  if (Number.isNaN(ms))
+    throw exprError(
+      `'${String(side.literal)}' is not a date; write it like "2026-11-27" or "2026-11-27T10:00"`,
+      pos,
+    );
   return { type: 'number', literal: ms, get: () => ms };
 }
 
@@ -116,11 +150,24 @@ function compileCmp(e: Extract<Expr, { t: 'cmp' }>, rawL: Compiled, rawR: Compil
   if (l.type === 'null' || r.type === 'null') {
     if (e.op !== '==' && e.op !== '!=') throw exprError(`null can only be compared with == or !=`, e.pos);
     const v = l.type === 'null' ? r : l;
-    return e.op === '==' ? { type: 'bool', get: (row) => v.get(row) === null } : { type: 'bool', get: (row) => v.get(row) !== null };
+    return e.op === '=='
+      ? { type: 'bool', get: (row) => v.get(row) === null }
+      : { type: 'bool', get: (row) => v.get(row) !== null };
   }
   if (e.op === '~') {
-    if (l.type !== 'text' || r.type !== 'text') throw exprError(`'~' (contains) works on text, not ${describeType(l.type === 'text' ? r.type : l.type)}`, e.pos);
-    return { type: 'bool', get: (row) => { const a = l.get(row); const b = r.get(row); return a !== null && b !== null && (a as string).toLowerCase().includes((b as string).toLowerCase()); } };
+    if (l.type !== 'text' || r.type !== 'text')
+      throw exprError(
+        `'~' (contains) works on text, not ${describeType(l.type === 'text' ? r.type : l.type)}`,
+        e.pos,
+      );
+    return {
+      type: 'bool',
+      get: (row) => {
+        const a = l.get(row);
+        const b = r.get(row);
+        return a !== null && b !== null && (a as string).toLowerCase().includes((b as string).toLowerCase());
+      },
+    };
   }
   // A true/false literal against a text column (booleans in params files are kept as text) compares as text.
   const lt = l.type === 'bool' && r.type === 'text' ? 'text' : l.type;
@@ -142,7 +189,14 @@ function compileCmp(e: Extract<Expr, { t: 'cmp' }>, rawL: Compiled, rawR: Compil
     '!=': (a, b) => a !== b,
   };
   const test = tests[e.op];
-  return { type: 'bool', get: (row) => { const a = gl(row); const b = gr(row); return a !== null && b !== null && test(a, b); } };
+  return {
+    type: 'bool',
+    get: (row) => {
+      const a = gl(row);
+      const b = gr(row);
+      return a !== null && b !== null && test(a, b);
+    },
+  };
 }
 
 export type RowPredicate = (row: number) => boolean;

@@ -29,7 +29,9 @@ interface Tok {
 }
 
 export function exprError(message: string, pos: number, end = pos + 1): StrataError {
-  return new StrataError('BAD_REQUEST', `${message} (at column ${pos + 1})`, { details: { position: pos, end } });
+  return new StrataError('BAD_REQUEST', `${message} (at column ${pos + 1})`, {
+    details: { position: pos, end },
+  });
 }
 
 const OPS = ['<=', '>=', '==', '!=', '&&', '||', '<', '>', '=', '!', '~', '+', '-', '*', '/'];
@@ -53,7 +55,12 @@ export function tokenize(src: string): Tok[] {
     if (/[0-9]/.test(ch) || (ch === '.' && /[0-9]/.test(src[i + 1] ?? ''))) {
       const m = /^(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?/.exec(src.slice(i))!;
       i += m[0].length;
-      if (IDENT_START.test(src[i] ?? '')) throw exprError(`'${m[0]}${src[i]}' is not a number; names start with a letter or _, or are quoted with backticks`, start, i + 1);
+      if (IDENT_START.test(src[i] ?? ''))
+        throw exprError(
+          `'${m[0]}${src[i]}' is not a number; names start with a letter or _, or are quoted with backticks`,
+          start,
+          i + 1,
+        );
       toks.push({ kind: 'num', text: m[0], value: Number(m[0]), pos: start, end: i });
       continue;
     }
@@ -64,9 +71,20 @@ export function tokenize(src: string): Tok[] {
         if (src[i] === '\\' && i + 1 < src.length) i++;
         out += src[i++];
       }
-      if (i >= src.length) throw exprError(ch === '`' ? 'This quoted name is never closed with `' : `This text is never closed with ${ch}`, start, src.length);
+      if (i >= src.length)
+        throw exprError(
+          ch === '`' ? 'This quoted name is never closed with `' : `This text is never closed with ${ch}`,
+          start,
+          src.length,
+        );
       i++;
-      toks.push({ kind: ch === '`' ? 'ident' : 'str', text: src.slice(start, i), value: out, pos: start, end: i });
+      toks.push({
+        kind: ch === '`' ? 'ident' : 'str',
+        text: src.slice(start, i),
+        value: out,
+        pos: start,
+        end: i,
+      });
       continue;
     }
     if (IDENT_START.test(ch)) {
@@ -85,8 +103,21 @@ export function tokenize(src: string): Tok[] {
 }
 
 // Maps, not object literals: a name like `constructor` must never find something on a prototype.
-const KEYWORD_OPS = new Map([['and', '&&'], ['or', '||'], ['not', '!']]);
-const CMP = new Map<string, CmpOp>([['<', '<'], ['<=', '<='], ['>', '>'], ['>=', '>='], ['==', '=='], ['=', '=='], ['!=', '!='], ['~', '~']]);
+const KEYWORD_OPS = new Map([
+  ['and', '&&'],
+  ['or', '||'],
+  ['not', '!'],
+]);
+const CMP = new Map<string, CmpOp>([
+  ['<', '<'],
+  ['<=', '<='],
+  ['>', '>'],
+  ['>=', '>='],
+  ['==', '=='],
+  ['=', '=='],
+  ['!=', '!='],
+  ['~', '~'],
+]);
 
 class Parser {
   private i = 0;
@@ -112,7 +143,8 @@ class Parser {
     const e = this.or();
     const t = this.peek();
     if (t.kind !== 'end') {
-      const hint = t.kind === 'ident' || t.kind === 'num' || t.kind === 'str' ? '; join conditions with and / or' : '';
+      const hint =
+        t.kind === 'ident' || t.kind === 'num' || t.kind === 'str' ? '; join conditions with and / or' : '';
       throw exprError(`Unexpected ${this.describe(t)}${hint}`, t.pos, t.end);
     }
     return e;
@@ -155,7 +187,12 @@ class Parser {
     const r = this.add();
     const next = this.peek();
     const nextOp = this.opOf(next);
-    if (nextOp !== null && CMP.has(nextOp)) throw exprError(`Compare two values at a time: write 'a < b and b < c' instead of chaining ${this.describe(next)}`, next.pos, next.end);
+    if (nextOp !== null && CMP.has(nextOp))
+      throw exprError(
+        `Compare two values at a time: write 'a < b and b < c' instead of chaining ${this.describe(next)}`,
+        next.pos,
+        next.end,
+      );
     return { t: 'cmp', op: cmpOp, l, r, pos: t.pos };
   }
 
@@ -199,7 +236,12 @@ class Parser {
         this.i++;
         const e = this.or();
         const close = this.peek();
-        if (close.kind !== ')') throw exprError(`Expected ')' to close the '(' at column ${t.pos + 1}, found ${this.describe(close)}`, close.pos, close.end);
+        if (close.kind !== ')')
+          throw exprError(
+            `Expected ')' to close the '(' at column ${t.pos + 1}, found ${this.describe(close)}`,
+            close.pos,
+            close.end,
+          );
         this.i++;
         return e;
       }

@@ -14,9 +14,19 @@ export interface RowFilters {
   expr: RowPredicate | null;
 }
 
-export const noFilters: RowFilters = { statuses: new Set(), tag: '', from: null, to: null, data: '', expr: null };
+export const noFilters: RowFilters = {
+  statuses: new Set(),
+  tag: '',
+  from: null,
+  to: null,
+  data: '',
+  expr: null,
+};
 
-function textMatcher(col: Column | undefined, accept: (s: string) => boolean): ((row: number) => boolean) | null {
+function textMatcher(
+  col: Column | undefined,
+  accept: (s: string) => boolean,
+): ((row: number) => boolean) | null {
   if (!col || col.kind !== 'text') return null;
   const ok = col.dict.map(accept);
   return (row) => col.codes[row] >= 0 && ok[col.codes[row]];
@@ -25,20 +35,35 @@ function textMatcher(col: Column | undefined, accept: (s: string) => boolean): (
 /** Rows passing every filter, in table order. Each filter is turned into a per-row test once, outside the loop. */
 export function filterRows(table: RunsTable, f: RowFilters): Uint32Array {
   const tests: ((row: number) => boolean)[] = [];
-  if (f.statuses.size) tests.push(textMatcher(table.byId.get('field:status'), (s) => f.statuses.has(s)) ?? (() => false));
+  if (f.statuses.size)
+    tests.push(textMatcher(table.byId.get('field:status'), (s) => f.statuses.has(s)) ?? (() => false));
   if (f.tag.trim()) {
     const [key, ...rest] = f.tag.split('=');
     const value = rest.length ? rest.join('=').trim() : null;
     const col = table.byId.get(`tag:${key.trim()}`);
-    tests.push(col ? (row) => { const v = cellValue(col, row); return v !== null && (value === null || String(v) === value); } : () => false);
+    tests.push(
+      col
+        ? (row) => {
+            const v = cellValue(col, row);
+            return v !== null && (value === null || String(v) === value);
+          }
+        : () => false,
+    );
   }
   if (f.from !== null || f.to !== null) {
     const col = table.byId.get('field:started');
     const lo = f.from ?? -Infinity;
     const hi = f.to ?? Infinity;
-    tests.push(col && col.kind !== 'text' ? (row) => !(col.missing && col.missing[row]) && col.values[row] >= lo && col.values[row] <= hi : () => false);
+    tests.push(
+      col && col.kind !== 'text'
+        ? (row) => !(col.missing && col.missing[row]) && col.values[row] >= lo && col.values[row] <= hi
+        : () => false,
+    );
   }
-  if (f.data) tests.push(textMatcher(table.byId.get('field:data'), (s) => s.split(', ').includes(f.data)) ?? (() => false));
+  if (f.data)
+    tests.push(
+      textMatcher(table.byId.get('field:data'), (s) => s.split(', ').includes(f.data)) ?? (() => false),
+    );
   if (f.expr) tests.push(f.expr);
   const out = new Uint32Array(table.count);
   let n = 0;
@@ -60,7 +85,9 @@ export function sortRows(rows: Uint32Array, col: Column, dir: SortDir): Uint32Ar
   const sign = dir === 'asc' ? 1 : -1;
   const keys = new Float64Array(rows.length);
   if (col.kind === 'text') {
-    const order = col.dict.map((_, i) => i).sort((a, b) => col.dict[a].localeCompare(col.dict[b], undefined, { numeric: true }));
+    const order = col.dict
+      .map((_, i) => i)
+      .sort((a, b) => col.dict[a].localeCompare(col.dict[b], undefined, { numeric: true }));
     const rank = new Float64Array(col.dict.length);
     order.forEach((code, i) => (rank[code] = i));
     for (let i = 0; i < rows.length; i++) {

@@ -44,10 +44,17 @@ function fromBase64(b64: string): Uint8Array {
 }
 
 /** Copies into an aligned buffer: a base64 decode may hand back a view at any offset. */
-function typed<T extends Float64Array | Int32Array>(b64: string, Ctor: { new (buf: ArrayBuffer): T; BYTES_PER_ELEMENT: number }, count: number, what: string): T {
+function typed<T extends Float64Array | Int32Array>(
+  b64: string,
+  Ctor: { new (buf: ArrayBuffer): T; BYTES_PER_ELEMENT: number },
+  count: number,
+  what: string,
+): T {
   const bytes = fromBase64(b64);
   if (bytes.byteLength !== count * Ctor.BYTES_PER_ELEMENT) {
-    throw new Error(`column ${what}: expected ${count} values, got ${bytes.byteLength / Ctor.BYTES_PER_ELEMENT}`);
+    throw new Error(
+      `column ${what}: expected ${count} values, got ${bytes.byteLength / Ctor.BYTES_PER_ELEMENT}`,
+    );
   }
   const buf = new ArrayBuffer(bytes.byteLength);
   new Uint8Array(buf).set(bytes);
@@ -56,10 +63,26 @@ function typed<T extends Float64Array | Int32Array>(b64: string, Ctor: { new (bu
 
 export function decodeColumn(w: ColumnWire, count: number): Column {
   const id = columnId(w.group, w.key);
-  if (w.kind === 'text') return { id, group: w.group, key: w.key, kind: 'text', dict: w.dict, codes: typed(w.codes, Int32Array, count, id) };
+  if (w.kind === 'text')
+    return {
+      id,
+      group: w.group,
+      key: w.key,
+      kind: 'text',
+      dict: w.dict,
+      codes: typed(w.codes, Int32Array, count, id),
+    };
   const missing = w.missing === null ? null : fromBase64(w.missing);
-  if (missing && missing.length !== count) throw new Error(`column ${id}: missing mask has ${missing.length} entries for ${count} runs`);
-  return { id, group: w.group, key: w.key, kind: w.kind, values: typed(w.f64, Float64Array, count, id), missing };
+  if (missing && missing.length !== count)
+    throw new Error(`column ${id}: missing mask has ${missing.length} entries for ${count} runs`);
+  return {
+    id,
+    group: w.group,
+    key: w.key,
+    kind: w.kind,
+    values: typed(w.f64, Float64Array, count, id),
+    missing,
+  };
 }
 
 export function decodeTable(wire: RunsTableWire): RunsTable {

@@ -9,7 +9,15 @@ const GROUPS: [Column['group'], string][] = [
 ];
 
 /** Which columns the table shows, searchable because a project can have hundreds of params. */
-export function ColumnPicker({ table, shown, onChange }: { table: RunsTable; shown: string[]; onChange(ids: string[]): void }) {
+export function ColumnPicker({
+  table,
+  shown,
+  onChange,
+}: {
+  table: RunsTable;
+  shown: string[];
+  onChange(ids: string[]): void;
+}) {
   const [open, setOpen] = useState(false);
   const [q, setQ] = useState('');
   const box = useRef<HTMLDivElement>(null);
@@ -34,7 +42,14 @@ export function ColumnPicker({ table, shown, onChange }: { table: RunsTable; sho
       </button>
       {open && (
         <div className="cmp-picker__panel" role="dialog" aria-label="Columns">
-          <input className="input" autoFocus placeholder="Search columns" value={q} onChange={(e) => setQ(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && setOpen(false)} />
+          <input
+            className="input"
+            autoFocus
+            placeholder="Search columns"
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+            onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
+          />
           <div className="cmp-picker__list">
             {GROUPS.map(([g, title]) => {
               const cols = table.columns.filter((c) => c.group === g && match(c));
@@ -43,10 +58,23 @@ export function ColumnPicker({ table, shown, onChange }: { table: RunsTable; sho
                 <fieldset key={g} className="cmp-picker__group">
                   <legend>
                     {title}{' '}
-                    <button type="button" className="linkish" onClick={() => onChange([...shown.filter((id) => !cols.some((c) => c.id === id)), ...cols.map((c) => c.id)])}>
+                    <button
+                      type="button"
+                      className="linkish"
+                      onClick={() =>
+                        onChange([
+                          ...shown.filter((id) => !cols.some((c) => c.id === id)),
+                          ...cols.map((c) => c.id),
+                        ])
+                      }
+                    >
                       all
                     </button>{' '}
-                    <button type="button" className="linkish" onClick={() => onChange(shown.filter((id) => !cols.some((c) => c.id === id)))}>
+                    <button
+                      type="button"
+                      className="linkish"
+                      onClick={() => onChange(shown.filter((id) => !cols.some((c) => c.id === id)))}
+                    >
                       none
                     </button>
                   </legend>

@@ -90,7 +90,11 @@ export function CompareSection({ api, project }: SectionProps) {
   const header = (
     <SectionHeader
       title="Compare"
-      subtitle={s.table ? `${s.table.count.toLocaleString('en-US')} runs of ${project.name}; ${rows.length.toLocaleString('en-US')} shown, ${s.selected.length} selected` : `Runs of ${project.name} side by side`}
+      subtitle={
+        s.table
+          ? `${s.table.count.toLocaleString('en-US')} runs of ${project.name}; ${rows.length.toLocaleString('en-US')} shown, ${s.selected.length} selected`
+          : `Runs of ${project.name} side by side`
+      }
       actions={
         s.table && (
           <>
@@ -98,7 +102,12 @@ export function CompareSection({ api, project }: SectionProps) {
             <button type="button" className="btn btn--small" onClick={exportCsv} data-testid="export-csv">
               Export CSV
             </button>
-            <button type="button" className="btn btn--small" onClick={() => void s.load(api, project.root)} title="Read the runs again">
+            <button
+              type="button"
+              className="btn btn--small"
+              onClick={() => void s.load(api, project.root)}
+              title="Read the runs again"
+            >
               Refresh
             </button>
           </>
@@ -107,14 +116,32 @@ export function CompareSection({ api, project }: SectionProps) {
     />
   );
 
-  if (s.error) return (<>{header}<ErrorNotice error={s.error} title="Could not read the runs" /></>);
-  if (!s.table) return (<>{header}<p className="muted" aria-busy="true">Reading runs…</p></>);
+  if (s.error)
+    return (
+      <>
+        {header}
+        <ErrorNotice error={s.error} title="Could not read the runs" />
+      </>
+    );
+  if (!s.table)
+    return (
+      <>
+        {header}
+        <p className="muted" aria-busy="true">
+          Reading runs…
+        </p>
+      </>
+    );
   if (s.table.count === 0) {
     return (
       <>
         {header}
         <EmptyState title="No runs yet" command="strata run">
-          <p>Every pipeline run and every script using the tracking client is recorded and shows here, with its params and metrics as columns. Run the pipeline, then select runs and press <kbd>c</kbd> to compare them.</p>
+          <p>
+            Every pipeline run and every script using the tracking client is recorded and shows here, with its
+            params and metrics as columns. Run the pipeline, then select runs and press <kbd>c</kbd> to
+            compare them.
+          </p>
         </EmptyState>
       </>
     );
@@ -124,28 +151,61 @@ export function CompareSection({ api, project }: SectionProps) {
   return (
     <div className="cmp" data-testid="compare-section">
       {header}
-      <Toolbar table={s.table} view={view} shownColumns={view.columns ?? columns.map((c) => c.id)} filterRef={filterRef} filterError={filterError} onView={onView} />
+      <Toolbar
+        table={s.table}
+        view={view}
+        shownColumns={view.columns ?? columns.map((c) => c.id)}
+        filterRef={filterRef}
+        filterError={filterError}
+        onView={onView}
+      />
       <div className="cmp-selection">
-        <button type="button" className="btn btn--primary btn--small" disabled={s.selected.length === 0} onClick={s.compareSelection} data-testid="compare-button">
+        <button
+          type="button"
+          className="btn btn--primary btn--small"
+          disabled={s.selected.length === 0}
+          onClick={s.compareSelection}
+          data-testid="compare-button"
+        >
           Compare {s.selected.length || ''} <kbd>c</kbd>
         </button>
-        <button type="button" className="btn btn--small" disabled={rows.length === 0} onClick={() => s.setSelected([...new Set([...s.selected, ...Array.from(rows.subarray(0, 1000), (r) => s.table!.ids[r])])])}>
+        <button
+          type="button"
+          className="btn btn--small"
+          disabled={rows.length === 0}
+          onClick={() =>
+            s.setSelected([
+              ...new Set([...s.selected, ...Array.from(rows.subarray(0, 1000), (r) => s.table!.ids[r])]),
+            ])
+          }
+        >
           Select shown{rows.length > 1000 ? ' (first 1,000)' : ''}
         </button>
-        <button type="button" className="btn btn--small" disabled={s.selected.length === 0} onClick={() => s.setSelected([])}>
+        <button
+          type="button"
+          className="btn btn--small"
+          disabled={s.selected.length === 0}
+          onClick={() => s.setSelected([])}
+        >
           Clear selection
         </button>
         {baselineRow !== null && (
           <span className="cmp-baseline" data-testid="baseline">
-            baseline ◆ <strong>{String(cellValue(s.table.byId.get('field:name')!, baselineRow) ?? s.baseline)}</strong>
-            <button type="button" className="btn btn--ghost btn--small" onClick={() => s.setView({ baseline: null })}>
+            baseline ◆{' '}
+            <strong>{String(cellValue(s.table.byId.get('field:name')!, baselineRow) ?? s.baseline)}</strong>
+            <button
+              type="button"
+              className="btn btn--ghost btn--small"
+              onClick={() => s.setView({ baseline: null })}
+            >
               unpin
             </button>
           </span>
         )}
         <span className="muted hint">
           <kbd>↑</kbd>
-          <kbd>↓</kbd> move · <kbd>space</kbd> select · <kbd>b</kbd> baseline · <kbd>c</kbd> compare · <kbd>/</kbd> filter
+          <kbd>↓</kbd> move · <kbd>space</kbd> select · <kbd>b</kbd> baseline · <kbd>c</kbd> compare ·{' '}
+          <kbd>/</kbd> filter
         </span>
       </div>
       <div className="cmp-table">
@@ -165,7 +225,14 @@ export function CompareSection({ api, project }: SectionProps) {
           onCompare={s.compareSelection}
         />
       </div>
-      {s.compared.length > 0 && <CompareView api={api} table={s.table} runIds={s.compared} onClose={() => useCompareStore.setState({ compared: [] })} />}
+      {s.compared.length > 0 && (
+        <CompareView
+          api={api}
+          table={s.table}
+          runIds={s.compared}
+          onClose={() => useCompareStore.setState({ compared: [] })}
+        />
+      )}
     </div>
   );
 }

@@ -19,20 +19,38 @@ const MAX_PARAM_AXES = 8;
 const MAX_METRIC_AXES = 4;
 
 /** The compared runs: curves, parallel coordinates, a param/metric scatter, and a diff of everything recorded. */
-export function CompareView({ api, table, runIds, onClose }: { api: Api; table: RunsTable; runIds: string[]; onClose(): void }) {
+export function CompareView({
+  api,
+  table,
+  runIds,
+  onClose,
+}: {
+  api: Api;
+  table: RunsTable;
+  runIds: string[];
+  onClose(): void;
+}) {
   const [tab, setTab] = useState<Tab>('metrics');
-  const rows = useMemo(() => runIds.map((id) => table.rowOf.get(id)).filter((r): r is number => r !== undefined), [table, runIds]);
+  const rows = useMemo(
+    () => runIds.map((id) => table.rowOf.get(id)).filter((r): r is number => r !== undefined),
+    [table, runIds],
+  );
   const names = useMemo(() => {
     const col = table.byId.get('field:name');
-    return new Map(rows.map((r) => [table.ids[r], col ? String(cellValue(col, r) ?? table.ids[r]) : table.ids[r]]));
+    return new Map(
+      rows.map((r) => [table.ids[r], col ? String(cellValue(col, r) ?? table.ids[r]) : table.ids[r]]),
+    );
   }, [table, rows]);
-  const metricCols = table.columns.filter((c) => c.group === 'metric' && rows.some((r) => cellValue(c, r) !== null));
+  const metricCols = table.columns.filter(
+    (c) => c.group === 'metric' && rows.some((r) => cellValue(c, r) !== null),
+  );
   const [picked, setPicked] = useState<string[] | null>(null);
   const metrics = picked ?? metricCols.slice(0, MAX_DEFAULT_CHARTS).map((c) => c.key);
   const axes = useMemo(() => {
     // Params that vary among the compared runs (a constant axis explains nothing), then the metrics,
     // few enough that the metrics on the right stay on screen.
-    const useful = (g: 'param' | 'metric') => table.columns.filter((c) => c.group === g && rows.some((r) => cellValue(c, r) !== null));
+    const useful = (g: 'param' | 'metric') =>
+      table.columns.filter((c) => c.group === g && rows.some((r) => cellValue(c, r) !== null));
     const varying = useful('param').filter((c) => columnDiffers(c, rows));
     return [...varying.slice(0, MAX_PARAM_AXES), ...useful('metric').slice(0, MAX_METRIC_AXES)];
   }, [table, rows]);
@@ -45,7 +63,14 @@ export function CompareView({ api, table, runIds, onClose }: { api: Api; table: 
         </h2>
         <div className="cmp-tabs" role="tablist">
           {TABS.map(([id, label]) => (
-            <button key={id} type="button" role="tab" aria-selected={tab === id} className={`cmp-tab${tab === id ? ' cmp-tab--on' : ''}`} onClick={() => setTab(id)}>
+            <button
+              key={id}
+              type="button"
+              role="tab"
+              aria-selected={tab === id}
+              className={`cmp-tab${tab === id ? ' cmp-tab--on' : ''}`}
+              onClick={() => setTab(id)}
+            >
               {label}
             </button>
           ))}
@@ -60,7 +85,13 @@ export function CompareView({ api, table, runIds, onClose }: { api: Api; table: 
             {metricCols.map((c) => {
               const on = metrics.includes(c.key);
               return (
-                <button key={c.id} type="button" className={`chip${on ? ' chip--on' : ''}`} aria-pressed={on} onClick={() => setPicked(on ? metrics.filter((m) => m !== c.key) : [...metrics, c.key])}>
+                <button
+                  key={c.id}
+                  type="button"
+                  className={`chip${on ? ' chip--on' : ''}`}
+                  aria-pressed={on}
+                  onClick={() => setPicked(on ? metrics.filter((m) => m !== c.key) : [...metrics, c.key])}
+                >
                   {c.key}
                 </button>
               );
@@ -69,7 +100,12 @@ export function CompareView({ api, table, runIds, onClose }: { api: Api; table: 
           <MetricCharts api={api} runIds={rows.map((r) => table.ids[r])} names={names} metrics={metrics} />
         </>
       )}
-      {tab === 'parallel' && (axes.length >= 2 ? <ParallelCoords axes={axes} rows={rows} names={rows.map((r) => names.get(table.ids[r]) ?? '')} /> : <p className="muted">Parallel coordinates need at least two params or metrics.</p>)}
+      {tab === 'parallel' &&
+        (axes.length >= 2 ? (
+          <ParallelCoords axes={axes} rows={rows} names={rows.map((r) => names.get(table.ids[r]) ?? '')} />
+        ) : (
+          <p className="muted">Parallel coordinates need at least two params or metrics.</p>
+        ))}
       {tab === 'scatter' && <ScatterView table={table} rows={rows} />}
       {tab === 'diff' && <DiffView api={api} runIds={rows.map((r) => table.ids[r])} />}
     </section>

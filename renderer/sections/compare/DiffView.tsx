@@ -6,7 +6,8 @@ import { toErrorData } from '../../components/errors.js';
 import { formatNumber } from '../../components/runs-table/format.js';
 import { useUiStore } from '../../stores/ui.js';
 
-const show = (v: DiffValue['values'][number]) => (v === null ? '—' : typeof v === 'number' ? formatNumber(v) : String(v));
+const show = (v: DiffValue['values'][number]) =>
+  v === null ? '—' : typeof v === 'number' ? formatNumber(v) : String(v);
 
 function RunHead({ names }: { names: string[] }) {
   return (
@@ -21,13 +22,28 @@ function RunHead({ names }: { names: string[] }) {
   );
 }
 
-function DiffTable({ title, rows, onlyDiff, testId, names }: { title: string; rows: Record<string, DiffValue>; onlyDiff: boolean; testId: string; names: string[] }) {
+function DiffTable({
+  title,
+  rows,
+  onlyDiff,
+  testId,
+  names,
+}: {
+  title: string;
+  rows: Record<string, DiffValue>;
+  onlyDiff: boolean;
+  testId: string;
+  names: string[];
+}) {
   const keys = Object.keys(rows).filter((k) => !onlyDiff || rows[k].differs);
   const differing = Object.values(rows).filter((r) => r.differs).length;
   return (
     <section className="diff-block" data-testid={testId}>
       <h3>
-        {title} <span className="muted">({differing} of {Object.keys(rows).length} differ)</span>
+        {title}{' '}
+        <span className="muted">
+          ({differing} of {Object.keys(rows).length} differ)
+        </span>
       </h3>
       {keys.length === 0 ? (
         <p className="muted">{onlyDiff && Object.keys(rows).length ? 'All the same.' : 'None recorded.'}</p>
@@ -36,7 +52,12 @@ function DiffTable({ title, rows, onlyDiff, testId, names }: { title: string; ro
           <RunHead names={names} />
           <tbody>
             {keys.map((k) => (
-              <tr key={k} className={rows[k].differs ? 'diff-row--differs' : undefined} data-key={k} data-differs={rows[k].differs}>
+              <tr
+                key={k}
+                className={rows[k].differs ? 'diff-row--differs' : undefined}
+                data-key={k}
+                data-differs={rows[k].differs}
+              >
                 <th scope="row">{k}</th>
                 {rows[k].values.map((v, i) => (
                   <td key={i} title={v === null ? 'not recorded' : String(v)}>
@@ -71,8 +92,18 @@ export function DiffView({ api, runIds }: { api: Api; runIds: string[] }) {
     };
   }, [api, ids.join('\n')]);
 
-  if (error) return <p className="cmp-error" role="alert">{error.message}</p>;
-  if (!diff) return <p className="muted" aria-busy="true">Loading the diff…</p>;
+  if (error)
+    return (
+      <p className="cmp-error" role="alert">
+        {error.message}
+      </p>
+    );
+  if (!diff)
+    return (
+      <p className="muted" aria-busy="true">
+        Loading the diff…
+      </p>
+    );
 
   const openData = (artifact: string, a: number, b: number) => {
     // The Data section reads this hash to open the diff of two versions of one artifact.
@@ -86,12 +117,23 @@ export function DiffView({ api, runIds }: { api: Api; runIds: string[] }) {
 
   return (
     <div className="diff" data-testid="run-diff">
-      {runIds.length > 50 && <p className="notice notice--info">The diff shows the first 50 of the {runIds.length} compared runs.</p>}
+      {runIds.length > 50 && (
+        <p className="notice notice--info">
+          The diff shows the first 50 of the {runIds.length} compared runs.
+        </p>
+      )}
       <label className="cmp-toggle">
-        <input type="checkbox" checked={onlyDiff} onChange={(e) => setOnlyDiff(e.target.checked)} /> only differences
+        <input type="checkbox" checked={onlyDiff} onChange={(e) => setOnlyDiff(e.target.checked)} /> only
+        differences
       </label>
       <DiffTable title="Params" rows={diff.params} onlyDiff={onlyDiff} names={names} testId="diff-params" />
-      <DiffTable title="Metrics" rows={diff.metrics} onlyDiff={onlyDiff} names={names} testId="diff-metrics" />
+      <DiffTable
+        title="Metrics"
+        rows={diff.metrics}
+        onlyDiff={onlyDiff}
+        names={names}
+        testId="diff-metrics"
+      />
       <DiffTable title="Tags" rows={diff.tags} onlyDiff={onlyDiff} names={names} testId="diff-tags" />
       <DiffTable title="Environment" rows={diff.env} onlyDiff={onlyDiff} names={names} testId="diff-env" />
       <section className="diff-block" data-testid="diff-data">
@@ -108,10 +150,16 @@ export function DiffView({ api, runIds }: { api: Api; runIds: string[] }) {
                     const base = firstData.get(`${d.role}:${d.artifact}`);
                     const differs = i > 0 && base !== d.version;
                     return (
-                      <div key={`${d.role}:${d.artifact}`} className={differs ? 'diff-cell--differs' : undefined}>
+                      <div
+                        key={`${d.role}:${d.artifact}`}
+                        className={differs ? 'diff-cell--differs' : undefined}
+                      >
                         {d.role === 'in' ? '← ' : '→ '}
                         {differs && base !== undefined ? (
-                          <a href={`#data/diff/${d.artifact}/${base}/${d.version}`} onClick={(e) => (e.preventDefault(), openData(d.artifact, base, d.version))}>
+                          <a
+                            href={`#data/diff/${d.artifact}/${base}/${d.version}`}
+                            onClick={(e) => (e.preventDefault(), openData(d.artifact, base, d.version))}
+                          >
                             {d.artifact}@v{d.version}
                           </a>
                         ) : (
@@ -148,7 +196,16 @@ export function DiffView({ api, runIds }: { api: Api; runIds: string[] }) {
                       <summary>{c.patch.split('\n').length} lines of patch</summary>
                       <pre className="diff-patch">
                         {c.patch.split('\n').map((line, j) => (
-                          <span key={j} className={line.startsWith('+') ? 'patch-add' : line.startsWith('-') ? 'patch-del' : undefined}>
+                          <span
+                            key={j}
+                            className={
+                              line.startsWith('+')
+                                ? 'patch-add'
+                                : line.startsWith('-')
+                                  ? 'patch-del'
+                                  : undefined
+                            }
+                          >
                             {line + '\n'}
                           </span>
                         ))}

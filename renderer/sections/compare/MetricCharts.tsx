@@ -16,7 +16,11 @@ interface Props {
   metrics: string[];
 }
 
-const X_TITLES: Record<SeriesX, string> = { step: 'step', time: 'wall time', relative: 'seconds since the run started' };
+const X_TITLES: Record<SeriesX, string> = {
+  step: 'step',
+  time: 'wall time',
+  relative: 'seconds since the run started',
+};
 // Faint raw lines under smoothed ones help with a few runs and are noise with many.
 const RAW_UNDER_SMOOTHED_MAX_RUNS = 12;
 
@@ -32,7 +36,16 @@ function useWidth(el: React.RefObject<HTMLDivElement | null>): number {
   return w;
 }
 
-function MetricChart({ api, runIds, names, metric, x, smoothing, log, width }: Props & { metric: string; x: SeriesX; smoothing: number; log: boolean; width: number }) {
+function MetricChart({
+  api,
+  runIds,
+  names,
+  metric,
+  x,
+  smoothing,
+  log,
+  width,
+}: Props & { metric: string; x: SeriesX; smoothing: number; log: boolean; width: number }) {
   const [series, setSeries] = useState<CompareSeries[] | null>(null);
   const [error, setError] = useState<StrataErrorData | null>(null);
   // The engine downsamples to about twice the chart's pixel width: more points than that cannot be seen.
@@ -61,10 +74,27 @@ function MetricChart({ api, runIds, names, metric, x, smoothing, log, width }: P
       const name = names.get(s.runId) ?? s.runId;
       const color = colorOf(runIds.indexOf(s.runId));
       if (smoothing > 0 && runIds.length <= RAW_UNDER_SMOOTHED_MAX_RUNS) {
-        traces.push({ type: TRACE_TYPE, mode: 'lines', x: xv, y: ys, line: { color, width: 1 }, opacity: 0.25, hoverinfo: 'skip', showlegend: false });
+        traces.push({
+          type: TRACE_TYPE,
+          mode: 'lines',
+          x: xv,
+          y: ys,
+          line: { color, width: 1 },
+          opacity: 0.25,
+          hoverinfo: 'skip',
+          showlegend: false,
+        });
       }
       // A run that logged a metric only a few times would be an invisible line without markers.
-      traces.push({ type: TRACE_TYPE, mode: ys.length < 40 ? 'lines+markers' : 'lines', x: xv, y: smoothing > 0 ? smooth(ys, smoothing) : ys, name, line: { color, width: 1.5 }, marker: { color, size: 6 } });
+      traces.push({
+        type: TRACE_TYPE,
+        mode: ys.length < 40 ? 'lines+markers' : 'lines',
+        x: xv,
+        y: smoothing > 0 ? smooth(ys, smoothing) : ys,
+        name,
+        line: { color, width: 1.5 },
+        marker: { color, size: 6 },
+      });
     });
     return traces;
   }, [series, smoothing, names, runIds, x]);
@@ -83,9 +113,20 @@ function MetricChart({ api, runIds, names, metric, x, smoothing, log, width }: P
     [metric, x, log, runIds.length],
   );
 
-  if (error) return <p className="cmp-error" role="alert">{metric}: {error.message}</p>;
-  if (!data) return <div className="chart chart--loading" style={{ height: 300 }} aria-busy="true">Loading {metric}…</div>;
-  if (data.length === 0) return <p className="muted chart chart--empty">No run among these logged a series for {metric}.</p>;
+  if (error)
+    return (
+      <p className="cmp-error" role="alert">
+        {metric}: {error.message}
+      </p>
+    );
+  if (!data)
+    return (
+      <div className="chart chart--loading" style={{ height: 300 }} aria-busy="true">
+        Loading {metric}…
+      </div>
+    );
+  if (data.length === 0)
+    return <p className="muted chart chart--empty">No run among these logged a series for {metric}.</p>;
   const total = series!.reduce((s, x) => s + x.total, 0);
   return (
     <div data-metric={metric} data-points-stored={total}>
@@ -109,22 +150,51 @@ export function MetricCharts(props: Props) {
       <div className="cmp-chart-controls">
         <label className="cmp-label">
           x axis{' '}
-          <select className="input cmp-small" value={x} onChange={(e) => setX(e.target.value as SeriesX)} aria-label="X axis">
+          <select
+            className="input cmp-small"
+            value={x}
+            onChange={(e) => setX(e.target.value as SeriesX)}
+            aria-label="X axis"
+          >
             <option value="step">step</option>
             <option value="time">wall time</option>
             <option value="relative">relative time</option>
           </select>
         </label>
         <label className="cmp-label">
-          smoothing <input type="range" min={0} max={0.99} step={0.01} value={smoothing} onChange={(e) => setSmoothing(Number(e.target.value))} aria-label="Smoothing" />
+          smoothing{' '}
+          <input
+            type="range"
+            min={0}
+            max={0.99}
+            step={0.01}
+            value={smoothing}
+            onChange={(e) => setSmoothing(Number(e.target.value))}
+            aria-label="Smoothing"
+          />
           <span className="muted">{smoothing.toFixed(2)}</span>
         </label>
         <label className="cmp-toggle">
           <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} /> log scale
         </label>
       </div>
-      <div ref={grid} className="cmp-charts" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}>
-        {chartWidth > 0 && props.metrics.map((m) => <MetricChart key={m} {...props} metric={m} x={x} smoothing={smoothing} log={log} width={chartWidth} />)}
+      <div
+        ref={grid}
+        className="cmp-charts"
+        style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}
+      >
+        {chartWidth > 0 &&
+          props.metrics.map((m) => (
+            <MetricChart
+              key={m}
+              {...props}
+              metric={m}
+              x={x}
+              smoothing={smoothing}
+              log={log}
+              width={chartWidth}
+            />
+          ))}
       </div>
     </div>
   );

@@ -15,7 +15,9 @@ export function ScatterView({ table, rows }: { table: RunsTable; rows: number[] 
 
   const data = useMemo(() => {
     if (!cx || !cy) return [];
-    const pts = rows.map((r, i) => ({ r, i, x: cellValue(cx, r), y: cellValue(cy, r) })).filter((p) => p.x !== null && p.y !== null);
+    const pts = rows
+      .map((r, i) => ({ r, i, x: cellValue(cx, r), y: cellValue(cy, r) }))
+      .filter((p) => p.x !== null && p.y !== null);
     return [
       {
         type: TRACE_TYPE,
@@ -28,15 +30,28 @@ export function ScatterView({ table, rows }: { table: RunsTable; rows: number[] 
       },
     ];
   }, [table, rows, cx, cy]);
-  const layout = useMemo(() => ({ xaxis: { title: { text: cx?.key ?? '' } }, yaxis: { title: { text: cy?.key ?? '' } }, showlegend: false }), [cx, cy]);
+  const layout = useMemo(
+    () => ({
+      xaxis: { title: { text: cx?.key ?? '' } },
+      yaxis: { title: { text: cy?.key ?? '' } },
+      showlegend: false,
+    }),
+    [cx, cy],
+  );
 
-  if (!params.length || !metrics.length) return <p className="muted">A scatter needs at least one param and one metric.</p>;
+  if (!params.length || !metrics.length)
+    return <p className="muted">A scatter needs at least one param and one metric.</p>;
   return (
     <div>
       <div className="cmp-chart-controls">
         <label className="cmp-label">
           param{' '}
-          <select className="input cmp-small" value={px} onChange={(e) => setPx(e.target.value)} aria-label="Scatter param">
+          <select
+            className="input cmp-small"
+            value={px}
+            onChange={(e) => setPx(e.target.value)}
+            aria-label="Scatter param"
+          >
             {params.map((c) => (
               <option key={c.id} value={c.id}>
                 {c.key}
@@ -46,7 +61,12 @@ export function ScatterView({ table, rows }: { table: RunsTable; rows: number[] 
         </label>
         <label className="cmp-label">
           metric{' '}
-          <select className="input cmp-small" value={my} onChange={(e) => setMy(e.target.value)} aria-label="Scatter metric">
+          <select
+            className="input cmp-small"
+            value={my}
+            onChange={(e) => setMy(e.target.value)}
+            aria-label="Scatter metric"
+          >
             {metrics.map((c) => (
               <option key={c.id} value={c.id}>
                 {c.key}
@@ -55,7 +75,13 @@ export function ScatterView({ table, rows }: { table: RunsTable; rows: number[] 
           </select>
         </label>
       </div>
-      <PlotlyChart data={data} layout={layout} name={`${cx?.key}-vs-${cy?.key}`} height={360} testId="scatter-chart" />
+      <PlotlyChart
+        data={data}
+        layout={layout}
+        name={`${cx?.key}-vs-${cy?.key}`}
+        height={360}
+        testId="scatter-chart"
+      />
     </div>
   );
 }

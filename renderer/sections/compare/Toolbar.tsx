@@ -44,7 +44,9 @@ export function Toolbar({ table, view, shownColumns, filterRef, filterError, onV
         />
         {filterError && (
           <div className="cmp-filter__error" role="alert" data-testid="filter-error">
-            {pos !== undefined && <pre className="cmp-filter__caret">{`${view.filter}\n${' '.repeat(pos)}^`}</pre>}
+            {pos !== undefined && (
+              <pre className="cmp-filter__caret">{`${view.filter}\n${' '.repeat(pos)}^`}</pre>
+            )}
             {filterError.message}
           </div>
         )}
@@ -59,22 +61,49 @@ export function Toolbar({ table, view, shownColumns, filterRef, filterError, onV
                 type="button"
                 className={`chip chip--${s}${on ? ' chip--on' : ''}`}
                 aria-pressed={on}
-                onClick={() => onView({ statuses: on ? view.statuses.filter((x) => x !== s) : [...view.statuses, s] })}
+                onClick={() =>
+                  onView({ statuses: on ? view.statuses.filter((x) => x !== s) : [...view.statuses, s] })
+                }
               >
                 {s}
               </button>
             );
           })}
         </div>
-        <input className="input cmp-small" placeholder="tag or tag=value" value={view.tag} onChange={(e) => onView({ tag: e.target.value })} aria-label="Tag filter" />
+        <input
+          className="input cmp-small"
+          placeholder="tag or tag=value"
+          value={view.tag}
+          onChange={(e) => onView({ tag: e.target.value })}
+          aria-label="Tag filter"
+        />
         <label className="cmp-label">
-          from <input type="date" className="input cmp-date" value={view.from} onChange={(e) => onView({ from: e.target.value })} aria-label="Started from" />
+          from{' '}
+          <input
+            type="date"
+            className="input cmp-date"
+            value={view.from}
+            onChange={(e) => onView({ from: e.target.value })}
+            aria-label="Started from"
+          />
         </label>
         <label className="cmp-label">
-          to <input type="date" className="input cmp-date" value={view.to} onChange={(e) => onView({ to: e.target.value })} aria-label="Started until" />
+          to{' '}
+          <input
+            type="date"
+            className="input cmp-date"
+            value={view.to}
+            onChange={(e) => onView({ to: e.target.value })}
+            aria-label="Started until"
+          />
         </label>
         {dataVersions.length > 0 && (
-          <select className="input cmp-small" value={view.data} onChange={(e) => onView({ data: e.target.value })} aria-label="Data version">
+          <select
+            className="input cmp-small"
+            value={view.data}
+            onChange={(e) => onView({ data: e.target.value })}
+            aria-label="Data version"
+          >
             <option value="">any data version</option>
             {dataVersions.map((d) => (
               <option key={d} value={d}>
@@ -83,7 +112,12 @@ export function Toolbar({ table, view, shownColumns, filterRef, filterError, onV
             ))}
           </select>
         )}
-        <select className="input cmp-small" value={view.groupBy ?? ''} onChange={(e) => onView({ groupBy: e.target.value || null })} aria-label="Group by">
+        <select
+          className="input cmp-small"
+          value={view.groupBy ?? ''}
+          onChange={(e) => onView({ groupBy: e.target.value || null })}
+          aria-label="Group by"
+        >
           <option value="">no grouping</option>
           {groupable.map((c) => (
             <option key={c.id} value={c.id}>
@@ -93,7 +127,12 @@ export function Toolbar({ table, view, shownColumns, filterRef, filterError, onV
         </select>
         <ColumnPicker table={table} shown={shownColumns} onChange={(columns) => onView({ columns })} />
         <label className="cmp-toggle">
-          <input type="checkbox" checked={view.onlyDiffering} onChange={(e) => onView({ onlyDiffering: e.target.checked })} data-testid="only-differing" />
+          <input
+            type="checkbox"
+            checked={view.onlyDiffering}
+            onChange={(e) => onView({ onlyDiffering: e.target.checked })}
+            data-testid="only-differing"
+          />
           only columns that differ among the selected runs
         </label>
       </div>

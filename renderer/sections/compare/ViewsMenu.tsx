@@ -6,7 +6,15 @@ import { toErrorData } from '../../components/errors.js';
 import type { ViewState } from '../../stores/compare.js';
 
 /** Saved views live in the project database, so they travel with the project to another laptop. */
-export function ViewsMenu({ api, current, onApply }: { api: Api; current: ViewState; onApply(v: Partial<ViewState>): void }) {
+export function ViewsMenu({
+  api,
+  current,
+  onApply,
+}: {
+  api: Api;
+  current: ViewState;
+  onApply(v: Partial<ViewState>): void;
+}) {
   const [views, setViews] = useState<SavedView[]>([]);
   const [error, setError] = useState<StrataErrorData | null>(null);
   const [name, setName] = useState('');
@@ -62,13 +70,24 @@ export function ViewsMenu({ api, current, onApply }: { api: Api; current: ViewSt
           void save();
         }}
       >
-        <input className="input cmp-small" placeholder="view name" value={name} onChange={(e) => setName(e.target.value)} aria-label="View name" />
+        <input
+          className="input cmp-small"
+          placeholder="view name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          aria-label="View name"
+        />
         <button type="submit" className="btn btn--small">
           Save view
         </button>
       </form>
       {views.length > 0 && (
-        <select className="input cmp-small" value="" aria-label="Delete a saved view" onChange={(e) => e.target.value && void remove(Number(e.target.value))}>
+        <select
+          className="input cmp-small"
+          value=""
+          aria-label="Delete a saved view"
+          onChange={(e) => e.target.value && void remove(Number(e.target.value))}
+        >
           <option value="">Delete…</option>
           {views.map((v) => (
             <option key={v.id} value={v.id}>
@@ -77,7 +96,11 @@ export function ViewsMenu({ api, current, onApply }: { api: Api; current: ViewSt
           ))}
         </select>
       )}
-      {error && <span className="cmp-error" role="alert">{error.message}</span>}
+      {error && (
+        <span className="cmp-error" role="alert">
+          {error.message}
+        </span>
+      )}
     </div>
   );
 }

@@ -13,8 +13,16 @@ const DEFAULT_METRICS = 10;
 
 /** Without a saved choice: the run's own fields, then the first params and metrics; tags are picked by hand. */
 export function defaultColumns(table: RunsTable): string[] {
-  const of = (g: Column['group'], n: number) => table.columns.filter((c) => c.group === g).slice(0, n).map((c) => c.id);
-  return [...DEFAULT_FIELDS.filter((id) => table.byId.has(id)), ...of('param', DEFAULT_PARAMS), ...of('metric', DEFAULT_METRICS)];
+  const of = (g: Column['group'], n: number) =>
+    table.columns
+      .filter((c) => c.group === g)
+      .slice(0, n)
+      .map((c) => c.id);
+  return [
+    ...DEFAULT_FIELDS.filter((id) => table.byId.has(id)),
+    ...of('param', DEFAULT_PARAMS),
+    ...of('metric', DEFAULT_METRICS),
+  ];
 }
 
 function parseDate(s: string, endOfDay: boolean): number | null {
@@ -63,7 +71,10 @@ export function useRunsView(table: RunsTable | null, view: ViewState, selected: 
     return col ? sortRows(filtered, col, view.sort!.dir) : filtered;
   }, [table, filtered, view.sort]);
 
-  const items = useMemo(() => groupRows(sorted, (view.groupBy && table?.byId.get(view.groupBy)) || null), [table, sorted, view.groupBy]);
+  const items = useMemo(
+    () => groupRows(sorted, (view.groupBy && table?.byId.get(view.groupBy)) || null),
+    [table, sorted, view.groupBy],
+  );
 
   const columns = useMemo(() => {
     if (!table) return [];

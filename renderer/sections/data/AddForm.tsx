@@ -12,7 +12,12 @@ export function AddForm({ api, kind, onClose }: { api: Api; kind: ArtifactKind; 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      await api.call('artifacts.add', { path, kind, ...(name ? { name } : {}), ...(message ? { message } : {}) });
+      await api.call('artifacts.add', {
+        path,
+        kind,
+        ...(name ? { name } : {}),
+        ...(message ? { message } : {}),
+      });
       onClose();
     } catch (err) {
       setError(err as StrataErrorData);
@@ -22,19 +27,35 @@ export function AddForm({ api, kind, onClose }: { api: Api; kind: ArtifactKind; 
     <form className="dv-add" onSubmit={submit} data-testid="add-form">
       <label className="field-label">
         Path in the project
-        <input className="input input--mono" value={path} onChange={(e) => setPath(e.target.value)} placeholder={kind === 'model' ? 'models/model.pkl' : 'data/train.csv'} autoFocus required />
+        <input
+          className="input input--mono"
+          value={path}
+          onChange={(e) => setPath(e.target.value)}
+          placeholder={kind === 'model' ? 'models/model.pkl' : 'data/train.csv'}
+          autoFocus
+          required
+        />
       </label>
       <label className="field-label">
         Name (optional)
-        <input className="input" value={name} onChange={(e) => setName(e.target.value)} placeholder="from the file name" />
+        <input
+          className="input"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="from the file name"
+        />
       </label>
       <label className="field-label">
         Message (optional)
         <input className="input" value={message} onChange={(e) => setMessage(e.target.value)} />
       </label>
       <div className="dv-add__actions">
-        <button type="submit" className="btn btn--primary btn--small">Record version</button>
-        <button type="button" className="btn btn--ghost btn--small" onClick={onClose}>Cancel</button>
+        <button type="submit" className="btn btn--primary btn--small">
+          Record version
+        </button>
+        <button type="button" className="btn btn--ghost btn--small" onClick={onClose}>
+          Cancel
+        </button>
       </div>
       {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
     </form>

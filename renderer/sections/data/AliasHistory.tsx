@@ -41,7 +41,12 @@ export function AliasHistory({ api, artifact, alias }: { api: Api; artifact: Art
       <h3 className="dv-h3">Alias history</h3>
       {history.moves.length === 0 ? (
         <p className="muted" data-testid="alias-history-empty">
-          No alias has been set on {artifact.name} yet. {alias ? <>“Make {alias}” on a version starts its history.</> : 'Name an alias above to promote a version.'}
+          No alias has been set on {artifact.name} yet.{' '}
+          {alias ? (
+            <>“Make {alias}” on a version starts its history.</>
+          ) : (
+            'Name an alias above to promote a version.'
+          )}
         </p>
       ) : (
         <table className="dv-grid dv-history__table">
@@ -61,14 +66,21 @@ export function AliasHistory({ api, artifact, alias }: { api: Api; artifact: Art
                   <span className="dv-alias">{m.alias}</span>
                 </td>
                 <td>@{m.version}</td>
-                <td className={m.previous === null ? 'muted' : undefined}>{m.previous === null ? 'new' : `@${m.previous}`}</td>
+                <td className={m.previous === null ? 'muted' : undefined}>
+                  {m.previous === null ? 'new' : `@${m.previous}`}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
       {history.moves.length > RECENT && (
-        <button type="button" className="btn btn--ghost btn--small" onClick={() => setAll(!all)} aria-expanded={all}>
+        <button
+          type="button"
+          className="btn btn--ghost btn--small"
+          onClick={() => setAll(!all)}
+          aria-expanded={all}
+        >
           {all ? 'Show recent' : `Show all ${history.moves.length}`}
         </button>
       )}

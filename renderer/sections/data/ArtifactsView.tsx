@@ -40,7 +40,10 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
   const list = s.artifacts.filter((a) => kinds.includes(a.kind));
   const sel = s.selected[section];
   const artifact: ArtifactInfo | undefined = list.find((a) => a.name === sel?.artifact) ?? list[0];
-  const versionNumber = sel && artifact && sel.artifact === artifact.name && sel.version !== null ? sel.version : (artifact?.versions[0]?.number ?? null);
+  const versionNumber =
+    sel && artifact && sel.artifact === artifact.name && sel.version !== null
+      ? sel.version
+      : (artifact?.versions[0]?.number ?? null);
   const version = artifact?.versions.find((v) => v.number === versionNumber);
   const cmpA = compare.a ?? artifact?.versions[1]?.number ?? null;
   const cmpB = compare.b ?? artifact?.versions[0]?.number ?? null;
@@ -69,7 +72,8 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
     if (artifact && versionNumber !== null) void s.loadTree(api, artifact.name, versionNumber);
   }, [artifact?.name, versionNumber, artifact?.versions.length]);
   useEffect(() => {
-    if (artifact && cmpA !== null && cmpB !== null && cmpA !== cmpB) void s.loadDiff(api, `${artifact.name}@${cmpA}`, `${artifact.name}@${cmpB}`);
+    if (artifact && cmpA !== null && cmpB !== null && cmpA !== cmpB)
+      void s.loadDiff(api, `${artifact.name}@${cmpA}`, `${artifact.name}@${cmpB}`);
   }, [artifact?.name, cmpA, cmpB]);
 
   const act = async (fn: () => Promise<unknown>) => {
@@ -81,15 +85,22 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
       setActionError(err as StrataErrorData);
     }
   };
-  const promote = (v: VersionInfo) => act(() => api.call('artifacts.tag', { artifact: v.artifact, ref: String(v.number), alias }));
-  const checkout = (v: VersionInfo, force: boolean) => act(() => api.call('artifacts.checkout', { artifact: v.artifact, ref: String(v.number), force }));
+  const promote = (v: VersionInfo) =>
+    act(() => api.call('artifacts.tag', { artifact: v.artifact, ref: String(v.number), alias }));
+  const checkout = (v: VersionInfo, force: boolean) =>
+    act(() => api.call('artifacts.checkout', { artifact: v.artifact, ref: String(v.number), force }));
 
   const header = (
     <SectionHeader
       title={title}
       subtitle={subtitle}
       actions={
-        <button type="button" className="btn btn--primary btn--small" onClick={() => setAdding(true)} data-testid="add-artifact">
+        <button
+          type="button"
+          className="btn btn--primary btn--small"
+          onClick={() => setAdding(true)}
+          data-testid="add-artifact"
+        >
           Version a path…
         </button>
       }
@@ -109,7 +120,15 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
       {actionError && <ErrorNotice error={actionError} onDismiss={() => setActionError(null)} />}
     </>
   );
-  if (!s.loaded) return (<>{top}<p className="muted" aria-busy="true">Reading versions…</p></>);
+  if (!s.loaded)
+    return (
+      <>
+        {top}
+        <p className="muted" aria-busy="true">
+          Reading versions…
+        </p>
+      </>
+    );
   if (!artifact) {
     return (
       <>
@@ -142,7 +161,11 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
               <span className="dv-item__meta">
                 {a.versions.length} version{a.versions.length === 1 ? '' : 's'}
                 {a.versions[0] && ` · ${bytes(a.versions[0].totalBytes)}`}
-                {a.watch && <span className="badge" title="versioned automatically when it changes">watched</span>}
+                {a.watch && (
+                  <span className="badge" title="versioned automatically when it changes">
+                    watched
+                  </span>
+                )}
               </span>
             </button>
           ))}
@@ -150,16 +173,31 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
         <div className="dv-main">
           <div className="dv-toolbar">
             <h2 className="dv-h2">
-              {artifact.name} <span className="muted">{artifact.kind} · {artifact.path}</span>
+              {artifact.name}{' '}
+              <span className="muted">
+                {artifact.kind} · {artifact.path}
+              </span>
             </h2>
             <label className="dv-alias-pick">
               Promote as
-              <input className="input dv-alias-input" list="dv-aliases" value={alias} onChange={(e) => setAlias(e.target.value.trim())} aria-label="alias to promote" />
-              <datalist id="dv-aliases">{aliases.map((a) => <option key={a} value={a} />)}</datalist>
+              <input
+                className="input dv-alias-input"
+                list="dv-aliases"
+                value={alias}
+                onChange={(e) => setAlias(e.target.value.trim())}
+                aria-label="alias to promote"
+              />
+              <datalist id="dv-aliases">
+                {aliases.map((a) => (
+                  <option key={a} value={a} />
+                ))}
+              </datalist>
             </label>
           </div>
           {artifact.versions.length === 0 ? (
-            <p className="muted">No versions yet: record one with <code>strata add {artifact.path}</code>.</p>
+            <p className="muted">
+              No versions yet: record one with <code>strata add {artifact.path}</code>.
+            </p>
           ) : (
             <VersionTableBlock
               artifact={artifact}
@@ -177,11 +215,21 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
               <section className="dv-pane" data-testid="version-files">
                 <div className="dv-pane__head">
                   <h3 className="dv-h3">Files of @{version.number}</h3>
-                  <button type="button" className="btn btn--ghost btn--small" onClick={() => void checkout(version, false)} data-testid="checkout">
+                  <button
+                    type="button"
+                    className="btn btn--ghost btn--small"
+                    onClick={() => void checkout(version, false)}
+                    data-testid="checkout"
+                  >
                     Check out
                   </button>
                   {actionError?.code === 'CONFLICT' && (
-                    <button type="button" className="btn btn--ghost btn--small" onClick={() => void checkout(version, true)} data-testid="checkout-force">
+                    <button
+                      type="button"
+                      className="btn btn--ghost btn--small"
+                      onClick={() => void checkout(version, true)}
+                      data-testid="checkout-force"
+                    >
                       Discard local changes and check out
                     </button>
                   )}
@@ -189,12 +237,17 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
                 <FileTree entries={s.tree.entries} artifactPath={artifact.path} />
               </section>
             )}
-            {cmpA !== null && cmpB !== null && cmpA !== cmpB && s.diff?.key === `${artifact.name}@${cmpA} ${artifact.name}@${cmpB}` && (
-              <section className="dv-pane">
-                <h3 className="dv-h3">Changes @{cmpA} → @{cmpB}</h3>
-                <DiffPanel diff={s.diff.result} artifactPath={artifact.path} />
-              </section>
-            )}
+            {cmpA !== null &&
+              cmpB !== null &&
+              cmpA !== cmpB &&
+              s.diff?.key === `${artifact.name}@${cmpA} ${artifact.name}@${cmpB}` && (
+                <section className="dv-pane">
+                  <h3 className="dv-h3">
+                    Changes @{cmpA} → @{cmpB}
+                  </h3>
+                  <DiffPanel diff={s.diff.result} artifactPath={artifact.path} />
+                </section>
+              )}
           </div>
         </div>
       </div>

@@ -20,18 +20,40 @@ function Table({ t, fileName }: { t: TabularChange; fileName: string }) {
       {t.error && <p className="dv-error">Could not read: {t.error}</p>}
       <p className="dv-table__rows" data-testid="row-change">
         rows {t.before?.rows ?? '–'} → {t.after?.rows ?? '–'}
-        {t.rowDelta !== null && <strong className={t.rowDelta === 0 ? '' : t.rowDelta > 0 ? 'dv-plus' : 'dv-minus'}> ({t.rowDelta >= 0 ? '+' : ''}{t.rowDelta})</strong>}
+        {t.rowDelta !== null && (
+          <strong className={t.rowDelta === 0 ? '' : t.rowDelta > 0 ? 'dv-plus' : 'dv-minus'}>
+            {' '}
+            ({t.rowDelta >= 0 ? '+' : ''}
+            {t.rowDelta})
+          </strong>
+        )}
       </p>
       {(t.addedColumns.length > 0 || t.removedColumns.length > 0 || t.typeChanges.length > 0) && (
         <ul className="dv-schema" data-testid="schema-change">
-          {t.addedColumns.map((c) => <li key={`a${c}`} className="dv-plus">+ column {c}</li>)}
-          {t.removedColumns.map((c) => <li key={`r${c}`} className="dv-minus">− column {c}</li>)}
-          {t.typeChanges.map((c) => <li key={`t${c.column}`}>~ {c.column}: {c.from} → {c.to}</li>)}
+          {t.addedColumns.map((c) => (
+            <li key={`a${c}`} className="dv-plus">
+              + column {c}
+            </li>
+          ))}
+          {t.removedColumns.map((c) => (
+            <li key={`r${c}`} className="dv-minus">
+              − column {c}
+            </li>
+          ))}
+          {t.typeChanges.map((c) => (
+            <li key={`t${c.column}`}>
+              ~ {c.column}: {c.from} → {c.to}
+            </li>
+          ))}
         </ul>
       )}
       <table className="dv-grid dv-stats">
         <thead>
-          <tr><th>Column</th><th>Before</th><th>After</th></tr>
+          <tr>
+            <th>Column</th>
+            <th>Before</th>
+            <th>After</th>
+          </tr>
         </thead>
         <tbody>
           {names.map((n) => {
@@ -39,7 +61,9 @@ function Table({ t, fileName }: { t: TabularChange; fileName: string }) {
             const b = describe(after.get(n));
             return (
               <tr key={n} className={a === b ? '' : 'dv-changed'}>
-                <th>{n}</th><td>{a}</td><td>{b}</td>
+                <th>{n}</th>
+                <td>{a}</td>
+                <td>{b}</td>
               </tr>
             );
           })}
@@ -59,22 +83,31 @@ export function DiffPanel({ diff, artifactPath }: { diff: DiffResult; artifactPa
   return (
     <div className="dv-diff" data-testid="diff-panel">
       <p className="dv-diff__summary" data-testid="diff-summary">
-        {diff.added.length} added, {diff.removed.length} removed, {diff.changed.length} changed, {diff.unchanged} unchanged
+        {diff.added.length} added, {diff.removed.length} removed, {diff.changed.length} changed,{' '}
+        {diff.unchanged} unchanged
       </p>
       {rows.length > 0 && (
         <table className="dv-grid">
           <tbody>
             {rows.map((r) => (
               <tr key={r.mark + r.path} data-testid="diff-file">
-                <td className={r.cls}><strong>{r.mark}</strong></td>
-                <td><code>{r.path || artifactPath}</code></td>
-                <td className="dv-num">{bytes(r.sizeBefore)} → {bytes(r.sizeAfter)}</td>
+                <td className={r.cls}>
+                  <strong>{r.mark}</strong>
+                </td>
+                <td>
+                  <code>{r.path || artifactPath}</code>
+                </td>
+                <td className="dv-num">
+                  {bytes(r.sizeBefore)} → {bytes(r.sizeAfter)}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {diff.tabular.map((t) => <Table key={t.path} t={t} fileName={artifactPath} />)}
+      {diff.tabular.map((t) => (
+        <Table key={t.path} t={t} fileName={artifactPath} />
+      ))}
     </div>
   );
 }

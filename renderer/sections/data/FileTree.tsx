@@ -30,7 +30,9 @@ function sizeOf(n: Node): number {
 }
 
 function Branch({ node, depth }: { node: Node; depth: number }) {
-  const kids = [...node.children.values()].sort((a, b) => Number(b.children.size > 0) - Number(a.children.size > 0) || a.name.localeCompare(b.name));
+  const kids = [...node.children.values()].sort(
+    (a, b) => Number(b.children.size > 0) - Number(a.children.size > 0) || a.name.localeCompare(b.name),
+  );
   return (
     <>
       {kids.map((k) => {
@@ -38,9 +40,17 @@ function Branch({ node, depth }: { node: Node; depth: number }) {
         return (
           <li key={k.name}>
             <div className="dv-tree__row" style={{ paddingLeft: depth * 16 }} data-testid="tree-row">
-              <span className={folder ? 'dv-tree__folder' : 'dv-tree__file'}>{folder ? `${k.name}/` : k.name}</span>
-              <span className="dv-tree__size">{folder && k.children.size === 0 ? 'empty' : bytes(sizeOf(k))}</span>
-              {!folder && k.entry && <code className="dv-tree__hash" title={k.entry.hash}>{k.entry.hash.slice(0, 10)}</code>}
+              <span className={folder ? 'dv-tree__folder' : 'dv-tree__file'}>
+                {folder ? `${k.name}/` : k.name}
+              </span>
+              <span className="dv-tree__size">
+                {folder && k.children.size === 0 ? 'empty' : bytes(sizeOf(k))}
+              </span>
+              {!folder && k.entry && (
+                <code className="dv-tree__hash" title={k.entry.hash}>
+                  {k.entry.hash.slice(0, 10)}
+                </code>
+              )}
             </div>
             {k.children.size > 0 && (
               <ul className="dv-tree__list">

@@ -37,30 +37,59 @@ export function StorePanel({ api, root }: { api: Api; root: string }) {
       <div className="dv-store__bar">
         <h2 className="dv-store__title">Object store</h2>
         <span className="dv-store__totals" data-testid="store-totals" title={h.totalsError ?? undefined}>
-          {h.totalsError ? 'totals unavailable' : h.totals === null ? '…' : h.totals.count === 0 ? 'empty: nothing versioned yet' : `${objects(h.totals.count)} · ${bytes(h.totals.bytes)}`}
+          {h.totalsError
+            ? 'totals unavailable'
+            : h.totals === null
+              ? '…'
+              : h.totals.count === 0
+                ? 'empty: nothing versioned yet'
+                : `${objects(h.totals.count)} · ${bytes(h.totals.bytes)}`}
         </span>
         <span className="dv-store__status" role="status" data-testid="fsck-status">
           {checking && 'Checking…'}
           {report?.ok && (
             <span className="dv-ok" data-testid="fsck-ok">
-              ✓ No damage: {objects(report.objects)} ({bytes(report.bytes)}) and {formatCount(report.manifests)} manifest{report.manifests === 1 ? '' : 's'} verified
-              {ended?.endedAt ? ` · ${new Date(ended.endedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}` : ''}
+              ✓ No damage: {objects(report.objects)} ({bytes(report.bytes)}) and{' '}
+              {formatCount(report.manifests)} manifest{report.manifests === 1 ? '' : 's'} verified
+              {ended?.endedAt
+                ? ` · ${new Date(ended.endedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`
+                : ''}
             </span>
           )}
           {ended?.state === 'cancelled' && `Check cancelled after ${progressText(ended)}`}
         </span>
         <div className="dv-store__actions">
-          <button type="button" className="btn btn--small" onClick={() => void h.startCheck(api)} disabled={checking} data-testid="store-check">
+          <button
+            type="button"
+            className="btn btn--small"
+            onClick={() => void h.startCheck(api)}
+            disabled={checking}
+            data-testid="store-check"
+          >
             Check integrity
           </button>
-          <button type="button" className="btn btn--small" onClick={() => void h.previewCleanup(api)} disabled={checking || h.cleaning} data-testid="store-cleanup">
+          <button
+            type="button"
+            className="btn btn--small"
+            onClick={() => void h.previewCleanup(api)}
+            disabled={checking || h.cleaning}
+            data-testid="store-cleanup"
+          >
             Clean up…
           </button>
         </div>
       </div>
       {checking && <CheckProgress api={api} job={job} />}
-      {ended?.state === 'failed' && ended.error && <ErrorNotice error={ended.error} title="The check could not finish" />}
-      {report && !report.ok && <DamageReport report={report} pathOf={(name) => artifacts.find((a) => a.name === name)?.path} onHide={() => useStoreHealth.setState({ check: null })} />}
+      {ended?.state === 'failed' && ended.error && (
+        <ErrorNotice error={ended.error} title="The check could not finish" />
+      )}
+      {report && !report.ok && (
+        <DamageReport
+          report={report}
+          pathOf={(name) => artifacts.find((a) => a.name === name)?.path}
+          onHide={() => useStoreHealth.setState({ check: null })}
+        />
+      )}
       {h.error && <ErrorNotice error={h.error} onDismiss={h.dismissError} />}
       {h.cleanup && (
         <CleanupPanel
@@ -89,11 +118,18 @@ function CheckProgress({ api, job }: { api: Api; job: JobInfo | undefined }) {
         aria-valuenow={fraction === null ? undefined : Math.round(fraction * 100)}
         aria-valuetext={job ? progressText(job) : undefined}
       >
-        <div className="progress__bar" style={fraction === null ? undefined : { width: `${fraction * 100}%` }} />
+        <div
+          className="progress__bar"
+          style={fraction === null ? undefined : { width: `${fraction * 100}%` }}
+        />
       </div>
       <span className="hint">Re-hashing every stored object{job ? `: ${progressText(job)}` : ''}</span>
       {job && (
-        <button type="button" className="btn btn--ghost btn--small" onClick={() => void api.call('jobs.cancel', { id: job.id }).catch(() => undefined)}>
+        <button
+          type="button"
+          className="btn btn--ghost btn--small"
+          onClick={() => void api.call('jobs.cancel', { id: job.id }).catch(() => undefined)}
+        >
           Cancel
         </button>
       )}
@@ -107,12 +143,22 @@ function workspacePath(artifactPath: string | undefined, entry: string): string 
   return entry === '' ? artifactPath : `${artifactPath}/${entry}`;
 }
 
-function DamageReport({ report, pathOf, onHide }: { report: FsckReport; pathOf(artifact: string): string | undefined; onHide(): void }) {
+function DamageReport({
+  report,
+  pathOf,
+  onHide,
+}: {
+  report: FsckReport;
+  pathOf(artifact: string): string | undefined;
+  onHide(): void;
+}) {
   const versions = new Set(report.missing.map((m) => `${m.artifact}@${m.version}`));
   const summary = [
-    report.missing.length > 0 && `${formatCount(report.missing.length)} file${report.missing.length === 1 ? '' : 's'} in ${formatCount(versions.size)} version${versions.size === 1 ? '' : 's'} lost their content`,
+    report.missing.length > 0 &&
+      `${formatCount(report.missing.length)} file${report.missing.length === 1 ? '' : 's'} in ${formatCount(versions.size)} version${versions.size === 1 ? '' : 's'} lost their content`,
     report.bad.length > 0 && `${objects(report.bad.length)} damaged, moved to quarantine`,
-    report.badManifests.length > 0 && `${formatCount(report.badManifests.length)} bad manifest${report.badManifests.length === 1 ? '' : 's'}`,
+    report.badManifests.length > 0 &&
+      `${formatCount(report.badManifests.length)} bad manifest${report.badManifests.length === 1 ? '' : 's'}`,
   ].filter(Boolean);
   return (
     <div className="dv-store__report" role="alert" data-testid="fsck-report">
@@ -139,21 +185,31 @@ function DamageReport({ report, pathOf, onHide }: { report: FsckReport; pathOf(a
                 </td>
                 <td className="dv-store__path">{workspacePath(pathOf(m.artifact), m.path)}</td>
                 <td>
-                  <code className="dv-hash" title={m.hash}>{m.hash.slice(0, 12)}</code>
+                  <code className="dv-hash" title={m.hash}>
+                    {m.hash.slice(0, 12)}
+                  </code>
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {report.missing.length > SHOWN && <p className="hint">… and {formatCount(report.missing.length - SHOWN)} more; <code>strata fsck --json</code> lists them all.</p>}
+      {report.missing.length > SHOWN && (
+        <p className="hint">
+          … and {formatCount(report.missing.length - SHOWN)} more; <code>strata fsck --json</code> lists them
+          all.
+        </p>
+      )}
       {report.bad.length > 0 && (
         <>
           <h4 className="dv-store__h4">Damaged contents, moved out of the store</h4>
           <ul className="dv-store__list" data-testid="fsck-bad">
             {report.bad.slice(0, SHOWN).map((b) => (
               <li key={b.hash} data-testid="fsck-bad-row">
-                <code className="dv-hash" title={b.hash}>{b.hash.slice(0, 12)}</code> → <code className="dv-store__path">{b.quarantinedTo}</code>
+                <code className="dv-hash" title={b.hash}>
+                  {b.hash.slice(0, 12)}
+                </code>{' '}
+                → <code className="dv-store__path">{b.quarantinedTo}</code>
               </li>
             ))}
           </ul>
@@ -171,7 +227,9 @@ function DamageReport({ report, pathOf, onHide }: { report: FsckReport; pathOf(a
           </ul>
         </>
       )}
-      <p className="hint">If the workspace still has a file with a lost content, versioning it again stores that content again.</p>
+      <p className="hint">
+        If the workspace still has a file with a lost content, versioning it again stores that content again.
+      </p>
     </div>
   );
 }
@@ -189,7 +247,13 @@ interface CleanupProps {
 function CleanupPanel({ report, applied, busy, checking, onApply, onClose }: CleanupProps) {
   const what = `${objects(report.unreferenced)} (${bytes(report.bytes)})`;
   return (
-    <div className="dv-store__cleanup" role="region" aria-label="Clean up the object store" data-testid="gc-panel" data-phase={applied ? 'applied' : 'preview'}>
+    <div
+      className="dv-store__cleanup"
+      role="region"
+      aria-label="Clean up the object store"
+      data-testid="gc-panel"
+      data-phase={applied ? 'applied' : 'preview'}
+    >
       <p className="dv-store__gc-summary" data-testid="gc-summary">
         {applied
           ? `Removed ${what} that no version used.`
@@ -199,17 +263,32 @@ function CleanupPanel({ report, applied, busy, checking, onApply, onClose }: Cle
       </p>
       {report.young > 0 && (
         <p className="hint" data-testid="gc-young">
-          {objects(report.young)} younger than {graceMinutes} minutes {report.young === 1 ? 'is' : 'are'} kept: an add may still be writing {report.young === 1 ? 'it' : 'them'}.
+          {objects(report.young)} younger than {graceMinutes} minutes {report.young === 1 ? 'is' : 'are'}{' '}
+          kept: an add may still be writing {report.young === 1 ? 'it' : 'them'}.
         </p>
       )}
-      {checking && !applied && report.unreferenced > 0 && <p className="hint">Removing waits until the integrity check has finished.</p>}
+      {checking && !applied && report.unreferenced > 0 && (
+        <p className="hint">Removing waits until the integrity check has finished.</p>
+      )}
       <div className="dv-store__confirm">
         {!applied && report.unreferenced > 0 && (
-          <button type="button" className="btn btn--small dv-btn-danger" onClick={onApply} disabled={busy || checking} data-testid="gc-apply">
+          <button
+            type="button"
+            className="btn btn--small dv-btn-danger"
+            onClick={onApply}
+            disabled={busy || checking}
+            data-testid="gc-apply"
+          >
             {busy ? 'Removing…' : `Remove ${objects(report.unreferenced)}`}
           </button>
         )}
-        <button type="button" className="btn btn--ghost btn--small" onClick={onClose} autoFocus data-testid="gc-close">
+        <button
+          type="button"
+          className="btn btn--ghost btn--small"
+          onClick={onClose}
+          autoFocus
+          data-testid="gc-close"
+        >
           {applied || report.unreferenced === 0 ? 'Close' : 'Cancel'}
         </button>
       </div>

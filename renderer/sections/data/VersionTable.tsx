@@ -17,7 +17,8 @@ export function VersionTable({ artifact, selected, compare, alias, onSelect, onC
   // Files of each version that the last integrity check found without their content.
   const report = checkReport(useStoreHealth((h) => h.check?.ended ?? null));
   const lost = new Map<number, number>();
-  for (const m of report?.missing ?? []) if (m.artifact === artifact.name) lost.set(m.version, (lost.get(m.version) ?? 0) + 1);
+  for (const m of report?.missing ?? [])
+    if (m.artifact === artifact.name) lost.set(m.version, (lost.get(m.version) ?? 0) + 1);
   return (
     <table className="dv-grid dv-versions" data-testid="versions-table">
       <thead>
@@ -36,17 +37,38 @@ export function VersionTable({ artifact, selected, compare, alias, onSelect, onC
       </thead>
       <tbody>
         {artifact.versions.map((v) => (
-          <tr key={v.id} className={v.number === selected ? 'is-selected' : ''} onClick={() => onSelect(v)} data-testid={`version-row-${v.number}`}>
+          <tr
+            key={v.id}
+            className={v.number === selected ? 'is-selected' : ''}
+            onClick={() => onSelect(v)}
+            data-testid={`version-row-${v.number}`}
+          >
             <td onClick={(e) => e.stopPropagation()}>
-              <input type="radio" name="cmp-a" aria-label={`compare from version ${v.number}`} checked={compare.a === v.number} onChange={() => onCompare('a', v)} />
+              <input
+                type="radio"
+                name="cmp-a"
+                aria-label={`compare from version ${v.number}`}
+                checked={compare.a === v.number}
+                onChange={() => onCompare('a', v)}
+              />
             </td>
             <td onClick={(e) => e.stopPropagation()}>
-              <input type="radio" name="cmp-b" aria-label={`compare to version ${v.number}`} checked={compare.b === v.number} onChange={() => onCompare('b', v)} />
+              <input
+                type="radio"
+                name="cmp-b"
+                aria-label={`compare to version ${v.number}`}
+                checked={compare.b === v.number}
+                onChange={() => onCompare('b', v)}
+              />
             </td>
             <td>
               <strong>@{v.number}</strong> <code className="dv-hash">{v.rootHash.slice(0, 10)}</code>
               {lost.has(v.number) && (
-                <span className="dv-lost" data-testid={`lost-${v.number}`} title="The last integrity check found files of this version without their content in the store">
+                <span
+                  className="dv-lost"
+                  data-testid={`lost-${v.number}`}
+                  title="The last integrity check found files of this version without their content in the store"
+                >
                   {lost.get(v.number)} file{lost.get(v.number) === 1 ? '' : 's'} lost
                 </span>
               )}
@@ -56,17 +78,28 @@ export function VersionTable({ artifact, selected, compare, alias, onSelect, onC
             <td className="dv-num">{v.fileCount}</td>
             <td>
               <span className={`dv-source dv-source--${v.source}`}>{v.source}</span>
-              {v.runId && <code className="dv-run" title="the run that produced this version">{v.runId.slice(0, 8)}</code>}
+              {v.runId && (
+                <code className="dv-run" title="the run that produced this version">
+                  {v.runId.slice(0, 8)}
+                </code>
+              )}
             </td>
             <td>
               {v.aliases.map((a) => (
-                <span key={a} className="dv-alias" data-testid="alias">{a}</span>
+                <span key={a} className="dv-alias" data-testid="alias">
+                  {a}
+                </span>
               ))}
             </td>
             <td className="dv-message">{v.message}</td>
             <td onClick={(e) => e.stopPropagation()}>
               {!v.aliases.includes(alias) && alias && (
-                <button type="button" className="btn btn--ghost btn--small" onClick={() => onPromote(v)} data-testid={`promote-${v.number}`}>
+                <button
+                  type="button"
+                  className="btn btn--ghost btn--small"
+                  onClick={() => onPromote(v)}
+                  data-testid={`promote-${v.number}`}
+                >
                   Make {alias}
                 </button>
               )}

@@ -6,7 +6,9 @@ export function bytes(n: number | null): string {
 
 export function num(v: number | null): string {
   if (v === null) return '–';
-  return Math.abs(v) >= 1e6 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : Number(v.toPrecision(6)).toString();
+  return Math.abs(v) >= 1e6 || (v !== 0 && Math.abs(v) < 1e-3)
+    ? v.toExponential(3)
+    : Number(v.toPrecision(6)).toString();
 }
 
 export function when(iso: string): string {

@@ -1,16 +1,45 @@
 import type { StagePlan } from '../../../shared/api/index.js';
 import { layoutDag, NODE_H, NODE_W } from './layout.js';
 
-const LABEL: Record<StagePlan['state'], string> = { fresh: 'fresh', stale: 'stale', running: 'running', failed: 'failed' };
+const LABEL: Record<StagePlan['state'], string> = {
+  fresh: 'fresh',
+  stale: 'stale',
+  running: 'running',
+  failed: 'failed',
+};
 
 /** The pipeline as a graph: one box per stage with its state, an arrow from each stage to those reading its outs. */
-export function DagView({ stages, selected, onSelect }: { stages: StagePlan[]; selected: string | null; onSelect(stage: string): void }) {
+export function DagView({
+  stages,
+  selected,
+  onSelect,
+}: {
+  stages: StagePlan[];
+  selected: string | null;
+  onSelect(stage: string): void;
+}) {
   const { nodes, width, height } = layoutDag(stages);
   const at = new Map(nodes.map((n) => [n.stage.stage, n]));
   return (
-    <svg className="dag" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label="Pipeline graph" data-testid="dag">
+    <svg
+      className="dag"
+      width={width}
+      height={height}
+      viewBox={`0 0 ${width} ${height}`}
+      role="img"
+      aria-label="Pipeline graph"
+      data-testid="dag"
+    >
       <defs>
-        <marker id="dag-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+        <marker
+          id="dag-arrow"
+          viewBox="0 0 10 10"
+          refX="9"
+          refY="5"
+          markerWidth="7"
+          markerHeight="7"
+          orient="auto-start-reverse"
+        >
           <path d="M 0 0 L 10 5 L 0 10 z" className="dag__arrowhead" />
         </marker>
       </defs>
@@ -23,7 +52,14 @@ export function DagView({ stages, selected, onSelect }: { stages: StagePlan[]; s
           const x2 = n.x - 2;
           const y2 = n.y + NODE_H / 2;
           const mid = (x1 + x2) / 2;
-          return <path key={`${up}->${n.stage.stage}`} className="dag__edge" d={`M ${x1} ${y1} C ${mid} ${y1}, ${mid} ${y2}, ${x2} ${y2}`} markerEnd="url(#dag-arrow)" />;
+          return (
+            <path
+              key={`${up}->${n.stage.stage}`}
+              className="dag__edge"
+              d={`M ${x1} ${y1} C ${mid} ${y1}, ${mid} ${y2}, ${x2} ${y2}`}
+              markerEnd="url(#dag-arrow)"
+            />
+          );
         }),
       )}
       {nodes.map((n) => (
@@ -40,8 +76,12 @@ export function DagView({ stages, selected, onSelect }: { stages: StagePlan[]; s
         >
           <title>{`${n.stage.stage}: ${n.stage.reason}`}</title>
           <rect width={NODE_W} height={NODE_H} rx="8" />
-          <text x="12" y="21" className="dag__name">{n.stage.stage}</text>
-          <text x="12" y="39" className="dag__state">{LABEL[n.stage.state]}</text>
+          <text x="12" y="21" className="dag__name">
+            {n.stage.stage}
+          </text>
+          <text x="12" y="39" className="dag__state">
+            {LABEL[n.stage.state]}
+          </text>
         </g>
       ))}
     </svg>

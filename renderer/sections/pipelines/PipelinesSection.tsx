@@ -15,7 +15,7 @@ export function PipelinesSection({ api, project }: SectionProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const [force, setForce] = useState(false);
   const [lastRunId, setLastRunId] = useState<string | null>(null);
-  const live = useRunsStore((s) => (lastRunId ? s.live[lastRunId] ?? '' : ''));
+  const live = useRunsStore((s) => (lastRunId ? (s.live[lastRunId] ?? '') : ''));
   const lastRun = useRunsStore((s) => s.runs.find((r) => r.id === lastRunId) ?? null);
   const logRef = useRef<HTMLPreElement>(null);
   const asked = useRef(0);
@@ -79,21 +79,58 @@ export function PipelinesSection({ api, project }: SectionProps) {
       <label className="pl-force">
         <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} /> force
       </label>
-      <button type="button" className="btn btn--primary" disabled={!status || running || status.stages.length === 0} onClick={() => void run([])} data-testid="run-pipeline">
+      <button
+        type="button"
+        className="btn btn--primary"
+        disabled={!status || running || status.stages.length === 0}
+        onClick={() => void run([])}
+        data-testid="run-pipeline"
+      >
         Run pipeline
       </button>
-      <button type="button" className="btn" disabled={!running} onClick={() => void cancel()} data-testid="cancel-run">
+      <button
+        type="button"
+        className="btn"
+        disabled={!running}
+        onClick={() => void cancel()}
+        data-testid="cancel-run"
+      >
         Cancel
       </button>
     </>
   );
-  const header = <SectionHeader title="Pipelines" subtitle="Stages from strata.yaml: what is fresh, what is stale and why, and running them." actions={actions} />;
-  if (!status) return (<>{header}{error ? <ErrorNotice error={error} /> : <p className="muted" aria-busy="true">Checking the stages…</p>}</>);
+  const header = (
+    <SectionHeader
+      title="Pipelines"
+      subtitle="Stages from strata.yaml: what is fresh, what is stale and why, and running them."
+      actions={actions}
+    />
+  );
+  if (!status)
+    return (
+      <>
+        {header}
+        {error ? (
+          <ErrorNotice error={error} />
+        ) : (
+          <p className="muted" aria-busy="true">
+            Checking the stages…
+          </p>
+        )}
+      </>
+    );
   if (status.error) {
     return (
       <>
         {header}
-        <ErrorNotice error={{ code: 'CONFIG_INVALID', message: status.error.message, where: status.error.file ? { file: status.error.file, line: status.error.line } : undefined }} title="The pipeline cannot run as defined" />
+        <ErrorNotice
+          error={{
+            code: 'CONFIG_INVALID',
+            message: status.error.message,
+            where: status.error.file ? { file: status.error.file, line: status.error.line } : undefined,
+          }}
+          title="The pipeline cannot run as defined"
+        />
       </>
     );
   }
@@ -101,8 +138,14 @@ export function PipelinesSection({ api, project }: SectionProps) {
     return (
       <>
         {header}
-        <EmptyState title="No stages yet" command="stages:\n  train:\n    cmd: python train.py\n    deps: [data/train.csv]\n    outs: [models/model.pkl]">
-          <p>Add stages to strata.yaml (the same fields as DVC: cmd, deps, outs, params, metrics, plots). A project with only a dvc.yaml runs as it is.</p>
+        <EmptyState
+          title="No stages yet"
+          command="stages:\n  train:\n    cmd: python train.py\n    deps: [data/train.csv]\n    outs: [models/model.pkl]"
+        >
+          <p>
+            Add stages to strata.yaml (the same fields as DVC: cmd, deps, outs, params, metrics, plots). A
+            project with only a dvc.yaml runs as it is.
+          </p>
         </EmptyState>
       </>
     );
@@ -126,12 +169,34 @@ export function PipelinesSection({ api, project }: SectionProps) {
         </thead>
         <tbody>
           {status.stages.map((s) => (
-            <tr key={s.stage} className={s.stage === selected ? 'is-selected' : ''} onClick={() => setSelected(s.stage)} data-testid={`stage-row-${s.stage}`}>
-              <td><code>{s.stage}</code>{s.autoRun && <span className="badge rn-badge" title="re-runs when a dataset it reads gets a new version">auto</span>}</td>
-              <td><span className={`rn-status rn-status--${s.state}`}>{s.state}</span></td>
+            <tr
+              key={s.stage}
+              className={s.stage === selected ? 'is-selected' : ''}
+              onClick={() => setSelected(s.stage)}
+              data-testid={`stage-row-${s.stage}`}
+            >
+              <td>
+                <code>{s.stage}</code>
+                {s.autoRun && (
+                  <span className="badge rn-badge" title="re-runs when a dataset it reads gets a new version">
+                    auto
+                  </span>
+                )}
+              </td>
+              <td>
+                <span className={`rn-status rn-status--${s.state}`}>{s.state}</span>
+              </td>
               <td className="pl-reason">{s.reason}</td>
               <td>
-                <button type="button" className="btn btn--small" disabled={running} onClick={(e) => { e.stopPropagation(); void run([s.stage]); }}>
+                <button
+                  type="button"
+                  className="btn btn--small"
+                  disabled={running}
+                  onClick={(e) => {
+                    e.stopPropagation();
+                    void run([s.stage]);
+                  }}
+                >
                   Run to here
                 </button>
               </td>
@@ -142,7 +207,9 @@ export function PipelinesSection({ api, project }: SectionProps) {
       {sel && (
         <dl className="pl-detail" data-testid="stage-detail">
           <dt>Command</dt>
-          <dd><code>{sel.cmd}</code></dd>
+          <dd>
+            <code>{sel.cmd}</code>
+          </dd>
           <dt>Reads</dt>
           <dd>{sel.deps.length ? sel.deps.map((d) => <code key={d}>{d}</code>) : '—'}</dd>
           <dt>Writes</dt>
@@ -152,9 +219,16 @@ export function PipelinesSection({ api, project }: SectionProps) {
       {lastRunId && (
         <section className="pl-live">
           <h2 className="rn-h2">
-            Output of run <code>{lastRunId}</code> {lastRun && <span className={`rn-status rn-status--${lastRun.status}`} data-testid="live-run-status">{lastRun.status}</span>}
+            Output of run <code>{lastRunId}</code>{' '}
+            {lastRun && (
+              <span className={`rn-status rn-status--${lastRun.status}`} data-testid="live-run-status">
+                {lastRun.status}
+              </span>
+            )}
           </h2>
-          <pre className="rn-log" ref={logRef} data-testid="live-log">{live || 'Waiting for output…'}</pre>
+          <pre className="rn-log" ref={logRef} data-testid="live-log">
+            {live || 'Waiting for output…'}
+          </pre>
         </section>
       )}
     </div>

@@ -24,5 +24,9 @@ export function layoutDag(stages: StagePlan[]): { nodes: NodeBox[]; width: numbe
   });
   const cols = Math.max(1, ...[...rows.keys()].map((c) => c + 1));
   const maxRows = Math.max(1, ...rows.values());
-  return { nodes, width: cols * (NODE_W + GAP_X) - GAP_X + 16, height: maxRows * (NODE_H + GAP_Y) - GAP_Y + 16 };
+  return {
+    nodes,
+    width: cols * (NODE_W + GAP_X) - GAP_X + 16,
+    height: maxRows * (NODE_H + GAP_Y) - GAP_Y + 16,
+  };
 }

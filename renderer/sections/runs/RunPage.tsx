@@ -24,9 +24,15 @@ function EnvTable({ env }: { env: Record<string, unknown> }) {
       <table className="rn-kv">
         <tbody>
           {rows.map(([k, v]) => (
-            <tr key={k}><th>{k}</th><td>{v}</td></tr>
+            <tr key={k}>
+              <th>{k}</th>
+              <td>{v}</td>
+            </tr>
           ))}
-          <tr><th>Lock files</th><td>{locks.length ? locks.join(', ') : 'none'}</td></tr>
+          <tr>
+            <th>Lock files</th>
+            <td>{locks.length ? locks.join(', ') : 'none'}</td>
+          </tr>
         </tbody>
       </table>
       {pip && pip.length > 0 && (
@@ -48,7 +54,10 @@ export function RunPage({ api, runId, onBack }: { api: Api; runId: string; onBac
   const summary = useRunsStore((s) => s.runs.find((r) => r.id === runId));
   useEffect(() => {
     let on = true;
-    api.call('runs.get', { id: runId }).then((r) => on && setRun(r), (e: StrataErrorData) => on && setError(e));
+    api.call('runs.get', { id: runId }).then(
+      (r) => on && setRun(r),
+      (e: StrataErrorData) => on && setError(e),
+    );
     return () => {
       on = false;
     };
@@ -60,9 +69,24 @@ export function RunPage({ api, runId, onBack }: { api: Api; runId: string; onBac
       ← All runs
     </button>
   );
-  if (error) return (<><SectionHeader title="Run" actions={back} /><ErrorNotice error={error} /></>);
-  if (!run) return (<><SectionHeader title="Run" actions={back} /><p className="muted" aria-busy="true">Reading the run…</p></>);
-  const cancel = () => void api.call('runs.cancel', { id: run.id }).catch((e: StrataErrorData) => setError(e));
+  if (error)
+    return (
+      <>
+        <SectionHeader title="Run" actions={back} />
+        <ErrorNotice error={error} />
+      </>
+    );
+  if (!run)
+    return (
+      <>
+        <SectionHeader title="Run" actions={back} />
+        <p className="muted" aria-busy="true">
+          Reading the run…
+        </p>
+      </>
+    );
+  const cancel = () =>
+    void api.call('runs.cancel', { id: run.id }).catch((e: StrataErrorData) => setError(e));
   const finals = run.metricInfo;
   const params = Object.entries(run.params);
   return (
@@ -72,16 +96,24 @@ export function RunPage({ api, runId, onBack }: { api: Api; runId: string; onBac
         subtitle={`${run.id} · ${run.kind} · started ${new Date(run.startedAt).toLocaleString()} · ${runDuration(run)}`}
         actions={
           <>
-            {run.status === 'running' && <button type="button" className="btn btn--small" onClick={cancel}>Cancel run</button>}
+            {run.status === 'running' && (
+              <button type="button" className="btn btn--small" onClick={cancel}>
+                Cancel run
+              </button>
+            )}
             {back}
           </>
         }
       />
       <p>
-        <span className={`rn-status rn-status--${run.status}`} data-testid="run-status">{run.status}</span>
+        <span className={`rn-status rn-status--${run.status}`} data-testid="run-status">
+          {run.status}
+        </span>
         {run.error && <span className="rn-error"> {run.error}</span>}
         {(run.skippedLines > 0 || run.nonFiniteValues > 0) && (
-          <span className="badge badge--warn rn-badge">{run.skippedLines} invalid lines, {run.nonFiniteValues} NaN/Inf values skipped</span>
+          <span className="badge badge--warn rn-badge">
+            {run.skippedLines} invalid lines, {run.nonFiniteValues} NaN/Inf values skipped
+          </span>
         )}
       </p>
       <div className="rn-grid">
@@ -96,11 +128,22 @@ export function RunPage({ api, runId, onBack }: { api: Api; runId: string; onBac
               <tbody>
                 {run.stages.map((s) => (
                   <tr key={s.stage}>
-                    <td><code>{s.stage}</code></td>
-                    <td><span className={`rn-status rn-status--${s.status}`}>{s.status}</span></td>
-                    <td className="rn-num">{s.startedAt !== null && s.endedAt !== null ? duration(s.endedAt - s.startedAt) : ''}</td>
-                    <td className="rn-num">{s.exitCode !== null ? `exit ${s.exitCode}` : s.signal ?? ''}</td>
-                    <td className="pl-reason">{s.reason}{s.logDropped > 0 ? ` · output truncated (${s.logDropped} bytes not kept)` : ''}</td>
+                    <td>
+                      <code>{s.stage}</code>
+                    </td>
+                    <td>
+                      <span className={`rn-status rn-status--${s.status}`}>{s.status}</span>
+                    </td>
+                    <td className="rn-num">
+                      {s.startedAt !== null && s.endedAt !== null ? duration(s.endedAt - s.startedAt) : ''}
+                    </td>
+                    <td className="rn-num">
+                      {s.exitCode !== null ? `exit ${s.exitCode}` : (s.signal ?? '')}
+                    </td>
+                    <td className="pl-reason">
+                      {s.reason}
+                      {s.logDropped > 0 ? ` · output truncated (${s.logDropped} bytes not kept)` : ''}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -109,17 +152,40 @@ export function RunPage({ api, runId, onBack }: { api: Api; runId: string; onBac
         )}
         <section>
           <h2 className="rn-h2">Parameters</h2>
-          {params.length === 0 ? <p className="muted">None recorded.</p> : (
+          {params.length === 0 ? (
+            <p className="muted">None recorded.</p>
+          ) : (
             <table className="rn-kv" data-testid="run-params">
-              <tbody>{params.map(([k, v]) => <tr key={k}><th>{k}</th><td>{paramText(v)}</td></tr>)}</tbody>
+              <tbody>
+                {params.map(([k, v]) => (
+                  <tr key={k}>
+                    <th>{k}</th>
+                    <td>{paramText(v)}</td>
+                  </tr>
+                ))}
+              </tbody>
             </table>
           )}
         </section>
         <section>
           <h2 className="rn-h2">Metrics</h2>
-          {finals.length === 0 ? <p className="muted">None recorded.</p> : (
+          {finals.length === 0 ? (
+            <p className="muted">None recorded.</p>
+          ) : (
             <table className="rn-kv" data-testid="run-metrics">
-              <tbody>{finals.map((m) => <tr key={m.key}><th>{m.key}</th><td>{num(m.value)}{m.count > 1 ? ` (step ${m.step}, ${m.count} points, min ${num(m.min)}, max ${num(m.max)})` : ''}</td></tr>)}</tbody>
+              <tbody>
+                {finals.map((m) => (
+                  <tr key={m.key}>
+                    <th>{m.key}</th>
+                    <td>
+                      {num(m.value)}
+                      {m.count > 1
+                        ? ` (step ${m.step}, ${m.count} points, min ${num(m.min)}, max ${num(m.max)})`
+                        : ''}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
             </table>
           )}
         </section>
@@ -130,33 +196,72 @@ export function RunPage({ api, runId, onBack }: { api: Api; runId: string; onBac
       </section>
       <section>
         <h2 className="rn-h2">Lineage</h2>
-        {run.versions.length === 0 ? <p className="muted">No versioned data or models.</p> : (
+        {run.versions.length === 0 ? (
+          <p className="muted">No versioned data or models.</p>
+        ) : (
           <div className="rn-lineage" data-testid="run-lineage">
-            <div>{run.versions.filter((v) => v.role === 'in').map((v) => <div key={`i${v.stage}${v.versionId}`} className="rn-version rn-version--in">{v.artifact}@{v.version} <small>{v.path} → {v.stage}</small></div>)}</div>
+            <div>
+              {run.versions
+                .filter((v) => v.role === 'in')
+                .map((v) => (
+                  <div key={`i${v.stage}${v.versionId}`} className="rn-version rn-version--in">
+                    {v.artifact}@{v.version}{' '}
+                    <small>
+                      {v.path} → {v.stage}
+                    </small>
+                  </div>
+                ))}
+            </div>
             <div className="rn-lineage__run">run {run.id}</div>
-            <div>{run.versions.filter((v) => v.role === 'out').map((v) => <div key={`o${v.stage}${v.versionId}`} className="rn-version rn-version--out">{v.artifact}@{v.version} <small>{v.stage} → {v.path}</small></div>)}</div>
+            <div>
+              {run.versions
+                .filter((v) => v.role === 'out')
+                .map((v) => (
+                  <div key={`o${v.stage}${v.versionId}`} className="rn-version rn-version--out">
+                    {v.artifact}@{v.version}{' '}
+                    <small>
+                      {v.stage} → {v.path}
+                    </small>
+                  </div>
+                ))}
+            </div>
           </div>
         )}
       </section>
       <section>
         <h2 className="rn-h2">Logs</h2>
-        {run.status === 'running' && live && <pre className="rn-log" data-testid="run-live-log">{live}</pre>}
-        <RunLogs api={api} runId={run.id} stages={run.stages} version={version + run.stages.filter((s) => s.endedAt).length} />
+        {run.status === 'running' && live && (
+          <pre className="rn-log" data-testid="run-live-log">
+            {live}
+          </pre>
+        )}
+        <RunLogs
+          api={api}
+          runId={run.id}
+          stages={run.stages}
+          version={version + run.stages.filter((s) => s.endedAt).length}
+        />
       </section>
       <div className="rn-grid">
         <section>
           <h2 className="rn-h2">Git</h2>
           {run.git.commit ? (
             <>
-              <p>Commit <code data-testid="git-commit">{run.git.commit}</code></p>
+              <p>
+                Commit <code data-testid="git-commit">{run.git.commit}</code>
+              </p>
               {run.git.diff ? (
                 <details>
                   <summary>Uncommitted changes (diff {run.git.diffHash?.slice(0, 12)})</summary>
                   <pre className="rn-log">{run.git.diff}</pre>
                 </details>
-              ) : <p className="muted">No uncommitted changes.</p>}
+              ) : (
+                <p className="muted">No uncommitted changes.</p>
+              )}
             </>
-          ) : <p className="muted">The project was not a git repository when this ran.</p>}
+          ) : (
+            <p className="muted">The project was not a git repository when this ran.</p>
+          )}
         </section>
         <section>
           <h2 className="rn-h2">Environment</h2>

@@ -21,7 +21,9 @@ export function TagsNote({ api, run, onSaved }: { api: Api; run: RunDetail; onSa
     const text = tag.trim();
     if (!text) return;
     const i = text.indexOf('=');
-    void save({ setTags: i < 0 ? { [text]: '' } : { [text.slice(0, i).trim()]: text.slice(i + 1).trim() } }).then(() => setTag(''));
+    void save({
+      setTags: i < 0 ? { [text]: '' } : { [text.slice(0, i).trim()]: text.slice(i + 1).trim() },
+    }).then(() => setTag(''));
   };
   return (
     <div className="rn-tags">
@@ -30,7 +32,14 @@ export function TagsNote({ api, run, onSaved }: { api: Api; run: RunDetail; onSa
         {Object.entries(run.tags).map(([k, v]) => (
           <span key={k} className="rn-tag">
             {v ? `${k}=${v}` : k}
-            <button type="button" className="rn-tag__remove" aria-label={`remove tag ${k}`} onClick={() => void save({ removeTags: [k] })}>×</button>
+            <button
+              type="button"
+              className="rn-tag__remove"
+              aria-label={`remove tag ${k}`}
+              onClick={() => void save({ removeTags: [k] })}
+            >
+              ×
+            </button>
           </span>
         ))}
         <input
@@ -41,10 +50,25 @@ export function TagsNote({ api, run, onSaved }: { api: Api; run: RunDetail; onSa
           onKeyDown={(e) => e.key === 'Enter' && addTag()}
           data-testid="tag-input"
         />
-        <button type="button" className="btn btn--small" onClick={addTag} data-testid="tag-add">Add</button>
+        <button type="button" className="btn btn--small" onClick={addTag} data-testid="tag-add">
+          Add
+        </button>
       </div>
-      <textarea className="input rn-note" rows={3} placeholder="A note about this run" value={note} onChange={(e) => setNote(e.target.value)} data-testid="note-input" />
-      <button type="button" className="btn btn--small" disabled={note === run.note} onClick={() => void save({ note })} data-testid="note-save">
+      <textarea
+        className="input rn-note"
+        rows={3}
+        placeholder="A note about this run"
+        value={note}
+        onChange={(e) => setNote(e.target.value)}
+        data-testid="note-input"
+      />
+      <button
+        type="button"
+        className="btn btn--small"
+        disabled={note === run.note}
+        onClick={() => void save({ note })}
+        data-testid="note-save"
+      >
         Save note
       </button>
     </div>

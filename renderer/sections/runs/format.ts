@@ -11,7 +11,9 @@ export const runDuration = (r: RunSummary, now = Date.now()) => duration((r.ende
 
 export function num(v: number): string {
   if (!Number.isFinite(v)) return String(v);
-  return Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : String(Number(v.toPrecision(4)));
+  return Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-3 && v !== 0)
+    ? v.toExponential(3)
+    : String(Number(v.toPrecision(4)));
 }
 
 /** Params are stored as JSON text; strings lose their quotes for display. */

@@ -67,7 +67,13 @@ export class Run {
   /** NaN and ±Infinity are sent as words; Strata counts them and does not store them. */
   logMetric(key, value, step, timestamp) {
     const v = Number(value);
-    this.write({ t: 'metric', k: String(key), v: Number.isFinite(v) ? v : String(v), s: this.step(key, step), ts: (timestamp ?? Date.now()) / 1000 });
+    this.write({
+      t: 'metric',
+      k: String(key),
+      v: Number.isFinite(v) ? v : String(v),
+      s: this.step(key, step),
+      ts: (timestamp ?? Date.now()) / 1000,
+    });
   }
 
   logMetrics(metrics, step, timestamp) {
@@ -114,13 +120,22 @@ export function startRun(name) {
   let root = projectRoot();
   if (!root) {
     root = process.cwd();
-    process.stderr.write(`strata-client: no Strata project here or above; logging into ${root}/.strata/inbox (run \`strata init\` there to see it)\n`);
+    process.stderr.write(
+      `strata-client: no Strata project here or above; logging into ${root}/.strata/inbox (run \`strata init\` there to see it)\n`,
+    );
   }
   const inbox = path.join(root, '.strata', 'inbox');
   fs.mkdirSync(inbox, { recursive: true });
   const id = crypto.randomBytes(8).toString('hex');
   active = new Run(path.join(inbox, `${id}.jsonl`), id, name, false);
-  active.write({ t: 'start', id, name: name ?? path.basename(process.argv[1] ?? 'node'), ts: Date.now() / 1000, pid: process.pid, host: os.hostname() });
+  active.write({
+    t: 'start',
+    id,
+    name: name ?? path.basename(process.argv[1] ?? 'node'),
+    ts: Date.now() / 1000,
+    pid: process.pid,
+    host: os.hostname(),
+  });
   return active;
 }
 

@@ -32,7 +32,10 @@ export function readCsv(file) {
 export function writeCsv(file, rows) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const cols = Object.keys(rows[0]);
-  fs.writeFileSync(file, [cols.join(','), ...rows.map((r) => cols.map((c) => r[c]).join(','))].join('\n') + '\n');
+  fs.writeFileSync(
+    file,
+    [cols.join(','), ...rows.map((r) => cols.map((c) => r[c]).join(','))].join('\n') + '\n',
+  );
 }
 
 export function writeJson(file, value) {

@@ -9,7 +9,13 @@ let fp = 0;
 let tn = 0;
 let fn = 0;
 for (const r of rows) {
-  const guess = predict(model, model.features.map((c) => Number(r[c]))) >= 0.5 ? 1 : 0;
+  const guess =
+    predict(
+      model,
+      model.features.map((c) => Number(r[c])),
+    ) >= 0.5
+      ? 1
+      : 0;
   const truth = Number(r.churned);
   if (guess && truth) tp++;
   else if (guess) fp++;

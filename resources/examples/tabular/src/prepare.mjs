@@ -5,7 +5,10 @@ import { readCsv, readParams, rng, writeCsv, writeJson } from './common.mjs';
 const { prepare } = readParams();
 const rows = readCsv('data/customers.csv');
 const random = rng(prepare.seed);
-const shuffled = rows.map((r) => ({ r, k: random() })).sort((a, b) => a.k - b.k).map((x) => x.r);
+const shuffled = rows
+  .map((r) => ({ r, k: random() }))
+  .sort((a, b) => a.k - b.k)
+  .map((x) => x.r);
 const nTest = Math.round(shuffled.length * prepare.test_fraction);
 const test = shuffled.slice(0, nTest);
 const train = shuffled.slice(nTest);
@@ -20,7 +23,9 @@ for (const c of numeric) {
 }
 
 const encode = (r) => ({
-  ...Object.fromEntries(numeric.map((c) => [c, ((Number(r[c]) - scaler[c].mean) / scaler[c].std).toFixed(6)])),
+  ...Object.fromEntries(
+    numeric.map((c) => [c, ((Number(r[c]) - scaler[c].mean) / scaler[c].std).toFixed(6)]),
+  ),
   one_year: r.contract === 'one-year' ? 1 : 0,
   two_year: r.contract === 'two-year' ? 1 : 0,
   churned: Number(r.churned),
