@@ -24,9 +24,15 @@ export interface BrowserHostOptions {
 }
 
 export interface BrowserHost {
+  /** Carries the launch token: for the user's terminal, never for a command line or a log file. */
   url: string;
   port: number;
   token: string;
+  /**
+   * A URL that signs a browser in once: its code dies on first use or after `ttlMs`, whichever comes
+   * first, and `spent` settles then. Safe to leave in a browser's history; the token never is.
+   */
+  launchUrl(ttlMs: number): { url: string; spent: Promise<void> };
   close(): Promise<void>;
 }
 
@@ -83,6 +89,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const staticRoot = path.resolve(opts.staticDir);
   let port = 0;
   const streams = new Set<ServerResponse>();
+  const launchCodes = new Map<string, () => void>();
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err) => {
@@ -96,13 +103,27 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     if (!originAllowed(req, port)) return send(res, 403, 'Forbidden: cross-origin request');
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
 
-    const fromQuery = url.searchParams.get('token');
-    if (fromQuery !== null && req.method === 'GET') {
-      if (!tokensEqual(fromQuery, token)) return send(res, 401, 'Unauthorized: wrong token');
-      return send(res, 303, '', 'text/plain', {
+    const signIn = () =>
+      send(res, 303, '', 'text/plain', {
         Location: '/',
         'Set-Cookie': `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
       });
+    const fromQuery = url.searchParams.get('token');
+    if (fromQuery !== null && req.method === 'GET') {
+      if (!tokensEqual(fromQuery, token)) return send(res, 401, 'Unauthorized: wrong token');
+      return signIn();
+    }
+    const code = url.searchParams.get('code');
+    if (code !== null && req.method === 'GET') {
+      const spend = launchCodes.get(code);
+      if (!spend)
+        return send(
+          res,
+          401,
+          'Unauthorized: this sign-in link was already used or has expired. Open the URL that `strata ui` printed.',
+        );
+      spend();
+      return signIn();
     }
     const presented = presentedToken(req, port);
     if (presented === null || !tokensEqual(presented, token)) {
@@ -194,12 +215,30 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   });
   port = (server.address() as AddressInfo).port;
 
+  function launchUrl(ttlMs: number): { url: string; spent: Promise<void> } {
+    const code = newToken();
+    let spend!: () => void;
+    const spent = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => spend(), ttlMs);
+      timer.unref();
+      spend = () => {
+        clearTimeout(timer);
+        launchCodes.delete(code);
+        resolve();
+      };
+    });
+    launchCodes.set(code, spend);
+    return { url: `http://127.0.0.1:${port}/?code=${code}`, spent };
+  }
+
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     token,
+    launchUrl,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const spend of [...launchCodes.values()]) spend();
         clearInterval(heartbeat);
         unsubscribe();
         for (const s of streams) s.end();

@@ -1,24 +1,24 @@
 import path from 'node:path';
-import { spawn } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import type { Command } from '../command.js';
 import { Engine } from '../../core/engine.js';
 import { startBrowserHost } from '../../host/server.js';
-import { appRoot } from '../../core/app/paths.js';
+import { writeLaunchFile } from '../../host/launch-file.js';
+import { appDataDir, appRoot } from '../../core/app/paths.js';
 import { UsageError } from '../args.js';
 import { inspectFolder } from '../../core/project/project.js';
+import { openInBrowser } from '../open-browser.js';
 
-function openInBrowser(url: string): void {
-  const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
-  const child = spawn(cmd, [url], { stdio: 'ignore', detached: true });
-  child.on('error', () => undefined);
-  child.unref();
-}
+/** Long enough for a browser to start cold on a busy laptop; the code also dies on first use. */
+const LAUNCH_CODE_TTL_MS = 60_000;
 
 export const uiCommand: Command = {
   name: 'ui',
   summary: 'serve the Strata UI in your browser, on 127.0.0.1 only',
   usage: 'strata ui [dir] [--port N] [--no-open]',
-  description: 'Prints "Strata UI: <url>" first; the URL carries a one-time token. Ctrl+C stops the server.',
+  description:
+    'Prints "Strata UI: <url>" first; the URL carries this launch\'s token, so keep it out of logs. The browser ' +
+    'is opened on a file only you can read, which signs it in once. Ctrl+C stops the server.',
   flags: {
     port: { type: 'string', help: 'port to listen on (0 picks a free one; default 0)' },
     'no-open': { type: 'boolean', help: 'do not open a browser' },
@@ -39,7 +39,18 @@ export const uiCommand: Command = {
     io.out(`Strata UI: ${host.url}`);
     if (dir && !engine.project)
       io.err(`${path.resolve(dir)} is not a Strata project yet; the UI offers to initialise it.`);
-    if (!args.flags['no-open']) openInBrowser(host.url);
+    // The browser's command line is readable by every local user (/proc/<pid>/cmdline), so it gets a
+    // private file that forwards with a one-time code, never the token.
+    if (!args.flags['no-open']) {
+      const launch = host.launchUrl(LAUNCH_CODE_TTL_MS);
+      try {
+        const file = writeLaunchFile(path.join(appDataDir(), 'runtime'), launch.url);
+        void launch.spent.then(() => file.remove());
+        openInBrowser(pathToFileURL(file.file).href, (message) => io.err(message));
+      } catch (err) {
+        io.err(`cannot open the browser (${(err as Error).message}); open the URL above instead`);
+      }
+    }
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);
