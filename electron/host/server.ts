@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
+import { pipeline } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { Engine } from '../core/engine.js';
-import { StrataError } from '../../shared/errors.js';
 import { toErrorData } from '../core/jobs/jobs.js';
 import {
   SECURITY_HEADERS,
@@ -14,6 +14,7 @@ import {
   presentedToken,
   tokensEqual,
 } from './security.js';
+import { openStaticFile, resolveStaticFile } from './static-files.js';
 
 export interface BrowserHostOptions {
   engine: Engine;
@@ -36,18 +37,10 @@ export interface BrowserHost {
   close(): Promise<void>;
 }
 
-const MAX_BODY = 16 * 1024 * 1024;
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json',
-};
+/** A call's params are small JSON; anything bigger is a mistake or an attack, answered with 413. */
+export const MAX_BODY = 16 * 1024 * 1024;
+/** How long an oversized body is still drained after the 413, so the client can read the answer. */
+const DRAIN_MS = 10_000;
 
 function send(
   res: ServerResponse,
@@ -64,16 +57,30 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
   send(res, status, JSON.stringify(value), 'application/json; charset=utf-8');
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+class BodyTooLarge extends Error {}
+
+/**
+ * Reads a request body up to `limit` bytes. Past it, the rest is drained unread (a socket closed
+ * under a client still writing would reset the connection before it read our 413) and the read
+ * fails with BodyTooLarge.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
+    const tooLarge = () => {
+      req.removeAllListeners('data');
+      req.resume();
+      const stop = setTimeout(() => req.socket.destroy(), DRAIN_MS);
+      stop.unref();
+      req.once('end', () => clearTimeout(stop));
+      reject(new BodyTooLarge());
+    };
+    if (Number(req.headers['content-length'] ?? 0) > limit) return tooLarge();
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new StrataError('BAD_REQUEST', 'request body too large'));
-        req.destroy();
-      } else chunks.push(c);
+      if (size > limit) tooLarge();
+      else chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
@@ -138,12 +145,27 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
           error: { code: 'BAD_REQUEST', message: 'expected application/json' },
         });
       }
-      const name = decodeURIComponent(url.pathname.slice('/api/call/'.length));
+      let name: string;
+      try {
+        name = decodeURIComponent(url.pathname.slice('/api/call/'.length));
+      } catch {
+        return sendJson(res, 400, {
+          ok: false,
+          error: { code: 'BAD_REQUEST', message: 'malformed percent-escape in the call name' },
+        });
+      }
       let params: unknown;
       try {
-        const body = await readBody(req);
+        const body = await readBody(req, MAX_BODY);
         params = body ? JSON.parse(body) : {};
       } catch (err) {
+        if (err instanceof BodyTooLarge) {
+          res.setHeader('Connection', 'close');
+          return sendJson(res, 413, {
+            ok: false,
+            error: { code: 'BAD_REQUEST', message: `request body over ${MAX_BODY / 1024 / 1024} MiB` },
+          });
+        }
         return sendJson(res, 400, {
           ok: false,
           error: { code: 'BAD_REQUEST', message: `invalid JSON body: ${(err as Error).message}` },
@@ -175,29 +197,21 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     return serveStatic(url.pathname, res);
   }
 
-  function serveStatic(pathname: string, res: ServerResponse): void {
-    let rel: string;
-    try {
-      rel = decodeURIComponent(pathname);
-    } catch {
-      return send(res, 400, 'Bad path');
+  async function serveStatic(pathname: string, res: ServerResponse): Promise<void> {
+    const found = resolveStaticFile(staticRoot, pathname);
+    if (found.status !== 200) {
+      if (!fs.existsSync(path.join(staticRoot, 'index.html')))
+        return send(
+          res,
+          500,
+          `The UI is not built: ${staticRoot}/index.html is missing. Run \`npm run build\`.`,
+        );
+      return send(res, found.status, found.reason);
     }
-    const file = path.resolve(staticRoot, '.' + path.posix.normalize(rel));
-    const inside = file === staticRoot || file.startsWith(staticRoot + path.sep);
-    const target =
-      inside && fs.existsSync(file) && fs.statSync(file).isFile()
-        ? file
-        : path.join(staticRoot, 'index.html');
-    if (!fs.existsSync(target))
-      return send(res, 500, `The UI is not built: ${target} is missing. Run \`npm run build\`.`);
-    const type = TYPES[path.extname(target)] ?? 'application/octet-stream';
-    const immutable = target.includes(`${path.sep}assets${path.sep}`);
-    res.writeHead(200, {
-      ...SECURITY_HEADERS,
-      'Content-Type': type,
-      ...(immutable ? { 'Cache-Control': 'private, max-age=31536000, immutable' } : {}),
-    });
-    fs.createReadStream(target).pipe(res);
+    const handle = await openStaticFile(found.file);
+    res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': found.type, ...found.headers });
+    // pipeline closes the file when the client goes away mid-download.
+    pipeline(handle.createReadStream(), res, () => undefined);
   }
 
   const unsubscribe = opts.engine.subscribe((event, payload) => {

@@ -1,6 +1,6 @@
-import fs from 'node:fs/promises';
 import { protocol } from 'electron';
 import { SECURITY_HEADERS } from '../host/security.js';
+import { openStaticFile } from '../host/static-files.js';
 import { resolveAppFile } from './app-files.js';
 import { APP_SCHEME } from './policy.js';
 
@@ -26,17 +26,18 @@ function plain(status: number, text: string): Response {
   });
 }
 
-/** Serves the built renderer on app://strata/ with the browser host's security headers (CSP included). */
+/** Serves the built renderer on app://strata/ with the browser host's file rules and security headers (CSP included). */
 export function serveApp(rendererDir: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return plain(405, 'Method Not Allowed');
     const found = resolveAppFile(rendererDir, request.url);
     if (found.status !== 200) return plain(found.status, found.reason);
     try {
-      const body = await fs.readFile(found.file);
+      const handle = await openStaticFile(found.file);
+      const body = await handle.readFile().finally(() => handle.close());
       return new Response(new Uint8Array(body), {
         status: 200,
-        headers: { ...SECURITY_HEADERS, 'Content-Type': found.type },
+        headers: { ...SECURITY_HEADERS, 'Content-Type': found.type, ...found.headers },
       });
     } catch (err) {
       return plain(500, `Cannot read ${found.file}: ${(err as Error).message}`);

@@ -83,10 +83,13 @@ describe('app:// file resolution', () => {
       status: 200,
       file: fs.realpathSync(path.join(root, 'index.html')),
       type: 'text/html; charset=utf-8',
+      headers: {},
     });
+    // Vite's content-hashed assets may be cached for good; index.html, which names them, never.
     expect(resolveAppFile(root, 'app://strata/assets/index-abc.js?v=1')).toMatchObject({
       status: 200,
       type: 'text/javascript; charset=utf-8',
+      headers: { 'Cache-Control': expect.stringContaining('immutable') },
     });
     expect(resolveAppFile(root, 'app://strata/assets/style.css')).toMatchObject({
       status: 200,
