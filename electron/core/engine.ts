@@ -17,13 +17,21 @@ import { explainFsError, Project } from './project/project.js';
 import { CONFIG_FILE } from './config/load.js';
 import { addRecent } from './app/recent.js';
 import { handlers } from './handlers/index.js';
-import { projectServices, type ProjectService } from './services.js';
+import type { ProjectService, ProjectServiceFactory } from './project-service.js';
+import { hostServices } from './services.js';
 import { comparePool } from './compare/pool.js';
 import { drainHashPool } from './store/hash-pool.js';
 
 export interface HostHooks {
   /** A native folder picker, where the host has one (Electron). */
   pickFolder?: () => Promise<string | null>;
+}
+
+export interface EngineOptions extends HostHooks {
+  /** Started for every opened project; default: the long-running hosts' list (`hostServices`). */
+  services?: ProjectServiceFactory[];
+  /** Whether opening a project puts it on the start screen's recent list (default true). */
+  rememberRecent?: boolean;
 }
 
 export type Handlers<C extends CallMap> = {
@@ -43,13 +51,17 @@ export class Engine {
   private configError: StrataErrorData | null = null;
   private configWatcher: fs.FSWatcher | null = null;
   private listeners = new Set<AnyListener>();
+  private readonly serviceFactories: ProjectServiceFactory[];
+  private readonly rememberRecent: boolean;
   private services: ProjectService[] = [];
   /** projects being closed: their services and jobs are still ending, their databases still open */
   private closing = new Set<Promise<void>>();
   private stopping: Promise<void> | null = null;
 
-  constructor(hooks: HostHooks = {}) {
-    this.hooks = hooks;
+  constructor(options: EngineOptions = {}) {
+    this.hooks = { pickFolder: options.pickFolder };
+    this.serviceFactories = options.services ?? hostServices;
+    this.rememberRecent = options.rememberRecent ?? true;
     this.jobs.onUpdate((job) => this.emit('job.update', job));
   }
 
@@ -111,8 +123,8 @@ export class Engine {
     this.current = project;
     this.configError = null;
     this.watchConfig(project);
-    this.services = projectServices.map((start) => start(project, this));
-    addRecent(project.root, project.name);
+    this.services = this.serviceFactories.map((start) => start(project, this));
+    if (this.rememberRecent) addRecent(project.root, project.name);
     this.emit('project.changed', this.summary());
     return project;
   }

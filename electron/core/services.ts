@@ -1,15 +1,11 @@
-import type { Engine } from './engine.js';
-import type { Project } from './project/project.js';
+import type { ProjectServiceFactory } from './project-service.js';
+import { comparePrefetch } from './compare/prefetch.js';
+import { pipelineService } from './pipeline/service.js';
+import { startWatching } from './watch/service.js';
 
-/**
- * Background work that lives as long as a project is open in a long-running host (Electron or
- * `strata ui`): watchers, automatic re-runs, inbox ingestion. CLI commands do not start them.
- */
-export interface ProjectService {
-  dispose(): void | Promise<void>;
-}
-
-export type ProjectServiceFactory = (project: Project, engine: Engine) => ProjectService;
-
-/** The services started for every opened project, in order. A domain adds its factory here. */
-export const projectServices: ProjectServiceFactory[] = [];
+/** What a long-running host starts for every opened project, in this order. */
+export const hostServices: ProjectServiceFactory[] = [
+  (project, engine) => startWatching(project, engine),
+  pipelineService,
+  comparePrefetch,
+];

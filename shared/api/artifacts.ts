@@ -113,6 +113,15 @@ export interface AliasChange {
   at: string;
 }
 
+/** One artifact's versions (newest first) and how its aliases moved: what `strata versions` prints. */
+export interface ArtifactHistory {
+  artifact: string;
+  path: string;
+  kind: ArtifactKind;
+  versions: VersionInfo[];
+  aliasHistory: AliasChange[];
+}
+
 export interface VersionedEvent {
   artifact: string;
   version: VersionInfo;
@@ -162,6 +171,10 @@ export const artifactCalls = {
     result: returns<{ jobId: string }>(),
   },
   'artifacts.watchStatus': { params: z.object({}).strict(), result: returns<WatchStatus>() },
+  'artifacts.versions': {
+    params: z.object({ artifact: artifactName }).strict(),
+    result: returns<ArtifactHistory>(),
+  },
   'artifacts.aliasHistory': {
     params: z.object({ artifact: artifactName }).strict(),
     result: returns<AliasChange[]>(),

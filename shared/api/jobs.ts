@@ -21,4 +21,6 @@ export interface JobInfo {
 export const jobCalls = {
   'jobs.list': { params: z.object({}).strict(), result: returns<JobInfo[]>() },
   'jobs.cancel': { params: z.object({ id: z.string().min(1) }).strict(), result: returns<JobInfo>() },
+  /** Answers once the job has ended: done (with its result), failed (with its error) or cancelled. */
+  'jobs.wait': { params: z.object({ id: z.string().min(1) }).strict(), result: returns<JobInfo>() },
 };

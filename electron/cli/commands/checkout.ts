@@ -3,7 +3,8 @@ import { jsonFlag, printJson } from '../command.js';
 import { UsageError } from '../args.js';
 import { checkout } from '../../core/store/checkout.js';
 import { projectFlag, withProject } from '../../core/store/cli-project.js';
-import { parseSpec, requireArtifact } from '../../core/store/repo.js';
+import { requireArtifact } from '../../core/store/repo.js';
+import { parseSpec } from '../../../shared/version-spec.js';
 
 export const checkoutCommand: Command = {
   name: 'checkout',

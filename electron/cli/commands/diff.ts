@@ -4,8 +4,9 @@ import { jsonFlag, printJson } from '../command.js';
 import { UsageError } from '../args.js';
 import { projectFlag, withProject } from '../../core/store/cli-project.js';
 import { diffVersions } from '../../core/store/diff.js';
-import { formatBytes } from '../../core/store/format.js';
-import { parseSpec, resolveRef } from '../../core/store/repo.js';
+import { formatBytes } from '../format/versions.js';
+import { resolveRef } from '../../core/store/repo.js';
+import { parseSpec } from '../../../shared/version-spec.js';
 
 const size = (n: number | null) => (n === null ? '-' : formatBytes(n));
 

@@ -1,7 +1,7 @@
 import type { Command } from '../command.js';
 import { jsonFlag, printJson } from '../command.js';
 import { projectFlag, withProject } from '../../core/store/cli-project.js';
-import { formatBytes } from '../../core/store/format.js';
+import { formatBytes } from '../format/versions.js';
 import { fsck } from '../../core/store/fsck.js';
 
 export const fsckCommand: Command = {

@@ -2,7 +2,7 @@ import type { Command } from '../command.js';
 import { jsonFlag, printJson } from '../command.js';
 import { UsageError } from '../args.js';
 import { projectFlag, withProject } from '../../core/store/cli-project.js';
-import { formatBytes } from '../../core/store/format.js';
+import { formatBytes } from '../format/versions.js';
 import { gc } from '../../core/store/gc.js';
 
 export const gcCommand: Command = {

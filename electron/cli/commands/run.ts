@@ -3,7 +3,7 @@ import { jsonFlag, printJson } from '../command.js';
 import { projectFlag, withProject } from '../../core/store/cli-project.js';
 import { planPipeline } from '../../core/pipeline/plan.js';
 import { startRun } from '../../core/pipeline/runner.js';
-import { runDuration, stageLine } from '../../core/runs/format.js';
+import { runDuration, stageLine } from '../format/runs.js';
 
 export const runCommand: Command = {
   name: 'run',

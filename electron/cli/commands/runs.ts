@@ -6,7 +6,7 @@ import { projectFlag, withProject } from '../../core/store/cli-project.js';
 import { ingestInbox } from '../../core/runs/inbox.js';
 import { recoverInterrupted } from '../../core/runs/recover.js';
 import { listRuns, resolveRunId, runDetail } from '../../core/runs/repo.js';
-import { runLine, runText } from '../../core/runs/format.js';
+import { runLine, runText } from '../format/runs.js';
 
 const STATUSES = ['running', 'done', 'failed', 'cancelled', 'interrupted'];
 

@@ -2,9 +2,10 @@ import type { Command, Io } from '../command.js';
 import { jsonFlag, printJson } from '../command.js';
 import { UsageError, type ParsedArgs } from '../args.js';
 import { projectFlag, withProject } from '../../core/store/cli-project.js';
-import { formatBytes, versionLine } from '../../core/store/format.js';
+import { formatBytes, versionLine } from '../format/versions.js';
 import { parseEntries } from '../../core/store/manifest.js';
-import { manifestText, parseSpec, resolveRef } from '../../core/store/repo.js';
+import { manifestText, resolveRef } from '../../core/store/repo.js';
+import { parseSpec } from '../../../shared/version-spec.js';
 import { showRun } from './runs.js';
 
 async function showVersion(spec: string, args: ParsedArgs, io: Io): Promise<number> {

@@ -1,8 +1,8 @@
 import type { Command } from '../command.js';
 import { jsonFlag, printJson } from '../command.js';
 import { UsageError } from '../args.js';
-import { projectFlag, withProject } from '../../core/store/cli-project.js';
-import { parseSpec, setAlias } from '../../core/store/repo.js';
+import { projectFlag, withProject } from '../api.js';
+import { parseSpec } from '../../../shared/version-spec.js';
 
 export const tagCommand: Command = {
   name: 'tag',
@@ -16,10 +16,11 @@ export const tagCommand: Command = {
         'strata tag takes <artifact>@<ref> and an alias, e.g. strata tag model@7 champion',
       );
     const { artifact, ref } = parseSpec(args.positional[0]);
-    return withProject(args.flags, async (project) => {
-      const v = setAlias(project, artifact, ref, args.positional[1]);
+    const alias = args.positional[1];
+    return withProject(args.flags, async (api) => {
+      const v = await api.call('artifacts.tag', { artifact, ref, alias });
       if (args.flags.json) printJson(io, v);
-      else io.out(`${artifact}@${args.positional[1]} -> ${artifact}@${v.number}`);
+      else io.out(`${artifact}@${alias} -> ${artifact}@${v.number}`);
       return 0;
     });
   },

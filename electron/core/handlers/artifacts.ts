@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { artifactCalls, type ArtifactInfo } from '../../../shared/api/artifacts.js';
 import { StrataError } from '../../../shared/errors.js';
-import type { Handlers } from '../engine.js';
+import { parseSpec } from '../../../shared/version-spec.js';
+import type { Engine, Handlers } from '../engine.js';
 import type { Project } from '../project/project.js';
 import { ensureStore, recordVersion } from '../store/api.js';
 import { assertNoLocalChanges, checkout } from '../store/checkout.js';
@@ -17,14 +18,11 @@ import {
   listArtifactRows,
   listVersions,
   manifestText,
-  parseSpec,
   requireArtifact,
   resolveRef,
   setAlias,
 } from '../store/repo.js';
 import { watchStatusOf } from '../watch/service.js';
-// Registers the watcher as a project service wherever the handlers (and so the engine) are loaded.
-import '../watch/index.js';
 
 /**
  * The store check running on each project, by job id. A second request joins it instead of hashing
@@ -32,10 +30,16 @@ import '../watch/index.js';
  */
 const checking = new WeakMap<Project, string>();
 
+/** The open project with its store ready: temp files of dead writers gone, declared artifacts given rows. */
+function storeOf(engine: Engine): Project {
+  const project = engine.requireProject();
+  ensureStore(project);
+  return project;
+}
+
 export const artifactHandlers: Handlers<typeof artifactCalls> = {
   'artifacts.list': (_p, engine) => {
-    const project = engine.requireProject();
-    ensureStore(project);
+    const project = storeOf(engine);
     const declared = project.config.config.artifacts;
     return listArtifactRows(project).map((a): ArtifactInfo => ({
       ...a,
@@ -45,22 +49,21 @@ export const artifactHandlers: Handlers<typeof artifactCalls> = {
     }));
   },
   'artifacts.tree': ({ artifact, ref }, engine) => {
-    const project = engine.requireProject();
+    const project = storeOf(engine);
     const version = resolveRef(project, artifact, ref);
     return { version, entries: parseEntries(manifestText(project, version.rootHash).entries) };
   },
   'artifacts.diff': ({ a, b }, engine) => {
-    const project = engine.requireProject();
+    const project = storeOf(engine);
     const [va, vb] = [a, b].map((s) => {
       const spec = parseSpec(s);
       return resolveRef(project, spec.artifact, spec.ref);
     });
     return diffVersions(project, va, vb);
   },
-  'artifacts.tag': ({ artifact, ref, alias }, engine) =>
-    setAlias(engine.requireProject(), artifact, ref, alias),
+  'artifacts.tag': ({ artifact, ref, alias }, engine) => setAlias(storeOf(engine), artifact, ref, alias),
   'artifacts.add': ({ path, kind, name, message }, engine) => {
-    const project = engine.requireProject();
+    const project = storeOf(engine);
     const { rel, abs } = resolveInProject(project.root, path);
     // The worker counts files for a folder and bytes for a single file.
     const unit = fs.existsSync(abs) && !fs.statSync(abs).isDirectory() ? 'bytes' : 'files';
@@ -81,7 +84,7 @@ export const artifactHandlers: Handlers<typeof artifactCalls> = {
     return { jobId: job.id };
   },
   'artifacts.checkout': async ({ artifact, ref, force }, engine) => {
-    const project = engine.requireProject();
+    const project = storeOf(engine);
     // Checked before the job starts, so the UI gets the refusal as the answer and can offer --force.
     if (!force) await assertNoLocalChanges(project, artifact, resolveRef(project, artifact, ref));
     const { job } = engine.jobs.start({ label: `Checking out ${artifact}@${ref}`, unit: 'files' }, (ctx) =>
@@ -94,12 +97,23 @@ export const artifactHandlers: Handlers<typeof artifactCalls> = {
     return { jobId: job.id };
   },
   'artifacts.watchStatus': (_p, engine) => watchStatusOf(engine.requireProject()),
+  'artifacts.versions': ({ artifact }, engine) => {
+    const project = storeOf(engine);
+    const a = requireArtifact(project, artifact);
+    return {
+      artifact: a.name,
+      path: a.path,
+      kind: a.kind,
+      versions: listVersions(project, a.id),
+      aliasHistory: aliasHistory(project, a.id),
+    };
+  },
   'artifacts.aliasHistory': ({ artifact }, engine) => {
-    const project = engine.requireProject();
+    const project = storeOf(engine);
     return aliasHistory(project, requireArtifact(project, artifact).id);
   },
   'artifacts.fsck': (_p, engine) => {
-    const project = engine.requireProject();
+    const project = storeOf(engine);
     const running = checking.get(project);
     if (running) return { jobId: running };
     const { job, done } = engine.jobs.start(
@@ -116,7 +130,7 @@ export const artifactHandlers: Handlers<typeof artifactCalls> = {
     return { jobId: job.id };
   },
   'artifacts.gc': ({ apply, graceMinutes }, engine) => {
-    const project = engine.requireProject();
+    const project = storeOf(engine);
     if (apply && checking.has(project))
       throw new StrataError(
         'CONFLICT',

@@ -3,7 +3,6 @@ import type { Handlers } from '../engine.js';
 import { comparePool } from '../compare/pool.js';
 import { diffRuns } from '../compare/diff.js';
 import { deleteView, listViews, saveView } from '../compare/views.js';
-import '../compare/prefetch.js';
 
 export const compareHandlers: Handlers<typeof compareCalls> = {
   // Always the first worker: it keeps the last table it read, for as long as the database is unchanged.

@@ -4,8 +4,6 @@ import type { Handlers } from '../engine.js';
 import type { Project } from '../project/project.js';
 import { controllerFor } from '../pipeline/controller.js';
 import { planPipeline } from '../pipeline/plan.js';
-// Registers the pipeline service (interrupted runs, inbox, automatic re-runs) with the engine.
-import '../pipeline/service.js';
 
 /** Overlays what the plan cannot know: the stage running now, and a stage whose last execution failed. */
 function withLiveState(project: Project, plan: StagePlan[], runningRunId: string | null): StagePlan[] {

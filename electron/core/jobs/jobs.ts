@@ -98,6 +98,12 @@ export class JobManager {
     return { job, done };
   }
 
+  /** Resolves once the job has ended, with its final state (its result, or its error). */
+  async wait(id: string): Promise<JobInfo> {
+    await this.running.get(id)?.catch(() => undefined);
+    return { ...this.get(id) };
+  }
+
   cancel(id: string): JobInfo {
     const job = this.get(id);
     if (job.state === 'running') this.controllers.get(id)?.abort();

@@ -1,4 +1,4 @@
-import { projectServices } from '../services.js';
+import type { ProjectServiceFactory } from '../project-service.js';
 import { closeSeriesDb } from '../metrics/reader.js';
 import { closeActiveRuns } from '../runs/cancel.js';
 import { ingestInbox } from '../runs/inbox.js';
@@ -16,7 +16,7 @@ const AUTO_DEBOUNCE_MS = 500;
  * (the inbox) are ingested, and a new dataset version recorded by the watcher re-runs the stages
  * that read it where auto_run is set.
  */
-projectServices.push((project, engine) => {
+export const pipelineService: ProjectServiceFactory = (project, engine) => {
   const announce = (ids: string[]) => {
     for (const id of ids) engine.emit('run.update', runSummary(project, id));
   };
@@ -69,4 +69,4 @@ projectServices.push((project, engine) => {
       closeSeriesDb(project);
     },
   };
-});
+};

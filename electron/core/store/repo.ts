@@ -118,20 +118,6 @@ export function latestVersion(project: Project, artifactId: number): VersionInfo
   return row ? toInfo(row) : null;
 }
 
-/** Splits "name@ref"; a bare name means its latest version. */
-export function parseSpec(spec: string): { artifact: string; ref: string } {
-  const at = spec.indexOf('@');
-  if (at < 0) return { artifact: spec, ref: 'latest' };
-  const artifact = spec.slice(0, at);
-  const ref = spec.slice(at + 1);
-  if (!artifact || !ref)
-    throw new StrataError(
-      'BAD_REQUEST',
-      `"${spec}" is not a version: write <artifact>@<number|alias|latest>, e.g. data@3`,
-    );
-  return { artifact, ref };
-}
-
 /** A ref is a version number, an alias, or `latest`. */
 export function resolveRef(project: Project, artifactName: string, ref: string): VersionInfo {
   const artifact = requireArtifact(project, artifactName);

@@ -5,7 +5,7 @@ import type { WatchStatus } from '../../../shared/api/artifacts.js';
 import { StrataError } from '../../../shared/errors.js';
 import type { Engine } from '../engine.js';
 import type { Project } from '../project/project.js';
-import type { ProjectService } from '../services.js';
+import type { ProjectService } from '../project-service.js';
 import { hashPath, recordVersion } from '../store/api.js';
 import { onVersioned } from '../store/events.js';
 import { findArtifact, latestVersion } from '../store/repo.js';
