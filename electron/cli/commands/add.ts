@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Command } from '../command.js';
 import { jsonFlag, printJson } from '../command.js';
 import { UsageError } from '../args.js';
@@ -48,6 +49,8 @@ export const addCommand: Command = {
             : `${v.artifact}@${v.version}  ${v.rootHash.slice(0, 12)}  unchanged`,
         );
         if (declared) io.out(`declared ${v.artifact} in strata.yaml`);
+        for (const f of v.skipped)
+          io.out(`skipped ${path.posix.join(rel, f.path)} (a ${f.kind}, not a regular file)`);
       }
       return 0;
     });

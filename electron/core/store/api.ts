@@ -5,7 +5,7 @@ import { StrataError } from '../../../shared/errors.js';
 import type { ArtifactKind, VersionSource } from '../../../shared/api/artifacts.js';
 import { explainFsError, type Project } from '../project/project.js';
 import { announceVersioned } from './events.js';
-import type { CacheRow, HashTreeInput } from './hash-tree.js';
+import type { CacheRow, HashTreeInput, SkippedFile } from './hash-tree.js';
 import { runHash } from './hash-pool.js';
 import { linePath, parseEntries, rootHashOf, serializeLines } from './manifest.js';
 import { cleanTemps, tempPath } from './objects.js';
@@ -36,6 +36,9 @@ export interface VersionRef {
   version: number;
   rootHash: string;
 }
+
+/** A recorded (or found) version, with the special files the folder had that it leaves out. */
+export type Recorded = VersionRef & { created: boolean; skipped: SkippedFile[] };
 
 export interface RecordOptions {
   path: string;
@@ -71,6 +74,7 @@ interface Hashed {
   totalBytes: number;
   cache: CacheRow[];
   packed: PackedBatch[];
+  skipped: SkippedFile[];
 }
 
 /** Folders with more files than this are hashed by several workers, one share each. */
@@ -128,9 +132,11 @@ async function hashInWorkers(
       fileCount: first.fileCount,
       cache: first.cache,
       packed: first.packed,
+      skipped: first.skipped,
     };
   const cache: CacheRow[] = [];
   const packed: PackedBatch[] = [];
+  const skipped: SkippedFile[] = [];
   let fileCount = 0;
   let totalBytes = 0;
   for (const r of results) {
@@ -143,6 +149,7 @@ async function hashInWorkers(
     }
     for (const c of r.cache) cache.push(c);
     packed.push(...r.packed);
+    skipped.push(...r.skipped);
     fileCount += r.fileCount;
     totalBytes += r.bytes;
   }
@@ -165,6 +172,7 @@ async function hashInWorkers(
     totalBytes,
     cache,
     packed,
+    skipped: skipped.sort((x, y) => (x.path < y.path ? -1 : 1)),
   };
 }
 
@@ -255,10 +263,7 @@ function pickArtifact(
  * version when the content is unchanged (created: false). Objects are durable before the rows that
  * name them are committed, so no row ever points at a missing object.
  */
-export async function recordVersion(
-  project: Project,
-  opts: RecordOptions,
-): Promise<VersionRef & { created: boolean }> {
+export async function recordVersion(project: Project, opts: RecordOptions): Promise<Recorded> {
   ensureStore(project);
   const { rel } = resolveInProject(project.root, opts.path);
   pickArtifact(project, rel, opts.name, opts.kind);
@@ -270,11 +275,7 @@ export async function recordVersion(
   }
 }
 
-async function storeVersion(
-  project: Project,
-  rel: string,
-  opts: RecordOptions,
-): Promise<VersionRef & { created: boolean }> {
+async function storeVersion(project: Project, rel: string, opts: RecordOptions): Promise<Recorded> {
   const result = await hashInWorkers(project, rel, true, opts);
   if (!result)
     throw new StrataError('NOT_FOUND', `${rel} does not exist in ${project.root}`, {
@@ -329,6 +330,7 @@ async function storeVersion(
     version: info.number,
     rootHash: info.rootHash,
     created: outcome.created,
+    skipped: result.skipped,
   };
 }
 

@@ -61,7 +61,17 @@ export type HashTreeResult =
       stored: number;
       /** small objects written to packs: the caller records them with the version, in one transaction */
       packed: PackedBatch[];
+      /** special files (FIFOs, devices, sockets) in the folder, which are not versioned */
+      skipped: SkippedFile[];
     };
+
+/** A file a folder's version leaves out because it is no regular file: path relative to the artifact. */
+export interface SkippedFile {
+  path: string;
+  kind: SpecialKind;
+}
+
+export type SpecialKind = 'FIFO' | 'socket' | 'character device' | 'block device' | 'special file';
 
 /** Read size; a file up to this size is read whole into one buffer, and packed. */
 const CHUNK = PACK_MAX_OBJECT;
@@ -98,9 +108,11 @@ export async function hashTree(
     throw explainFsError(err, 'Cannot read', abs);
   }
   checkRealInside(input.root, abs, input.rel);
+  if (!top.isDirectory() && !top.isFile()) throw notRegular(abs, input.rel, top);
   const type: TreeType = top.isDirectory() ? 'dir' : 'file';
   const dirs: string[] = [];
-  const files: string[] = type === 'file' ? [''] : walk(input.root, input.rel, dirs, input.part);
+  const skipped: SkippedFile[] = [];
+  const files: string[] = type === 'file' ? [''] : walk(input.root, input.rel, dirs, input.part, skipped);
   // One read-only connection for the stat cache and the packed_objects lookups.
   const db = fs.existsSync(input.dbPath) ? openSqlite(input.dbPath, { readonly: true }) : null;
   const stored = input.objectsDir ? new StoreIndex(input.objectsDir, db) : null;
@@ -160,6 +172,7 @@ export async function hashTree(
       cache: updates,
       stored: hasher.stored,
       packed,
+      skipped,
     };
     const streamed = lines.rootHash();
     const text = streamed
@@ -247,6 +260,19 @@ class StoreIndex {
   }
 }
 
+/** Writes len bytes of buf at position, in libuv's pool; a short write continues where it stopped. */
+function writeAll(fd: number, buf: Buffer, len: number, position: number, file: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const step = (off: number) =>
+      fs.write(fd, buf, off, len - off, position + off, (err, written) => {
+        if (err) reject(Object.assign(err, { path: file }));
+        else if (off + written < len) step(off + written);
+        else resolve();
+      });
+    step(0);
+  });
+}
+
 /** Whether a path is one of the changed paths or lies under one of them (a changed folder). */
 function touchedBy(changed: string[]): (rel: string) => boolean {
   const set = new Set(changed);
@@ -270,6 +296,27 @@ function statFile(abs: string): fs.Stats {
   }
 }
 
+/** What kind of special file a stat shows. */
+export function specialKind(st: fs.Stats): SpecialKind {
+  if (st.isFIFO()) return 'FIFO';
+  if (st.isSocket()) return 'socket';
+  if (st.isCharacterDevice()) return 'character device';
+  if (st.isBlockDevice()) return 'block device';
+  return 'special file';
+}
+
+/**
+ * Reading a FIFO blocks until a writer comes and a device has no content to version (a character
+ * device would be recorded as an empty file): such a path is refused by name.
+ */
+function notRegular(abs: string, rel: string, st: fs.Stats): StrataError {
+  return new StrataError(
+    'BAD_REQUEST',
+    `${rel} is a ${specialKind(st)}, not a regular file; Strata versions regular files and folders only`,
+    { where: { file: abs } },
+  );
+}
+
 function fileError(err: unknown, abs: string): StrataError {
   if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
     return new StrataError(
@@ -291,6 +338,7 @@ function walk(
   artifactRel: string,
   dirs: string[],
   part: { index: number; of: number },
+  skipped: SkippedFile[],
 ): string[] {
   const base = path.join(root, artifactRel);
   const files: string[] = [];
@@ -303,6 +351,9 @@ function walk(
       throw explainFsError(err, 'Cannot read the folder', dir);
     }
     const keys: string[] = [];
+    // Special files are listed for the caller (the version leaves them out), by the part that walks
+    // their run of the top level, so that each is listed once.
+    const specials: string[] = [];
     for (const d of list) {
       let isDir = d.isDirectory();
       let isFile = d.isFile();
@@ -324,6 +375,7 @@ function walk(
       if (isDir) {
         if (!IGNORED_DIRS.has(d.name)) keys.push(`${d.name}/`);
       } else if (isFile) keys.push(d.name);
+      else specials.push(d.name);
     }
     if (keys.length === 0 && rel) dirs.push(rel);
     keys.sort();
@@ -335,6 +387,12 @@ function walk(
             Math.floor((keys.length * part.index) / part.of),
             Math.floor((keys.length * (part.index + 1)) / part.of),
           );
+    for (const name of specials) {
+      if (!rel && part.of > 1 && !ownsName(keys, name, part)) continue;
+      const childRel = rel ? `${rel}/${name}` : name;
+      const st = fs.statSync(`${dir}/${name}`, { throwIfNoEntry: false });
+      if (st && !st.isFile() && !st.isDirectory()) skipped.push({ path: childRel, kind: specialKind(st) });
+    }
     for (const k of mine) {
       if (k.endsWith('/')) visit(rel ? `${rel}/${k.slice(0, -1)}` : k.slice(0, -1));
       else files.push(rel ? `${rel}/${k}` : k);
@@ -342,6 +400,15 @@ function walk(
   };
   visit('');
   return files;
+}
+
+/** Whether a top-level special file falls in this part's run of the sorted entries (by where it would sort). */
+function ownsName(keys: string[], name: string, part: { index: number; of: number }): boolean {
+  let at = 0;
+  while (at < keys.length && keys[at] < name) at++;
+  const from = Math.floor((keys.length * part.index) / part.of);
+  const to = Math.floor((keys.length * (part.index + 1)) / part.of);
+  return part.index === part.of - 1 ? at >= from : at >= from && at < to;
 }
 
 /**
@@ -420,67 +487,70 @@ class Hasher {
   ): Promise<{ hash: string; stat: fs.Stats }> {
     let fd: number;
     try {
-      fd = fs.openSync(abs, 'r');
+      // Non-blocking: a FIFO swapped in after the walk must not block the open until a writer comes.
+      fd = fs.openSync(abs, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
     } catch (err) {
       throw fileError(err, abs);
     }
     let tmp: string | null = null;
-    // Waited for in finally too: a read error must not remove the temp file under a running copy.
-    let copying: Promise<void> | null = null;
-    let copied = false;
-    let flushing: Promise<void> | null = null;
     let tmpFd: number | null = null;
+    const writes: (Promise<void> | null)[] = [null, null];
+    let flushing: Promise<void> | null = null;
     try {
       const before = fs.fstatSync(fd);
+      if (!before.isFile()) throw notRegular(abs, abs, before);
       let total = 0;
       let n: number;
       const small = before.size <= PACK_MAX_OBJECT;
-      // A large file is copied by the kernel (copy_file_range, in libuv's pool) while this thread
-      // hashes it: the two overlap on two cores. The fstat check below spans both, so a change during
-      // either is caught, and the copy then discarded.
-      if (!small && this.objectsDir) {
-        tmp = tempPath(this.objectsDir);
-        // The temp file is created here so that this thread holds it open: the copy writes into
-        // the same inode, and the loop below flushes what it has written so far now and then, so
-        // that writing a GiB out to disk overlaps the hashing instead of following it.
-        tmpFd = fs.openSync(tmp, 'wx');
-        copying = fs.promises.copyFile(abs, tmp).then(() => {
-          copied = true;
-        });
-        copying.catch(() => undefined);
-      }
-      // A small file is hashed in one call (no hasher object per file: a tenth of a 4 KiB file's cost).
       let hash = '';
-      const h = small ? null : crypto.createHash('sha256');
       if (small) {
+        // A small file is hashed in one call (no hasher object per file: a tenth of a 4 KiB file's cost).
         while (total < before.size && (n = fs.readSync(fd, this.buf, total, CHUNK - total, total)) > 0)
           total += n;
         hash = crypto.hash('sha256', this.buf.subarray(0, total));
       } else {
-        while ((n = fs.readSync(fd, this.buf, 0, CHUNK, total)) > 0) {
-          const chunk = this.buf.subarray(0, n);
-          (h as crypto.Hash).update(chunk);
+        if (this.objectsDir) {
+          tmp = tempPath(this.objectsDir);
+          tmpFd = fs.openSync(tmp, 'wx');
+        }
+        // A large file is copied by writing out what this thread reads: each chunk's write runs in
+        // libuv's pool while this thread hashes it, on two cores, from two alternating buffers. The
+        // loop reads at most the size seen at the start, so a file that shrinks or grows meanwhile
+        // ends it (and the checks below catch it): the kernel's copyFile, which this replaced, spins
+        // forever when its source is truncated under it.
+        const h = crypto.createHash('sha256');
+        for (let i = 0; total < before.size; i++) {
+          const slot = i & 1;
+          if (writes[slot]) await writes[slot];
+          const buf = slot ? this.spare() : this.buf;
+          n = fs.readSync(fd, buf, 0, Math.min(CHUNK, before.size - total), total);
+          if (n === 0) break;
+          if (tmpFd !== null) {
+            const w = writeAll(tmpFd, buf, n, total, tmp as string);
+            // Handled where it is awaited; this keeps a failure seen before then from counting as unhandled.
+            w.catch(() => undefined);
+            writes[slot] = w;
+          }
+          h.update(buf.subarray(0, n));
           total += n;
           onBytes(total);
-          if (tmpFd !== null && total % FLUSH_EVERY === 0 && !copied) {
-            // fdatasync runs in libuv's pool; yielding lets its completion (and the copy's) through.
-            await new Promise((r) => setImmediate(r));
-            if (!flushing && !copied) {
-              const flushFd = tmpFd;
-              flushing = new Promise<void>((resolve) => fs.fdatasync(flushFd, () => resolve())).then(() => {
-                flushing = null;
-              });
-            }
+          // What is written so far goes out to disk now and then, so that writing a GiB overlaps the
+          // hashing instead of following it.
+          if (tmpFd !== null && total % FLUSH_EVERY === 0 && !flushing) {
+            const flushFd = tmpFd;
+            flushing = new Promise<void>((resolve) => fs.fdatasync(flushFd, () => resolve())).then(() => {
+              flushing = null;
+            });
           }
         }
+        for (const w of writes) if (w) await w;
+        hash = h.digest('hex');
       }
-      if (copying) await copying;
       if (flushing) await flushing;
       if (tmpFd !== null) fs.fdatasyncSync(tmpFd);
       const after = fs.fstatSync(fd);
       if (total !== before.size || after.size !== before.size || after.mtimeMs !== before.mtimeMs)
         throw new Changed();
-      if (h) hash = h.digest('hex');
       if (this.objectsDir) {
         if (small) this.storeSmall(hash, this.buf.subarray(0, total));
         else {
@@ -494,11 +564,19 @@ class Hasher {
       throw fileError(err, (err as NodeJS.ErrnoException).path === tmp ? (tmp as string) : abs);
     } finally {
       fs.closeSync(fd);
-      if (copying) await copying.catch(() => undefined);
+      // A write still running must not outlive its temp file (or find its fd reused).
+      for (const w of writes) if (w) await w.catch(() => undefined);
       if (flushing) await flushing;
       if (tmpFd !== null) fs.closeSync(tmpFd);
       if (tmp) fs.rmSync(tmp, { force: true });
     }
+  }
+
+  private spareBuf: Buffer | null = null;
+
+  /** The second read buffer, made on the first large file only. */
+  private spare(): Buffer {
+    return (this.spareBuf ??= Buffer.allocUnsafe(CHUNK));
   }
 
   /** A small content goes to a pack (once per content): no file of its own, no sync of its own. */
