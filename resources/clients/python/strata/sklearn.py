@@ -1,0 +1,156 @@
+"""autolog() for scikit-learn, as mlflow.sklearn.autolog does it: each outermost `fit` logs the
+estimator's parameters, its training metrics and the fitted model (versioned as a model artifact).
+
+A fit with no active run gets a run of its own, started before the fit (so its output is kept) and,
+unlike MLflow, left open until the next autologged fit or the end of the script: what a script prints
+after training (its test score) belongs to that run. A run the user started is never ended here."""
+
+import functools
+import os
+import pickle
+import platform
+import shutil
+import tempfile
+import threading
+import warnings
+
+from . import _fluent
+
+_state = threading.local()
+_patched = []
+_options = {"log_models": True}
+
+
+def _scalar_params(estimator):
+    out = {}
+    for key, value in estimator.get_params(deep=True).items():
+        if value is None or isinstance(value, (bool, int, float, str)):
+            out[key] = value
+        else:
+            out[key] = repr(value)[:250]
+    return out
+
+
+def _training_metrics(estimator, X, y, sample_weight):
+    from sklearn import base, metrics
+
+    if y is None:
+        return {}
+    found = {}
+
+    def put(name, fn):
+        try:
+            found[name] = float(fn())
+        except Exception:
+            pass  # a metric that does not apply to this estimator or target is left out, as MLflow does
+
+    if base.is_classifier(estimator):
+        pred = estimator.predict(X)
+        kw = {"sample_weight": sample_weight}
+        put("training_accuracy_score", lambda: metrics.accuracy_score(y, pred, **kw))
+        put("training_precision_score",
+            lambda: metrics.precision_score(y, pred, average="weighted", zero_division=0, **kw))
+        put("training_recall_score", lambda: metrics.recall_score(y, pred, average="weighted", zero_division=0, **kw))
+        put("training_f1_score", lambda: metrics.f1_score(y, pred, average="weighted", zero_division=0, **kw))
+        if hasattr(estimator, "predict_proba"):
+            proba = estimator.predict_proba(X)
+            put("training_log_loss", lambda: metrics.log_loss(y, proba, **kw))
+            if proba.shape[1] == 2:
+                put("training_roc_auc", lambda: metrics.roc_auc_score(y, proba[:, 1], **kw))
+            else:
+                put("training_roc_auc", lambda: metrics.roc_auc_score(y, proba, multi_class="ovr", **kw))
+    elif base.is_regressor(estimator):
+        pred = estimator.predict(X)
+        kw = {"sample_weight": sample_weight}
+        put("training_mean_squared_error", lambda: metrics.mean_squared_error(y, pred, **kw))
+        put("training_root_mean_squared_error", lambda: metrics.mean_squared_error(y, pred, **kw) ** 0.5)
+        put("training_mean_absolute_error", lambda: metrics.mean_absolute_error(y, pred, **kw))
+        put("training_r2_score", lambda: metrics.r2_score(y, pred, **kw))
+    if hasattr(estimator, "score"):
+        put("training_score", lambda: estimator.score(X, y, sample_weight=sample_weight)
+            if sample_weight is not None else estimator.score(X, y))
+    return found
+
+
+def _log_model(run, estimator):
+    import sklearn
+
+    name = type(estimator).__name__.lower()
+    folder = tempfile.mkdtemp(prefix="strata-model-")
+    try:
+        with open(os.path.join(folder, "model.pkl"), "wb") as f:
+            pickle.dump(estimator, f, protocol=pickle.DEFAULT_PROTOCOL)
+        with open(os.path.join(folder, "model.json"), "w", encoding="utf-8") as f:
+            f.write('{"flavor": "sklearn", "file": "model.pkl", "class": "%s.%s", "sklearn": "%s", "python": "%s"}\n' % (
+                type(estimator).__module__, type(estimator).__name__, sklearn.__version__, platform.python_version()))
+        run.log_model(folder, name, flavor="sklearn")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _before_fit(estimator):
+    run = _fluent.active_run()
+    if run is not None and getattr(run, "_autolog_owned", False):
+        _fluent.end_run()
+        run = None
+    if run is None:
+        run = _fluent.start_run()
+        run._autolog_owned = True
+        run.set_tag("strata.autolog", type(estimator).__name__)
+    return run
+
+
+def _after_fit(run, estimator, X, y, sample_weight):
+    try:
+        run.log_params(_scalar_params(estimator))
+        run.set_tag("estimator_name", type(estimator).__name__)
+        run.set_tag("estimator_class", type(estimator).__module__ + "." + type(estimator).__name__)
+        found = _training_metrics(estimator, X, y, sample_weight)
+        if found:
+            run.log_metrics(found, step=0)
+        if _options["log_models"]:
+            _log_model(run, estimator)
+    except Exception as err:
+        warnings.warn("strata autolog: could not log %s: %s" % (type(estimator).__name__, err))
+
+
+def _wrap(original):
+    @functools.wraps(original)
+    def fit(self, *args, **kwargs):
+        # Passed through untouched: some estimators' fit takes only y (LabelEncoder), or no y at all.
+        if getattr(_state, "depth", 0) > 0:
+            return original(self, *args, **kwargs)
+        X = args[0] if args else kwargs.get("X")
+        y = args[1] if len(args) > 1 else kwargs.get("y")
+        run = _before_fit(self)
+        # Fits inside this one, and inside the metrics computed after it, are not logged.
+        _state.depth = 1
+        try:
+            result = original(self, *args, **kwargs)
+            _after_fit(run, self, X, y, kwargs.get("sample_weight"))
+        finally:
+            _state.depth = 0
+        return result
+
+    fit._strata_original = original
+    return fit
+
+
+def autolog(log_models=True, disable=False):
+    """Patches `fit` of every scikit-learn estimator (once; calling again only changes the options)."""
+    _options["log_models"] = log_models
+    if disable:
+        for cls, original in _patched:
+            cls.fit = original
+        _patched.clear()
+        return
+    if _patched:
+        return
+    from sklearn.utils import all_estimators
+
+    for _, cls in all_estimators():
+        original = cls.__dict__.get("fit")
+        if original is None or hasattr(original, "_strata_original"):
+            continue
+        cls.fit = _wrap(original)
+        _patched.append((cls, original))
