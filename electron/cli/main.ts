@@ -4,6 +4,15 @@ import { commands } from './commands/index.js';
 import { formatError, StrataError } from '../../shared/errors.js';
 import { toErrorData } from '../core/jobs/jobs.js';
 
+// A reader that goes away (`strata runs | head -1`) ends the command quietly, as it ends `git log`:
+// exit 0, no stack trace. Any other stream error is still a failure.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
+
 const io: Io = {
   out: (line) => process.stdout.write(line + '\n'),
   err: (line) => process.stderr.write(line + '\n'),

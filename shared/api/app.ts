@@ -17,7 +17,17 @@ export interface RecentProject {
   exists: boolean;
 }
 
+/** Where the tracking clients are, for `pip install`, PYTHONPATH or an import from Node. */
+export interface ClientPaths {
+  /** the folder to `pip install` (pyproject.toml), also the one to put on PYTHONPATH */
+  python: string;
+  /** the Node client's folder (package.json), also its entry file's folder */
+  node: string;
+  nodeEntry: string;
+}
+
 export const appCalls = {
+  'app.clients': { params: z.object({}).strict(), result: returns<ClientPaths>() },
   'app.info': { params: z.object({}).strict(), result: returns<AppInfo>() },
   'app.pickFolder': { params: z.object({}).strict(), result: returns<{ path: string | null }>() },
   'recent.list': { params: z.object({}).strict(), result: returns<RecentProject[]>() },

@@ -15,6 +15,7 @@ import { runsCommand } from './runs.js';
 import { logsCommand } from './logs.js';
 import { cancelCommand } from './cancel.js';
 import { compareCommand } from './compare.js';
+import { clientCommand } from './client.js';
 
 /** Every `strata` subcommand. A domain adds its commands here. */
 export const commands: Command[] = [
@@ -34,4 +35,5 @@ export const commands: Command[] = [
   logsCommand,
   cancelCommand,
   compareCommand,
+  clientCommand,
 ];

@@ -3,6 +3,7 @@ import type { Handlers } from '../engine.js';
 import { forgetRecent, listRecent } from '../app/recent.js';
 import { appDataDir, examplePath } from '../app/paths.js';
 import { appVersion } from '../app/version.js';
+import { clientsDir } from '../pipeline/env.js';
 import { StrataError } from '../../../shared/errors.js';
 import { explainFsError } from '../project/project.js';
 import fs from 'node:fs';
@@ -33,6 +34,14 @@ function exampleCopy(): string {
 }
 
 export const appHandlers: Handlers<typeof appCalls> = {
+  'app.clients': () => {
+    const dir = clientsDir();
+    return {
+      python: path.join(dir, 'python'),
+      node: path.join(dir, 'node'),
+      nodeEntry: path.join(dir, 'node', 'strata-client.mjs'),
+    };
+  },
   'app.info': (_p, engine) => {
     const example = examplePath();
     return {
