@@ -169,7 +169,9 @@ describe('runner', () => {
     expect(run.status).toBe('done');
     const pid = Number(fs.readFileSync(path.join(fx.dir, 'bg.pid'), 'utf8'));
     await waitFor(() => !pidAlive(pid), 5000);
-    expect(logText(fx, run.id)).toContain('left processes running in its group; they were stopped');
+    expect(logText(fx, run.id)).toContain(
+      'left processes running (in its group or detached from it); they were stopped',
+    );
   }, 120000);
 
   it('refuses a second run while one is going, and loses nothing of the first', async () => {

@@ -1,12 +1,15 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import { RUN_MARK, stopMarked, type MarkedStop } from './marked.js';
 
 export interface StepResult {
   exitCode: number | null;
   signal: string | null;
-  /** processes the step left behind in its group after it exited, which Strata then stopped */
+  /** processes the step left behind (in its group or escaped from it) after it exited, which Strata then stopped */
   leftovers: boolean;
+  /** processes of the step that were still alive after SIGKILL, on cancel or at its end */
+  survivors: number[];
   cancelled: boolean;
   /** the command could not be started at all */
   spawnError: string | null;
@@ -78,9 +81,26 @@ export function stopGroup(pgid: number, graceMs: number): Promise<void> {
 }
 
 /**
+ * Stops a step's processes: its group, and the processes that left the group (setsid, a daemon's
+ * double fork) found by the run marker in their environment.
+ */
+async function stopAll(
+  pgid: number | undefined,
+  runId: string | undefined,
+  graceMs: number,
+): Promise<MarkedStop> {
+  const [, marked] = await Promise.all([
+    pgid ? stopGroup(pgid, graceMs) : undefined,
+    runId ? stopMarked(runId, graceMs) : { stopped: 0, survivors: [] },
+  ]);
+  return marked;
+}
+
+/**
  * Runs one step through the shell as the leader of its own process group, so cancelling reaches its
- * children and grandchildren. Output is always read (never left to fill a pipe and block the step);
- * what to keep is the caller's business.
+ * children and grandchildren; those that leave the group are found by the run marker their
+ * environment carries (env.STRATA_RUN_ID), on cancel and when the step exits. Output is always read
+ * (never left to fill a pipe and block the step); what to keep is the caller's business.
  */
 export function runStep(opts: StepOptions): Promise<StepResult> {
   const grace = opts.graceMs ?? 5000;
@@ -95,10 +115,11 @@ export function runStep(opts: StepOptions): Promise<StepResult> {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const pgid = child.pid;
-    let stopping: Promise<void> | null = null;
+    const runId = opts.env[RUN_MARK];
+    let stopping: Promise<MarkedStop> | null = null;
     const onAbort = () => {
       cancelled = true;
-      if (pgid) stopping = stopGroup(pgid, grace);
+      stopping = stopAll(pgid, runId, grace);
     };
     if (pgid) opts.onStart?.(pgid);
     for (const stream of ['stdout', 'stderr'] as const) {
@@ -114,11 +135,12 @@ export function runStep(opts: StepOptions): Promise<StepResult> {
       if (closed) return;
       closed = true;
       opts.signal?.removeEventListener('abort', onAbort);
-      void Promise.resolve(stopping).then(() =>
+      void Promise.resolve(stopping).then((stopped) =>
         resolve({
           exitCode: exit?.code ?? null,
           signal: exit?.signal ?? null,
-          leftovers,
+          leftovers: leftovers || (stopped?.stopped ?? 0) > 0,
+          survivors: stopped?.survivors ?? [],
           cancelled,
           spawnError,
         }),
@@ -127,12 +149,14 @@ export function runStep(opts: StepOptions): Promise<StepResult> {
     child.on('error', (err) => finish(err.message));
     child.on('exit', (code, signal) => {
       exit = { code, signal };
-      // The leader is gone; anything still in its group was started by the step and outlived it.
-      if (pgid && groupAlive(pgid)) {
-        leftovers = true;
-        stopping = stopGroup(pgid, grace);
+      // The leader is gone; anything still in its group or carrying the marker was started by the
+      // step and outlived it.
+      if (!stopping) {
+        if (pgid && groupAlive(pgid)) leftovers = true;
+        stopping = stopAll(pgid, runId, grace);
       }
-      // A process that left the group (setsid) may still hold the pipes open; do not wait for it forever.
+      // A process that escaped both (cleared its environment and left the group) may still hold the
+      // pipes open; do not wait for it forever.
       setTimeout(() => {
         child.stdout.destroy();
         child.stderr.destroy();

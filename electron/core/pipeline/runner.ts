@@ -297,10 +297,14 @@ async function runOne(
   });
   clearInterval(logFlush);
   const ended = Date.now();
-  if (result.leftovers)
+  if (result.leftovers && !result.cancelled)
     sink.note(
-      '[strata] the step exited but left processes running in its group; they were stopped (SIGTERM, then SIGKILL)',
+      '[strata] the step exited but left processes running (in its group or detached from it); they were stopped (SIGTERM, then SIGKILL)',
     );
+  const unstopped = result.survivors.length
+    ? `${result.survivors.length} of its processes could not be stopped (pid ${result.survivors.join(', ')})`
+    : null;
+  if (unstopped) sink.note(`[strata] ${unstopped}`);
   if (result.spawnError) sink.note(`[strata] could not start the step: ${result.spawnError}`);
   if (result.exitCode === 127)
     sink.note(`[strata] exit code 127: the shell could not find the command (${s.cmd.split(/\s+/)[0]})`);
@@ -318,7 +322,7 @@ async function runOne(
   if (result.cancelled) {
     sink.note('[strata] cancelled');
     sink.flush();
-    stage(s.name, 'cancelled', 'cancelled', fields);
+    stage(s.name, 'cancelled', unstopped ? `cancelled, but ${unstopped}` : 'cancelled', fields);
     return 'cancelled';
   }
   if (result.exitCode !== 0) {
@@ -326,7 +330,7 @@ async function runOne(
       result.spawnError ?? (result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode}`);
     sink.note(`[strata] stage ${s.name} failed: ${how}`);
     sink.flush();
-    stage(s.name, 'failed', `failed: ${how}`, fields);
+    stage(s.name, 'failed', unstopped ? `failed: ${how}; ${unstopped}` : `failed: ${how}`, fields);
     return 'failed';
   }
   const outs = await hashAll(project, s.outs, signal);
@@ -344,7 +348,10 @@ async function runOne(
   saveState(project, s.name, runId, { cmd: s.cmd, deps: verdict.now.deps, params: verdict.now.params, outs });
   sink.note(`[strata] stage ${s.name} done in ${((ended - started) / 1000).toFixed(1)} s`);
   sink.flush();
-  stage(s.name, 'done', verdict.reason, { ...fields, outs: JSON.stringify(outs) });
+  stage(s.name, 'done', unstopped ? `${verdict.reason}; ${unstopped}` : verdict.reason, {
+    ...fields,
+    outs: JSON.stringify(outs),
+  });
   return 'ok';
 }
 

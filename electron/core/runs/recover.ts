@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { Project } from '../project/project.js';
+import { stopMarked } from '../pipeline/marked.js';
 import { groupAlive, stopGroup } from '../pipeline/process.js';
 
 export function processAlive(pid: number): boolean {
@@ -23,13 +24,27 @@ export function orphaned(row: LiveRow): boolean {
   return row.runner_host === os.hostname() && !processAlive(row.runner_pid);
 }
 
-/** Stops what a dead runner's steps left running, so an interrupted run does not keep burning CPU. */
-export function stopStageGroups(project: Project, runId: string, graceMs = 2000): Promise<void>[] {
+/**
+ * Stops what a dead runner's steps left running, so an interrupted run does not keep burning CPU:
+ * their process groups, and the processes that left them, found by the run marker. What cannot be
+ * stopped is added to the run's error.
+ */
+export async function stopRunProcesses(project: Project, runId: string, graceMs = 2000): Promise<void> {
   const pids = project.db
     .prepare("SELECT pid FROM run_stages WHERE run_id = ? AND status = 'running' AND pid IS NOT NULL")
     .pluck()
     .all(runId) as number[];
-  return pids.filter((p) => groupAlive(p)).map((p) => stopGroup(p, graceMs));
+  const [, marked] = await Promise.all([
+    Promise.all(pids.filter((p) => groupAlive(p)).map((p) => stopGroup(p, graceMs))),
+    stopMarked(runId, graceMs),
+  ]);
+  if (marked.survivors.length && project.db.open)
+    project.db
+      .prepare("UPDATE runs SET error = COALESCE(error || '; ', '') || ? WHERE id = ?")
+      .run(
+        `${marked.survivors.length} of its processes could not be stopped (pid ${marked.survivors.join(', ')})`,
+        runId,
+      );
 }
 
 /**
@@ -46,7 +61,8 @@ export function recoverInterrupted(
     .all() as LiveRow[];
   const dead = rows.filter((r) => (only === undefined || r.id === only) && orphaned(r));
   for (const r of dead) {
-    void Promise.all(stopStageGroups(project, r.id));
+    // Read before the stages are marked below: it needs the pids of the running ones.
+    void stopRunProcesses(project, r.id);
     const why =
       final === 'cancelled'
         ? 'cancelled after its runner had already stopped'
