@@ -1,3 +1,4 @@
+import { keyed as keyedRecord } from '../../../shared/names.js';
 import type { DataVersionRef, DiffValue, RunDiff } from '../../../shared/api/compare.js';
 import { StrataError } from '../../../shared/errors.js';
 import type { Db } from '../db/sqlite.js';
@@ -26,7 +27,7 @@ export function paramValue(json: string): Scalar {
 export function flatten(
   value: unknown,
   prefix = '',
-  out: Record<string, Scalar> = {},
+  out: Record<string, Scalar> = keyedRecord(),
 ): Record<string, Scalar> {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
@@ -43,9 +44,9 @@ function sameValue(a: Scalar, b: Scalar): boolean {
 /** Keys of every run, each with the runs' values side by side; a key one run lacks differs. */
 export function align(records: Record<string, Scalar>[]): Record<string, DiffValue> {
   const keys = [...new Set(records.flatMap((r) => Object.keys(r)))].sort();
-  const out: Record<string, DiffValue> = {};
+  const out = keyedRecord<DiffValue>();
   for (const key of keys) {
-    const values = records.map((r) => (key in r ? r[key] : null));
+    const values = records.map((r) => (Object.hasOwn(r, key) ? r[key] : null));
     out[key] = { values, differs: values.some((v) => !sameValue(v, values[0])) };
   }
   return out;
@@ -68,7 +69,7 @@ function keyed(
   runId: string,
   map: (v: unknown) => Scalar = (v) => v as Scalar,
 ): Record<string, Scalar> {
-  const out: Record<string, Scalar> = {};
+  const out = keyedRecord<Scalar>();
   for (const [k, v] of db.prepare(sql).raw().all(runId) as [string, unknown][]) out[k] = map(v);
   return out;
 }

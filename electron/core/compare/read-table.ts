@@ -47,11 +47,11 @@ export function readRunsTable(db: Db): RunsTableWire {
   perRun(
     'SELECT run_id, json_group_object(key, CASE WHEN json_valid(value) THEN json(value) ELSE value END) FROM run_params GROUP BY run_id',
     (row, values) => {
-      for (const key in values) b.set('param', key, row, values[key]);
+      for (const [key, value] of Object.entries(values)) b.set('param', key, row, value);
     },
   );
   perRun('SELECT run_id, json_group_object(key, value) FROM run_metrics GROUP BY run_id', (row, values) => {
-    for (const key in values) b.set('metric', key, row, values[key]);
+    for (const [key, value] of Object.entries(values)) b.set('metric', key, row, value);
   });
   each('SELECT run_id, key, value FROM run_tags', (row, key, v) => b.set('tag', key, row, v));
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nameProblem } from '../../../shared/names.js';
 
 const relPath = z.string().min(1, 'must be a non-empty path');
 
@@ -27,8 +28,21 @@ export const stageSchema = z
   })
   .strict();
 
-const named = <T extends z.ZodType>(item: T) =>
-  z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'names use letters, digits, _ . -'), item);
+/**
+ * A map of named things. The names are checked on the raw object, before zod's record, which drops a
+ * `__proto__` key without a word.
+ */
+export const named = <T extends z.ZodType>(item: T, opts: { anyCharacters?: boolean } = {}) =>
+  z
+    .unknown()
+    .superRefine((raw, ctx) => {
+      if (typeof raw !== 'object' || raw === null) return;
+      for (const key of Object.keys(raw)) {
+        const problem = nameProblem(key, opts);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [key] });
+      }
+    })
+    .pipe(z.record(z.string(), item));
 
 export const configSchema = z
   .object({

@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
+import { keyed } from '../../../shared/names.js';
 import type { TrackingIngestor } from './tracking.js';
 
 /** Nested objects become dotted keys ({train: {loss: 1}} → train.loss); only numbers are metrics. */
 export function flattenNumbers(
   value: unknown,
   prefix = '',
-  out: Record<string, unknown> = {},
+  out: Record<string, unknown> = keyed(),
 ): Record<string, unknown> {
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     for (const [k, v] of Object.entries(value)) flattenNumbers(v, prefix ? `${prefix}.${k}` : k, out);
@@ -45,7 +46,7 @@ function readSummaryFile(abs: string, ing: TrackingIngestor): void {
     if (typeof value === 'string' && NON_FINITE_WORDS.has(value.toLowerCase())) {
       ing.stats.nonFinite += 1;
     } else if (typeof value === 'number' && !ing.hasSeries(key)) {
-      ing.point(key, value, undefined, Date.now());
+      if (!ing.point(key, value, undefined, Date.now())) ing.stats.skipped += 1;
     }
   }
 }

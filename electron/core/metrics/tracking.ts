@@ -1,4 +1,5 @@
 import type { Db } from '../db/sqlite.js';
+import { KEY_MAX } from '../../../shared/names.js';
 import type { SeriesWriter } from './chunks.js';
 
 export interface IngestStats {
@@ -110,14 +111,14 @@ export class TrackingIngestor {
         return ok;
       }
       case 'param':
-        if (typeof rec.k !== 'string' || !rec.k) return false;
+        if (typeof rec.k !== 'string' || !rec.k || rec.k.length > KEY_MAX) return false;
         this.putParam.run(this.runId, rec.k, JSON.stringify(rec.v ?? null));
         return true;
       case 'params':
         if (typeof rec.v !== 'object' || rec.v === null) return false;
         for (const [k, v] of Object.entries(rec.v as Rec))
-          this.putParam.run(this.runId, k, JSON.stringify(v ?? null));
-        return true;
+          if (k.length <= KEY_MAX) this.putParam.run(this.runId, k, JSON.stringify(v ?? null));
+        return Object.keys(rec.v).every((k) => k.length <= KEY_MAX);
       case 'tag':
         if (typeof rec.k !== 'string' || !rec.k) return false;
         this.putTag.run(this.runId, rec.k, typeof rec.v === 'string' ? rec.v : JSON.stringify(rec.v ?? ''));
@@ -144,7 +145,7 @@ export class TrackingIngestor {
 
   /** Adds one point; a value that is not a finite number is counted, never stored. */
   point(key: string, value: unknown, step: unknown, time: number): boolean {
-    if (!key) return false;
+    if (!key || key.length > KEY_MAX) return false;
     if (isNonFiniteMarker(value) || (typeof value === 'number' && !Number.isFinite(value))) {
       this.stats.nonFinite += 1;
       return true;

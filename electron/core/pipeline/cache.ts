@@ -1,4 +1,5 @@
 import { hashPath } from '../store/api.js';
+import { keyed } from '../../../shared/names.js';
 import type { Project } from '../project/project.js';
 import { stageParams } from './params.js';
 import type { Stage } from './stages.js';
@@ -25,9 +26,9 @@ export function loadState(project: Project, stage: string): StageState | null {
   if (!row) return null;
   return {
     cmd: row.cmd,
-    deps: JSON.parse(row.deps),
-    params: JSON.parse(row.params),
-    outs: JSON.parse(row.outs),
+    deps: Object.assign(keyed(), JSON.parse(row.deps)),
+    params: Object.assign(keyed(), JSON.parse(row.params)),
+    outs: Object.assign(keyed(), JSON.parse(row.outs)),
   };
 }
 
@@ -52,7 +53,7 @@ export async function hashAll(
   paths: string[],
   signal?: AbortSignal,
 ): Promise<Record<string, string | null>> {
-  const out: Record<string, string | null> = {};
+  const out = keyed<string | null>();
   for (const p of paths) out[p] = await hashPath(project, p, { signal });
   return out;
 }
@@ -95,7 +96,11 @@ export async function checkStage(
       true,
       changedDeps
         .map((d) =>
-          !(d in before.deps) ? `dep added: ${d}` : !(d in deps) ? `dep removed: ${d}` : `dep changed: ${d}`,
+          !Object.hasOwn(before.deps, d)
+            ? `dep added: ${d}`
+            : !Object.hasOwn(deps, d)
+              ? `dep removed: ${d}`
+              : `dep changed: ${d}`,
         )
         .join('; '),
     );

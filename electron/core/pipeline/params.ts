@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { keyed } from '../../../shared/names.js';
 import { StrataError } from '../../../shared/errors.js';
 import { parseYamlFile } from '../config/yaml.js';
 import type { Stage } from './stages.js';
@@ -11,7 +12,7 @@ const anything = z.unknown();
 export function flattenParams(
   value: unknown,
   prefix = '',
-  out: Record<string, unknown> = {},
+  out: Record<string, unknown> = keyed(),
 ): Record<string, unknown> {
   if (typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)) {
     for (const [k, v] of Object.entries(value)) flattenParams(v, prefix ? `${prefix}.${k}` : k, out);
@@ -55,7 +56,7 @@ export function readAllParams(root: string, stages: Stage[]): Record<string, unk
   const files = new Set<string>();
   if (fs.existsSync(path.join(root, 'params.yaml'))) files.add('params.yaml');
   for (const s of stages) for (const f of s.params.keys()) files.add(f);
-  const out: Record<string, unknown> = {};
+  const out = keyed<unknown>();
   for (const f of files) {
     const flat = readParamsFile(root, f);
     const prefix = f === 'params.yaml' ? '' : `${f}:`;
@@ -66,7 +67,7 @@ export function readAllParams(root: string, stages: Stage[]): Record<string, unk
 
 /** The values of the params a stage declares; a declared key that is missing is an error naming the file. */
 export function stageParams(root: string, stage: Stage): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out = keyed<unknown>();
   for (const [file, keys] of stage.params) {
     const flat = readParamsFile(root, file);
     for (const key of keys) {

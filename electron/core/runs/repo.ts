@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
+import { keyed } from '../../../shared/names.js';
 import type {
   LogLine,
   MetricInfo,
@@ -149,13 +150,13 @@ function versionsOf(project: Project, id: string): RunVersion[] {
 }
 
 function kv(project: Project, sql: string, id: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = keyed<string>();
   for (const r of project.db.prepare(sql).all(id) as { key: string; value: string }[]) out[r.key] = r.value;
   return out;
 }
 
 function summaryOf(project: Project, row: RunRow): RunSummary {
-  const metrics: Record<string, number> = {};
+  const metrics = keyed<number>();
   for (const r of project.db.prepare('SELECT key, value FROM run_metrics WHERE run_id = ?').all(row.id) as {
     key: string;
     value: number;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { StrataError } from '../../../shared/errors.js';
+import { NAME_MAX, nameProblem } from '../../../shared/names.js';
 import type { ArtifactKind, VersionSource } from '../../../shared/api/artifacts.js';
 import { explainFsError, type Project } from '../project/project.js';
 import { announceVersioned } from './events.js';
@@ -24,7 +25,6 @@ import {
   findArtifactByPath,
   latestVersion,
   manifestText,
-  NAME_RE,
   syncDeclared,
   versionById,
   type ArtifactRow,
@@ -224,7 +224,11 @@ function findVersionWithRoot(
 function defaultName(project: Project, rel: string): string {
   const base = path.posix.basename(rel);
   const stem = base.includes('.') && !base.startsWith('.') ? base.slice(0, base.lastIndexOf('.')) : base;
-  const clean = stem.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^-+|-+$/g, '') || 'artifact';
+  const cleaned = stem
+    .replace(/[^A-Za-z0-9_.-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, NAME_MAX - 8);
+  const clean = cleaned && !nameProblem(cleaned) ? cleaned : 'artifact';
   let name = clean;
   for (let i = 2; findArtifact(project, name); i++) name = `${clean}-${i}`;
   return name;
@@ -237,11 +241,8 @@ function pickArtifact(
   kind: ArtifactKind | undefined,
 ): { row: ArtifactRow | undefined; name: string } {
   if (name !== undefined) {
-    if (!NAME_RE.test(name))
-      throw new StrataError(
-        'BAD_REQUEST',
-        `"${name}" cannot be an artifact name: use letters, digits, _ . -`,
-      );
+    const problem = nameProblem(name);
+    if (problem) throw new StrataError('BAD_REQUEST', `"${name}" cannot be an artifact name: ${problem}`);
     const row = findArtifact(project, name);
     if (row && row.path !== rel) {
       throw new StrataError(

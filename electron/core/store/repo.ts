@@ -1,4 +1,5 @@
 import { StrataError } from '../../../shared/errors.js';
+import { nameProblem } from '../../../shared/names.js';
 import type { ArtifactKind, VersionInfo, VersionSource } from '../../../shared/api/artifacts.js';
 import type { Project } from '../project/project.js';
 
@@ -24,8 +25,6 @@ interface VersionRow {
   created_at: string;
   aliases: string | null;
 }
-
-export const NAME_RE = /^[A-Za-z0-9_.-]+$/;
 
 const VERSION_SELECT = `
   SELECT v.id, a.name AS artifact, v.number, v.root_hash, m.type, m.file_count, m.total_bytes, v.message, v.source,
@@ -166,10 +165,11 @@ export function manifestText(project: Project, rootHash: string): { type: 'file'
 
 /** Points alias at a version; one alias names one version at a time, and every move is kept. */
 export function setAlias(project: Project, artifactName: string, ref: string, alias: string): VersionInfo {
-  if (!NAME_RE.test(alias) || /^\d+$/.test(alias) || alias === 'latest') {
+  const problem = nameProblem(alias);
+  if (problem || /^\d+$/.test(alias) || alias === 'latest') {
     throw new StrataError(
       'BAD_REQUEST',
-      `"${alias}" cannot be an alias: use letters, digits, _ . - (not only digits, and not "latest")`,
+      `"${alias}" cannot be an alias: ${problem ?? 'it must not be only digits, nor "latest"'}`,
     );
   }
   const version = resolveRef(project, artifactName, ref);

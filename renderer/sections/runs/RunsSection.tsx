@@ -56,7 +56,9 @@ export function RunsSection({ api, project }: SectionProps) {
   }
   // The columns worth a glance: the params that differ between runs, then the most common metrics.
   const paramKeys = [...new Set(s.runs.flatMap((r) => Object.keys(r.params)))]
-    .filter((k) => new Set(s.runs.map((r) => r.params[k])).size > 1)
+    .filter(
+      (k) => new Set(s.runs.map((r) => (Object.hasOwn(r.params, k) ? r.params[k] : undefined))).size > 1,
+    )
     .slice(0, KEY_COLUMNS);
   const metricCount = new Map<string, number>();
   for (const r of s.runs)
@@ -103,12 +105,12 @@ export function RunsSection({ api, project }: SectionProps) {
                 <td className="rn-num">{runDuration(r)}</td>
                 {paramKeys.map((k) => (
                   <td key={`p-${k}`} className="rn-num">
-                    {r.params[k] === undefined ? '' : paramText(r.params[k])}
+                    {Object.hasOwn(r.params, k) ? paramText(r.params[k]) : ''}
                   </td>
                 ))}
                 {metricKeys.map((k) => (
                   <td key={`m-${k}`} className="rn-num">
-                    {r.metrics[k] === undefined ? '' : num(r.metrics[k])}
+                    {Object.hasOwn(r.metrics, k) ? num(r.metrics[k]) : ''}
                   </td>
                 ))}
                 <td className="rn-versions">
