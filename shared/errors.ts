@@ -8,6 +8,7 @@ export const errorCodes = [
   'PROJECT_MISSING',
   'CONFIG_INVALID',
   'SCHEMA_TOO_NEW',
+  'SCHEMA_MISMATCH',
   'DB_LOCKED',
   'READ_ONLY',
   'PERMISSION_DENIED',

@@ -9,7 +9,7 @@ export function ProjectFacts({ project }: { project: ProjectSummary }) {
     c.source === 'none' ? 'no strata.yaml' : c.source,
     plural(c.artifacts, 'artifact'),
     plural(c.stages, 'stage'),
-    `schema v${project.schemaVersion}`,
+    `schema: ${project.schemaMigrations} migrations`,
   ];
   if (project.readOnly) facts.push('read-only');
   return (

@@ -13,7 +13,8 @@ export interface ProjectSummary {
   root: string;
   name: string;
   dbPath: string;
-  schemaVersion: number;
+  /** How many migrations the database has (rows of applied_migrations). */
+  schemaMigrations: number;
   readOnly: boolean;
   /** Set when strata.yaml was edited into something invalid while the project was open. */
   configError: StrataErrorData | null;

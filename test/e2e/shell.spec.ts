@@ -17,7 +17,7 @@ test('the example opens in the frame, and every section can be visited', async (
   const n = (o: object) => Object.keys(o).length;
   await expect(page.getByTestId('project-facts')).toHaveText(
     new RegExp(
-      `^strata\\.yaml · ${n(declared.artifacts)} artifacts · ${n(declared.stages)} stages · schema v\\d+$`,
+      `^strata\\.yaml · ${n(declared.artifacts)} artifacts · ${n(declared.stages)} stages · schema: \\d+ migrations$`,
     ),
   );
   const nav = page.getByRole('navigation', { name: 'Sections' });

@@ -58,7 +58,7 @@ const project = (name: string): ProjectSummary => ({
   root: `/p/${name}`,
   name,
   dbPath: `/p/${name}/.strata/strata.db`,
-  schemaVersion: 1,
+  schemaMigrations: 1,
   readOnly: false,
   configError: null,
   config: { artifacts: 0, stages: 0, validations: 0, monitors: 0, targets: 0, source: 'strata.yaml' },

@@ -21,7 +21,9 @@ export const statusCommand: Command = {
       io.out(
         `  config:    ${status.config.source}, ${status.config.artifacts} artifacts, ${status.config.stages} stages`,
       );
-      io.out(`  database:  ${status.dbPath} (schema ${status.schemaVersion}, journal ${status.journalMode})`);
+      io.out(
+        `  database:  ${status.dbPath} (${status.schemaMigrations} migrations, journal ${status.journalMode})`,
+      );
       io.out(`  objects:   ${status.objects.count} (${status.objects.bytes} bytes)`);
       return 0;
     } finally {

@@ -1,9 +1,9 @@
 import type { Migration } from '../db/migrations.js';
 
-/** Compare's block of the project database: 30–39. */
+/** Compare's migrations of the project database (ids compare.*). */
 export const compareMigrations: Migration[] = [
   {
-    version: 30,
+    id: 'compare.views',
     name: 'compare saved views',
     up(db) {
       db.exec(`

@@ -4,13 +4,13 @@ import { runMigrations } from '../runs/migrations.js';
 import { compareMigrations } from '../compare/migrations.js';
 
 /**
- * All migrations of the project database, in order. Version blocks per domain keep parallel work
- * from colliding: 1–9 foundation, 10–19 versioning, 20–29 runs & pipelines, 30–39 compare/views,
- * 40–49 validation, 50–59 drift, 60–69 deploy.
+ * All migrations of the project database, in the order a new database gets them. Each domain keeps its
+ * own list in its folder's migrations.ts; ids ('<domain>.<what>') make them independent of each other,
+ * and a database records which it has (see db/migrations.ts).
  */
 export const migrations: Migration[] = [
   {
-    version: 1,
+    id: 'foundation',
     name: 'foundation',
     up(db) {
       db.exec(`

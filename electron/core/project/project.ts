@@ -3,7 +3,7 @@ import path from 'node:path';
 import { StrataError } from '../../../shared/errors.js';
 import type { FolderState, ProjectSummary } from '../../../shared/api/project.js';
 import { openSqlite, type Db } from '../db/sqlite.js';
-import { latestVersion, migrate, readVersion, tooNewError } from '../db/migrations.js';
+import { appliedMigrations, migrate, TABLE_SCHEME_VERSION, tooNewError } from '../db/migrations.js';
 import { migrations } from '../db/schema.js';
 import { CONFIG_FILE, DEFAULT_CONFIG_TEXT, loadConfig, type LoadedConfig } from '../config/load.js';
 
@@ -205,7 +205,7 @@ export class Project {
       root: this.root,
       name: this.name,
       dbPath: this.dbPath,
-      schemaVersion: readVersion(this.db),
+      schemaMigrations: appliedMigrations(this.db).length,
       readOnly: false,
       configError: null,
       config: {
@@ -225,7 +225,8 @@ export class Project {
 }
 
 /**
- * Reads user_version without changing anything, so a database from the future is never touched.
+ * Reads user_version without changing anything, so a database of a later kind is never touched (one
+ * that names migrations this app does not know is refused by migrate() before it writes).
  * With no WAL file beside it, the header (bytes 60–63) is authoritative and is read directly, which
  * avoids SQLite creating -wal/-shm files; otherwise a read-only handle sees the WAL's newer pages.
  */
@@ -245,7 +246,7 @@ function refuseFutureSchema(dbPath: string): void {
     } else {
       const ro = openSqlite(dbPath, { readonly: true });
       try {
-        version = readVersion(ro);
+        version = ro.pragma('user_version', { simple: true }) as number;
       } finally {
         ro.close();
       }
@@ -253,6 +254,5 @@ function refuseFutureSchema(dbPath: string): void {
   } catch (err) {
     throw explainFsError(err, 'Cannot read the project database', dbPath);
   }
-  const latest = latestVersion(migrations);
-  if (version > latest) throw tooNewError(dbPath, version, latest);
+  if (version > TABLE_SCHEME_VERSION) throw tooNewError(dbPath, []);
 }

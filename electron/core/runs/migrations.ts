@@ -1,9 +1,9 @@
 import type { Migration } from '../db/migrations.js';
 
-/** Runs & pipelines' block of the project database: 20–29. */
+/** Runs & pipelines' migrations of the project database (ids runs.*). */
 export const runMigrations: Migration[] = [
   {
-    version: 20,
+    id: 'runs.runs',
     name: 'runs',
     up(db) {
       db.exec(`

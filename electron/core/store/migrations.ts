@@ -1,17 +1,13 @@
 import type { Migration } from '../db/migrations.js';
 
-/** The hash and layout of the object store. A later format bump needs a migration of objects/ too. */
-export const STORE_FORMAT = {
-  version: 2,
-  hash: 'sha256',
-  layout:
-    'objects/<2 hex>/<62 hex> for objects over 1 MiB; objects/packs/*.pack (packed_objects) for smaller ones',
-} as const;
-
-/** Versioning's block of the project database: 10–19. */
+/**
+ * Versioning's migrations of the project database (ids store.*). The meta keys store.format,
+ * store.hash and store.layout describe objects/; each change of format is a data migration of its
+ * own that writes its values as literals, so what a migration writes never changes after release.
+ */
 export const storeMigrations: Migration[] = [
   {
-    version: 10,
+    id: 'store.versioning',
     name: 'versioning',
     up(db) {
       db.exec(`
@@ -68,13 +64,13 @@ export const storeMigrations: Migration[] = [
         ) STRICT, WITHOUT ROWID;
       `);
       const put = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
-      put.run('store.format', String(STORE_FORMAT.version));
-      put.run('store.hash', STORE_FORMAT.hash);
-      put.run('store.layout', STORE_FORMAT.layout);
+      put.run('store.format', '1');
+      put.run('store.hash', 'sha256');
+      put.run('store.layout', 'objects/<2 hex>/<62 hex>');
     },
   },
   {
-    version: 11,
+    id: 'store.stat-cache-stored',
     name: 'stat cache knows stored contents',
     up(db) {
       // 1 when the object of this hash was stored by this cache entry's writer: an unchanged file then
@@ -83,7 +79,7 @@ export const storeMigrations: Migration[] = [
     },
   },
   {
-    version: 12,
+    id: 'store.packs',
     name: 'pack files for small objects',
     up(db) {
       // Where each packed object is: the byte range of its content in objects/packs/<pack>.pack. A
@@ -96,20 +92,38 @@ export const storeMigrations: Migration[] = [
           size   INTEGER NOT NULL
         ) STRICT, WITHOUT ROWID;
       `);
-      // No index on pack: it made the 100,000 inserts of a large first add 40% slower, and only gc
-      // and fsck look rows up by pack, reading the whole table once.
-      const put = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
-      put.run('store.format', String(STORE_FORMAT.version));
-      put.run('store.layout', STORE_FORMAT.layout);
+      // store.format-2 records the new format; store.drop-pack-index removes the index on pack
+      // that this migration made when it was first released.
     },
   },
   {
-    version: 13,
+    id: 'store.stat-cache-mode',
     name: 'stat cache knows the mode',
     up(db) {
       // The manifest line of a file (mode, size, hash) can then be made from its row alone, for a file
       // the watcher reported no event for. NULL in rows written before: those files are stat'ed.
       db.exec('ALTER TABLE stat_cache ADD COLUMN mode INTEGER');
+    },
+  },
+  {
+    id: 'store.drop-pack-index',
+    name: 'no index on packed_objects(pack, offset)',
+    up(db) {
+      // store.packs made this index in its first release: it made the 100,000 inserts of a large
+      // first add 40% slower, and only gc and fsck look rows up by pack, reading the whole table once.
+      db.exec('DROP INDEX IF EXISTS packed_objects_pack');
+    },
+  },
+  {
+    id: 'store.format-2',
+    name: 'store format 2: small objects in packs',
+    up(db) {
+      const put = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
+      put.run('store.format', '2');
+      put.run(
+        'store.layout',
+        'objects/<2 hex>/<62 hex> for objects over 1 MiB; objects/packs/*.pack (packed_objects) for smaller ones',
+      );
     },
   },
 ];
