@@ -122,6 +122,18 @@ export interface ArtifactHistory {
   aliasHistory: AliasChange[];
 }
 
+/** What an add's job ends with: the version (created: false when the content was unchanged), and whether strata.yaml gained the artifact. */
+export interface AddResult {
+  id: number;
+  artifact: string;
+  version: number;
+  rootHash: string;
+  created: boolean;
+  /** files of a folder left out because they are no regular file, relative to the artifact */
+  skipped: { path: string; kind: string }[];
+  declared: boolean;
+}
+
 export interface VersionedEvent {
   artifact: string;
   version: VersionInfo;
@@ -159,7 +171,8 @@ export const artifactCalls = {
     params: z
       .object({
         path: z.string().min(1),
-        kind: z.enum(['dataset', 'model', 'other']).default('dataset'),
+        /** default: the named artifact's kind, else dataset */
+        kind: z.enum(['dataset', 'model', 'other']).optional(),
         name: z.string().min(1).optional(),
         message: z.string().optional(),
       })

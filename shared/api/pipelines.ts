@@ -34,6 +34,8 @@ export const pipelineCalls = {
         stages: z.array(z.string().min(1)).default([]),
         force: z.boolean().default(false),
         dry: z.boolean().default(false),
+        /** default: the stages run and the time */
+        name: z.string().min(1).max(200).optional(),
       })
       .strict(),
     result: returns<{ runId: string | null; plan: StagePlan[] }>(),

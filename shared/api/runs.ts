@@ -97,6 +97,7 @@ export interface RunLogEvent {
   text: string;
 }
 
+/** A run's id, a unique prefix of it, or its name. */
 const runId = z.string().min(1, 'a run id is required');
 
 export const runCalls = {
@@ -123,7 +124,13 @@ export const runCalls = {
       .strict(),
     result: returns<{ lines: LogLine[]; next: number }>(),
   },
-  'runs.cancel': { params: z.object({ id: runId }).strict(), result: returns<RunSummary>() },
+  /** Asks the run to stop (whichever process runs it) and answers once it has, or after waitMs. */
+  'runs.cancel': {
+    params: z.object({ id: runId, waitMs: z.number().int().min(0).max(3_600_000).default(0) }).strict(),
+    result: returns<RunSummary>(),
+  },
+  /** Brings the record up to date: runs whose runner died end as interrupted, runs logged from a terminal are ingested. Returns the ids that changed. */
+  'runs.refresh': { params: z.object({}).strict(), result: returns<string[]>() },
   'runs.update': {
     params: z
       .object({

@@ -1,12 +1,9 @@
 import path from 'node:path';
+import type { AddResult } from '../../../shared/api/artifacts.js';
 import type { Command } from '../command.js';
 import { jsonFlag, printJson } from '../command.js';
 import { UsageError } from '../args.js';
-import { recordVersion } from '../../core/store/api.js';
-import { projectFlag, withProject } from '../../core/store/cli-project.js';
-import { declareArtifact } from '../../core/store/declare.js';
-import { resolveInProject } from '../../core/store/paths.js';
-import { findArtifact } from '../../core/store/repo.js';
+import { projectFlag, withProject } from '../api.js';
 
 const KINDS = ['dataset', 'model', 'other'] as const;
 
@@ -25,32 +22,31 @@ export const addCommand: Command = {
   async run(args, io) {
     const target = args.positional[0];
     if (!target || args.positional.length > 1) throw new UsageError('strata add takes one path');
-    const kind = args.flags.kind as string | undefined;
-    if (kind !== undefined && !(KINDS as readonly string[]).includes(kind))
+    const kind = args.flags.kind as (typeof KINDS)[number] | undefined;
+    if (kind !== undefined && !KINDS.includes(kind))
       throw new UsageError(`--kind must be dataset, model or other, not "${kind}"`);
-    return withProject(args.flags, async (project) => {
-      const { rel } = resolveInProject(project.root, target);
-      const name = args.flags.name as string | undefined;
-      const known = name ? findArtifact(project, name) : undefined;
-      const v = await recordVersion(project, {
-        path: rel,
-        name,
-        kind: (kind ?? known?.kind ?? 'dataset') as (typeof KINDS)[number],
-        message: args.flags.message as string | undefined,
-        source: 'manual',
-      });
-      const artifact = findArtifact(project, v.artifact)!;
-      const declared = declareArtifact(project, artifact.name, artifact.path, artifact.kind);
-      if (args.flags.json) printJson(io, { ...v, declared });
+    return withProject(args.flags, async (api) => {
+      const v = await api.job<AddResult>(
+        await api.call('artifacts.add', {
+          path: target,
+          kind,
+          name: args.flags.name as string | undefined,
+          message: args.flags.message as string | undefined,
+        }),
+      );
+      if (args.flags.json) printJson(io, v);
       else {
         io.out(
           v.created
             ? `${v.artifact}@${v.version}  ${v.rootHash.slice(0, 12)}  recorded`
             : `${v.artifact}@${v.version}  ${v.rootHash.slice(0, 12)}  unchanged`,
         );
-        if (declared) io.out(`declared ${v.artifact} in strata.yaml`);
-        for (const f of v.skipped)
-          io.out(`skipped ${path.posix.join(rel, f.path)} (a ${f.kind}, not a regular file)`);
+        if (v.declared) io.out(`declared ${v.artifact} in strata.yaml`);
+        if (v.skipped.length) {
+          const { path: rel } = await api.call('artifacts.versions', { artifact: v.artifact });
+          for (const f of v.skipped)
+            io.out(`skipped ${path.posix.join(rel, f.path)} (a ${f.kind}, not a regular file)`);
+        }
       }
       return 0;
     });

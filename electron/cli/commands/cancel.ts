@@ -1,9 +1,7 @@
 import type { Command } from '../command.js';
 import { jsonFlag, printJson } from '../command.js';
 import { UsageError } from '../args.js';
-import { projectFlag, withProject } from '../../core/store/cli-project.js';
-import { requestCancel } from '../../core/runs/cancel.js';
-import { resolveRunId, runSummary } from '../../core/runs/repo.js';
+import { projectFlag, withProject } from '../api.js';
 
 export const cancelCommand: Command = {
   name: 'cancel',
@@ -21,15 +19,9 @@ export const cancelCommand: Command = {
     if (!given || extra.length) throw new UsageError('strata cancel takes one <run>');
     const wait = args.flags.wait === undefined ? 30 : Number(args.flags.wait);
     if (!Number.isFinite(wait) || wait < 0) throw new UsageError('--wait takes a number of seconds');
-    return withProject(args.flags, async (project) => {
-      const id = resolveRunId(project, given);
-      requestCancel(project, id);
-      const until = Date.now() + wait * 1000;
-      let run = runSummary(project, id);
-      while (run.status === 'running' && Date.now() < until) {
-        await new Promise((r) => setTimeout(r, 100));
-        run = runSummary(project, id);
-      }
+    return withProject(args.flags, async (api) => {
+      const run = await api.call('runs.cancel', { id: given, waitMs: Math.round(wait * 1000) });
+      const id = run.id;
       if (args.flags.json) printJson(io, run);
       else
         io.out(

@@ -1,10 +1,9 @@
+import type { VersionInfo } from '../../../shared/api/artifacts.js';
+import { parseSpec } from '../../../shared/version-spec.js';
 import type { Command } from '../command.js';
 import { jsonFlag, printJson } from '../command.js';
 import { UsageError } from '../args.js';
-import { checkout } from '../../core/store/checkout.js';
-import { projectFlag, withProject } from '../../core/store/cli-project.js';
-import { requireArtifact } from '../../core/store/repo.js';
-import { parseSpec } from '../../../shared/version-spec.js';
+import { projectFlag, withProject } from '../api.js';
 
 export const checkoutCommand: Command = {
   name: 'checkout',
@@ -20,10 +19,18 @@ export const checkoutCommand: Command = {
   async run(args, io) {
     if (args.positional.length !== 1) throw new UsageError('strata checkout takes one <artifact>@<ref>');
     const { artifact, ref } = parseSpec(args.positional[0]);
-    return withProject(args.flags, async (project) => {
-      const v = await checkout(project, artifact, ref, { force: Boolean(args.flags.force) });
+    return withProject(args.flags, async (api) => {
+      const started = await api.call('artifacts.checkout', {
+        artifact,
+        ref,
+        force: Boolean(args.flags.force),
+      });
+      const v = await api.job<VersionInfo>(started);
       if (args.flags.json) printJson(io, v);
-      else io.out(`checked out ${artifact}@${v.number} into ${requireArtifact(project, artifact).path}`);
+      else {
+        const { path } = await api.call('artifacts.versions', { artifact });
+        io.out(`checked out ${artifact}@${v.number} into ${path}`);
+      }
       return 0;
     });
   },

@@ -1,9 +1,7 @@
 import type { Command } from '../command.js';
 import { jsonFlag, printJson } from '../command.js';
 import { UsageError } from '../args.js';
-import { projectFlag, withProject } from '../../core/store/cli-project.js';
-import { resolveRunId } from '../../core/runs/repo.js';
-import { diffRuns } from '../../core/compare/diff.js';
+import { projectFlag, withProject } from '../api.js';
 import type { DiffValue, RunDiff } from '../../../shared/api/compare.js';
 
 function cell(v: DiffValue['values'][number]): string {
@@ -59,9 +57,8 @@ export const compareCommand: Command = {
   flags: { ...jsonFlag, ...projectFlag, all: { type: 'boolean', help: 'list the keys that are equal too' } },
   async run(args, io) {
     if (args.positional.length < 2) throw new UsageError('strata compare needs at least two runs');
-    return withProject(args.flags, async (project) => {
-      const ids = args.positional.map((r) => resolveRunId(project, r));
-      const diff = diffRuns(project.db, ids);
+    return withProject(args.flags, async (api) => {
+      const diff = await api.call('compare.diff', { runIds: args.positional });
       if (args.flags.json) printJson(io, diff);
       else for (const line of renderDiff(diff, Boolean(args.flags.all))) io.out(line);
       return 0;

@@ -2,11 +2,8 @@ import type { TabularChange } from '../../../shared/api/artifacts.js';
 import type { Command, Io } from '../command.js';
 import { jsonFlag, printJson } from '../command.js';
 import { UsageError } from '../args.js';
-import { projectFlag, withProject } from '../../core/store/cli-project.js';
-import { diffVersions } from '../../core/store/diff.js';
+import { projectFlag, withProject } from '../api.js';
 import { formatBytes } from '../format/versions.js';
-import { resolveRef } from '../../core/store/repo.js';
-import { parseSpec } from '../../../shared/version-spec.js';
 
 const size = (n: number | null) => (n === null ? '-' : formatBytes(n));
 
@@ -39,12 +36,9 @@ export const diffCommand: Command = {
   async run(args, io) {
     if (args.positional.length !== 2)
       throw new UsageError('strata diff takes two versions, e.g. data@1 data@2');
-    return withProject(args.flags, async (project) => {
-      const [a, b] = args.positional.map((s) => {
-        const { artifact, ref } = parseSpec(s);
-        return resolveRef(project, artifact, ref);
-      });
-      const d = await diffVersions(project, a, b);
+    return withProject(args.flags, async (api) => {
+      const d = await api.call('artifacts.diff', { a: args.positional[0], b: args.positional[1] });
+      const { a, b } = d;
       if (args.flags.json) {
         printJson(io, d);
         return 0;

@@ -1,8 +1,8 @@
 import type { Command } from '../command.js';
 import { jsonFlag, printJson } from '../command.js';
-import { projectFlag, withProject } from '../../core/store/cli-project.js';
+import type { FsckReport } from '../../../shared/api/artifacts.js';
+import { projectFlag, withProject } from '../api.js';
 import { formatBytes } from '../format/versions.js';
-import { fsck } from '../../core/store/fsck.js';
 
 export const fsckCommand: Command = {
   name: 'fsck',
@@ -11,8 +11,8 @@ export const fsckCommand: Command = {
   description: 'A damaged object is moved to .strata/quarantine/. Exits 1 when anything is wrong.',
   flags: { ...projectFlag, ...jsonFlag },
   async run(args, io) {
-    return withProject(args.flags, async (project) => {
-      const r = await fsck(project);
+    return withProject(args.flags, async (api) => {
+      const r = await api.job<FsckReport>(await api.call('artifacts.fsck', {}));
       if (args.flags.json) printJson(io, r);
       else {
         io.out(`${r.objects} objects (${formatBytes(r.bytes)}), ${r.manifests} manifests checked`);

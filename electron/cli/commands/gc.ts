@@ -1,9 +1,8 @@
 import type { Command } from '../command.js';
 import { jsonFlag, printJson } from '../command.js';
 import { UsageError } from '../args.js';
-import { projectFlag, withProject } from '../../core/store/cli-project.js';
+import { projectFlag, withProject } from '../api.js';
 import { formatBytes } from '../format/versions.js';
-import { gc } from '../../core/store/gc.js';
 
 export const gcCommand: Command = {
   name: 'gc',
@@ -23,8 +22,8 @@ export const gcCommand: Command = {
       throw new UsageError(
         `--grace-minutes must be a number of minutes, not ${String(args.flags['grace-minutes'])}`,
       );
-    return withProject(args.flags, async (project) => {
-      const r = await gc(project, { apply: Boolean(args.flags.yes), graceMs: grace * 60_000 });
+    return withProject(args.flags, async (api) => {
+      const r = await api.call('artifacts.gc', { apply: Boolean(args.flags.yes), graceMinutes: grace });
       if (args.flags.json) printJson(io, r);
       else {
         io.out(

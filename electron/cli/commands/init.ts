@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from '../command.js';
 import { jsonFlag, printJson } from '../command.js';
-import { Project } from '../../core/project/project.js';
+import { withEngine } from '../api.js';
 
 export const initCommand: Command = {
   name: 'init',
@@ -10,14 +10,11 @@ export const initCommand: Command = {
   description: 'Creates the folder if needed. Safe to run twice: an existing project is left as it is.',
   flags: { ...jsonFlag },
   async run(args, io) {
-    const project = Project.init(path.resolve(args.positional[0] ?? '.'));
-    try {
-      const summary = project.summary();
+    return withEngine(async (api) => {
+      const summary = await api.call('project.init', { path: path.resolve(args.positional[0] ?? '.') });
       if (args.flags.json) printJson(io, summary);
       else io.out(`Initialised Strata project "${summary.name}" in ${summary.root}`);
       return 0;
-    } finally {
-      project.close();
-    }
+    });
   },
 };

@@ -1,7 +1,6 @@
 import type { Command } from '../command.js';
 import { UsageError } from '../args.js';
-import { projectFlag, withProject } from '../../core/store/cli-project.js';
-import { resolveRunId, runLogs, runSummary } from '../../core/runs/repo.js';
+import { projectFlag, withProject } from '../api.js';
 
 export const logsCommand: Command = {
   name: 'logs',
@@ -12,14 +11,15 @@ export const logsCommand: Command = {
   async run(args, io) {
     const [given, stage, ...extra] = args.positional;
     if (!given || extra.length) throw new UsageError('strata logs takes <run> and optionally one stage');
-    return withProject(args.flags, async (project) => {
-      const id = resolveRunId(project, given);
-      if (stage && !runSummary(project, id).stages.some((s) => s.stage === stage)) {
+    return withProject(args.flags, async (api) => {
+      const run = await api.call('runs.get', { id: given });
+      const id = run.id;
+      if (stage && !run.stages.some((s) => s.stage === stage)) {
         throw new UsageError(`run ${id} has no stage "${stage}"`);
       }
       let after = 0;
       for (;;) {
-        const page = runLogs(project, id, { stage, after, limit: 5000 });
+        const page = await api.call('runs.logs', { id, stage, after, limit: 5000 });
         for (const l of page.lines) (l.stream === 'stderr' ? process.stderr : process.stdout).write(l.text);
         if (page.lines.length < 5000) break;
         after = page.next;

@@ -1,9 +1,44 @@
+import type { RunSummary, StageStatus } from '../../../shared/api/runs.js';
 import type { Command } from '../command.js';
 import { jsonFlag, printJson } from '../command.js';
-import { projectFlag, withProject } from '../../core/store/cli-project.js';
-import { planPipeline } from '../../core/pipeline/plan.js';
-import { startRun } from '../../core/pipeline/runner.js';
+import { projectFlag, withProject, type CliApi } from '../api.js';
 import { runDuration, stageLine } from '../format/runs.js';
+
+/**
+ * Resolves with the run's last summary once it has ended, saying each stage that starts or is
+ * skipped as the engine's run.update events report it.
+ */
+function followRun(
+  api: CliApi,
+  onStage: (stage: string, status: StageStatus, reason: string) => void,
+): { runId: (id: string) => void; ended: Promise<RunSummary> } {
+  let id: string | null = null;
+  const early: RunSummary[] = [];
+  const seen = new Map<string, StageStatus>();
+  let resolve!: (run: RunSummary) => void;
+  const ended = new Promise<RunSummary>((r) => (resolve = r));
+  const take = (run: RunSummary) => {
+    // The final summary may skip stages the run never reached; the runner said nothing of those.
+    if (run.status !== 'running') return resolve(run);
+    for (const s of run.stages) {
+      if (seen.get(s.stage) === s.status) continue;
+      seen.set(s.stage, s.status);
+      if (s.status === 'running' || s.status === 'skipped') onStage(s.stage, s.status, s.reason);
+    }
+  };
+  const off = api.on('run.update', (run) => {
+    if (id === null) early.push(run);
+    else if (run.id === id) take(run);
+  });
+  void ended.then(off);
+  return {
+    runId: (given) => {
+      id = given;
+      for (const run of early.splice(0)) if (run.id === id) take(run);
+    },
+    ended,
+  };
+}
 
 export const runCommand: Command = {
   name: 'run',
@@ -19,46 +54,45 @@ export const runCommand: Command = {
     name: { type: 'string', help: 'a name for the run' },
   },
   async run(args, io) {
-    return withProject(args.flags, async (project) => {
+    return withProject(args.flags, async (api) => {
       const stages = args.positional;
       const force = args.flags.force === true;
       if (args.flags.dry) {
-        const plan = await planPipeline(project, { stages, force });
+        const { plan } = await api.call('pipelines.run', { stages, force, dry: true });
         if (args.flags.json) printJson(io, plan);
         else
           for (const p of plan)
             io.out(`${p.stage.padEnd(16)} ${p.run ? 'would run ' : 'up to date'}  ${p.reason}`);
         return 0;
       }
-      const controller = new AbortController();
+      const quiet = args.flags.json === true;
+      const offLog = quiet
+        ? () => undefined
+        : api.on('run.log', (e) => {
+            if (e.stream === 'stdout') process.stdout.write(e.text);
+            else if (e.stream === 'stderr') process.stderr.write(e.text);
+          });
+      const follow = followRun(api, (stage, status, reason) => {
+        if (!quiet) io.err(`── ${stage}: ${status} (${reason})`);
+      });
+      let runId: string | null = null;
+      let cancelled = false;
+      const cancel = () => void api.call('runs.cancel', { id: runId! }).catch(() => undefined);
       const onSigint = () => {
         io.err('strata run: cancelling (stopping the running step and everything it started)…');
-        controller.abort();
+        cancelled = true;
+        if (runId) cancel();
       };
       process.on('SIGINT', onSigint);
       process.on('SIGTERM', onSigint);
       try {
-        const quiet = args.flags.json === true;
-        const { runId, done } = startRun(project, {
-          stages,
-          force,
-          name: args.flags.name as string | undefined,
-          signal: controller.signal,
-          events: quiet
-            ? {}
-            : {
-                onStage: (stage, status, reason) => {
-                  if (status === 'running') io.err(`── ${stage}: running (${reason})`);
-                  else if (status === 'skipped') io.err(`── ${stage}: skipped (${reason})`);
-                },
-                onLog: (e) => {
-                  if (e.stream === 'stdout') process.stdout.write(e.text);
-                  else if (e.stream === 'stderr') process.stderr.write(e.text);
-                },
-              },
-        });
+        runId = (
+          await api.call('pipelines.run', { stages, force, name: args.flags.name as string | undefined })
+        ).runId!;
+        follow.runId(runId);
+        if (cancelled) cancel();
         if (!quiet) io.err(`run ${runId} started`);
-        const run = await done;
+        const run = await follow.ended;
         if (quiet) printJson(io, run);
         else {
           io.err(`run ${run.id} ${run.status} in ${runDuration(run)}`);
@@ -66,6 +100,7 @@ export const runCommand: Command = {
         }
         return run.status === 'done' ? 0 : run.status === 'cancelled' ? 130 : 1;
       } finally {
+        offLog();
         process.off('SIGINT', onSigint);
         process.off('SIGTERM', onSigint);
       }

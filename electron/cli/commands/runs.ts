@@ -2,10 +2,7 @@ import type { Command, Io } from '../command.js';
 import { jsonFlag, printJson } from '../command.js';
 import { UsageError, type ParsedArgs } from '../args.js';
 import type { RunStatus } from '../../../shared/api/runs.js';
-import { projectFlag, withProject } from '../../core/store/cli-project.js';
-import { ingestInbox } from '../../core/runs/inbox.js';
-import { recoverInterrupted } from '../../core/runs/recover.js';
-import { listRuns, resolveRunId, runDetail } from '../../core/runs/repo.js';
+import { projectFlag, withProject } from '../api.js';
 import { runLine, runText } from '../format/runs.js';
 
 const STATUSES = ['running', 'done', 'failed', 'cancelled', 'interrupted'];
@@ -28,10 +25,9 @@ export const runsCommand: Command = {
       throw new UsageError(`--status must be one of ${STATUSES.join(', ')}`);
     const limit = args.flags.limit === undefined ? 50 : Number(args.flags.limit);
     if (!Number.isInteger(limit) || limit <= 0) throw new UsageError('--limit takes a positive whole number');
-    return withProject(args.flags, async (project) => {
-      recoverInterrupted(project);
-      ingestInbox(project);
-      const runs = listRuns(project, {
+    return withProject(args.flags, async (api) => {
+      await api.call('runs.refresh', {});
+      const runs = await api.call('runs.list', {
         status: status as RunStatus | undefined,
         name: args.flags.name as string | undefined,
         tag: args.flags.tag as string | undefined,
@@ -47,9 +43,9 @@ export const runsCommand: Command = {
 
 /** `strata show <run>`: the no-'@' branch of show, kept here beside the other run commands. */
 export async function showRun(given: string, args: ParsedArgs, io: Io): Promise<number> {
-  return withProject(args.flags, async (project) => {
-    recoverInterrupted(project);
-    const run = runDetail(project, resolveRunId(project, given));
+  return withProject(args.flags, async (api) => {
+    await api.call('runs.refresh', {});
+    const run = await api.call('runs.get', { id: given });
     if (args.flags.json) printJson(io, run);
     else for (const line of runText(run)) io.out(line);
     return 0;

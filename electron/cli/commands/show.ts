@@ -1,18 +1,15 @@
 import type { Command, Io } from '../command.js';
 import { jsonFlag, printJson } from '../command.js';
 import { UsageError, type ParsedArgs } from '../args.js';
-import { projectFlag, withProject } from '../../core/store/cli-project.js';
+import { projectFlag, withProject } from '../api.js';
 import { formatBytes, versionLine } from '../format/versions.js';
-import { parseEntries } from '../../core/store/manifest.js';
-import { manifestText, resolveRef } from '../../core/store/repo.js';
 import { parseSpec } from '../../../shared/version-spec.js';
 import { showRun } from './runs.js';
 
 async function showVersion(spec: string, args: ParsedArgs, io: Io): Promise<number> {
   const { artifact, ref } = parseSpec(spec);
-  return withProject(args.flags, async (project) => {
-    const version = resolveRef(project, artifact, ref);
-    const entries = parseEntries(manifestText(project, version.rootHash).entries);
+  return withProject(args.flags, async (api) => {
+    const { version, entries } = await api.call('artifacts.tree', { artifact, ref });
     if (args.flags.json) {
       printJson(io, { version, entries });
       return 0;

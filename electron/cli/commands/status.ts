@@ -1,8 +1,7 @@
 import path from 'node:path';
 import type { Command } from '../command.js';
 import { jsonFlag, printJson } from '../command.js';
-import { Project } from '../../core/project/project.js';
-import { projectStatus } from '../../core/project/status.js';
+import { withEngine } from '../api.js';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -10,9 +9,9 @@ export const statusCommand: Command = {
   usage: 'strata status [dir] [--json]',
   flags: { ...jsonFlag },
   async run(args, io) {
-    const project = Project.open(path.resolve(args.positional[0] ?? '.'));
-    try {
-      const status = { ...projectStatus(project), configError: null };
+    return withEngine(async (api) => {
+      await api.call('project.open', { path: path.resolve(args.positional[0] ?? '.') });
+      const status = await api.call('project.status', {});
       if (args.flags.json) {
         printJson(io, status);
         return 0;
@@ -26,8 +25,6 @@ export const statusCommand: Command = {
       );
       io.out(`  objects:   ${status.objects.count} (${status.objects.bytes} bytes)`);
       return 0;
-    } finally {
-      project.close();
-    }
+    });
   },
 };

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { artifactCalls, type ArtifactInfo } from '../../../shared/api/artifacts.js';
+import { artifactCalls, type AddResult, type ArtifactInfo } from '../../../shared/api/artifacts.js';
 import { StrataError } from '../../../shared/errors.js';
 import { parseSpec } from '../../../shared/version-spec.js';
 import type { Engine, Handlers } from '../engine.js';
@@ -64,13 +64,14 @@ export const artifactHandlers: Handlers<typeof artifactCalls> = {
   'artifacts.tag': ({ artifact, ref, alias }, engine) => setAlias(storeOf(engine), artifact, ref, alias),
   'artifacts.add': ({ path, kind, name, message }, engine) => {
     const project = storeOf(engine);
+    const known = name ? findArtifact(project, name) : undefined;
     const { rel, abs } = resolveInProject(project.root, path);
     // The worker counts files for a folder and bytes for a single file.
     const unit = fs.existsSync(abs) && !fs.statSync(abs).isDirectory() ? 'bytes' : 'files';
     const { job } = engine.jobs.start({ label: `Versioning ${rel}`, unit }, async (ctx) => {
       const v = await recordVersion(project, {
         path: rel,
-        kind,
+        kind: kind ?? known?.kind ?? 'dataset',
         name,
         message,
         source: 'manual',
@@ -78,8 +79,8 @@ export const artifactHandlers: Handlers<typeof artifactCalls> = {
         onProgress: (d, t) => ctx.progress(d, t),
       });
       const a = findArtifact(project, v.artifact)!;
-      declareArtifact(project, a.name, a.path, a.kind);
-      return v;
+      const result: AddResult = { ...v, declared: declareArtifact(project, a.name, a.path, a.kind) };
+      return result;
     });
     return { jobId: job.id };
   },

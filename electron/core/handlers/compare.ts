@@ -2,6 +2,7 @@ import { compareCalls, type CompareSeries, type RunsTableWire } from '../../../s
 import type { Handlers } from '../engine.js';
 import { comparePool } from '../compare/pool.js';
 import { diffRuns } from '../compare/diff.js';
+import { resolveRunId } from '../runs/repo.js';
 import { deleteView, listViews, saveView } from '../compare/views.js';
 
 export const compareHandlers: Handlers<typeof compareCalls> = {
@@ -19,7 +20,13 @@ export const compareHandlers: Handlers<typeof compareCalls> = {
       x,
     }));
   },
-  'compare.diff': ({ runIds }, engine) => diffRuns(engine.requireProject().db, runIds),
+  'compare.diff': ({ runIds }, engine) => {
+    const project = engine.requireProject();
+    return diffRuns(
+      project.db,
+      runIds.map((id) => resolveRunId(project, id)),
+    );
+  },
   'compare.views.list': (_p, engine) => listViews(engine.requireProject().db),
   'compare.views.save': ({ name, state }, engine) => saveView(engine.requireProject().db, name, state),
   'compare.views.delete': ({ id }, engine) => {

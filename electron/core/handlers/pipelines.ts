@@ -50,10 +50,10 @@ export const pipelineHandlers: Handlers<typeof pipelineCalls> = {
       };
     }
   },
-  'pipelines.run': async ({ stages, force, dry }, engine) => {
+  'pipelines.run': async ({ stages, force, dry, name }, engine) => {
     const project = engine.requireProject();
     if (dry) return { runId: null, plan: await planPipeline(project, { stages, force }) };
     // A real run reports its stages through run.update as it checks them; planning first would hash everything twice.
-    return { runId: controllerFor(project, engine).run({ stages, force }), plan: [] };
+    return { runId: controllerFor(project, engine).run({ stages, force, name }), plan: [] };
   },
 };

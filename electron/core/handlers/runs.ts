@@ -3,6 +3,7 @@ import type { Handlers } from '../engine.js';
 import { seriesDb } from '../metrics/reader.js';
 import { readSeries } from '../metrics/series.js';
 import { requestCancel } from '../runs/cancel.js';
+import { refreshRuns } from '../runs/refresh.js';
 import { listRuns, resolveRunId, runDetail, runLogs, runSummary, updateRun } from '../runs/repo.js';
 
 export const runHandlers: Handlers<typeof runCalls> = {
@@ -11,12 +12,23 @@ export const runHandlers: Handlers<typeof runCalls> = {
     const project = engine.requireProject();
     return runDetail(project, resolveRunId(project, id));
   },
-  'runs.logs': ({ id, ...opts }, engine) => runLogs(engine.requireProject(), id, opts),
-  'runs.cancel': ({ id }, engine) => {
+  'runs.logs': ({ id, ...opts }, engine) => {
     const project = engine.requireProject();
-    requestCancel(project, id);
-    return runSummary(project, id);
+    return runLogs(project, resolveRunId(project, id), opts);
   },
+  'runs.cancel': async ({ id: given, waitMs }, engine) => {
+    const project = engine.requireProject();
+    const id = resolveRunId(project, given);
+    requestCancel(project, id);
+    const until = Date.now() + waitMs;
+    let run = runSummary(project, id);
+    while (run.status === 'running' && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 100));
+      run = runSummary(project, id);
+    }
+    return run;
+  },
+  'runs.refresh': (_p, engine) => refreshRuns(engine.requireProject(), engine),
   'runs.update': ({ id, ...change }, engine) => {
     const project = engine.requireProject();
     updateRun(project, id, change);

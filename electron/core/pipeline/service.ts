@@ -2,7 +2,7 @@ import type { ProjectServiceFactory } from '../project-service.js';
 import { closeSeriesDb } from '../metrics/reader.js';
 import { closeActiveRuns } from '../runs/cancel.js';
 import { ingestInbox } from '../runs/inbox.js';
-import { recoverInterrupted } from '../runs/recover.js';
+import { refreshRuns } from '../runs/refresh.js';
 import { runSummary } from '../runs/repo.js';
 import { controllerFor } from './controller.js';
 import { downstreamOf } from './dag.js';
@@ -17,13 +17,10 @@ const AUTO_DEBOUNCE_MS = 500;
  * that read it where auto_run is set.
  */
 export const pipelineService: ProjectServiceFactory = (project, engine) => {
-  const announce = (ids: string[]) => {
-    for (const id of ids) engine.emit('run.update', runSummary(project, id));
-  };
-  announce(recoverInterrupted(project));
-  announce(ingestInbox(project));
+  refreshRuns(project, engine);
   const poll = setInterval(() => {
-    if (project.db.open) announce(ingestInbox(project));
+    if (project.db.open)
+      for (const id of ingestInbox(project)) engine.emit('run.update', runSummary(project, id));
   }, INBOX_POLL_MS);
   const controller = controllerFor(project, engine);
   let changed = new Set<string>();
