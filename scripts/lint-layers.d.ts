@@ -1,2 +1,3 @@
 export function lintLayers(root: string): string[];
-export function importsOf(text: string): { spec: string; line: number }[];
+export function importsOf(text: string): { spec: string; line: number; typeOnly: boolean; lazy: boolean }[];
+export function importCycles(root: string, dirs?: string[]): string[];

@@ -1,4 +1,4 @@
-import type { SectionDef, SectionId } from './types.js';
+import type { SectionDef } from './types.js';
 import { RunsSection } from './runs/RunsSection.js';
 import { CompareSection } from './compare/CompareSection.js';
 import { DataSection } from './data/DataSection.js';
@@ -76,5 +76,3 @@ export const sections: readonly SectionDef[] = [
 export function sectionById(id: string): SectionDef | undefined {
   return sections.find((s) => s.id === id);
 }
-
-export const defaultSection: SectionId = 'runs';

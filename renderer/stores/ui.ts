@@ -1,8 +1,10 @@
 import { create } from 'zustand';
 import type { SectionId } from '../sections/types.js';
-import { defaultSection } from '../sections/registry.js';
 
 export type Overlay = 'shortcuts' | 'open' | null;
+
+/** The section a project opens on. Named here, not taken from the registry: the registry's sections import this store. */
+export const DEFAULT_SECTION: SectionId = 'runs';
 
 interface UiState {
   section: SectionId;
@@ -14,7 +16,7 @@ interface UiState {
 }
 
 export const useUiStore = create<UiState>()((set) => ({
-  section: defaultSection,
+  section: DEFAULT_SECTION,
   overlay: null,
   trayOpen: false,
   setSection: (section) => set({ section }),

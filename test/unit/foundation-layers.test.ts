@@ -2,7 +2,7 @@ import { describe, it, expect, afterAll } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { lintLayers } from '../../scripts/lint-layers.js';
+import { importCycles, lintLayers } from '../../scripts/lint-layers.js';
 import { repoRoot, tempDir } from '../helpers/cli.js';
 
 const t = tempDir();
@@ -47,6 +47,36 @@ describe('layering lint', () => {
         expect.stringMatching(/^shared\/g\.ts:1: .*outside shared/),
       ]),
     );
+  });
+
+  it('keeps CLI commands off electron/core: they make contract calls', () => {
+    const root = tree({
+      'electron/cli/commands/bad.ts': "import { gc } from '../../core/store/gc.js';\n",
+      'electron/cli/commands/ok.ts':
+        "import { withProject } from '../api.js';\nimport { parseSpec } from '../../../shared/version-spec.js';\n",
+      'electron/cli/api.ts': "import { Engine } from '../core/engine.js';\n",
+    });
+    expect(lintLayers(root)).toEqual([
+      expect.stringMatching(/^electron\/cli\/commands\/bad\.ts:1: .*contract/),
+    ]);
+  });
+
+  it('fails on an import cycle that runs at load time, not on type imports or import()', () => {
+    const root = tree({
+      'renderer/stores/ui.ts': "import { defaultSection } from '../sections/registry.js';\n",
+      'renderer/sections/registry.ts': "import { Compare } from './Compare.js';\n",
+      'renderer/sections/Compare.tsx': "import { useUi } from '../stores/ui.js';\n",
+      'electron/core/a.ts': "import type { B } from './b.js';\nexport const a = () => import('./b.js');\n",
+      'electron/core/b.ts': "import { a } from './a.js';\n",
+      'shared/x.ts': "import { type Y } from './y.js';\n",
+      'shared/y.ts': "export { x } from './x.js';\n",
+    });
+    expect(importCycles(root).sort()).toEqual([
+      'renderer/sections/Compare.tsx -> renderer/stores/ui.ts -> renderer/sections/registry.ts -> renderer/sections/Compare.tsx',
+      // `import { type Y }` keeps a side-effect import under verbatimModuleSyntax: it still loads y.
+      'shared/x.ts -> shared/y.ts -> shared/x.ts',
+    ]);
+    expect(lintLayers(root)).toContainEqual(expect.stringMatching(/^import cycle: renderer\//));
   });
 
   it('the shared/ type check rejects DOM and Node globals', () => {
