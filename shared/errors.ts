@@ -53,10 +53,7 @@ export class StrataError extends Error implements StrataErrorData {
   }
 
   toJSON(): StrataErrorData {
-    const data: StrataErrorData = { code: this.code, message: this.message };
-    if (this.where) data.where = this.where;
-    if (this.details !== undefined) data.details = this.details;
-    return data;
+    return toErrorData(this);
   }
 }
 
@@ -70,9 +67,27 @@ export function isStrataErrorData(value: unknown): value is StrataErrorData {
   );
 }
 
+/**
+ * Anything thrown, as the plain data that crosses a boundary: a StrataError, or error data that
+ * already crossed one, keeps its code, place and details; anything else is INTERNAL with its message.
+ */
+export function toErrorData(err: unknown): StrataErrorData {
+  if (!isStrataErrorData(err))
+    return { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
+  const data: StrataErrorData = { code: err.code, message: err.message };
+  if (err.where) data.where = err.where;
+  if (err.details !== undefined) data.details = err.details;
+  return data;
+}
+
+/** "file:line:col" of an error that has a place. */
+export function formatWhere(err: StrataErrorData): string | null {
+  if (!err.where) return null;
+  return [err.where.file, err.where.line, err.where.column].filter((p) => p !== undefined).join(':');
+}
+
 /** One line for a terminal or a toast: "file:line:col: message" when the error has a place. */
 export function formatError(err: StrataErrorData): string {
-  if (!err.where) return err.message;
-  const pos = [err.where.file, err.where.line, err.where.column].filter((p) => p !== undefined).join(':');
-  return `${pos}: ${err.message}`;
+  const where = formatWhere(err);
+  return where ? `${where}: ${err.message}` : err.message;
 }

@@ -1,8 +1,7 @@
 import { parseArgs } from './args.js';
 import type { Command, Io } from './command.js';
 import { commands } from './commands/index.js';
-import { formatError, StrataError } from '../../shared/errors.js';
-import { toErrorData } from '../core/jobs/jobs.js';
+import { formatError, StrataError, toErrorData } from '../../shared/errors.js';
 
 // A reader that goes away (`strata runs | head -1`) ends the command quietly, as it ends `git log`:
 // exit 0, no stack trace. Any other stream error is still a failure.

@@ -10,9 +10,9 @@ import type {
   Result,
   ResultOf,
 } from '../../shared/api/index.js';
-import { StrataError, type StrataErrorData } from '../../shared/errors.js';
+import { StrataError, toErrorData, type StrataErrorData } from '../../shared/errors.js';
 import { parseRequest } from '../../shared/validate.js';
-import { JobManager, toErrorData } from './jobs/jobs.js';
+import { JobManager } from './jobs/jobs.js';
 import { explainFsError, Project } from './project/project.js';
 import { CONFIG_FILE } from './config/load.js';
 import { addRecent } from './app/recent.js';

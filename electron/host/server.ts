@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { Engine } from '../core/engine.js';
-import { toErrorData } from '../core/jobs/jobs.js';
+import { toErrorData } from '../../shared/errors.js';
 import {
   SECURITY_HEADERS,
   cookieName,

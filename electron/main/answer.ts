@@ -1,5 +1,4 @@
-import type { StrataErrorData } from '../../shared/errors.js';
-import { toErrorData } from '../core/jobs/jobs.js';
+import { toErrorData, type StrataErrorData } from '../../shared/errors.js';
 import { APP_ORIGIN, isTrustedSender, type SenderFrame } from './policy.js';
 
 export type Answer = { ok: true; result: unknown } | { ok: false; error: StrataErrorData };

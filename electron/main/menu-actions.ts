@@ -1,6 +1,5 @@
-import { formatError } from '../../shared/errors.js';
+import { formatError, toErrorData } from '../../shared/errors.js';
 import type { RecentProject } from '../../shared/api/app.js';
-import { toErrorData } from '../core/jobs/jobs.js';
 
 interface CallTarget {
   call(name: unknown, params: unknown): Promise<unknown>;

@@ -1,5 +1,5 @@
 import type { Api } from '../../shared/api/index.js';
-import { toErrorData } from '../components/errors.js';
+import { toErrorData } from '../../shared/errors.js';
 import { useJobsStore } from '../stores/jobs.js';
 import { useProjectStore } from '../stores/project.js';
 import { useUiStore } from '../stores/ui.js';

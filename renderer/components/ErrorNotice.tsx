@@ -1,5 +1,4 @@
-import type { StrataErrorData } from '../../shared/errors.js';
-import { formatWhere } from './errors.js';
+import { formatWhere, type StrataErrorData } from '../../shared/errors.js';
 
 interface Props {
   error: StrataErrorData;

@@ -1,5 +1,4 @@
-import type { StrataErrorData } from '../../shared/errors.js';
-import { formatWhere } from '../components/errors.js';
+import { formatWhere, type StrataErrorData } from '../../shared/errors.js';
 
 /**
  * strata.yaml was edited into something invalid while the project is open. The engine keeps the last

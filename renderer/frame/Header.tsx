@@ -1,9 +1,8 @@
 import { useState } from 'react';
 import type { ProjectSummary } from '../../shared/api/index.js';
-import type { StrataErrorData } from '../../shared/errors.js';
+import { toErrorData, type StrataErrorData } from '../../shared/errors.js';
 import { useApi } from '../app/context.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
-import { toErrorData } from '../components/errors.js';
 import { modLabel } from '../components/keys.js';
 import { Logo } from '../components/Logo.js';
 import { useUiStore } from '../stores/ui.js';

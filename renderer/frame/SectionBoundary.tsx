@@ -1,6 +1,6 @@
 import { Component, type ReactNode } from 'react';
 import { ErrorNotice } from '../components/ErrorNotice.js';
-import { toErrorData } from '../components/errors.js';
+import { toErrorData } from '../../shared/errors.js';
 
 interface Props {
   title: string;

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useApi } from '../app/context.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
-import { toErrorData } from '../components/errors.js';
+import { toErrorData } from '../../shared/errors.js';
 import { useProjectStore } from '../stores/project.js';
 import { InitOffer } from './InitOffer.js';
 import type { OpenFlow } from './useOpenProject.js';

@@ -1,7 +1,7 @@
 import { useCallback, useState } from 'react';
 import type { StrataErrorData } from '../../shared/errors.js';
 import { useApi } from '../app/context.js';
-import { toErrorData } from '../components/errors.js';
+import { toErrorData } from '../../shared/errors.js';
 import { useProjectStore } from '../stores/project.js';
 
 export interface OpenFlow {

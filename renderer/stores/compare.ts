@@ -1,7 +1,6 @@
 import { create } from 'zustand';
 import type { Api } from '../../shared/api/index.js';
-import type { StrataErrorData } from '../../shared/errors.js';
-import { toErrorData } from '../components/errors.js';
+import { toErrorData, type StrataErrorData } from '../../shared/errors.js';
 import type { SortDir } from '../components/runs-table/rows.js';
 import { decodeTable, type RunsTable } from '../components/runs-table/table.js';
 

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { JobInfo } from '../../../shared/api/jobs.js';
-import { StrataError, type StrataErrorData } from '../../../shared/errors.js';
+import { StrataError, toErrorData, type StrataErrorData } from '../../../shared/errors.js';
 
 export interface JobContext {
   readonly id: string;
@@ -161,9 +161,4 @@ export class JobManager {
     const snapshot = { ...job };
     for (const l of this.listeners) l(snapshot);
   }
-}
-
-export function toErrorData(err: unknown): StrataErrorData {
-  if (err instanceof StrataError) return err.toJSON();
-  return { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
 }

@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Api } from '../../../shared/api/index.js';
 import type { DiffValue, RunDiff } from '../../../shared/api/compare.js';
-import type { StrataErrorData } from '../../../shared/errors.js';
-import { toErrorData } from '../../components/errors.js';
+import { toErrorData, type StrataErrorData } from '../../../shared/errors.js';
 import { formatNumber } from '../../components/runs-table/format.js';
 import { useUiStore } from '../../stores/ui.js';
 

@@ -7,7 +7,7 @@ import { decodeF64 } from '../../components/charts/decode.js';
 import { PlotlyChart } from '../../components/charts/PlotlyChart.js';
 import { TRACE_TYPE } from '../../components/charts/plotly.js';
 import { smooth } from '../../components/charts/smoothing.js';
-import { toErrorData } from '../../components/errors.js';
+import { toErrorData } from '../../../shared/errors.js';
 
 interface Props {
   api: Api;

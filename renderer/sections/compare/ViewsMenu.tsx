@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Api } from '../../../shared/api/index.js';
 import type { SavedView } from '../../../shared/api/compare.js';
-import type { StrataErrorData } from '../../../shared/errors.js';
-import { toErrorData } from '../../components/errors.js';
+import { toErrorData, type StrataErrorData } from '../../../shared/errors.js';
 import type { ViewState } from '../../stores/compare.js';
 
 /** Saved views live in the project database, so they travel with the project to another laptop. */

@@ -1,6 +1,5 @@
 import { useMemo } from 'react';
-import type { StrataErrorData } from '../../../shared/errors.js';
-import { toErrorData } from '../../components/errors.js';
+import { toErrorData, type StrataErrorData } from '../../../shared/errors.js';
 import { columnDiffers } from '../../components/runs-table/differing.js';
 import { compileFilter, type RowPredicate } from '../../components/runs-table/expr-eval.js';
 import { filterRows, groupRows, sortRows, type DisplayItem } from '../../components/runs-table/rows.js';

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { AliasChange, Api, ArtifactInfo } from '../../../shared/api/index.js';
 import type { StrataErrorData } from '../../../shared/errors.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
-import { toErrorData } from '../../components/errors.js';
+import { toErrorData } from '../../../shared/errors.js';
 import { when } from './format.js';
 
 /** Moves shown before "Show all". */

@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import { GC_GRACE_MINUTES } from '../../../shared/api/artifacts.js';
 import type { Api, FsckReport, GcReport, JobInfo } from '../../../shared/api/index.js';
 import type { StrataErrorData } from '../../../shared/errors.js';
-import { toErrorData } from '../../components/errors.js';
+import { toErrorData } from '../../../shared/errors.js';
 import { useJobsStore } from '../../stores/jobs.js';
 
 /**
