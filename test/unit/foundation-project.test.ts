@@ -127,15 +127,21 @@ describe('project open and init', () => {
     fs.writeFileSync(path.join(dir, 'strata.yaml'), 'name: ro\n');
     fs.mkdirSync(path.join(dir, '.strata'), { mode: 0o555 });
     fs.chmodSync(path.join(dir, '.strata'), 0o555);
+    // The code is loaded first and the user dropped after, so the check runs wherever the checkout
+    // sits, even in a folder the unprivileged user could not read.
+    const drop = whoami === '0' ? 'process.setgid(65534); process.setuid(65534);' : '';
     const script = `import { Project } from ${JSON.stringify(path.join(repoRoot, 'electron/core/project/project.ts'))};
+      ${drop}
       try { Project.open(${JSON.stringify(dir)}); console.log('opened'); } catch (e) { console.log(e.code + ' ' + e.message); }`;
-    const asUser = whoami === '0' ? { uid: 65534, gid: 65534 } : {};
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      encoding: 'utf8',
-      cwd: repoRoot,
-      ...asUser,
-      env: { ...process.env, HOME: dir },
-    });
+    const r = spawnSync(
+      process.execPath,
+      ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', script],
+      {
+        encoding: 'utf8',
+        cwd: dir,
+        env: { ...process.env, HOME: dir },
+      },
+    );
     expect(r.stdout).toMatch(/^READ_ONLY .*not writable/);
     expect(fs.readdirSync(path.join(dir, '.strata'))).toEqual([]);
   });
