@@ -3,6 +3,7 @@ import type { JobInfo } from './jobs.js';
 import type { VersionedEvent, WatchStatus } from './artifacts.js';
 import type { ProjectSummary } from './project.js';
 import type { RunLogEvent, RunSummary } from './runs.js';
+import type { DriftAlert } from './drift.js';
 
 /** Push events, engine → UI. Each domain adds its own entries here. */
 export const events = {
@@ -20,4 +21,8 @@ export const events = {
   'run.log': returns<RunLogEvent>(),
   /** New points were stored for these metric keys of a run. */
   'run.metrics': returns<{ runId: string; keys: string[] }>(),
+  /** A monitor read new windows or labels (or failed: its state carries the error). */
+  'drift.updated': returns<{ monitor: string }>(),
+  /** A monitor's newest window drifted or a concept-drift detector fired: the UI notifies. */
+  'drift.alert': returns<DriftAlert>(),
 };

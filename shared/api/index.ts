@@ -6,6 +6,7 @@ import { artifactCalls } from './artifacts.js';
 import { compareCalls } from './compare.js';
 import { runCalls } from './runs.js';
 import { pipelineCalls } from './pipelines.js';
+import { driftCalls } from './drift.js';
 import { events } from './events.js';
 
 /** Every request the UI can make. A new call is one entry in one domain's map. */
@@ -17,6 +18,7 @@ export const calls = {
   ...compareCalls,
   ...runCalls,
   ...pipelineCalls,
+  ...driftCalls,
 } satisfies CallMap;
 
 export { events };
@@ -49,3 +51,4 @@ export type * from './artifacts.js';
 export type * from './compare.js';
 export type * from './runs.js';
 export type * from './pipelines.js';
+export type * from './drift.js';

@@ -16,6 +16,7 @@ import { logsCommand } from './logs.js';
 import { cancelCommand } from './cancel.js';
 import { compareCommand } from './compare.js';
 import { clientCommand } from './client.js';
+import { driftCommand } from './drift.js';
 
 /** Every `strata` subcommand. A domain adds its commands here. */
 export const commands: Command[] = [
@@ -36,4 +37,5 @@ export const commands: Command[] = [
   cancelCommand,
   compareCommand,
   clientCommand,
+  driftCommand,
 ];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { nameProblem } from '../../../shared/names.js';
+import { monitorSchema } from '../drift/config.js';
 
 const relPath = z.string().min(1, 'must be a non-empty path');
 
@@ -52,7 +53,7 @@ export const configSchema = z
     params: z.array(z.string()).optional(),
     auto_run: z.boolean().default(false),
     validations: named(z.record(z.string(), z.unknown())).default({}),
-    monitors: named(z.record(z.string(), z.unknown())).default({}),
+    monitors: named(monitorSchema).default({}),
     targets: named(z.record(z.string(), z.unknown())).default({}),
   })
   .strict();

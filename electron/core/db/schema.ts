@@ -2,6 +2,7 @@ import type { Migration } from './migrations.js';
 import { storeMigrations } from '../store/migrations.js';
 import { runMigrations } from '../runs/migrations.js';
 import { compareMigrations } from '../compare/migrations.js';
+import { driftMigrations } from '../drift/migrations.js';
 
 /**
  * All migrations of the project database, in the order a new database gets them. Each domain keeps its
@@ -30,4 +31,5 @@ export const migrations: Migration[] = [
   ...storeMigrations,
   ...runMigrations,
   ...compareMigrations,
+  ...driftMigrations,
 ];

@@ -7,6 +7,7 @@ import { artifactHandlers } from './artifacts.js';
 import { compareHandlers } from './compare.js';
 import { runHandlers } from './runs.js';
 import { pipelineHandlers } from './pipelines.js';
+import { driftHandlers } from './drift.js';
 
 /** One handler per call of the contract; the compiler rejects a call without one. */
 export const handlers: Handlers<Calls> = {
@@ -17,4 +18,5 @@ export const handlers: Handlers<Calls> = {
   ...compareHandlers,
   ...runHandlers,
   ...pipelineHandlers,
+  ...driftHandlers,
 };

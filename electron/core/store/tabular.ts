@@ -69,7 +69,7 @@ class Column {
 }
 
 /** CSV cells are text: numbers and booleans are recognised by their spelling. */
-function csvValue(cell: string): unknown {
+export function csvValue(cell: string): unknown {
   if (cell === '') return null;
   if (NUMBER_RE.test(cell)) return Number(cell);
   const lower = cell.toLowerCase();
@@ -78,7 +78,7 @@ function csvValue(cell: string): unknown {
 }
 
 /** An RFC 4180 reader fed in chunks: quoted cells may hold commas, quotes ("") and newlines. */
-class CsvReader {
+export class CsvReader {
   private cell = '';
   private row: string[] = [];
   private quoted = false;
@@ -136,7 +136,7 @@ class CsvReader {
 /** A whole file, or the byte range of one object inside a pack file. */
 export type TabularSource = string | { file: string; offset: number; size: number };
 
-function readChunks(source: TabularSource, onText: (text: string) => void): void {
+export function readChunks(source: TabularSource, onText: (text: string) => void): void {
   const { file, offset, size } =
     typeof source === 'string' ? { file: source, offset: 0, size: Infinity } : source;
   const fd = fs.openSync(file, 'r');
@@ -156,7 +156,7 @@ function readChunks(source: TabularSource, onText: (text: string) => void): void
 }
 
 /** A JSON or Parquet value as the summary counts it: 64-bit integers as numbers, nested values as JSON. */
-function plain(v: unknown): unknown {
+export function plain(v: unknown): unknown {
   if (typeof v === 'bigint') return Number(v);
   if (v instanceof Date) return v.toISOString();
   if (typeof v === 'object' && v !== null)

@@ -40,7 +40,7 @@ function durbinCdf(n: number, d: number): number {
   const k = Math.ceil(n * d);
   const h = k - n * d;
   const m = 2 * k - 1;
-  let H = new Float64Array(m * m);
+  let H: Float64Array = new Float64Array(m * m);
   const v = new Float64Array(m);
   const w = new Float64Array(m);
   let fac = 1;
@@ -64,7 +64,7 @@ function durbinCdf(n: number, d: number): number {
       }
     return out;
   };
-  let P = new Float64Array(m * m);
+  let P: Float64Array = new Float64Array(m * m);
   for (let i = 0; i < m; i++) P[i * m + i] = 1;
   let pExp = 0;
   let hExp = 0;

@@ -1,0 +1,74 @@
+// `monitors:` in strata.yaml. Field names are snake_case like the rest of the file; every omitted
+// field takes its default from defaults.ts (documented in docs/drift.md).
+import { z } from 'zod';
+import type { DriftSettings } from '../../../shared/api/drift.js';
+import { DEFAULTS, DEFAULT_DETECTORS } from './defaults.js';
+
+const positiveInt = z.number().int().positive();
+const unit = z.number().min(0).max(1);
+
+export const monitorSchema = z
+  .object({
+    /** the reference: a dataset version (artifact@ref) or a file in the project */
+    reference: z.string().min(1, 'a reference dataset is required (artifact@ref or a file)'),
+    /** the folder the deployed model writes its prediction logs to (JSONL or CSV files) */
+    logs: z.string().min(1, 'the folder of prediction logs is required'),
+    columns: z.array(z.string().min(1)).optional(),
+    window: z
+      .object({
+        rows: positiveInt.default(DEFAULTS.windowRows),
+        /** a column of the logs holding each row's time (ISO 8601 or epoch ms), shown on the charts */
+        time_column: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({ rows: DEFAULTS.windowRows }),
+    task: z.enum(['classification', 'regression']).default('classification'),
+    prediction: z.string().min(1).optional(),
+    /** the logged probability of the positive class (binary classifiers), for CBPE */
+    probability: z.string().min(1).optional(),
+    /** the ground truth, when it is logged with the prediction */
+    label: z.string().min(1).optional(),
+    /** the column joining a prediction to labels that arrive later in `labels` */
+    id: z.string().min(1).optional(),
+    /** a folder of JSONL or CSV files holding `id` and `label` columns */
+    labels: z.string().min(1).optional(),
+    min_sample_size: positiveInt.default(DEFAULTS.minSampleSize),
+    test_max_rows: z.number().int().min(0).default(DEFAULTS.testMaxRows),
+    correction: z.enum(['fdr_bh', 'bonferroni', 'none']).default(DEFAULTS.correction),
+    thresholds: z
+      .object({
+        alpha: unit.optional(),
+        wasserstein: z.number().positive().optional(),
+        jensen_shannon: unit.optional(),
+        missing_share: unit.optional(),
+        dataset_share: unit.optional(),
+      })
+      .strict()
+      .default({}),
+    detectors: z.array(z.enum(['ddm', 'eddm', 'adwin', 'page_hinkley'])).default(DEFAULT_DETECTORS),
+    /** per detector, river's parameter names in camelCase (e.g. adwin: { delta: 0.001 }) */
+    detector_params: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+  })
+  .strict();
+
+export type MonitorConfig = z.output<typeof monitorSchema>;
+
+export function monitorSettings(m: MonitorConfig): Partial<DriftSettings> {
+  return {
+    testMaxRows: m.test_max_rows,
+    correction: m.correction,
+    minSampleSize: m.min_sample_size,
+    alpha: m.thresholds.alpha ?? DEFAULTS.alpha,
+    wassersteinThreshold: m.thresholds.wasserstein ?? DEFAULTS.wassersteinThreshold,
+    jensenShannonThreshold: m.thresholds.jensen_shannon ?? DEFAULTS.jensenShannonThreshold,
+    missingShareThreshold: m.thresholds.missing_share ?? DEFAULTS.missingShareThreshold,
+    datasetDriftShare: m.thresholds.dataset_share ?? DEFAULTS.datasetDriftShare,
+  };
+}
+
+/** The columns that describe the model's output rather than its input: not compared as features. */
+export function outputColumns(m: MonitorConfig): Set<string> {
+  return new Set(
+    [m.prediction, m.probability, m.label, m.id, m.window.time_column].filter((x): x is string => !!x),
+  );
+}

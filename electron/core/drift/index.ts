@@ -1,0 +1,4 @@
+import { projectServices } from '../services.js';
+import { startMonitoring } from './watch.js';
+
+projectServices.push((project, engine) => startMonitoring(project, engine));

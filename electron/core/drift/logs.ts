@@ -1,0 +1,103 @@
+// Reading prediction logs incrementally: each file from where the last run stopped, whole lines only.
+// A line that is not a record is counted with its file and line and skipped; the rest are used.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { MalformedLine } from '../../../shared/api/drift.js';
+import { CsvReader, csvValue, tabularFormat } from '../store/tabular.js';
+import { parseJsonRecord } from './table.js';
+
+export interface LogCursor {
+  file: string;
+  offset: number;
+  line: number;
+  header: string[] | null;
+}
+
+export interface LogChunk {
+  rows: Record<string, unknown>[];
+  cursor: LogCursor;
+  malformed: MalformedLine[];
+}
+
+/** Log files of a folder in name order (the order a service writes rotated logs in). */
+export function listLogFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  return names
+    .filter((n) => !n.startsWith('.') && tabularFormat(n) !== null && tabularFormat(n) !== 'parquet')
+    .sort()
+    .map((n) => path.join(dir, n));
+}
+
+/** A file is read once it has not changed for settleMs: a service may still be writing it. */
+export function settled(file: string, settleMs: number, now = Date.now()): boolean {
+  return now - fs.statSync(file).mtimeMs >= settleMs;
+}
+
+/** The rows added to `cursor.file` since the cursor, and the cursor after them. `name` labels errors. */
+export function readNewRows(cursor: LogCursor, name: string): LogChunk {
+  const fd = fs.openSync(cursor.file, 'r');
+  let buf: Buffer;
+  try {
+    const size = fs.fstatSync(fd).size;
+    // A file shorter than what was read was replaced (rotated or rewritten): read it from the start.
+    if (size < cursor.offset) cursor = { ...cursor, offset: 0, line: 0, header: null };
+    buf = Buffer.alloc(size - cursor.offset);
+    let got = 0;
+    while (got < buf.length) {
+      const n = fs.readSync(fd, buf, got, buf.length - got, cursor.offset + got);
+      if (n === 0) break;
+      got += n;
+    }
+    buf = buf.subarray(0, got);
+  } finally {
+    fs.closeSync(fd);
+  }
+  // Files are read once settled, so the text up to the end is whole lines, the last with or without
+  // its newline.
+  const text = buf.toString('utf8');
+  const pieces = text.split('\n');
+  if (text.endsWith('\n')) pieces.pop();
+  const rows: Record<string, unknown>[] = [];
+  const malformed: MalformedLine[] = [];
+  let header = cursor.header;
+  const isCsv = tabularFormat(cursor.file) === 'csv';
+  pieces.forEach((raw, k) => {
+    const line = cursor.line + k + 1;
+    const lineText = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (!lineText.trim()) return;
+    if (isCsv) {
+      const cells: string[] = [];
+      const reader = new CsvReader((row) => cells.push(...row));
+      reader.feed(lineText);
+      reader.end();
+      if (!header) {
+        header = cells;
+        return;
+      }
+      if (cells.length !== header.length) {
+        malformed.push({
+          file: name,
+          line,
+          reason: `${cells.length} cells where the header has ${header.length}`,
+        });
+        return;
+      }
+      const rec: Record<string, unknown> = {};
+      header.forEach((h, i) => (rec[h] = csvValue(cells[i])));
+      rows.push(rec);
+    } else {
+      const rec = parseJsonRecord(lineText);
+      if (typeof rec === 'string') malformed.push({ file: name, line, reason: rec });
+      else rows.push(rec);
+    }
+  });
+  const end = buf.length;
+  const line = cursor.line + pieces.length;
+  return { rows, malformed, cursor: { file: cursor.file, offset: cursor.offset + end, line, header } };
+}

@@ -1,0 +1,174 @@
+// A monitor run's heavy part, in a worker: read the logs' new lines, cut full windows, and compare each
+// window with the reference profile (loaded from its cache, computed once per dataset version).
+import type { CbpeEstimate, DriftReport, DriftSettings, MalformedLine } from '../../../shared/api/drift.js';
+import { serveWorker } from '../jobs/worker.js';
+import { compareProfiles } from './compare.js';
+import { loadProfile } from './load.js';
+import { readNewRows, type LogCursor } from './logs.js';
+import { cbpe, fitCalibration, type Calibration } from './performance.js';
+import { profileTable, type Profile } from './profile.js';
+import type { SampleInput } from './source.js';
+import { readTable, TableBuilder } from './table.js';
+
+export interface OutputFields {
+  prediction?: string;
+  probability?: string;
+  label?: string;
+  id?: string;
+  time_column?: string;
+}
+
+export interface ReferenceJoint {
+  /** label → prediction → count */
+  confusion: Record<string, Record<string, number>> | null;
+  calibration: Calibration | null;
+  labelCounts: Record<string, number> | null;
+}
+
+export interface MonitorJob {
+  reference: SampleInput;
+  /** computed once per monitor: the reference's (label, prediction, probability) joint statistics */
+  joint: ReferenceJoint | null;
+  files: { cursor: LogCursor; name: string }[];
+  pending: Record<string, unknown>[];
+  nextRow: number;
+  nextWindow: number;
+  windowRows: number;
+  columns?: string[];
+  outputs: OutputFields;
+  settings: Partial<DriftSettings>;
+}
+
+export interface WindowResult {
+  index: number;
+  firstRow: number;
+  rows: number;
+  from: string | null;
+  to: string | null;
+  report: DriftReport;
+  estimated: CbpeEstimate | null;
+  predictions: { row: number; id: string | null; prediction: string | null; label: string | null }[];
+}
+
+export interface MonitorAnswer {
+  windows: WindowResult[];
+  pending: Record<string, unknown>[];
+  cursors: LogCursor[];
+  malformed: MalformedLine[];
+  joint: ReferenceJoint;
+}
+
+const text = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : String(v));
+
+function timeText(v: unknown): string | null {
+  if (v === null || v === undefined || v === '') return null;
+  const d = typeof v === 'number' ? new Date(v) : new Date(String(v));
+  return Number.isNaN(d.getTime()) ? String(v) : d.toISOString();
+}
+
+async function referenceJoint(input: SampleInput, o: OutputFields): Promise<ReferenceJoint> {
+  if (!o.label) return { confusion: null, calibration: null, labelCounts: null };
+  const b = new TableBuilder();
+  for (const s of input.sources)
+    await readTable({ file: s.file, offset: s.offset, size: s.size }, s.format, b);
+  const t = b.finish();
+  const col = (name?: string) => (name ? t.columns.find((c) => c.name === name) : undefined);
+  const cell = (c: ReturnType<typeof col>, i: number): string | null => {
+    if (!c) return null;
+    if (c.kind === 'numeric') return Number.isNaN(c.values[i]) ? null : String(c.values[i]);
+    return c.codes[i] < 0 ? null : c.dict[c.codes[i]];
+  };
+  const label = col(o.label);
+  const pred = col(o.prediction);
+  const prob = col(o.probability);
+  if (!label) return { confusion: null, calibration: null, labelCounts: null };
+  const labelCounts: Record<string, number> = {};
+  const confusion: Record<string, Record<string, number>> = {};
+  const scores: number[] = [];
+  const positives: boolean[] = [];
+  for (let i = 0; i < t.rows; i++) {
+    const l = cell(label, i);
+    if (l === null) continue;
+    labelCounts[l] = (labelCounts[l] ?? 0) + 1;
+    const p = cell(pred, i);
+    if (p !== null) (confusion[l] ??= {})[p] = (confusion[l][p] ?? 0) + 1;
+    if (prob && prob.kind === 'numeric' && !Number.isNaN(prob.values[i])) {
+      scores.push(prob.values[i]);
+      positives.push(l === '1' || l === 'true' || l === 'True');
+    }
+  }
+  for (const l of Object.keys(labelCounts)) confusion[l] ??= {};
+  return {
+    confusion: pred ? confusion : null,
+    calibration: scores.length >= 100 ? fitCalibration(scores, positives) : null,
+    labelCounts,
+  };
+}
+
+function windowOf(
+  rows: Record<string, unknown>[],
+  index: number,
+  firstRow: number,
+  reference: Profile,
+  job: MonitorJob,
+  calibration: Calibration | null,
+): WindowResult {
+  const b = new TableBuilder();
+  for (const r of rows) b.add(r);
+  const o = job.outputs;
+  const outputs = new Set([o.prediction, o.probability, o.label, o.id, o.time_column].filter(Boolean));
+  const wanted = job.columns ?? reference.columns.map((c) => c.name).filter((n) => !outputs.has(n));
+  const current = profileTable(b.finish(), new Set(wanted));
+  const report = compareProfiles(
+    reference,
+    current,
+    { reference: job.reference.label, current: `window ${index + 1}` },
+    job.settings,
+    wanted,
+  );
+  const scores = o.probability ? rows.map((r) => Number(r[o.probability!])) : [];
+  return {
+    index,
+    firstRow,
+    rows: rows.length,
+    from: o.time_column ? timeText(rows[0][o.time_column]) : null,
+    to: o.time_column ? timeText(rows[rows.length - 1][o.time_column]) : null,
+    report,
+    estimated: o.probability ? cbpe(scores, calibration) : null,
+    predictions:
+      o.prediction || o.id || o.label
+        ? rows.map((r, k) => ({
+            row: firstRow + k,
+            id: o.id ? text(r[o.id]) : null,
+            prediction: o.prediction ? text(r[o.prediction]) : null,
+            label: o.label ? text(r[o.label]) : null,
+          }))
+        : [],
+  };
+}
+
+async function runMonitorJob(job: MonitorJob): Promise<MonitorAnswer> {
+  const reference = await loadProfile(job.reference);
+  const joint = job.joint ?? (await referenceJoint(job.reference, job.outputs));
+  const rows = [...job.pending];
+  const cursors: LogCursor[] = [];
+  const malformed: MalformedLine[] = [];
+  for (const f of job.files) {
+    const chunk = readNewRows(f.cursor, f.name);
+    for (const r of chunk.rows) rows.push(r);
+    cursors.push(chunk.cursor);
+    malformed.push(...chunk.malformed);
+  }
+  const windows: WindowResult[] = [];
+  let at = 0;
+  let row = job.nextRow;
+  while (rows.length - at >= job.windowRows) {
+    const slice = rows.slice(at, at + job.windowRows);
+    windows.push(windowOf(slice, job.nextWindow + windows.length, row, reference, job, joint.calibration));
+    at += job.windowRows;
+    row += job.windowRows;
+  }
+  return { windows, pending: rows.slice(at), cursors, malformed, joint };
+}
+
+serveWorker<MonitorJob, MonitorAnswer>((job) => runMonitorJob(job));

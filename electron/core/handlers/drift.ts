@@ -1,0 +1,21 @@
+import { driftCalls } from '../../../shared/api/drift.js';
+import type { Handlers } from '../engine.js';
+import { listMonitors, monitorState, runMonitor } from '../drift/monitor.js';
+import { driftReportHtml } from '../drift/html.js';
+import { compareSamples } from '../drift/service.js';
+import '../drift/index.js';
+
+export const driftHandlers: Handlers<typeof driftCalls> = {
+  'drift.compare': ({ reference, current, columns }, engine) =>
+    compareSamples(engine.requireProject(), reference, current, columns),
+  'drift.monitors': (_p, engine) => listMonitors(engine.requireProject()),
+  'drift.monitor': async ({ name, run }, engine) => {
+    const project = engine.requireProject();
+    if (run) await runMonitor(project, name);
+    return monitorState(project, name);
+  },
+  'drift.exportHtml': ({ name }, engine) => {
+    const state = monitorState(engine.requireProject(), name);
+    return { fileName: `drift-${name}.html`, html: driftReportHtml(state) };
+  },
+};
