@@ -2,10 +2,12 @@ import type { ProjectServiceFactory } from './project-service.js';
 import { comparePrefetch } from './compare/prefetch.js';
 import { pipelineService } from './pipeline/service.js';
 import { startWatching } from './watch/service.js';
+import { startMonitoring } from './drift/watch.js';
 
 /** What a long-running host starts for every opened project, in this order. */
 export const hostServices: ProjectServiceFactory[] = [
   (project, engine) => startWatching(project, engine),
   pipelineService,
   comparePrefetch,
+  (project, engine) => startMonitoring(project, engine),
 ];

@@ -56,6 +56,8 @@ function cases(): Record<string, Case[]> {
     cancel: [{ args: ['cancel', runA, '--wait', '1', ...p], code: 1 }],
     compare: [{ args: ['compare', runA, runB, '--json', ...p], code: 0 }],
     client: [{ args: ['client', 'path', '--json'], code: 0 }],
+    drift: [{ args: ['drift', 'data@1', 'data@1', '--json', ...p], code: 0 }],
+    monitor: [{ args: ['monitor', '--json', ...p], code: 0 }],
   };
 }
 

@@ -1,9 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { ColumnDrift, DriftReport } from '../../../shared/api/drift.js';
 import type { Command, Io } from '../command.js';
 import { jsonFlag, printJson } from '../command.js';
 import { UsageError } from '../args.js';
-import { projectFlag, withProject } from '../../core/store/cli-project.js';
-import { compareSamples } from '../../core/drift/service.js';
+import { projectFlag, withProject } from '../api.js';
 
 const num = (x: number | null | undefined) =>
   x === null || x === undefined ? '-' : Math.abs(x) < 1e-3 && x !== 0 ? x.toExponential(2) : x.toFixed(4);
@@ -24,6 +25,12 @@ export function printReport(io: Io, r: DriftReport): void {
   );
   for (const c of r.columns) io.out(columnLine(c));
   io.out(r.datasetDrift ? 'dataset drift: YES' : 'dataset drift: no');
+}
+
+/** A file named on the command line is relative to where the command runs, not to the project. */
+function fromCwd(spec: string): string {
+  const p = path.resolve(spec);
+  return !spec.includes('@') && fs.existsSync(p) ? p : spec;
 }
 
 export const driftCommand: Command = {
@@ -47,8 +54,12 @@ export const driftCommand: Command = {
             .map((c) => c.trim())
             .filter(Boolean)
         : undefined;
-    return withProject(args.flags, async (project) => {
-      const report = await compareSamples(project, args.positional[0], args.positional[1], columns);
+    return withProject(args.flags, async (api) => {
+      const report = await api.call('drift.compare', {
+        reference: fromCwd(args.positional[0]),
+        current: fromCwd(args.positional[1]),
+        columns,
+      });
       if (args.flags.json) printJson(io, report);
       else printReport(io, report);
       return report.datasetDrift ? 1 : 0;

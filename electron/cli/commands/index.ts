@@ -17,6 +17,7 @@ import { cancelCommand } from './cancel.js';
 import { compareCommand } from './compare.js';
 import { clientCommand } from './client.js';
 import { driftCommand } from './drift.js';
+import { monitorCommand } from './monitor.js';
 
 /** Every `strata` subcommand. A domain adds its commands here. */
 export const commands: Command[] = [
@@ -38,4 +39,5 @@ export const commands: Command[] = [
   compareCommand,
   clientCommand,
   driftCommand,
+  monitorCommand,
 ];

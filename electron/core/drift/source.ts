@@ -6,7 +6,8 @@ import { StrataError } from '../../../shared/errors.js';
 import type { Project } from '../project/project.js';
 import { parseEntries } from '../store/manifest.js';
 import { locateObject } from '../store/packs.js';
-import { findArtifact, manifestText, parseSpec, requireArtifact, resolveRef } from '../store/repo.js';
+import { parseSpec } from '../../../shared/version-spec.js';
+import { findArtifact, manifestText, requireArtifact, resolveRef } from '../store/repo.js';
 import { tabularFormat, type TabularFormat } from '../store/tabular.js';
 
 export interface TableSource {

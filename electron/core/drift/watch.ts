@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Engine } from '../engine.js';
 import type { Project } from '../project/project.js';
-import type { ProjectService } from '../services.js';
+import type { ProjectService } from '../project-service.js';
 import { DEFAULTS } from './defaults.js';
 import { listLogFiles } from './logs.js';
 import { monitorState, runMonitor } from './monitor.js';

@@ -3,7 +3,6 @@ import type { Handlers } from '../engine.js';
 import { listMonitors, monitorState, runMonitor } from '../drift/monitor.js';
 import { driftReportHtml } from '../drift/html.js';
 import { compareSamples } from '../drift/service.js';
-import '../drift/index.js';
 
 export const driftHandlers: Handlers<typeof driftCalls> = {
   'drift.compare': ({ reference, current, columns }, engine) =>

@@ -1,4 +1,0 @@
-import { projectServices } from '../services.js';
-import { startMonitoring } from './watch.js';
-
-projectServices.push((project, engine) => startMonitoring(project, engine));

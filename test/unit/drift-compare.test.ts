@@ -1,0 +1,146 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compareProfiles } from '../../electron/core/drift/compare.js';
+import { profileTable } from '../../electron/core/drift/profile.js';
+import type { Table } from '../../electron/core/drift/table.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { categories, normals } from '../helpers/drift-data.js';
+
+const N = 1_000_000;
+
+function table(seed: number, shift: number, newCategoryShare: number): Table {
+  // Categories a/b/c at 50/30/20%; the new category "z" takes its share from all of them alike.
+  const weights = newCategoryShare
+    ? [5, 3, 2].map((w) => w * (1 - newCategoryShare)).concat(10 * newCategoryShare)
+    : [5, 3, 2];
+  return {
+    rows: N,
+    columns: [
+      { name: 'x', kind: 'numeric', values: normals(seed, N, shift), missing: 0 },
+      { name: 'y', kind: 'numeric', values: normals(seed + 1, N), missing: 0 },
+      {
+        name: 'c',
+        kind: 'categorical',
+        codes: categories(seed + 2, N, weights),
+        dict: ['a', 'b', 'c', 'z'],
+        missing: 0,
+        mixed: false,
+      },
+    ],
+  };
+}
+
+describe('defaults on 1,000,000 rows', () => {
+  const reference = profileTable(table(1, 0, 0));
+  const labels = { reference: 'ref', current: 'cur' };
+
+  it('no shift: no alert', () => {
+    const r = compareProfiles(reference, profileTable(table(10, 0, 0)), labels);
+    expect(r.alert).toBe(false);
+    expect(r.columns.every((c) => c.status === 'ok')).toBe(true);
+    expect(r.columns.map((c) => c.verdict!.method)).toEqual([
+      'wasserstein_1',
+      'wasserstein_1',
+      'jensen_shannon',
+    ]);
+  });
+
+  it('a mean shift of 0.25 std alerts on that column only', () => {
+    const r = compareProfiles(reference, profileTable(table(20, 0.25, 0)), labels);
+    expect(r.alert).toBe(true);
+    expect(r.columns.filter((c) => c.status === 'drift').map((c) => c.name)).toEqual(['x']);
+    expect(r.columns[0].wasserstein!.normalised).toBeCloseTo(0.25, 2);
+  });
+
+  it('a new category at 5% alerts and is named', () => {
+    const r = compareProfiles(reference, profileTable(table(30, 0, 0.05)), labels);
+    expect(r.alert).toBe(true);
+    const c = r.columns.find((x) => x.name === 'c')!;
+    expect(c.status).toBe('drift');
+    expect(c.newCategories).toEqual(['z']);
+    expect(r.columns.filter((x) => x.status === 'drift').map((x) => x.name)).toEqual(['c']);
+  });
+});
+
+describe('bad input', () => {
+  it('missing, constant, all-missing and mixed columns give statuses and messages, not crashes', () => {
+    const n = 500;
+    const ref: Table = {
+      rows: n,
+      columns: [
+        { name: 'gone', kind: 'numeric', values: normals(1, n), missing: 0 },
+        { name: 'const', kind: 'numeric', values: new Float64Array(n).fill(3), missing: 0 },
+        { name: 'empty', kind: 'numeric', values: new Float64Array(n).fill(NaN), missing: n },
+        { name: 'mix', kind: 'numeric', values: normals(2, n), missing: 0 },
+      ],
+    };
+    const cur: Table = {
+      rows: n,
+      columns: [
+        { name: 'const', kind: 'numeric', values: new Float64Array(n).fill(3), missing: 0 },
+        { name: 'empty', kind: 'numeric', values: normals(3, n), missing: 0 },
+        {
+          name: 'mix',
+          kind: 'categorical',
+          codes: new Int32Array(n).map((_, i) => i % 2),
+          dict: ['1.5', 'text'],
+          missing: 0,
+          mixed: true,
+        },
+        { name: 'new', kind: 'numeric', values: normals(4, n), missing: 0 },
+      ],
+    };
+    const r = compareProfiles(profileTable(ref), profileTable(cur), { reference: 'a', current: 'b' });
+    const by = Object.fromEntries(r.columns.map((c) => [c.name, c]));
+    expect(by.gone.status).toBe('missing_in_current');
+    expect(by.new.status).toBe('missing_in_reference');
+    expect(by.const.status).toBe('ok');
+    expect(by.const.wasserstein!.normalised).toBe(0);
+    expect(by.empty.status).toBe('empty');
+    expect(by.mix.kind).toBe('categorical');
+    expect(by.mix.mixed).toBe(true);
+    for (const c of r.columns) if (c.status !== 'ok') expect(c.message).toBeTruthy();
+  });
+});
+
+describe('strata drift', () => {
+  it('compares two dataset versions; exit 1 on dataset drift, 0 without; --json names every statistic', () => {
+    const t = tempDir();
+    try {
+      const root = t.dir;
+      const write = (shift: number) => {
+        const x = normals(shift ? 7 : 5, 3000, shift);
+        const y = normals(shift ? 8 : 6, 3000, shift);
+        fs.writeFileSync(
+          path.join(root, 'data.csv'),
+          ['x,y', ...Array.from(x, (v, i) => `${v},${y[i]}`)].join('\n') + '\n',
+        );
+      };
+      expect(runCli(['init', root]).code).toBe(0);
+      write(0);
+      expect(runCli(['add', 'data.csv', '--kind', 'dataset', '--project', root]).code).toBe(0);
+      write(0.5);
+      expect(runCli(['add', 'data.csv', '--kind', 'dataset', '--project', root]).code).toBe(0);
+      const drift = runCli(['drift', 'data@1', 'data@2', '--json', '--project', root]);
+      expect(drift.code, drift.stderr).toBe(1);
+      const report = JSON.parse(drift.stdout);
+      expect(report.datasetDrift).toBe(true);
+      expect(report.columns[0].ks).toMatchObject({ method: 'ks_2samp', mode: 'exact' });
+      expect(report.columns[0].wasserstein.method).toBe('wasserstein_1');
+      expect(report.columns[0].psi).toMatchObject({
+        method: 'psi',
+        binning: 'reference_deciles',
+        epsilon: 1e-4,
+      });
+      const same = runCli(['drift', 'data@1', 'data@1', '--columns', 'x', '--project', root]);
+      expect(same.code, same.stderr).toBe(0);
+      expect(same.stdout).toMatch(/0 of 1 columns drifted/);
+      const bad = runCli(['drift', 'data@1', 'nothing.csv', '--project', root]);
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr).toMatch(/neither an artifact of this project nor a file/);
+    } finally {
+      t.cleanup();
+    }
+  });
+});
