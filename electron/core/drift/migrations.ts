@@ -1,9 +1,9 @@
 import type { Migration } from '../db/migrations.js';
 
-/** Drift's block of the project database: 50–59. */
+/** Drift's migrations of the project database (ids drift.*). */
 export const driftMigrations: Migration[] = [
   {
-    version: 50,
+    id: 'drift.monitors',
     name: 'drift monitors',
     up(db) {
       db.exec(`
