@@ -31,6 +31,9 @@ export interface RunVersion {
   rootHash: string;
 }
 
+/** A param as the run logged it: JSON's types. */
+export type ParamValue = string | number | boolean | null | ParamValue[] | { [key: string]: ParamValue };
+
 export interface RunSummary {
   id: string;
   name: string;
@@ -38,8 +41,8 @@ export interface RunSummary {
   status: RunStatus;
   startedAt: number;
   endedAt: number | null;
-  /** flattened, values as JSON text */
-  params: Record<string, string>;
+  /** flattened, each value as logged (numbers stay numbers) */
+  params: Record<string, ParamValue>;
   /** the final value of each series */
   metrics: Record<string, number>;
   tags: Record<string, string>;

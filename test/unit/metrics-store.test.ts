@@ -166,16 +166,16 @@ if (process.argv[2] === 'crash') throw new Error('boom');
     return spawnSync(process.execPath, ['script.mjs', arg], { cwd: path.join(f.dir), env, encoding: 'utf8' });
   }
 
-  it('ingests a finished script as a run once, and marks a crashed one failed', () => {
+  it('ingests a finished script as a run once, and marks a crashed one failed', async () => {
     fx = makeProject('stages: {}\n');
     expect(runScript(fx, 'ok').status).toBe(0);
     expect(runScript(fx, 'crash').status).toBe(1);
     const inbox = path.join(fx.dir, '.strata', 'inbox');
     expect(fs.readdirSync(inbox)).toHaveLength(2);
-    const ids = ingestInbox(fx.project);
+    const ids = await ingestInbox(fx.project);
     expect(ids).toHaveLength(2);
     expect(fs.readdirSync(inbox)).toHaveLength(0);
-    expect(ingestInbox(fx.project)).toEqual([]);
+    expect(await ingestInbox(fx.project)).toEqual([]);
     const runs = ids.map((id) => runDetail(fx!.project, id));
     expect(runs.map((r) => r.status).sort()).toEqual(['done', 'failed']);
     for (const r of runs) {

@@ -43,7 +43,7 @@ describe('run commands on bad input', () => {
     expect(r.code).toBe(0);
     expect(fs.readFileSync(path.join(dir, 'out.txt'), 'utf8')).toBe('9');
     const [run] = JSON.parse(runCli(['runs', '--json', '--project', dir]).stdout);
-    expect(run.params).toEqual({ power: '2' });
+    expect(run.params).toEqual({ power: 2 });
   }, 120000);
 
   it('refuses bad flags and unknown runs with a one-line error', () => {

@@ -82,7 +82,7 @@ describe('the bundled example', () => {
 describe('the Python client', () => {
   it.skipIf(!hasPython)(
     'logs params, metrics, tags and NaN from a pipeline step, and from a terminal into the inbox',
-    () => {
+    async () => {
       const t = tempDir('strata-py-');
       cleanup = t.cleanup;
       const dir = t.dir;
@@ -115,7 +115,7 @@ print("fit done")
       expect(outside.status).toBe(0);
       const project = Project.open(dir);
       try {
-        const [inboxRun] = ingestInbox(project);
+        const [inboxRun] = await ingestInbox(project);
         const piped = project.db
           .prepare("SELECT id FROM runs WHERE kind = 'pipeline'")
           .pluck()

@@ -43,7 +43,11 @@ export function runText(r: RunDetail): string[] {
     );
   if (r.stages.length) lines.push('stages:', ...r.stages.map(stageLine));
   const params = Object.entries(r.params);
-  if (params.length) lines.push('params:', ...params.map(([k, v]) => `  ${k} = ${v}`));
+  if (params.length)
+    lines.push(
+      'params:',
+      ...params.map(([k, v]) => `  ${k} = ${typeof v === 'string' ? v : JSON.stringify(v)}`),
+    );
   if (r.metricInfo.length)
     lines.push(
       'metrics:',

@@ -22,6 +22,19 @@ export interface RunMeta {
   status?: string;
   pid?: number;
   host?: string;
+  argv?: string[];
+  /** what a terminal run's client recorded about its interpreter, packages and OS */
+  environment?: Record<string, unknown>;
+  /** what a terminal run's client recorded about the code (commit, diff file, untracked files) */
+  git?: Record<string, unknown>;
+  /** output a terminal run's client kept, in order */
+  logs: { stream: 'stdout' | 'stderr' | 'strata'; text: string }[];
+  /** files the run made (log_dict, log_figure…): name, and where the client put it */
+  files: { name: string; file: string; media: string | null }[];
+  /** fitted models the run logged (autolog), each versioned as a model artifact */
+  models: { name: string; file: string; flavor: string | null }[];
+  /** workspace files a terminal run logged, with the copy it made of each at that moment */
+  copies: { path: string; file: string }[];
 }
 
 type Rec = Record<string, unknown>;
@@ -65,7 +78,7 @@ const isNonFiniteMarker = (v: unknown) =>
  */
 export class TrackingIngestor {
   readonly stats = newStats();
-  readonly meta: RunMeta = {};
+  readonly meta: RunMeta = { logs: [], files: [], models: [], copies: [] };
   private readonly putParam;
   private readonly putTag;
   private readonly putArtifact;
@@ -126,12 +139,42 @@ export class TrackingIngestor {
       case 'artifact':
         if (typeof rec.p !== 'string' || !rec.p) return false;
         this.putArtifact.run(this.runId, rec.p);
+        if (typeof rec.f === 'string' && rec.f) this.meta.copies.push({ path: rec.p, file: rec.f });
+        return true;
+      case 'file':
+        if (typeof rec.p !== 'string' || !rec.p || typeof rec.f !== 'string' || !rec.f) return false;
+        this.meta.files.push({ name: rec.p, file: rec.f, media: typeof rec.m === 'string' ? rec.m : null });
+        return true;
+      case 'model':
+        if (typeof rec.name !== 'string' || !rec.name || typeof rec.f !== 'string' || !rec.f) return false;
+        this.meta.models.push({
+          name: rec.name,
+          file: rec.f,
+          flavor: typeof rec.flavor === 'string' ? rec.flavor : null,
+        });
+        return true;
+      case 'log': {
+        const stream = rec.s === 'stderr' || rec.s === 'strata' ? rec.s : 'stdout';
+        if (typeof rec.v !== 'string') return false;
+        const last = this.meta.logs[this.meta.logs.length - 1];
+        if (last && last.stream === stream && last.text.length < 65536) last.text += rec.v;
+        else this.meta.logs.push({ stream, text: rec.v });
+        return true;
+      }
+      case 'env':
+        if (typeof rec.v !== 'object' || rec.v === null) return false;
+        this.meta.environment = rec.v as Rec;
+        return true;
+      case 'git':
+        if (typeof rec.v !== 'object' || rec.v === null) return false;
+        this.meta.git = rec.v as Rec;
         return true;
       case 'start':
         if (typeof rec.id === 'string') this.meta.id = rec.id;
         if (typeof rec.name === 'string') this.meta.name = rec.name;
         if (typeof rec.pid === 'number') this.meta.pid = rec.pid;
         if (typeof rec.host === 'string') this.meta.host = rec.host;
+        if (Array.isArray(rec.argv)) this.meta.argv = rec.argv.map(String);
         this.meta.startedAt = time;
         return true;
       case 'end':

@@ -14,7 +14,8 @@ export function kindOf(project: Project, rel: string): ArtifactKind {
     : 'dataset';
 }
 
-function link(
+/** Records that a run read ('in') or wrote ('out') a version; once per (run, version, role). */
+export function link(
   project: Project,
   runId: string,
   versionId: number,

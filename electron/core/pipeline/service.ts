@@ -1,9 +1,7 @@
 import type { ProjectServiceFactory } from '../project-service.js';
 import { closeSeriesDb } from '../metrics/reader.js';
 import { closeActiveRuns } from '../runs/cancel.js';
-import { ingestInbox } from '../runs/inbox.js';
 import { refreshRuns } from '../runs/refresh.js';
-import { runSummary } from '../runs/repo.js';
 import { controllerFor } from './controller.js';
 import { downstreamOf } from './dag.js';
 import { loadDag } from './plan.js';
@@ -17,11 +15,15 @@ const AUTO_DEBOUNCE_MS = 500;
  * that read it where auto_run is set.
  */
 export const pipelineService: ProjectServiceFactory = (project, engine) => {
-  refreshRuns(project, engine);
-  const poll = setInterval(() => {
+  const refresh = () => {
     if (project.db.open)
-      for (const id of ingestInbox(project)) engine.emit('run.update', runSummary(project, id));
-  }, INBOX_POLL_MS);
+      refreshRuns(project, engine).catch((err: Error) => {
+        // A terminal run that cannot be taken in now (a full disk…) stays in the inbox for the next poll.
+        if (project.db.open) console.error(`strata: inbox: ${err.message}`);
+      });
+  };
+  refresh();
+  const poll = setInterval(refresh, INBOX_POLL_MS);
   const controller = controllerFor(project, engine);
   let changed = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | null = null;

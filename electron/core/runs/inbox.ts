@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,6 +6,8 @@ import type { RunStatus } from '../../../shared/api/runs.js';
 import type { Project } from '../project/project.js';
 import { SeriesWriter } from '../metrics/chunks.js';
 import { TrackingIngestor } from '../metrics/tracking.js';
+import { kindOf, link } from '../pipeline/lineage.js';
+import { recordVersion } from '../store/api.js';
 import { processAlive } from './recover.js';
 import { insertRun } from './repo.js';
 
@@ -12,89 +15,249 @@ export function inboxDir(project: Project): string {
   return path.join(project.strataDir, 'inbox');
 }
 
-const STATUSES: readonly string[] = ['done', 'failed', 'cancelled', 'interrupted'];
+/** Where a run's own files (log_dict, log_figure…) are kept, for pipeline and terminal runs alike. */
+export function runFilesDir(project: Project, runId: string): string {
+  return path.join(project.strataDir, 'runs', runId, 'files');
+}
 
-function startRecord(text: string): { id?: string; pid?: number; host?: string } {
-  const first = text.slice(0, text.indexOf('\n') >>> 0);
+const STATUSES: readonly string[] = ['done', 'failed', 'cancelled', 'interrupted'];
+/** The stage name a terminal run's output and lineage are filed under. */
+export const SCRIPT_STAGE = 'script';
+
+type Rec = Record<string, unknown>;
+
+function parse(line: string): Rec | null {
   try {
-    const rec = JSON.parse(first) as { t?: string; id?: string; pid?: number; host?: string };
-    return rec.t === 'start' ? rec : {};
+    const v = JSON.parse(line) as unknown;
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : null;
   } catch {
-    return {};
+    return null;
   }
 }
 
+function startRecord(text: string): { id?: string; pid?: number; host?: string; name?: string | null } {
+  const rec = parse(text.slice(0, text.indexOf('\n') >>> 0));
+  return rec?.t === 'start' ? (rec as { id?: string; pid?: number; host?: string }) : {};
+}
+
+/** The records that name files the client copied beside the run: versioned before the run is recorded. */
+function copiedFiles(text: string): { models: Rec[]; copies: Rec[] } {
+  const models: Rec[] = [];
+  const copies: Rec[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.includes('"f"')) continue;
+    const rec = parse(line);
+    if (rec?.t === 'model' && typeof rec.name === 'string' && typeof rec.f === 'string') models.push(rec);
+    if (rec?.t === 'artifact' && typeof rec.p === 'string' && typeof rec.f === 'string') copies.push(rec);
+  }
+  return { models, copies };
+}
+
+/** A path the client wrote, relative to the inbox, that must stay inside this run's side folder. */
+function sideFile(dir: string, id: string, rel: string): string | null {
+  const side = path.join(dir, `${id}.d`);
+  const abs = path.resolve(dir, rel);
+  return abs.startsWith(side + path.sep) && fs.existsSync(abs) ? abs : null;
+}
+
+/** A name for a run its script did not name: the script and a number, so runs of one script tell apart. */
+function autoName(project: Project, argv: string[] | undefined): string {
+  const script = path.basename(argv?.[0] || '') || 'python';
+  const n = project.db
+    .prepare("SELECT count(*) FROM runs WHERE kind = 'inbox' AND name LIKE ? ESCAPE '\\'")
+    .pluck()
+    .get(`${script.replace(/[\\%_]/g, (c) => '\\' + c)} #%`) as number;
+  return `${script} #${n + 1}`;
+}
+
+interface Versioned {
+  versionId: number;
+  path: string;
+}
+
 /**
- * Turns the files that clients wrote outside Strata (.strata/inbox/*.jsonl) into runs. A file whose
- * writer is still alive is left for next time; one already ingested (same id) is only removed. Each
- * file is ingested in one transaction and deleted after it commits, so a crash in between ingests
- * nothing twice. Returns the ids of the new runs.
+ * Versions what a terminal run logged from the copies its client made at the time: the models
+ * (autolog) as model artifacts under models/<name>, the workspace files it logged under their own
+ * paths. Re-running this after a crash reuses the versions already recorded (same content).
  */
-export function ingestInbox(project: Project): string[] {
-  const dir = inboxDir(project);
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir).filter((n) => n.endsWith('.jsonl'));
-  } catch {
-    return [];
-  }
-  const created: string[] = [];
-  for (const name of names.sort()) {
-    const file = path.join(dir, name);
-    let text: string;
+async function versionCopies(
+  project: Project,
+  dir: string,
+  id: string,
+  text: string,
+): Promise<{ done: Versioned[]; problems: string[] }> {
+  const { models, copies } = copiedFiles(text);
+  const done: Versioned[] = [];
+  const problems: string[] = [];
+  const jobs = [
+    ...models.map((m) => ({
+      path: `models/${m.name as string}`,
+      name: m.name as string,
+      kind: 'model' as const,
+      file: m.f as string,
+    })),
+    ...copies.map((c) => ({
+      path: c.p as string,
+      name: undefined,
+      kind: kindOf(project, c.p as string),
+      file: c.f as string,
+    })),
+  ];
+  for (const job of jobs) {
+    const from = sideFile(dir, id, job.file);
+    if (!from) {
+      problems.push(`logged ${job.path} was not versioned: the client's copy ${job.file} is missing`);
+      continue;
+    }
     try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch {
-      continue;
+      const v = await recordVersion(project, {
+        path: job.path,
+        name: job.name,
+        kind: job.kind,
+        source: 'run',
+        runId: id,
+        message: 'logged from a script',
+        from,
+      });
+      done.push({ versionId: v.id, path: job.path });
+    } catch (err) {
+      problems.push(`logged ${job.path} was not versioned: ${(err as Error).message}`);
     }
-    const start = startRecord(text);
-    const id = start.id ?? name.replace(/\.jsonl$/, '');
-    const ended = /"t"\s*:\s*"end"/.test(text.slice(-4096));
-    if (
-      !ended &&
-      start.pid &&
-      start.host === os.hostname() &&
-      start.pid !== process.pid &&
-      processAlive(start.pid)
-    )
-      continue;
-    const exists = project.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(id);
-    if (!exists) {
-      project.db.transaction(() => {
-        const st = fs.statSync(file);
-        insertRun(project, {
-          id,
-          name: id,
-          kind: 'inbox',
-          status: 'running',
-          startedAt: st.birthtimeMs || st.mtimeMs,
-        });
-        const writer = new SeriesWriter(project.db, id);
-        const ing = new TrackingIngestor(project.db, writer);
-        ing.ingest(text.split('\n'));
-        writer.flush();
-        const m = ing.meta;
-        const status: RunStatus =
-          m.status && STATUSES.includes(m.status) ? (m.status as RunStatus) : 'interrupted';
-        project.db
-          .prepare(
-            'UPDATE runs SET name = ?, status = ?, started_at = ?, ended_at = ?, skipped_lines = ?, nonfinite_values = ?, error = ?, environment = ? WHERE id = ?',
-          )
-          .run(
-            m.name ?? id,
-            status,
-            m.startedAt ?? st.mtimeMs,
-            m.endedAt ?? st.mtimeMs,
-            ing.stats.skipped,
-            ing.stats.nonFinite,
-            m.status ? null : 'the script stopped without ending its run',
-            JSON.stringify({ host: m.host ?? null, pid: m.pid ?? null }),
-            id,
-          );
-      })();
-      created.push(id);
-    }
-    fs.rmSync(file, { force: true });
   }
-  return created;
+  return { done, problems };
+}
+
+/** The code state a terminal run's client recorded; its uncommitted diff is kept whole, hashed. */
+function codeState(
+  dir: string,
+  id: string,
+  git: Rec | undefined,
+): { commit: string | null; diff: string | null } {
+  if (!git || git.state !== 'recorded') return { commit: (git?.commit as string) ?? null, diff: null };
+  const file = typeof git.diff === 'string' ? sideFile(dir, id, `${id}.d/${git.diff}`) : null;
+  return { commit: (git.commit as string) ?? null, diff: file ? fs.readFileSync(file, 'utf8') : null };
+}
+
+async function ingestOne(project: Project, dir: string, name: string): Promise<string | null> {
+  const file = path.join(dir, name);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+  const start = startRecord(text);
+  const id = start.id ?? name.replace(/\.jsonl$/, '');
+  const ended = /"t"\s*:\s*"end"/.test(text.slice(-4096));
+  if (
+    !ended &&
+    start.pid &&
+    start.host === os.hostname() &&
+    start.pid !== process.pid &&
+    processAlive(start.pid)
+  )
+    return null;
+  const side = path.join(dir, `${id}.d`);
+  const forget = () => {
+    fs.rmSync(file, { force: true });
+    fs.rmSync(side, { recursive: true, force: true });
+  };
+  if (project.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(id)) {
+    forget();
+    return null;
+  }
+  const { done, problems } = await versionCopies(project, dir, id, text);
+  // The run's own files, and the untracked files its client copied, move beside its record before
+  // the record names them (renames: atomic).
+  for (const part of ['files', 'untracked']) {
+    const from = path.join(side, part);
+    if (!fs.existsSync(from)) continue;
+    const dest = path.join(project.strataDir, 'runs', id, part);
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    fs.rmSync(dest, { recursive: true, force: true });
+    fs.renameSync(from, dest);
+  }
+  const st = fs.statSync(file);
+  project.db.transaction(() => {
+    insertRun(project, {
+      id,
+      name: id,
+      kind: 'inbox',
+      status: 'running',
+      startedAt: st.birthtimeMs || st.mtimeMs,
+    });
+    const writer = new SeriesWriter(project.db, id);
+    const ing = new TrackingIngestor(project.db, writer);
+    ing.ingest(text.split('\n'));
+    writer.flush();
+    const m = ing.meta;
+    const status: RunStatus =
+      m.status && STATUSES.includes(m.status) ? (m.status as RunStatus) : 'interrupted';
+    const code = codeState(dir, id, m.git);
+    const environment = m.environment
+      ? { ...m.environment, host: m.host ?? null, pid: m.pid ?? null, argv: m.argv ?? null }
+      : { host: m.host ?? null, pid: m.pid ?? null };
+    project.db
+      .prepare(
+        `UPDATE runs SET name = ?, status = ?, started_at = ?, ended_at = ?, skipped_lines = ?, nonfinite_values = ?,
+           error = ?, environment = ?, git_commit = ?, git_diff_hash = ?, git_diff = ? WHERE id = ?`,
+      )
+      .run(
+        m.name ?? autoName(project, m.argv),
+        status,
+        m.startedAt ?? st.mtimeMs,
+        m.endedAt ?? st.mtimeMs,
+        ing.stats.skipped,
+        ing.stats.nonFinite,
+        m.status ? null : 'the script stopped without ending its run',
+        JSON.stringify({ ...environment, code: m.git ?? null }),
+        code.commit,
+        code.diff ? crypto.createHash('sha256').update(code.diff).digest('hex') : null,
+        code.diff,
+        id,
+      );
+    const log = project.db.prepare(
+      'INSERT INTO run_logs (run_id, stage, stream, at, text) VALUES (?, ?, ?, ?, ?)',
+    );
+    const at = m.endedAt ?? st.mtimeMs;
+    for (const l of m.logs) log.run(id, SCRIPT_STAGE, l.stream, at, l.text);
+    for (const p of problems) log.run(id, SCRIPT_STAGE, 'strata', at, `[strata] ${p}\n`);
+    for (const v of done) link(project, id, v.versionId, 'out', SCRIPT_STAGE, v.path);
+  })();
+  forget();
+  return id;
+}
+
+const running = new WeakMap<Project, Promise<string[]>>();
+
+/**
+ * Turns the files that clients wrote outside Strata (.strata/inbox/*.jsonl, with the files they
+ * copied in <id>.d/) into runs. A file whose writer is still alive is left for next time; one
+ * already ingested (same id) is only removed. What the run logged is versioned first, then the run is
+ * recorded in one transaction, then the inbox files go: a crash in between ingests nothing twice.
+ * One ingestion at a time per project. Returns the ids of the new runs.
+ */
+export function ingestInbox(project: Project): Promise<string[]> {
+  const previous = running.get(project) ?? Promise.resolve([]);
+  const next = previous.then(async () => {
+    const dir = inboxDir(project);
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir).filter((n) => n.endsWith('.jsonl'));
+    } catch {
+      return [];
+    }
+    const created: string[] = [];
+    for (const name of names.sort()) {
+      if (!project.db.open) break;
+      const id = await ingestOne(project, dir, name);
+      if (id) created.push(id);
+    }
+    return created;
+  });
+  running.set(
+    project,
+    next.catch(() => []),
+  );
+  return next;
 }

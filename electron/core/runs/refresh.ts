@@ -5,8 +5,8 @@ import { recoverInterrupted } from './recover.js';
 import { runSummary } from './repo.js';
 
 /** Runs whose runner died end as interrupted and runs logged from a terminal come in; each is announced. */
-export function refreshRuns(project: Project, engine: Engine): string[] {
-  const changed = [...recoverInterrupted(project), ...ingestInbox(project)];
+export async function refreshRuns(project: Project, engine: Engine): Promise<string[]> {
+  const changed = [...recoverInterrupted(project), ...(await ingestInbox(project))];
   for (const id of changed) engine.emit('run.update', runSummary(project, id));
   return changed;
 }

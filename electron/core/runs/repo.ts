@@ -4,6 +4,7 @@ import { keyed } from '../../../shared/names.js';
 import type {
   LogLine,
   MetricInfo,
+  ParamValue,
   RunDetail,
   RunKind,
   RunStatus,
@@ -149,6 +150,15 @@ function versionsOf(project: Project, id: string): RunVersion[] {
     .all(id) as RunVersion[];
 }
 
+/** Params are stored as JSON text; a value that is not JSON (written by an older Strata) is a string. */
+function paramValue(text: string): ParamValue {
+  try {
+    return JSON.parse(text) as ParamValue;
+  } catch {
+    return text;
+  }
+}
+
 function kv(project: Project, sql: string, id: string): Record<string, string> {
   const out = keyed<string>();
   for (const r of project.db.prepare(sql).all(id) as { key: string; value: string }[]) out[r.key] = r.value;
@@ -169,7 +179,11 @@ function summaryOf(project: Project, row: RunRow): RunSummary {
     status: row.status,
     startedAt: row.started_at,
     endedAt: row.ended_at,
-    params: kv(project, 'SELECT key, value FROM run_params WHERE run_id = ? ORDER BY key', row.id),
+    params: Object.fromEntries(
+      Object.entries(
+        kv(project, 'SELECT key, value FROM run_params WHERE run_id = ? ORDER BY key', row.id),
+      ).map(([k, v]) => [k, paramValue(v)]),
+    ),
     metrics,
     tags: kv(project, 'SELECT key, value FROM run_tags WHERE run_id = ? ORDER BY key', row.id),
     note: row.note,

@@ -53,6 +53,12 @@ export interface RecordOptions {
   reuseAnyVersion?: boolean;
   /** the paths (relative to the artifact) the watcher saw change: other files are taken from the stat cache unstat'ed */
   changed?: string[] | null;
+  /**
+   * Store the content found here (an absolute path) as the version of `path`: a copy a terminal run
+   * made when it logged the file, since the file in the workspace may have changed since. The stat
+   * cache speaks for the workspace and is not updated from it (the copy's inodes match none of its rows).
+   */
+  from?: string;
 }
 
 /** Prepares the store for this process: leftover temp files of dead writers go, declared artifacts get rows. */
@@ -92,9 +98,13 @@ async function hashInWorkers(
     signal?: AbortSignal;
     onProgress?: (d: number, t: number | null) => void;
     changed?: string[] | null;
+    from?: string;
   },
 ): Promise<Hashed | null> {
-  const abs = path.join(project.root, rel);
+  const source = opts.from
+    ? { root: path.dirname(opts.from), rel: path.basename(opts.from) }
+    : { root: project.root, rel };
+  const abs = path.join(source.root, source.rel);
   // A large folder is split into contiguous runs of its sorted files, one per core: a first add
   // shares the hashing, and a re-check through the stat cache shares the stat calls.
   const parts = isLargeFolder(abs) ? Math.max(1, Math.min(os.availableParallelism(), 4)) : 1;
@@ -103,8 +113,8 @@ async function hashInWorkers(
   const results = await Promise.all(
     Array.from({ length: parts }, (_v, index) => {
       const input: HashTreeInput = {
-        root: project.root,
-        rel,
+        root: source.root,
+        rel: source.rel,
         dbPath: project.dbPath,
         objectsDir: store ? project.objectsDir : null,
         part: { index, of: parts },
@@ -322,7 +332,7 @@ async function storeVersion(project: Project, rel: string, opts: RecordOptions):
       return { id, created: true };
     })
     .immediate();
-  saveCache(project, result.cache);
+  if (!opts.from) saveCache(project, result.cache);
   const info = versionById(project, outcome.id);
   if (outcome.created) announceVersioned(project, { artifact: info.artifact, version: info, created: true });
   return {

@@ -57,7 +57,9 @@ export function RunsSection({ api, project }: SectionProps) {
   // The columns worth a glance: the params that differ between runs, then the most common metrics.
   const paramKeys = [...new Set(s.runs.flatMap((r) => Object.keys(r.params)))]
     .filter(
-      (k) => new Set(s.runs.map((r) => (Object.hasOwn(r.params, k) ? r.params[k] : undefined))).size > 1,
+      (k) =>
+        new Set(s.runs.map((r) => (Object.hasOwn(r.params, k) ? JSON.stringify(r.params[k]) : undefined)))
+          .size > 1,
     )
     .slice(0, KEY_COLUMNS);
   const metricCount = new Map<string, number>();

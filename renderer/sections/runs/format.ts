@@ -1,4 +1,4 @@
-import type { RunSummary } from '../../../shared/api/index.js';
+import type { ParamValue, RunSummary } from '../../../shared/api/index.js';
 
 export function duration(ms: number | null): string {
   if (ms === null || ms < 0) return '—';
@@ -17,11 +17,6 @@ export function num(v: number): string {
 }
 
 /** Params are stored as JSON text; strings lose their quotes for display. */
-export function paramText(v: string): string {
-  try {
-    const parsed = JSON.parse(v) as unknown;
-    return typeof parsed === 'string' ? parsed : v;
-  } catch {
-    return v;
-  }
+export function paramText(v: ParamValue): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
 }

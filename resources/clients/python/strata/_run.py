@@ -137,7 +137,7 @@ class Run:
             shutil.copytree(local_path, dest, dirs_exist_ok=True)
         else:
             shutil.copyfile(local_path, dest)
-        self._write({"t": "artifact", "p": rel, "f": "artifacts/" + name})
+        self._write({"t": "artifact", "p": rel, "f": os.path.relpath(dest, os.path.dirname(self.path)).replace(os.sep, "/")})
 
     def log_artifacts(self, local_dir, artifact_path=None):
         for entry in sorted(os.listdir(local_dir)):

@@ -1,9 +1,10 @@
 """autolog() for scikit-learn, as mlflow.sklearn.autolog does it: each outermost `fit` logs the
 estimator's parameters, its training metrics and the fitted model (versioned as a model artifact).
 
-A fit with no active run gets a run of its own, started before the fit (so its output is kept) and,
-unlike MLflow, left open until the next autologged fit or the end of the script: what a script prints
-after training (its test score) belongs to that run. A run the user started is never ended here."""
+Unlike MLflow, autolog() outside a pipeline starts a run at once, so what the script prints before
+training is kept with it; the first fit logs into it, and the run stays open until the next
+autologged fit (which gets a run of its own) or the end of the script, so what the script prints
+after training (its test score) belongs to it too. A run the user started is never ended here."""
 
 import functools
 import os
@@ -88,14 +89,23 @@ def _log_model(run, estimator):
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _own_run():
+    run = _fluent.start_run()
+    # Inside a pipeline step every fit logs into the step's run, which is never ended here.
+    run._autolog_owned = not run.inside_pipeline
+    run._autolog_fitted = False
+    return run
+
+
 def _before_fit(estimator):
     run = _fluent.active_run()
-    if run is not None and getattr(run, "_autolog_owned", False):
+    if run is not None and getattr(run, "_autolog_owned", False) and run._autolog_fitted:
         _fluent.end_run()
         run = None
     if run is None:
-        run = _fluent.start_run()
-        run._autolog_owned = True
+        run = _own_run()
+    if getattr(run, "_autolog_owned", False):
+        run._autolog_fitted = True
         run.set_tag("strata.autolog", type(estimator).__name__)
     return run
 
@@ -147,6 +157,9 @@ def autolog(log_models=True, disable=False):
     if _patched:
         return
     from sklearn.utils import all_estimators
+
+    if _fluent.active_run() is None and not os.environ.get("STRATA_TRACKING_FILE"):
+        _own_run()
 
     for _, cls in all_estimators():
         original = cls.__dict__.get("fit")
