@@ -100,7 +100,7 @@ describe('tracking protocol', () => {
     writer.flush();
     expect(ing.stats).toEqual({ lines: 14, points: 4, skipped: 5, nonFinite: 4 });
     const run = runDetail(f.project, 'r1');
-    expect(run.params).toEqual({ lr: '0.1' });
+    expect(run.params).toEqual({ lr: 0.1 });
     expect(run.tags).toEqual({ team: 'blue' });
     expect(readSeries(f.project.db, 'r1', 'loss', 100, 'step')).toMatchObject({
       xs: [0, 4, 5],
@@ -182,7 +182,7 @@ if (process.argv[2] === 'crash') throw new Error('boom');
       expect(r).toMatchObject({
         kind: 'inbox',
         name: 'from-terminal',
-        params: { lr: '0.01', layers: '[2,3]' },
+        params: { lr: 0.01, layers: [2, 3] },
         tags: { where: 'terminal' },
         nonFiniteValues: 1,
       });
