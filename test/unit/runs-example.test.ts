@@ -45,7 +45,7 @@ describe('the bundled example', () => {
     expect(run.status).toBe('done');
     expect(run.stages.map((s: { status: string }) => s.status)).toEqual(['done', 'done', 'done']);
     expect(run.metrics['test.accuracy']).toBeGreaterThan(0.8);
-    expect(run.params['train.epochs']).toBe('60');
+    expect(run.params['train.epochs']).toBe(60);
     expect(run.versions).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ role: 'out', artifact: 'prepared', stage: 'prepare' }),
@@ -122,7 +122,7 @@ print("fit done")
           .get() as string;
         for (const id of [piped, inboxRun]) {
           const r = runDetail(project, id);
-          expect(r.params).toMatchObject({ lr: '0.5', opt: '"sgd"' });
+          expect(r.params).toMatchObject({ lr: 0.5, opt: 'sgd' });
           expect(r.tags).toMatchObject({ lang: 'python' });
           expect(r.metrics).toMatchObject({ acc: 0.9, loss: 1 / 1000 });
           expect(r.metricInfo.find((m) => m.key === 'loss')?.count).toBe(1000);
