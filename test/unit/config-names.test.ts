@@ -52,7 +52,7 @@ describe('names in strata.yaml and dvc.yaml', () => {
     const dvc = project({ 'dvc.yaml': 'stages:\n  __proto__:\n    cmd: "true"\n' });
     const err = loadError(dvc);
     expect(err.message).toMatch(/^stages\.__proto__: "__proto__" is reserved/);
-    expect(err.where).toMatchObject({ file: path.join(dvc, 'dvc.yaml'), line: 3 });
+    expect(err.where).toMatchObject({ file: path.join(dvc, 'dvc.yaml'), line: 2, column: 3 });
   });
 
   it('refuses names longer than the maximum', () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { configSchema, emptyConfig, named, stageSchema, type StrataConfig } from './schema.js';
+import { configSchema, emptyConfig, namedStages, type StrataConfig } from './schema.js';
 import { readYamlFile } from './yaml.js';
 
 export const CONFIG_FILE = 'strata.yaml';
@@ -12,7 +12,7 @@ export interface LoadedConfig {
   file: string | null;
 }
 
-const dvcSchema = z.object({ stages: named(stageSchema, { anyCharacters: true }).default({}) }).passthrough();
+const dvcSchema = z.object({ stages: namedStages({ anyCharacters: true }).default({}) }).passthrough();
 
 /** strata.yaml wins; a project with only dvc.yaml runs its stages as they are. */
 export function loadConfig(root: string): LoadedConfig {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { nameProblem } from '../../../shared/names.js';
 import { monitorSchema } from '../drift/config.js';
+import { artifactPathIssues, outsideProblem, stagePathIssues, type PathIssue } from './inside.js';
 
 const relPath = z.string().min(1, 'must be a non-empty path');
 
@@ -33,24 +34,45 @@ export const stageSchema = z
  * A map of named things. The names are checked on the raw object, before zod's record, which drops a
  * `__proto__` key without a word.
  */
-export const named = <T extends z.ZodType>(item: T, opts: { anyCharacters?: boolean } = {}) =>
+export const named = <T extends z.ZodType>(
+  item: T,
+  opts: { anyCharacters?: boolean; check?: (raw: unknown) => PathIssue[] } = {},
+) =>
   z
     .unknown()
     .superRefine((raw, ctx) => {
       if (typeof raw !== 'object' || raw === null) return;
-      for (const key of Object.keys(raw)) {
+      for (const [key, value] of Object.entries(raw)) {
         const problem = nameProblem(key, opts);
-        if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [key] });
+        if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [key], params: { at: 'key' } });
+        for (const issue of opts.check?.(value) ?? [])
+          ctx.addIssue({
+            code: 'custom',
+            message: issue.message,
+            path: [key, ...issue.path],
+            params: issue.atKey ? { at: 'key' } : undefined,
+          });
       }
     })
     .pipe(z.record(z.string(), item));
 
+/** Stages, with every path checked against the project (and the stage's wdir). */
+export const namedStages = (opts: { anyCharacters?: boolean } = {}) =>
+  named(stageSchema, { ...opts, check: stagePathIssues });
+
 export const configSchema = z
   .object({
     name: z.string().optional(),
-    artifacts: named(artifactSchema).default({}),
-    stages: named(stageSchema).default({}),
-    params: z.array(z.string()).optional(),
+    artifacts: named(artifactSchema, { check: artifactPathIssues }).default({}),
+    stages: namedStages().default({}),
+    params: z
+      .array(
+        z.string().superRefine((p, ctx) => {
+          const problem = outsideProblem(p);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        }),
+      )
+      .optional(),
     auto_run: z.boolean().default(false),
     validations: named(z.record(z.string(), z.unknown())).default({}),
     monitors: named(monitorSchema).default({}),

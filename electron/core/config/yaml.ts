@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml';
 import type { z } from 'zod';
 import { StrataError } from '../../../shared/errors.js';
 
@@ -43,7 +43,9 @@ export function parseYamlFile<S extends z.ZodType>(
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = locate(doc, lines, issue.path as (string | number)[], file);
+    const at = issue.code === 'custom' && (issue.params as { at?: string } | undefined)?.at;
+    const path = issue.path as (string | number)[];
+    const where = (at === 'key' && locateKey(doc, lines, path, file)) || locate(doc, lines, path, file);
     const field = issue.path.length ? issue.path.join('.') : '(top level)';
     throw new StrataError('CONFIG_INVALID', `${field}: ${issue.message}`, {
       where,
@@ -63,6 +65,16 @@ export function readYamlFile<S extends z.ZodType>(file: string, schema: S): Load
     throw new StrataError(code, `cannot read ${file}: ${e.message}`, { where: { file }, cause: err });
   }
   return parseYamlFile(file, text, schema);
+}
+
+/** Where the last key of the path is written: for an error about the key itself, not its value. */
+function locateKey(doc: Document, lines: LineCounter, path: (string | number)[], file: string) {
+  const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+  if (!isMap(parent)) return null;
+  const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === path[path.length - 1]);
+  if (!pair || !isNode(pair.key) || !pair.key.range) return null;
+  const pos = lines.linePos(pair.key.range[0]);
+  return { file, line: pos.line, column: pos.col };
 }
 
 /** The deepest node of the path that exists, so an error in a missing key points at its parent. */
