@@ -54,7 +54,7 @@ export interface ColumnStats {
 }
 
 export interface TabularStats {
-  format: 'csv' | 'jsonl' | 'parquet';
+  format: 'csv' | 'tsv' | 'jsonl' | 'parquet';
   rows: number;
   columns: ColumnStats[];
 }

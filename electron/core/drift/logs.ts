@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MalformedLine } from '../../../shared/api/drift.js';
-import { CsvReader, csvValue, tabularFormat } from '../store/tabular.js';
+import { tabularFormat } from '../store/tabular.js';
+import { cellValue, CsvError, parseCsvLine } from '../tabular/csv.js';
 import { parseJsonRecord } from './table.js';
 
 export interface LogCursor {
@@ -66,16 +67,21 @@ export function readNewRows(cursor: LogCursor, name: string): LogChunk {
   const rows: Record<string, unknown>[] = [];
   const malformed: MalformedLine[] = [];
   let header = cursor.header;
-  const isCsv = tabularFormat(cursor.file) === 'csv';
+  const format = tabularFormat(cursor.file);
+  const delimiter = format === 'tsv' ? '\t' : format === 'csv' ? ',' : null;
   pieces.forEach((raw, k) => {
     const line = cursor.line + k + 1;
     const lineText = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (!lineText.trim()) return;
-    if (isCsv) {
-      const cells: string[] = [];
-      const reader = new CsvReader((row) => cells.push(...row));
-      reader.feed(lineText);
-      reader.end();
+    if (delimiter) {
+      let cells: string[];
+      try {
+        cells = parseCsvLine(lineText, delimiter);
+      } catch (err) {
+        if (!(err instanceof CsvError)) throw err;
+        malformed.push({ file: name, line, reason: 'a quoted cell is not closed' });
+        return;
+      }
       if (!header) {
         header = cells;
         return;
@@ -89,7 +95,7 @@ export function readNewRows(cursor: LogCursor, name: string): LogChunk {
         return;
       }
       const rec: Record<string, unknown> = {};
-      header.forEach((h, i) => (rec[h] = csvValue(cells[i])));
+      header.forEach((h, i) => (rec[h] = cellValue(cells[i])));
       rows.push(rec);
     } else {
       const rec = parseJsonRecord(lineText);

@@ -23,7 +23,7 @@ import type { MonitorAnswer, MonitorJob, ReferenceJoint } from './monitor-worker
 import { bbse, classificationPerformance, labelShift, regressionPerformance } from './performance.js';
 import { resolveSample } from './source.js';
 import { parseJsonRecord } from './table.js';
-import { CsvReader, csvValue } from '../store/tabular.js';
+import { cellValue, CsvError, parseCsvLine } from '../tabular/csv.js';
 
 const MALFORMED_KEPT = 100;
 
@@ -91,12 +91,16 @@ function ingestLabels(project: Project, name: string, m: MonitorConfig): void {
       let header: string[] | null = null;
       for (const l of lines) {
         if (!l.trim()) continue;
-        const cells: string[] = [];
-        const r = new CsvReader((row) => cells.push(...row));
-        r.feed(l);
-        r.end();
+        let cells: string[];
+        try {
+          cells = parseCsvLine(l, ',');
+        } catch (err) {
+          // An unterminated quote: the line holds no label that can be read.
+          if (err instanceof CsvError) continue;
+          throw err;
+        }
         if (!header) header = cells;
-        else records.push(Object.fromEntries(header.map((h, i) => [h, csvValue(cells[i] ?? '')])));
+        else records.push(Object.fromEntries(header.map((h, i) => [h, cellValue(cells[i] ?? '')])));
       }
     } else {
       for (const l of lines) {

@@ -3,15 +3,9 @@
 // forms until then.
 import fs from 'node:fs';
 import { parquetReadObjects } from 'hyparquet';
-import {
-  CsvReader,
-  csvValue,
-  plain,
-  readChunks,
-  type TabularFormat,
-  type TabularSource,
-} from '../store/tabular.js';
+import { plain, readChunks, type TabularFormat } from '../store/tabular.js';
 import { readRange } from '../store/packs.js';
+import { cellValue, readCsv, type TabularSource } from '../tabular/csv.js';
 
 export interface NumericColumn {
   name: string;
@@ -148,7 +142,7 @@ export class TableBuilder {
   /** CSV rows arrive as cells in header order, which spares building a record per row. */
   addCells(header: string[], cells: string[]): void {
     if (this.order.length === 0) for (const name of header) this.add0(name);
-    for (let i = 0; i < this.order.length; i++) this.order[i].add(csvValue(cells[i] ?? ''));
+    for (let i = 0; i < this.order.length; i++) this.order[i].add(cellValue(cells[i] ?? ''));
     this.rows++;
   }
 
@@ -191,23 +185,17 @@ export async function readTable(
     for (const r of (await parquetReadObjects({ file: ab })) as Record<string, unknown>[]) builder.add(r);
     return;
   }
-  if (format === 'csv') {
-    let header: string[] | null = null;
-    let line = 0;
-    const reader = new CsvReader((cells) => {
-      line++;
-      if (!header) {
-        header = cells;
-        return;
+  if (format === 'csv' || format === 'tsv') {
+    // Rows are counted from the header's 1, as the reader's own errors count them.
+    let row = 1;
+    await readCsv(source, format === 'tsv' ? '\t' : ',', (rows, header) => {
+      for (const cells of rows) {
+        row++;
+        if (cells.length !== header.length)
+          bad({ line: row, reason: `${cells.length} cells where the header has ${header.length}` });
+        else builder.addCells(header, cells);
       }
-      if (cells.length !== header.length) {
-        bad({ line: line, reason: `${cells.length} cells where the header has ${header.length}` });
-        return;
-      }
-      builder.addCells(header, cells);
     });
-    readChunks(source, (t) => reader.feed(t));
-    reader.end();
     return;
   }
   readJsonLines(source, (text, line) => {

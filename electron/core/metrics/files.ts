@@ -1,7 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import JSON5 from 'json5';
 import { parseDocument } from 'yaml';
 import { keyed } from '../../../shared/names.js';
+import {
+  cellNumber,
+  CsvError,
+  delimiterFor,
+  parseCsv,
+  type CsvTable,
+  type Delimiter,
+} from '../tabular/csv.js';
 import type { TrackingIngestor } from './tracking.js';
 
 /** Nested objects become dotted keys ({train: {loss: 1}} → train.loss); only numbers are metrics. */
@@ -18,11 +27,23 @@ export function flattenNumbers(
   return out;
 }
 
-const NON_FINITE_WORDS = new Set(['nan', 'inf', '+inf', '-inf', 'infinity', '-infinity', '+infinity']);
+/**
+ * JSON as Python's json module writes it: bare NaN, Infinity and -Infinity are numbers. Those are
+ * JSON5 number literals, so a file JSON.parse refuses is read again by JSON5 (strings, "NaN" among
+ * them, stay strings either way).
+ */
+function parseJsonWithNonFinite(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return JSON5.parse(text);
+  }
+}
 
 /**
- * A metrics file (JSON or YAML): every numeric leaf becomes a final value. A key the run already has
- * a series for (logged through a client) is left to that series.
+ * A metrics file (JSON or YAML): every numeric leaf becomes a final value, a NaN or infinite one is
+ * counted and left out. A key the run already has a series for (logged through a client) is left
+ * to that series.
  */
 function readSummaryFile(abs: string, ing: TrackingIngestor): void {
   const text = fs.readFileSync(abs, 'utf8');
@@ -36,18 +57,16 @@ function readSummaryFile(abs: string, ing: TrackingIngestor): void {
     data = doc.toJS({ maxAliasCount: 100 });
   } else {
     try {
-      data = JSON.parse(text.replace(/(?<![\w"])-?(?:NaN|Infinity)\b/g, '"NaN"'));
+      data = parseJsonWithNonFinite(text);
     } catch {
       ing.stats.skipped += 1;
       return;
     }
   }
   for (const [key, value] of Object.entries(flattenNumbers(data))) {
-    if (typeof value === 'string' && NON_FINITE_WORDS.has(value.toLowerCase())) {
-      ing.stats.nonFinite += 1;
-    } else if (typeof value === 'number' && !ing.hasSeries(key)) {
-      if (!ing.point(key, value, undefined, Date.now())) ing.stats.skipped += 1;
-    }
+    if (typeof value !== 'number') continue;
+    if (!Number.isFinite(value)) ing.stats.nonFinite += 1;
+    else if (!ing.hasSeries(key) && !ing.point(key, value, undefined, Date.now())) ing.stats.skipped += 1;
   }
 }
 
@@ -56,22 +75,19 @@ function readSummaryFile(abs: string, ing: TrackingIngestor): void {
  * numeric column is a series named after it. Rows that do not parse are skipped and counted.
  */
 function readTableFile(abs: string, ing: TrackingIngestor): void {
-  const text = fs.readFileSync(abs, 'utf8');
-  const lines = text.split(/\r?\n/).filter((l) => l.trim());
-  if (lines.length === 0) return;
-  const sep = /\.tsv$/i.test(abs) || (lines[0].includes('\t') && !lines[0].includes(',')) ? '\t' : ',';
-  const header = lines[0].split(sep).map((h) => h.trim());
+  const table = readCsvFile(abs, ing);
+  if (!table) return;
+  const header = table.header.map((h) => h.trim());
   const stepCol = header.findIndex((h) => h === 'step' || h === 'epoch');
   const timeCol = header.findIndex((h) => h === 'timestamp' || h === 'time');
   // A series the step already logged through a client is not doubled by the same numbers in a plot file.
   const logged = new Set(header.filter((h) => ing.hasSeries(h)));
-  for (let r = 1; r < lines.length; r++) {
-    const cells = lines[r].split(sep);
+  table.rows.forEach((cells, r) => {
     if (cells.length !== header.length) {
       ing.stats.skipped += 1;
-      continue;
+      return;
     }
-    const step = stepCol >= 0 ? Number(cells[stepCol]) : r - 1;
+    const step = stepCol >= 0 ? Number(cells[stepCol]) : r;
     const ts = timeCol >= 0 ? Number(cells[timeCol]) : NaN;
     // DVCLive writes milliseconds; a seconds value is small enough to tell apart.
     const time = Number.isFinite(ts) ? (ts < 1e11 ? ts * 1000 : ts) : Date.now();
@@ -81,17 +97,29 @@ function readTableFile(abs: string, ing: TrackingIngestor): void {
     let bad = !Number.isFinite(step);
     header.forEach((h, i) => {
       if (bad || i === stepCol || i === timeCol || logged.has(h)) return;
-      const raw = cells[i].trim();
-      if (NON_FINITE_WORDS.has(raw.toLowerCase())) nonFinite += 1;
-      else if (raw === '' || !Number.isFinite(Number(raw))) bad = true;
-      else values.push([h, Number(raw)]);
+      const v = cellNumber(cells[i]);
+      if (v === null) bad = true;
+      else if (!Number.isFinite(v)) nonFinite += 1;
+      else values.push([h, v]);
     });
     if (bad) {
       ing.stats.skipped += 1;
-      continue;
+      return;
     }
     ing.stats.nonFinite += nonFinite;
     for (const [h, v] of values) ing.point(h, v, step, time);
+  });
+}
+
+/** A table through the one CSV reader; a file it cannot read (an unterminated quote) is skipped whole. */
+function readCsvFile(abs: string, ing: TrackingIngestor, delimiter?: Delimiter): CsvTable | null {
+  const text = fs.readFileSync(abs, 'utf8');
+  try {
+    return parseCsv(text, delimiter ?? delimiterFor(abs, text.split('\n', 1)[0]));
+  } catch (err) {
+    if (!(err instanceof CsvError)) throw err;
+    ing.stats.skipped += 1;
+    return null;
   }
 }
 
@@ -135,25 +163,19 @@ export function readDvcLive(dir: string, ing: TrackingIngestor): void {
 
 /** A DVCLive series file: columns timestamp, step and one named after the metric's last path part. */
 function readDvcLiveSeries(abs: string, key: string, ing: TrackingIngestor): void {
-  const lines = fs
-    .readFileSync(abs, 'utf8')
-    .split(/\r?\n/)
-    .filter((l) => l.trim());
-  if (lines.length === 0) return;
-  const header = lines[0].split('\t');
-  const stepCol = header.indexOf('step');
-  const timeCol = header.indexOf('timestamp');
-  const valueCol = header.findIndex((_h, i) => i !== stepCol && i !== timeCol);
-  for (const line of lines.slice(1)) {
-    const cells = line.split('\t');
-    const raw = (cells[valueCol] ?? '').trim();
-    if (NON_FINITE_WORDS.has(raw.toLowerCase())) {
+  const table = readCsvFile(abs, ing, '\t');
+  if (!table) return;
+  const stepCol = table.header.indexOf('step');
+  const timeCol = table.header.indexOf('timestamp');
+  const valueCol = table.header.findIndex((_h, i) => i !== stepCol && i !== timeCol);
+  for (const cells of table.rows) {
+    const v = cellNumber(cells[valueCol] ?? '');
+    if (v !== null && !Number.isFinite(v)) {
       ing.stats.nonFinite += 1;
       continue;
     }
-    const v = Number(raw);
     const step = stepCol >= 0 ? Number(cells[stepCol]) : NaN;
-    if (raw === '' || !Number.isFinite(v) || !Number.isFinite(step)) {
+    if (v === null || !Number.isFinite(step)) {
       ing.stats.skipped += 1;
       continue;
     }

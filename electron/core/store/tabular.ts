@@ -3,19 +3,20 @@ import { readRange } from './packs.js';
 import { StringDecoder } from 'node:string_decoder';
 import { parquetMetadata, parquetReadObjects, parquetSchema } from 'hyparquet';
 import type { ColumnStats, TabularStats } from '../../../shared/api/artifacts.js';
+import { cellValue, readCsv, type TabularSource } from '../tabular/csv.js';
 
 export type TabularFormat = TabularStats['format'];
 
 export function tabularFormat(name: string): TabularFormat | null {
   const lower = name.toLowerCase();
   if (lower.endsWith('.csv')) return 'csv';
+  if (lower.endsWith('.tsv')) return 'tsv';
   if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return 'jsonl';
   if (lower.endsWith('.parquet')) return 'parquet';
   return null;
 }
 
 const DISTINCT_CAP = 100_000;
-const NUMBER_RE = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
 type Kind = 'number' | 'string' | 'boolean';
 
@@ -68,74 +69,7 @@ class Column {
   }
 }
 
-/** CSV cells are text: numbers and booleans are recognised by their spelling. */
-export function csvValue(cell: string): unknown {
-  if (cell === '') return null;
-  if (NUMBER_RE.test(cell)) return Number(cell);
-  const lower = cell.toLowerCase();
-  if (lower === 'true' || lower === 'false') return lower === 'true';
-  return cell;
-}
-
-/** An RFC 4180 reader fed in chunks: quoted cells may hold commas, quotes ("") and newlines. */
-export class CsvReader {
-  private cell = '';
-  private row: string[] = [];
-  private quoted = false;
-  private afterQuote = false;
-
-  constructor(private onRow: (row: string[]) => void) {}
-
-  feed(text: string): void {
-    for (let i = 0; i < text.length; i++) {
-      const c = text[i];
-      if (this.quoted) {
-        if (c === '"') {
-          if (text[i + 1] === '"') {
-            this.cell += '"';
-            i++;
-          } else if (i + 1 === text.length) {
-            // A quote at the chunk's end: whether it is doubled is known only with the next chunk.
-            this.quoted = false;
-            this.afterQuote = true;
-          } else this.quoted = false;
-        } else this.cell += c;
-        continue;
-      }
-      if (this.afterQuote) {
-        this.afterQuote = false;
-        if (c === '"') {
-          this.cell += '"';
-          this.quoted = true;
-          continue;
-        }
-      }
-      if (c === '"' && this.cell === '') this.quoted = true;
-      else if (c === ',') {
-        this.row.push(this.cell);
-        this.cell = '';
-      } else if (c === '\n') this.endRow();
-      else if (c !== '\r') this.cell += c;
-    }
-  }
-
-  end(): void {
-    if (this.cell !== '' || this.row.length) this.endRow();
-  }
-
-  private endRow(): void {
-    this.row.push(this.cell);
-    this.cell = '';
-    const row = this.row;
-    this.row = [];
-    if (row.length === 1 && row[0] === '') return;
-    this.onRow(row);
-  }
-}
-
-/** A whole file, or the byte range of one object inside a pack file. */
-export type TabularSource = string | { file: string; offset: number; size: number };
-
+/** The text of a source in ~1 MiB pieces, decoded as UTF-8 across their boundaries (JSON lines). */
 export function readChunks(source: TabularSource, onText: (text: string) => void): void {
   const { file, offset, size } =
     typeof source === 'string' ? { file: source, offset: 0, size: Infinity } : source;
@@ -185,28 +119,25 @@ async function parquetStats(source: TabularSource): Promise<TabularStats> {
   return { format: 'parquet', rows: rows.length, columns: columns.map((c) => c.stats()) };
 }
 
-/** Row count and per-column summary of a CSV (first row is the header), JSONL or Parquet file. */
+/** Row count and per-column summary of a CSV or TSV (first row is the header), JSONL or Parquet file. */
 export async function tabularStats(file: TabularSource, format: TabularFormat): Promise<TabularStats> {
   if (format === 'parquet') return parquetStats(file);
   const columns: Column[] = [];
   const byName = new Map<string, Column>();
   let rows = 0;
-  if (format === 'csv') {
-    let header: string[] | null = null;
-    const reader = new CsvReader((row) => {
-      if (!header) {
-        header = row;
-        for (const name of row) columns.push(new Column(name));
-        return;
-      }
-      rows++;
-      for (let i = 0; i < columns.length; i++) {
-        const cell = row[i] ?? '';
-        columns[i].add(csvValue(cell), cell);
+  if (format === 'csv' || format === 'tsv') {
+    const read = await readCsv(file, format === 'tsv' ? '\t' : ',', (batch, header) => {
+      if (columns.length === 0) for (const name of header) columns.push(new Column(name));
+      for (const row of batch) {
+        for (let i = 0; i < columns.length; i++) {
+          const cell = row[i] ?? '';
+          columns[i].add(cellValue(cell), cell);
+        }
       }
     });
-    readChunks(file, (t) => reader.feed(t));
-    reader.end();
+    // A header with no rows still names the columns.
+    if (columns.length === 0) for (const name of read.header) columns.push(new Column(name));
+    rows = read.rows;
   } else {
     let rest = '';
     let line = 0;
