@@ -1,3 +1,4 @@
+import { parseArgs as nodeParseArgs } from 'node:util';
 import { StrataError } from '../../shared/errors.js';
 
 export interface FlagSpec {
@@ -18,44 +19,38 @@ export class UsageError extends StrataError {
   }
 }
 
-/** A small, strict parser: unknown flags are an error, so a typo never silently changes behaviour. */
+/**
+ * Node's util.parseArgs reads the tokens (clusters of short flags, `--name=value`, `--`); the checks
+ * are ours, so the messages stay ours. Strict: an unknown flag is an error, so a typo never silently
+ * changes behaviour. A string flag takes the next argument whatever it looks like (`--port -1`).
+ */
 export function parseArgs(argv: string[], spec: Record<string, FlagSpec>): ParsedArgs {
+  const { tokens } = nodeParseArgs({
+    args: argv,
+    options: Object.fromEntries(
+      Object.entries(spec).map(([name, s]) => [
+        name,
+        s.short ? { type: s.type, short: s.short } : { type: s.type },
+      ]),
+    ),
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   const positional: string[] = [];
   const flags: ParsedArgs['flags'] = {};
-  const byShort = new Map(
-    Object.entries(spec)
-      .filter(([, s]) => s.short)
-      .map(([name, s]) => [s.short as string, name]),
-  );
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      positional.push(...argv.slice(i + 1));
-      break;
-    }
-    if (arg.startsWith('--') || (arg.startsWith('-') && arg.length === 2)) {
-      const [rawName, inline] = arg.startsWith('--')
-        ? splitOnce(arg.slice(2))
-        : [byShort.get(arg.slice(1)) ?? arg.slice(1), undefined];
-      const name = rawName;
-      const s = spec[name];
-      if (!s) throw new UsageError(`unknown option ${arg}`);
-      if (s.type === 'boolean') {
-        if (inline !== undefined) throw new UsageError(`option --${name} takes no value`);
-        flags[name] = true;
-      } else {
-        const value = inline ?? argv[++i];
-        if (value === undefined) throw new UsageError(`option --${name} needs a value`);
-        flags[name] = value;
-      }
+  for (const token of tokens) {
+    if (token.kind === 'positional') positional.push(token.value);
+    if (token.kind !== 'option') continue;
+    const s = spec[token.name];
+    if (!s) throw new UsageError(`unknown option ${token.inlineValue ? argv[token.index] : token.rawName}`);
+    if (s.type === 'boolean') {
+      if (token.value !== undefined) throw new UsageError(`option --${token.name} takes no value`);
+      flags[token.name] = true;
     } else {
-      positional.push(arg);
+      if (token.value === undefined) throw new UsageError(`option --${token.name} needs a value`);
+      flags[token.name] = token.value;
     }
   }
   return { positional, flags };
-}
-
-function splitOnce(s: string): [string, string | undefined] {
-  const i = s.indexOf('=');
-  return i < 0 ? [s, undefined] : [s.slice(0, i), s.slice(i + 1)];
 }
