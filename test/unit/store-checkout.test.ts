@@ -41,6 +41,28 @@ describe('checkout', () => {
     expect(await hashPath(p, 'd')).toBe(v1.rootHash);
   });
 
+  it('leaves folders no version holds (__pycache__, .git, node_modules) where they are', async () => {
+    const p = project();
+    write(p, 'm/model.py', 'v1');
+    write(p, 'm/sub/util.py', 'u');
+    const v1 = await recordVersion(p, { path: 'm', source: 'manual' });
+    write(p, 'm/model.py', 'v2');
+    write(p, 'm/extra.py', 'new in v2');
+    await recordVersion(p, { path: 'm', source: 'manual' });
+    const untracked = [
+      'm/__pycache__/model.cpython-311.pyc',
+      'm/sub/__pycache__/util.pyc',
+      'm/.git/HEAD',
+      'm/node_modules/x/index.js',
+    ];
+    for (const rel of untracked) write(p, rel, 'not versioned');
+    await restoreVersion(p, v1.rootHash, 'm');
+    expect(fs.existsSync(path.join(p.root, 'm/extra.py'))).toBe(false);
+    expect(fs.readFileSync(path.join(p.root, 'm/model.py'), 'utf8')).toBe('v1');
+    for (const rel of untracked) expect(fs.existsSync(path.join(p.root, rel)), rel).toBe(true);
+    expect(await hashPath(p, 'm')).toBe(v1.rootHash);
+  });
+
   it('reports progress on a large folder and stops when cancelled, saying how far it got', async () => {
     const p = project();
     for (let i = 0; i < 10; i++) fs.mkdirSync(path.join(p.root, `big/${i}`), { recursive: true });

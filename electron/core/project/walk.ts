@@ -1,8 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-
-/** Folders no Strata walk or watch ever enters. */
-export const IGNORED_DIRS = new Set(['.git', 'node_modules', '.strata', '.dvc', '__pycache__']);
+import { IGNORED_DIRS } from './ignored.js';
 
 export interface WalkEntry {
   kind: 'file' | 'dir';

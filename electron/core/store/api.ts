@@ -4,6 +4,7 @@ import path from 'node:path';
 import { StrataError } from '../../../shared/errors.js';
 import { NAME_MAX, nameProblem } from '../../../shared/names.js';
 import type { ArtifactKind, VersionSource } from '../../../shared/api/artifacts.js';
+import { IGNORED_DIRS } from '../project/ignored.js';
 import { explainFsError, type Project } from '../project/project.js';
 import { announceVersioned } from './events.js';
 import type { CacheRow, HashTreeInput, SkippedFile } from './hash-tree.js';
@@ -194,8 +195,8 @@ function isLargeFolder(abs: string): boolean {
     while (stack.length && count <= SPLIT_ABOVE_FILES) {
       const dir = stack.pop() as string;
       for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
-        if (d.isDirectory()) stack.push(path.join(dir, d.name));
-        else count++;
+        if (!d.isDirectory()) count++;
+        else if (!IGNORED_DIRS.has(d.name)) stack.push(path.join(dir, d.name));
       }
     }
   } catch {
@@ -514,7 +515,7 @@ async function materialize(
   );
 }
 
-/** Deletes what is in dir but not in the version (ignored folders such as .git are left alone). */
+/** Deletes what is in dir but not in the version; ignored folders (__pycache__ …) are in none: left alone. */
 function removeExtras(dir: string, keep: Set<string>): void {
   const keepDirs = new Set<string>();
   for (const p of keep) {
@@ -526,7 +527,7 @@ function removeExtras(dir: string, keep: Set<string>): void {
     for (const d of fs.readdirSync(here, { withFileTypes: true })) {
       const childRel = rel ? `${rel}/${d.name}` : d.name;
       if (d.isDirectory() && !d.isSymbolicLink()) {
-        if (['.git', 'node_modules', '.strata'].includes(d.name)) continue;
+        if (IGNORED_DIRS.has(d.name)) continue;
         if (keep.has(childRel) || keepDirs.has(childRel)) visit(childRel);
         else fs.rmSync(path.join(here, d.name), { recursive: true, force: true });
       } else if (!keep.has(childRel)) {

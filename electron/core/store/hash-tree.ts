@@ -4,7 +4,7 @@ import path from 'node:path';
 import { StrataError } from '../../../shared/errors.js';
 import { openSqlite, type Db, type Statement } from '../db/sqlite.js';
 import { explainFsError } from '../project/project.js';
-import { IGNORED_DIRS } from '../project/walk.js';
+import { IGNORED_DIRS } from '../project/ignored.js';
 import { dirLine, entryLine, rootHasher, rootHashOf, serializeLines, type TreeType } from './manifest.js';
 import { fsyncPath, objectPath, tempPath } from './objects.js';
 import { PACK_MAX_OBJECT, PackWriter, type PackedBatch } from './packs.js';

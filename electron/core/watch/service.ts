@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { WatchStatus } from '../../../shared/api/artifacts.js';
 import { StrataError } from '../../../shared/errors.js';
 import type { Engine } from '../engine.js';
+import { IGNORED_GLOBS } from '../project/ignored.js';
 import type { Project } from '../project/project.js';
 import type { ProjectService } from '../project-service.js';
 import { hashPath, recordVersion } from '../store/api.js';
@@ -21,7 +22,6 @@ export interface WatchOptions {
   subscribe?: Subscribe;
 }
 
-const IGNORE = ['.git', 'node_modules', '.strata', '**/.git', '**/node_modules'];
 /** More changed paths than this in one settle period: a full check is as quick as following them. */
 const MAX_CHANGED = 10_000;
 /** Even with the watcher's word, every file of an artifact is stat'ed again at least this often. */
@@ -194,7 +194,7 @@ export function startWatching(
               );
             else onEvents(events);
           },
-          { ignore: IGNORE },
+          { ignore: [...IGNORED_GLOBS] },
         );
         if (disposed) {
           await subscription.unsubscribe();
