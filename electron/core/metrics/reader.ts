@@ -14,11 +14,17 @@ const readers = new WeakMap<Project, Db>();
 export function seriesDb(project: Project): Db {
   let db = readers.get(project);
   if (!db || !db.open) {
-    db = openSqlite(project.dbPath, { readonly: true });
-    db.pragma(`mmap_size = ${MMAP_BYTES}`);
-    db.pragma(`cache_size = -${CACHE_KIB}`);
+    db = openSeriesReader(project.dbPath);
     readers.set(project, db);
   }
+  return db;
+}
+
+/** A new connection with the settings above; benchmarks open their comparators through it too. */
+export function openSeriesReader(dbPath: string): Db {
+  const db = openSqlite(dbPath, { readonly: true });
+  db.pragma(`mmap_size = ${MMAP_BYTES}`);
+  db.pragma(`cache_size = -${CACHE_KIB}`);
   return db;
 }
 

@@ -22,6 +22,8 @@ export interface WatchOptions {
   subscribe?: Subscribe;
 }
 
+/** How long an artifact must be quiet before it is versioned, unless the caller says otherwise. */
+export const SETTLE_MS = 300;
 /** More changed paths than this in one settle period: a full check is as quick as following them. */
 const MAX_CHANGED = 10_000;
 /** Even with the watcher's word, every file of an artifact is stat'ed again at least this often. */
@@ -49,7 +51,7 @@ export function startWatching(
   engine: Engine,
   opts: WatchOptions = {},
 ): ProjectService & { ready: Promise<void> } {
-  const settleMs = opts.settleMs ?? 300;
+  const settleMs = opts.settleMs ?? SETTLE_MS;
   const pollMs = opts.pollMs ?? 2000;
   const subscribe = opts.subscribe ?? parcel.subscribe;
   let subscription: parcel.AsyncSubscription | null = null;
