@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { figure, size } from './report.js';
 import { engineModule } from './versioning-engine.js';
 
 const { Project } =
@@ -14,7 +15,7 @@ const { Project } =
 const { recordVersion, restoreVersion } =
   await engineModule<typeof import('../../electron/core/store/api.js')>('store/api.js');
 
-const FILES = Number(process.env.STRATA_BENCH_FILES ?? 100_000);
+const FILES = size('STRATA_BENCH_FILES', 100_000, 5_000);
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bench-checkout-'));
 const seconds = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e9;
 
@@ -48,9 +49,12 @@ try {
   t = process.hrtime.bigint();
   await restoreVersion(project, v.rootHash, 'data');
   const ours = seconds(t);
-  console.log(
-    `checkout of ${FILES} files into an empty folder: ${ours.toFixed(2)} s; cp -r of the same tree: ${cp.toFixed(2)} s; ratio ${(ours / cp).toFixed(2)}× cp's time`,
-  );
+  figure({
+    name: `checkout of ${FILES} files into an empty folder`,
+    value: ours,
+    unit: 's',
+    comparator: { label: 'cp -r of the same tree', value: cp },
+  });
 
   // Old enough for the stat cache to vouch for them.
   await new Promise((r) => setTimeout(r, 1100));
@@ -61,9 +65,12 @@ try {
   t = process.hrtime.bigint();
   await restoreVersion(project, v.rootHash, 'data');
   const again = seconds(t);
-  console.log(
-    `checkout over a tree that already holds the version: ${again.toFixed(2)} s; bare stat walk ${walk.toFixed(2)} s; ratio ${(again / walk).toFixed(2)}×`,
-  );
+  figure({
+    name: 'checkout over a tree that already holds the version',
+    value: again,
+    unit: 's',
+    comparator: { label: 'stat walk of the tree, one thread', value: walk },
+  });
   project.close();
 } finally {
   fs.rmSync(root, { recursive: true, force: true });
