@@ -173,6 +173,31 @@ describe('the route table', () => {
     }
   });
 
+  it('signs in only through our own Host and Origin, with the token or a live one-time code', async () => {
+    const signIns = () => [`/?token=${host.token}`, `/${new URL(host.launchUrl(60000).url).search}`];
+    for (const p of signIns()) {
+      const foreign: Record<string, string>[] = [
+        { Host: 'evil.example' },
+        { Origin: 'https://evil.example' },
+      ];
+      for (const headers of foreign) {
+        const res = await request(p, { headers });
+        expect(res.status, `${p} ${JSON.stringify(headers)}`).toBe(403);
+        expect(res.headers['set-cookie'], p).toBeUndefined();
+      }
+    }
+    for (const p of ['/?token=wrong', '/?code=wrong', `/?code=${host.token}`]) {
+      const res = await request(p);
+      expect(res.status, p).toBe(401);
+      expect(res.headers['set-cookie'], p).toBeUndefined();
+    }
+    for (const p of signIns()) {
+      const res = await request(p);
+      expect(res.status, p).toBe(303);
+      expect(res.headers['set-cookie']?.[0], p).toMatch(/HttpOnly; SameSite=Strict/);
+    }
+  });
+
   it('refuses other methods and bodies that are not JSON', async () => {
     expect((await request('/api/call/app.info', { headers: bearer() })).status).toBe(405);
     expect((await request('/', { method: 'POST', headers: bearer() })).status).toBe(405);
