@@ -5,6 +5,7 @@ import { JobsTray } from '../jobs/JobsTray.js';
 import { sectionById, sections } from '../sections/registry.js';
 import { useUiStore } from '../stores/ui.js';
 import { ConfigBanner } from './ConfigBanner.js';
+import { DriftAlertBanner } from '../sections/drift/AlertBanner.js';
 import { Header } from './Header.js';
 import { ProjectFacts } from './ProjectFacts.js';
 import { SectionBoundary } from './SectionBoundary.js';
@@ -30,6 +31,7 @@ export function Frame({ project }: { project: ProjectSummary }) {
       <Sidebar active={section.id} />
       <main className="frame__main" id="section" aria-label={section.title} data-section={section.id}>
         {project.configError && <ConfigBanner error={project.configError} />}
+        <DriftAlertBanner />
         <div className="frame__section">
           <SectionBoundary key={section.id} title={section.title}>
             <Section api={api} project={project} />

@@ -1,21 +1,104 @@
+import { useEffect } from 'react';
 import { EmptyState } from '../../components/EmptyState.js';
+import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { SectionHeader } from '../../components/SectionHeader.js';
 import type { SectionProps } from '../types.js';
+import { MonitorView } from './MonitorView.js';
+import { useDriftStore } from './store.js';
+import './drift.css';
 
-export function DriftSection({ project }: SectionProps) {
+const EXAMPLE = `monitors:
+  churn:
+    reference: customers@champion   # a dataset version, or a file
+    logs: logs/predictions           # JSONL or CSV files your service writes
+    window: { rows: 10000 }
+    prediction: predicted
+    probability: proba               # optional: estimated accuracy (CBPE)
+    label: churned                   # optional: measured accuracy, concept drift`;
+
+export function DriftSection({ api, project }: SectionProps) {
+  const s = useDriftStore();
+  useEffect(() => {
+    void s.loadMonitors(api);
+  }, [api, project.root, project.config.monitors]);
+
+  const state = s.selected ? s.states[s.selected] : undefined;
+  const exportHtml = async () => {
+    if (!s.selected) return;
+    const { fileName, html } = await api.call('drift.exportHtml', { name: s.selected });
+    const url = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = fileName;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+
+  if (s.monitors !== null && s.monitors.length === 0)
+    return (
+      <>
+        <SectionHeader
+          title="Drift"
+          subtitle={`How the data ${project.name}'s models see shifts over time.`}
+        />
+        <EmptyState title="No drift monitors yet" command={EXAMPLE}>
+          <p>
+            A monitor compares every window of your model's prediction logs with a reference dataset, column
+            by column, and follows the model's error rate once labels arrive. Declare one under{' '}
+            <code>monitors:</code> in strata.yaml; to compare two versions once, run{' '}
+            <code>strata drift data@1 data@2</code>.
+          </p>
+        </EmptyState>
+      </>
+    );
+
   return (
     <>
-      <SectionHeader title="Drift" subtitle={`How the data of ${project.name} shifts between versions.`} />
-      <EmptyState title="No drift monitors yet">
-        <p>
-          Drift reports appear here, comparing the distribution of each column in a new data version with a
-          reference version. Declare a monitor under <code>monitors:</code> in strata.yaml.
-        </p>
-        <p className="muted">
-          strata.yaml declares {project.config.monitors} monitor{project.config.monitors === 1 ? '' : 's'}{' '}
-          now. Running them from the app arrives with a later version of Strata.
-        </p>
-      </EmptyState>
+      <SectionHeader
+        title="Drift"
+        subtitle={`Prediction logs of ${project.name}'s models against their reference data.`}
+        actions={
+          s.selected && (
+            <span className="dr-actions">
+              <button
+                className="btn btn--small"
+                disabled={s.running}
+                onClick={() => void s.load(api, s.selected!, true)}
+                data-testid="drift-run"
+              >
+                {s.running ? 'Reading logs…' : 'Read new logs'}
+              </button>
+              <button className="btn btn--small" onClick={() => void exportHtml()} data-testid="drift-export">
+                Export HTML report
+              </button>
+            </span>
+          )
+        }
+      />
+      {s.error && <ErrorNotice error={{ code: 'INTERNAL', message: s.error }} />}
+      <div className="dr-layout">
+        <nav className="dr-monitors" aria-label="Monitors">
+          {(s.monitors ?? []).map((m) => (
+            <button
+              key={m.name}
+              className={`dr-monitor${m.name === s.selected ? ' is-selected' : ''}`}
+              onClick={() => void s.select(api, m.name)}
+              data-testid={`monitor-${m.name}`}
+            >
+              <span className="dr-monitor__name">
+                {m.name} {m.alert && <span className="dr-badge dr-badge--alert">alert</span>}
+              </span>
+              <span className="dr-monitor__meta">
+                {m.windows} window{m.windows === 1 ? '' : 's'} · {m.reference}
+              </span>
+              {m.error && <span className="dr-monitor__error">{m.error}</span>}
+            </button>
+          ))}
+        </nav>
+        <div className="dr-main">
+          {state ? <MonitorView state={state} /> : <p className="muted">Loading…</p>}
+        </div>
+      </div>
     </>
   );
 }

@@ -1,0 +1,42 @@
+import { useEffect } from 'react';
+import { useApi } from '../../app/context.js';
+import { useUiStore } from '../../stores/ui.js';
+import { alertText, followDrift, useDriftStore } from './store.js';
+
+/** A drift alert, over whichever section is open; "Open monitor" goes to it. */
+export function DriftAlertBanner() {
+  const api = useApi();
+  const alert = useDriftStore((s) => s.alert);
+  const open = (monitor: string) => {
+    useUiStore.getState().setSection('drift');
+    void useDriftStore.getState().select(api, monitor);
+  };
+  useEffect(() => followDrift(api, open), [api]);
+  if (!alert) return null;
+  const canAsk = typeof Notification !== 'undefined' && Notification.permission === 'default';
+  return (
+    <div className="banner banner--error" role="alert" data-testid="drift-alert">
+      <strong className="banner__title">Drift in {alert.monitor}</strong>
+      <span className="banner__text">{alertText(alert)}</span>
+      <span className="banner__actions">
+        <button
+          className="btn btn--small"
+          onClick={() => {
+            open(alert.monitor);
+            useDriftStore.getState().dismiss();
+          }}
+        >
+          Open monitor
+        </button>
+        {canAsk && (
+          <button className="btn btn--small btn--ghost" onClick={() => void Notification.requestPermission()}>
+            Notify me on the desktop
+          </button>
+        )}
+        <button className="btn btn--small btn--ghost" onClick={() => useDriftStore.getState().dismiss()}>
+          Dismiss
+        </button>
+      </span>
+    </div>
+  );
+}
