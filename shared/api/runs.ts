@@ -100,6 +100,30 @@ export interface RunLogEvent {
   text: string;
 }
 
+/** One file a run made or wrote: its own files (log_dict, log_figure…) and the versions it wrote. */
+export interface RunFile {
+  /** 'file': kept with the run (.strata/runs/<id>/files); 'version': a version the run wrote */
+  kind: 'file' | 'version';
+  /** the file's name for 'file', the artifact's path for 'version' */
+  path: string;
+  bytes: number;
+  media: string;
+  /** for 'version': which artifact@version holds it */
+  artifact?: string;
+  version?: number;
+  fileCount?: number;
+}
+
+/** A run's file for preview: text, or base64 for images; cut at the cap (truncated says so). */
+export interface RunFileContent {
+  path: string;
+  media: string;
+  bytes: number;
+  encoding: 'utf8' | 'base64';
+  content: string;
+  truncated: boolean;
+}
+
 /** A run's id, a unique prefix of it, or its name. */
 const runId = z.string().min(1, 'a run id is required');
 
@@ -116,6 +140,11 @@ export const runCalls = {
     result: returns<RunSummary[]>(),
   },
   'runs.get': { params: z.object({ id: runId }).strict(), result: returns<RunDetail>() },
+  'runs.files': { params: z.object({ id: runId }).strict(), result: returns<RunFile[]>() },
+  'runs.file': {
+    params: z.object({ id: runId, path: z.string().min(1).max(4096) }).strict(),
+    result: returns<RunFileContent>(),
+  },
   'runs.logs': {
     params: z
       .object({

@@ -3,6 +3,7 @@ import type { Handlers } from '../engine.js';
 import { seriesDb } from '../metrics/reader.js';
 import { readSeries } from '../metrics/series.js';
 import { requestCancel } from '../runs/cancel.js';
+import { runFile, runFiles } from '../runs/files.js';
 import { refreshRuns } from '../runs/refresh.js';
 import { listRuns, resolveRunId, runDetail, runLogs, runSummary, updateRun } from '../runs/repo.js';
 
@@ -12,6 +13,8 @@ export const runHandlers: Handlers<typeof runCalls> = {
     const project = engine.requireProject();
     return runDetail(project, resolveRunId(project, id));
   },
+  'runs.files': ({ id }, engine) => runFiles(engine.requireProject(), id),
+  'runs.file': ({ id, path }, engine) => runFile(engine.requireProject(), id, path),
   'runs.logs': ({ id, ...opts }, engine) => {
     const project = engine.requireProject();
     return runLogs(project, resolveRunId(project, id), opts);

@@ -6,6 +6,7 @@ import { SectionHeader } from '../../components/SectionHeader.js';
 import { useRunsStore } from '../../stores/runs.js';
 import { duration, num, paramText, runDuration } from './format.js';
 import { MetricCharts } from './MetricCharts.js';
+import { RunArtifacts } from './RunArtifacts.js';
 import { RunLogs } from './RunLogs.js';
 import { TagsNote } from './TagsNote.js';
 
@@ -13,11 +14,19 @@ function EnvTable({ env }: { env: Record<string, unknown> }) {
   const rows: [string, string][] = [];
   const os = env.os as Record<string, string> | undefined;
   const cpu = env.cpu as { model?: string; count?: number } | undefined;
-  if (os) rows.push(['OS', `${os.platform} ${os.release} (${os.arch})`]);
+  if (os) rows.push(['OS', `${os.platform} ${os.release} (${os.arch ?? os.machine})`]);
   if (cpu) rows.push(['CPU', `${cpu.model ?? '?'} × ${cpu.count ?? '?'}`]);
   if (env.node) rows.push(['Node', String(env.node)]);
-  rows.push(['Python', env.python ? String(env.python) : 'not found']);
-  const pip = env.pipFreeze as string[] | null | undefined;
+  // A pipeline run records the python3 on PATH as a version; a script records the interpreter that ran it.
+  const py = env.python as string | { version: string; implementation: string; executable: string } | null;
+  rows.push([
+    'Python',
+    !py ? 'not found' : typeof py === 'string' ? py : `${py.implementation} ${py.version} (${py.executable})`,
+  ]);
+  const packages = env.packages as Record<string, string> | undefined;
+  const pip =
+    (env.pipFreeze as string[] | null | undefined) ??
+    (packages ? Object.entries(packages).map(([k, v]) => `${k}==${v}`) : null);
   const locks = Object.keys((env.lockFiles as Record<string, unknown>) ?? {});
   return (
     <>
@@ -193,6 +202,10 @@ export function RunPage({ api, runId, onBack }: { api: Api; runId: string; onBac
       <section>
         <h2 className="rn-h2">Charts</h2>
         <MetricCharts api={api} runId={run.id} metrics={finals} version={version} />
+      </section>
+      <section>
+        <h2 className="rn-h2">Artifacts</h2>
+        <RunArtifacts api={api} runId={run.id} version={version} />
       </section>
       <section>
         <h2 className="rn-h2">Lineage</h2>
