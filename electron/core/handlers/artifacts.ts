@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { artifactCalls, type AddResult, type ArtifactInfo } from '../../../shared/api/artifacts.js';
 import { StrataError } from '../../../shared/errors.js';
+import { ensureGitignored } from '../project/gitignore.js';
 import { parseSpec } from '../../../shared/version-spec.js';
 import type { Engine, Handlers } from '../engine.js';
 import type { Project } from '../project/project.js';
@@ -80,6 +81,8 @@ export const artifactHandlers: Handlers<typeof artifactCalls> = {
       });
       const a = findArtifact(project, v.artifact)!;
       const result: AddResult = { ...v, declared: declareArtifact(project, a.name, a.path, a.kind) };
+      // As `dvc add` does: the versioned path is Strata's to keep, not git's.
+      ensureGitignored(project.root, [a.path]);
       return result;
     });
     return { jobId: job.id };
