@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: layering lint, type checks, build, engine tests (vitest), end-to-end tests (Playwright in
-// Debian's Chromium). Stops at the first failing step and ends with one summary line.
+// `npm test`: layering lint, ESLint, format check, type checks, build, engine tests (vitest),
+// end-to-end tests (Playwright in Debian's Chromium). Stops at the first failing step and ends with
+// one summary line.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-test-report-'));
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 const steps = [
   ['layering lint', 'node', ['scripts/lint-layers.js']],
+  ['lint (eslint)', 'node', ['scripts/eslint.js']],
   ['format check (prettier)', npx, ['prettier', '--check', '--log-level', 'warn', '.']],
   ['type check', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit']],
   ['type check (shared: no Node, no DOM)', npx, ['tsc', '-p', 'tsconfig.shared.json', '--noEmit']],

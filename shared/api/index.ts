@@ -1,4 +1,4 @@
-import type { CallMap, EventMap, ParamsOf, PayloadOf, ResultOf } from './define.js';
+import type { CallMap, ParamsOf, PayloadOf, ResultOf } from './define.js';
 import { appCalls } from './app.js';
 import { projectCalls } from './project.js';
 import { jobCalls } from './jobs.js';

@@ -112,6 +112,7 @@ export function exampleHostPerFile(): RunningHost {
 
 /** A test with a host serving a fresh copy of the bundled example project. */
 export const test = base.extend<{ host: RunningHost }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads which fixtures a fixture needs from this pattern; it needs none.
   host: async ({}, use) => {
     const dir = copyProject(exampleDir);
     const host = await startHost(dir);

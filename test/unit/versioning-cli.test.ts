@@ -53,7 +53,7 @@ describe('strata versioning commands', () => {
     const yaml = fs.readFileSync(path.join(root, 'strata.yaml'), 'utf8');
     expect(yaml).toContain('# my project');
     expect(yaml).toContain('name: demo # inline note');
-    expect(yaml).toMatch(/artifacts:\n  data:\n    path: data\n    kind: dataset\n/);
+    expect(yaml).toContain('artifacts:\n  data:\n    path: data\n    kind: dataset\n');
 
     expect(json('add', 'data')).toMatchObject({ version: 1, created: false, declared: false });
 

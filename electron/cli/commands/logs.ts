@@ -8,7 +8,7 @@ export const logsCommand: Command = {
   usage: 'strata logs <run> [stage]',
   description: 'The run may be given by a unique prefix of its id, or by its name.',
   flags: { ...projectFlag },
-  async run(args, io) {
+  async run(args) {
     const [given, stage, ...extra] = args.positional;
     if (!given || extra.length) throw new UsageError('strata logs takes <run> and optionally one stage');
     return withProject(args.flags, async (api) => {

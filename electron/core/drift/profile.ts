@@ -76,9 +76,8 @@ export function writeProfile(file: string, profile: Profile): void {
     columns: profile.columns.map((c) => (c.kind === 'numeric' ? { ...c, sorted: c.sorted.length } : c)),
   });
   const head = Buffer.from(header);
-  let offset = MAGIC.length + 4 + head.length;
+  const offset = MAGIC.length + 4 + head.length;
   const pad = (8 - (offset % 8)) % 8;
-  offset += pad;
   const parts: Uint8Array[] = [MAGIC, Buffer.alloc(4), head, Buffer.alloc(pad)];
   (parts[1] as Buffer).writeUInt32LE(head.length);
   for (const c of profile.columns)

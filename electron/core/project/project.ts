@@ -231,7 +231,7 @@ export class Project {
  * avoids SQLite creating -wal/-shm files; otherwise a read-only handle sees the WAL's newer pages.
  */
 function refuseFutureSchema(dbPath: string): void {
-  let version = 0;
+  let version: number;
   try {
     if (!fs.existsSync(`${dbPath}-wal`)) {
       const fd = fs.openSync(dbPath, 'r');

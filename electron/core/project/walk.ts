@@ -27,7 +27,7 @@ export function* walkTree(root: string): Generator<WalkEntry> {
         stack.push(childRel);
         yield { kind: 'dir', rel: childRel, size: 0 };
       } else if (e.isFile()) {
-        let size = 0;
+        let size: number;
         try {
           size = fs.statSync(path.join(root, childRel)).size;
         } catch {

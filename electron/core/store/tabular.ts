@@ -148,7 +148,7 @@ export async function tabularStats(file: TabularSource, format: TabularFormat): 
       try {
         obj = JSON.parse(text);
       } catch (err) {
-        throw new Error(`line ${line}: not JSON (${(err as Error).message})`);
+        throw new Error(`line ${line}: not JSON (${(err as Error).message})`, { cause: err });
       }
       if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
         throw new Error(`line ${line}: not a JSON object`);

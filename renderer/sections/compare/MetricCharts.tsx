@@ -66,7 +66,7 @@ function MetricChart({
   const data = useMemo(() => {
     if (!series) return null;
     const traces: unknown[] = [];
-    series.forEach((s, i) => {
+    series.forEach((s) => {
       if (s.total === 0) return;
       const xs = decodeF64(s.x);
       const xv = x === 'time' ? Array.from(xs, (t) => new Date(t)) : xs;

@@ -139,7 +139,8 @@ function pomeranzCdf(n: number, x: number): number {
   let s0 = 0;
   let s1 = 0;
   let expnt = 0;
-  let [j1, j2] = bounds(0);
+  let j1 = bounds(0)[0];
+  let j2: number;
   for (let i = 1; i < 2 * n + 2; i++) {
     const k1 = j1;
     [V0, V1] = [V1, V0];
