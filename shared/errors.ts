@@ -18,6 +18,10 @@ export const errorCodes = [
   'CANCELLED',
   'UNAUTHORIZED',
   'INTERNAL',
+  /** a data file cannot be read as the table it claims to be (ragged rows, bad encoding…) */
+  'DATA_INVALID',
+  /** a version fails the gates that decide whether it may be promoted or deployed */
+  'GATE_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

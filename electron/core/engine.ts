@@ -21,6 +21,7 @@ import type { ProjectService, ProjectServiceFactory } from './project-service.js
 import { hostServices } from './services.js';
 import { comparePool } from './compare/pool.js';
 import { drainHashPool } from './store/hash-pool.js';
+import { closeDuck } from './stats/duck.js';
 
 export interface HostHooks {
   /** A native folder picker, where the host has one (Electron). */
@@ -167,7 +168,7 @@ export class Engine {
     this.stopping ??= (async () => {
       await this.closeProject();
       await this.jobs.cancelAll();
-      await Promise.all([drainHashPool(), comparePool.shutdown()]);
+      await Promise.all([drainHashPool(), comparePool.shutdown(), closeDuck()]);
       this.listeners.clear();
     })();
     return this.stopping;

@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import type { DataFormat } from '../../../shared/api/stats.js';
+import { StrataError } from '../../../shared/errors.js';
+import { duckMessage } from './duck.js';
+import { isTypeConflict, readSql } from './source.js';
+
+const HEADER_PROBE = 1 << 20;
+
+/** Header cells of a CSV/TSV's first line (quotes honoured), or null when the line is longer than the probe. */
+function headerCells(file: string, delim: string): string[] | null {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(HEADER_PROBE);
+    const n = fs.readSync(fd, buf, 0, HEADER_PROBE, 0);
+    const text = buf.subarray(0, n).toString('utf8');
+    const cells: string[] = [];
+    let cell = '';
+    let quoted = false;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (quoted) {
+        if (c === '"' && text[i + 1] === '"') {
+          cell += '"';
+          i++;
+        } else if (c === '"') quoted = false;
+        else cell += c;
+      } else if (c === '"' && cell === '') quoted = true;
+      else if (c === delim) {
+        cells.push(cell);
+        cell = '';
+      } else if (c === '\n' || c === '\r') {
+        cells.push(cell);
+        return cells;
+      } else cell += c;
+    }
+    if (n < HEADER_PROBE) {
+      cells.push(cell);
+      return cells;
+    }
+    return null;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * What DuckDB would accept silently or explain poorly: an empty file, and duplicate column names
+ * (which it renames to name_1). Returns a message, or null when the header is fine.
+ */
+export function headerProblem(file: string, format: DataFormat): string | null {
+  if (fs.statSync(file).size === 0) return 'the file is empty: not even a header line';
+  if (format !== 'csv' && format !== 'tsv') return null;
+  const cells = headerCells(file, format === 'csv' ? ',' : '\t');
+  if (!cells) return null;
+  const seen = new Map<string, number>();
+  const dups: string[] = [];
+  cells.forEach((c, i) => {
+    const at = seen.get(c);
+    if (at !== undefined) dups.push(`"${c}" (columns ${at + 1} and ${i + 1})`);
+    else seen.set(c, i);
+  });
+  return dups.length ? `duplicate column names in the header: ${dups.join(', ')}` : null;
+}
+
+/**
+ * Runs fn over the DuckDB relation of a file. A CSV whose sniffed types meet a value that does not
+ * fit them (the sniffer samples the first rows) is read again with every cell as text, so a type rule
+ * can count and show the offending values instead of the whole read failing. Read errors become
+ * DATA_INVALID naming the file.
+ */
+export async function readTable<T>(
+  file: string,
+  format: DataFormat,
+  label: string,
+  fn: (from: string, allText: boolean) => Promise<T>,
+): Promise<T> {
+  const problem = headerProblem(file, format);
+  if (problem) throw new StrataError('DATA_INVALID', `${label}: ${problem}`);
+  try {
+    return await fn(readSql(file, format), false);
+  } catch (err) {
+    if (err instanceof StrataError) throw err;
+    const message = duckMessage(err);
+    if ((format === 'csv' || format === 'tsv') && isTypeConflict(message)) {
+      try {
+        return await fn(readSql(file, format, { allText: true }), true);
+      } catch (again) {
+        if (again instanceof StrataError) throw again;
+        throw new StrataError('DATA_INVALID', `${label}: ${duckMessage(again)}`, { cause: again });
+      }
+    }
+    throw new StrataError('DATA_INVALID', `${label}: ${message}`, { cause: err });
+  }
+}
