@@ -7,6 +7,7 @@ import { compareCalls } from './compare.js';
 import { runCalls } from './runs.js';
 import { pipelineCalls } from './pipelines.js';
 import { driftCalls } from './drift.js';
+import { validationCalls } from './validation.js';
 import { events } from './events.js';
 
 /** Every request the UI can make. A new call is one entry in one domain's map. */
@@ -19,6 +20,7 @@ export const calls = {
   ...runCalls,
   ...pipelineCalls,
   ...driftCalls,
+  ...validationCalls,
 } satisfies CallMap;
 
 export { events };
@@ -52,3 +54,5 @@ export type * from './compare.js';
 export type * from './runs.js';
 export type * from './pipelines.js';
 export type * from './drift.js';
+export type * from './validation.js';
+export type * from './stats.js';

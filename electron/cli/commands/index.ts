@@ -18,6 +18,7 @@ import { compareCommand } from './compare.js';
 import { clientCommand } from './client.js';
 import { driftCommand } from './drift.js';
 import { monitorCommand } from './monitor.js';
+import { validateCommand } from './validate.js';
 
 /** Every `strata` subcommand. A domain adds its commands here. */
 export const commands: Command[] = [
@@ -40,4 +41,5 @@ export const commands: Command[] = [
   clientCommand,
   driftCommand,
   monitorCommand,
+  validateCommand,
 ];

@@ -78,7 +78,7 @@ function locateKey(doc: Document, lines: LineCounter, path: (string | number)[],
 }
 
 /** The deepest node of the path that exists, so an error in a missing key points at its parent. */
-function locate(doc: Document, lines: LineCounter, path: (string | number)[], file: string) {
+export function locate(doc: Document, lines: LineCounter, path: (string | number)[], file: string) {
   for (let n = path.length; n >= 0; n--) {
     const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
     if (isNode(node) && node.range) {

@@ -3,7 +3,7 @@ import { storeMigrations } from '../store/migrations.js';
 import { runMigrations } from '../runs/migrations.js';
 import { compareMigrations } from '../compare/migrations.js';
 import { driftMigrations } from '../drift/migrations.js';
-import { statsMigrations } from '../stats/migrations.js';
+import { validationMigrations } from '../validation/migrations.js';
 
 /**
  * All migrations of the project database, in the order a new database gets them. Each domain keeps its
@@ -33,5 +33,5 @@ export const migrations: Migration[] = [
   ...runMigrations,
   ...compareMigrations,
   ...driftMigrations,
-  ...statsMigrations,
+  ...validationMigrations,
 ];

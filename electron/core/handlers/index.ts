@@ -8,6 +8,7 @@ import { compareHandlers } from './compare.js';
 import { runHandlers } from './runs.js';
 import { pipelineHandlers } from './pipelines.js';
 import { driftHandlers } from './drift.js';
+import { validationHandlers } from './validation.js';
 
 /** One handler per call of the contract; the compiler rejects a call without one. */
 export const handlers: Handlers<Calls> = {
@@ -19,4 +20,5 @@ export const handlers: Handlers<Calls> = {
   ...runHandlers,
   ...pipelineHandlers,
   ...driftHandlers,
+  ...validationHandlers,
 };

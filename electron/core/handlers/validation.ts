@@ -1,0 +1,12 @@
+import { validationCalls } from '../../../shared/api/validation.js';
+import type { Handlers } from '../engine.js';
+import { storedReport, validateTarget } from '../validation/run.js';
+import { checkTrends, entryProfiles, listEntries } from '../validation/views.js';
+
+export const validationHandlers: Handlers<typeof validationCalls> = {
+  'validation.run': ({ target, force }, engine) => validateTarget(engine.requireProject(), target, force),
+  'validation.list': (_p, engine) => listEntries(engine.requireProject()),
+  'validation.report': ({ id }, engine) => storedReport(engine.requireProject(), id),
+  'validation.profiles': ({ name, version }, engine) => entryProfiles(engine.requireProject(), name, version),
+  'validation.trend': ({ name }, engine) => checkTrends(engine.requireProject(), name),
+};

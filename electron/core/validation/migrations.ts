@@ -1,0 +1,27 @@
+import type { Migration } from '../db/migrations.js';
+import { statsMigrations } from '../stats/migrations.js';
+
+/** Validation's block of the project database: 40–49 (column profiles are 40). */
+export const validationMigrations: Migration[] = [
+  ...statsMigrations,
+  {
+    version: 41,
+    name: 'validation reports',
+    up(db) {
+      // A report is keyed by what it was computed from: the version's content (through version_id,
+      // whose root hash never changes) and the hash of the rules and reference it was checked with.
+      db.exec(`
+        CREATE TABLE validation_reports (
+          id          INTEGER PRIMARY KEY,
+          version_id  INTEGER NOT NULL REFERENCES versions(id),
+          name        TEXT NOT NULL,
+          rules_hash  TEXT NOT NULL,
+          status      TEXT NOT NULL CHECK (status IN ('pass', 'warn', 'fail', 'error')),
+          report      TEXT NOT NULL,
+          created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+          UNIQUE (version_id, name, rules_hash)
+        ) STRICT;
+      `);
+    },
+  },
+];
