@@ -55,11 +55,17 @@ export const numLiteral = (n: number): string => {
   return `${n}::DOUBLE`;
 };
 
-/** DuckDB's error text up to its list of "possible fixes", which name reader options users never set. */
+/**
+ * DuckDB's error text up to its list of "possible fixes", which name reader options users never set,
+ * with each line cut short: it quotes the offending line whole, which may be megabytes long.
+ */
 export function duckMessage(err: unknown): string {
   const text = (err as Error).message ?? String(err);
   return text
     .split(/\n\s*\n|Possible fixes:/)[0]
+    .split('\n')
+    .map((line) => (line.length > 200 ? `${line.slice(0, 200)}… (${line.length} characters)` : line))
+    .join(' ')
     .replace(/\s+/g, ' ')
     .trim();
 }

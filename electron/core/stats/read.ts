@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import type { DataFormat } from '../../../shared/api/stats.js';
 import { StrataError } from '../../../shared/errors.js';
 import { duckMessage } from './duck.js';
-import { isTypeConflict, readSql } from './source.js';
+import { needsTextRead, readSql } from './source.js';
 
 const HEADER_PROBE = 1 << 20;
 
 /** Header cells of a CSV/TSV's first line (quotes honoured), or null when the line is longer than the probe. */
-function headerCells(file: string, delim: string): string[] | null {
+export function headerCells(file: string, delim: string): string[] | null {
   const fd = fs.openSync(file, 'r');
   try {
     const buf = Buffer.alloc(HEADER_PROBE);
@@ -64,9 +64,9 @@ export function headerProblem(file: string, format: DataFormat): string | null {
 
 /**
  * Runs fn over the DuckDB relation of a file. A CSV whose sniffed types meet a value that does not
- * fit them (the sniffer samples the first rows) is read again with every cell as text, so a type rule
- * can count and show the offending values instead of the whole read failing. Read errors become
- * DATA_INVALID naming the file.
+ * fit them (the sniffer samples the first rows), or whose ragged rows defeat the sniffer, is read again
+ * with every cell as text under its header's names: a type rule then counts and shows the offending
+ * values, and a ragged row is reported with its line. Read errors become DATA_INVALID naming the file.
  */
 export async function readTable<T>(
   file: string,
@@ -76,19 +76,21 @@ export async function readTable<T>(
 ): Promise<T> {
   const problem = headerProblem(file, format);
   if (problem) throw new StrataError('DATA_INVALID', `${label}: ${problem}`);
+  // DuckDB's messages name the file it read, which may be a temporary copy of a stored content.
+  const explain = (err: unknown) =>
+    new StrataError('DATA_INVALID', `${label}: ${duckMessage(err).split(file).join(label)}`, { cause: err });
   try {
     return await fn(readSql(file, format), false);
   } catch (err) {
     if (err instanceof StrataError) throw err;
-    const message = duckMessage(err);
-    if ((format === 'csv' || format === 'tsv') && isTypeConflict(message)) {
-      try {
-        return await fn(readSql(file, format, { allText: true }), true);
-      } catch (again) {
-        if (again instanceof StrataError) throw again;
-        throw new StrataError('DATA_INVALID', `${label}: ${duckMessage(again)}`, { cause: again });
-      }
+    const header =
+      format === 'csv' || format === 'tsv' ? headerCells(file, format === 'csv' ? ',' : '\t') : null;
+    if (!header || !needsTextRead(duckMessage(err))) throw explain(err);
+    try {
+      return await fn(readSql(file, format, { textColumns: header }), true);
+    } catch (again) {
+      if (again instanceof StrataError) throw again;
+      throw explain(again);
     }
-    throw new StrataError('DATA_INVALID', `${label}: ${message}`, { cause: err });
   }
 }

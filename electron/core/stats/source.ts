@@ -16,8 +16,11 @@ export function dataFormat(name: string): DataFormat | null {
 }
 
 export interface ReadOptions {
-  /** read every CSV cell as text: the fallback when a column's sniffed type meets a value it cannot hold */
-  allText?: boolean;
+  /**
+   * Read every cell as text under these header names, without sniffing: the fallback when a column's
+   * sniffed type meets a value it cannot hold, or when rows of different lengths defeat the sniffer.
+   */
+  textColumns?: string[];
 }
 
 /**
@@ -30,7 +33,7 @@ export function readSql(file: string, format: DataFormat, opts: ReadOptions = {}
   switch (format) {
     case 'csv':
     case 'tsv':
-      return `read_csv(${f}, delim=${format === 'csv' ? "','" : "'\\t'"}, header=true, quote='"', escape='"', strict_mode=true${opts.allText ? ', all_varchar=true' : ''})`;
+      return `read_csv(${f}, delim=${format === 'csv' ? "','" : "'\\t'"}, header=true, skip=0, quote='"', escape='"', strict_mode=true${text(opts.textColumns)})`;
     case 'jsonl':
       return `read_json(${f}, format='newline_delimited')`;
     case 'parquet':
@@ -38,7 +41,14 @@ export function readSql(file: string, format: DataFormat, opts: ReadOptions = {}
   }
 }
 
+function text(columns: string[] | undefined): string {
+  if (!columns) return '';
+  return `, auto_detect=false, columns={${columns.map((c) => `${literal(c)}: 'VARCHAR'`).join(', ')}}`;
+}
+
 /** DuckDB sniffs a CSV's types from a sample; a later value that does not fit fails the read. */
-export function isTypeConflict(message: string): boolean {
-  return /Could not convert|Conversion Error|could not be cast/i.test(message);
+export function needsTextRead(message: string): boolean {
+  return /Could not convert|Conversion Error|could not be cast|not possible to automatically detect/i.test(
+    message,
+  );
 }
