@@ -164,7 +164,15 @@ export const artifactCalls = {
     result: returns<DiffResult>(),
   },
   'artifacts.tag': {
-    params: z.object({ artifact: artifactName, ref, alias: z.string().min(1) }).strict(),
+    params: z
+      .object({
+        artifact: artifactName,
+        ref,
+        alias: z.string().min(1),
+        /** promote a version that fails its gates anyway; recorded with who and when */
+        override: z.string().min(1).optional(),
+      })
+      .strict(),
     result: returns<VersionInfo>(),
   },
   'artifacts.add': {

@@ -8,6 +8,7 @@ import { runCalls } from './runs.js';
 import { pipelineCalls } from './pipelines.js';
 import { driftCalls } from './drift.js';
 import { validationCalls } from './validation.js';
+import { gateCalls } from './gates.js';
 import { events } from './events.js';
 
 /** Every request the UI can make. A new call is one entry in one domain's map. */
@@ -21,6 +22,7 @@ export const calls = {
   ...pipelineCalls,
   ...driftCalls,
   ...validationCalls,
+  ...gateCalls,
 } satisfies CallMap;
 
 export { events };
@@ -55,4 +57,5 @@ export type * from './runs.js';
 export type * from './pipelines.js';
 export type * from './drift.js';
 export type * from './validation.js';
+export type * from './gates.js';
 export type * from './stats.js';

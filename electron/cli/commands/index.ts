@@ -19,6 +19,7 @@ import { clientCommand } from './client.js';
 import { driftCommand } from './drift.js';
 import { monitorCommand } from './monitor.js';
 import { validateCommand } from './validate.js';
+import { gatesCommand } from './gates.js';
 
 /** Every `strata` subcommand. A domain adds its commands here. */
 export const commands: Command[] = [
@@ -42,4 +43,5 @@ export const commands: Command[] = [
   driftCommand,
   monitorCommand,
   validateCommand,
+  gatesCommand,
 ];

@@ -77,6 +77,7 @@ export const configSchema = z
     validations: named(z.record(z.string(), z.unknown())).default({}),
     monitors: named(monitorSchema).default({}),
     targets: named(z.record(z.string(), z.unknown())).default({}),
+    gates: named(z.array(z.unknown())).default({}),
   })
   .strict();
 

@@ -24,6 +24,7 @@ import {
   setAlias,
 } from '../store/repo.js';
 import { watchStatusOf } from '../watch/service.js';
+import { CHAMPION, requireGates } from '../gates/evaluate.js';
 
 /**
  * The store check running on each project, by job id. A second request joins it instead of hashing
@@ -62,7 +63,11 @@ export const artifactHandlers: Handlers<typeof artifactCalls> = {
     });
     return diffVersions(project, va, vb);
   },
-  'artifacts.tag': ({ artifact, ref, alias }, engine) => setAlias(storeOf(engine), artifact, ref, alias),
+  'artifacts.tag': ({ artifact, ref, alias, override }, engine) => {
+    const project = storeOf(engine);
+    if (alias === CHAMPION) requireGates(project, resolveRef(project, artifact, ref), alias, override);
+    return setAlias(project, artifact, ref, alias);
+  },
   'artifacts.add': ({ path, kind, name, message }, engine) => {
     const project = storeOf(engine);
     const known = name ? findArtifact(project, name) : undefined;

@@ -9,6 +9,7 @@ import { runHandlers } from './runs.js';
 import { pipelineHandlers } from './pipelines.js';
 import { driftHandlers } from './drift.js';
 import { validationHandlers } from './validation.js';
+import { gateHandlers } from './gates.js';
 
 /** One handler per call of the contract; the compiler rejects a call without one. */
 export const handlers: Handlers<Calls> = {
@@ -21,4 +22,5 @@ export const handlers: Handlers<Calls> = {
   ...pipelineHandlers,
   ...driftHandlers,
   ...validationHandlers,
+  ...gateHandlers,
 };

@@ -12,9 +12,8 @@ const esc = (s: string) =>
 export interface JunitCase {
   suite: string;
   classname: string;
-  check:
-    | CheckResult
-    | { label: string; status: 'error'; message: string; severity: 'error'; samples: FailingRow[] };
+  /** a validation check, or anything judged the same way (a gate, a file that could not be read) */
+  check: Pick<CheckResult, 'label' | 'status' | 'message' | 'severity' | 'samples'>;
 }
 
 export const sampleText = (samples: FailingRow[]): string =>

@@ -1,5 +1,6 @@
 import type { Migration } from '../db/migrations.js';
 import { statsMigrations } from '../stats/migrations.js';
+import { gateMigrations } from '../gates/migrations.js';
 
 /** Validation's block of the project database: 40–49 (column profiles are 40). */
 export const validationMigrations: Migration[] = [
@@ -24,4 +25,5 @@ export const validationMigrations: Migration[] = [
       `);
     },
   },
+  ...gateMigrations,
 ];

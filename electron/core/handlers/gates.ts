@@ -1,0 +1,14 @@
+import { gateCalls } from '../../../shared/api/gates.js';
+import { parseSpec } from '../../../shared/version-spec.js';
+import type { Handlers } from '../engine.js';
+import { checkGates, gatesOfArtifact } from '../gates/evaluate.js';
+import { resolveRef } from '../store/repo.js';
+
+export const gateHandlers: Handlers<typeof gateCalls> = {
+  'gates.check': ({ target }, engine) => {
+    const project = engine.requireProject();
+    const { artifact, ref } = parseSpec(target);
+    return checkGates(project, resolveRef(project, artifact, ref));
+  },
+  'gates.list': ({ artifact }, engine) => gatesOfArtifact(engine.requireProject(), artifact),
+};
