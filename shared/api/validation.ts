@@ -120,4 +120,9 @@ export const validationCalls = {
     result: returns<ProfileView[]>(),
   },
   'validation.trend': { params: z.object({ name: spec }), result: returns<CheckTrend[]>() },
+  /** Rules proposed from a version; written into strata.yaml (comments kept) when write is set. */
+  'validation.infer': {
+    params: z.object({ target: spec, name: spec.optional(), write: z.boolean().default(false) }),
+    result: returns<{ name: string; yaml: string; written: boolean }>(),
+  },
 };

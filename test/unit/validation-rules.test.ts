@@ -378,3 +378,45 @@ describe('validation of bad input', () => {
     }
   });
 });
+
+describe('rule inference', () => {
+  it('proposes types, nullability, ranges with a margin, categories and a row band, and writes them keeping comments', async () => {
+    const lines = ['id,score,region,note'];
+    for (let i = 1; i <= 40; i++)
+      lines.push(`${i},${(i * 2.5).toFixed(1)},${['north', 'south'][i % 2]},${i % 10 === 0 ? '' : 'n' + i}`);
+    const p = await project('', [{ 'd.csv': lines.join('\n') + '\n' }]);
+    try {
+      const file = path.join(p.root, 'strata.yaml');
+      fs.writeFileSync(file, '# my project\nartifacts: {} # none yet\nstages: {}\n');
+      p.reloadConfig();
+      const { inferRules } = await import('../../electron/core/validation/infer.js');
+      const r = await inferRules(p, resolveRef(p, 'd', '1'), 'd', true);
+      expect(r.written).toBe(true);
+      const text = fs.readFileSync(file, 'utf8');
+      expect(text.startsWith('# my project\nartifacts: {} # none yet\n')).toBe(true);
+      const [entry] = await loadValidations(p);
+      expect(entry.columns).toEqual(['id', 'score', 'region', 'note']);
+      expect(entry.rules).toEqual([
+        { row_count: { min: 20, max: 80 }, severity: 'warn' },
+        { column: 'id', type: 'integer', severity: 'error' },
+        { column: 'id', not_null: true, severity: 'error' },
+        { column: 'id', min: 0, max: 44, severity: 'error' },
+        { column: 'score', type: 'number', severity: 'error' },
+        { column: 'score', not_null: true, severity: 'error' },
+        { column: 'score', min: 0, max: 110, severity: 'error' },
+        { column: 'region', type: 'string', severity: 'error' },
+        { column: 'region', not_null: true, severity: 'error' },
+        { column: 'region', allowed: ['north', 'south'], severity: 'error' },
+        { column: 'note', type: 'string', severity: 'error' },
+        { column: 'note', max_null_share: 0.16, severity: 'warn' },
+      ]);
+      // The proposal holds for the version it came from.
+      expect((await validate(p)).status).toBe('pass');
+      await expect(inferRules(p, resolveRef(p, 'd', '1'), 'd', true)).rejects.toMatchObject({
+        code: 'CONFLICT',
+      });
+    } finally {
+      p.close();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { Command, Io } from '../command.js';
+import type { ParsedArgs } from '../args.js';
 import { jsonFlag, printJson } from '../command.js';
 import { projectFlag, withProject } from '../api.js';
 import { formatError, StrataError } from '../../../shared/errors.js';
@@ -66,12 +67,35 @@ export function exitCode(reports: ValidationReport[]): number {
   return reports.some((r) => r.status === 'fail') ? 1 : 0;
 }
 
+async function infer(args: ParsedArgs, io: Io): Promise<number> {
+  if (args.positional.length !== 2)
+    throw new StrataError('BAD_REQUEST', 'strata validate infer takes one <dataset>@<ref>, e.g. train@3');
+  return withProject(args.flags, async (api) => {
+    const r = await api.call('validation.infer', {
+      target: args.positional[1],
+      name: args.flags.name as string | undefined,
+      write: args.flags.write === true,
+    });
+    if (args.flags.json) printJson(io, r);
+    else {
+      io.out(`validations:\n${r.yaml.replace(/^/gm, '  ').trimEnd()}`);
+      io.out(
+        r.written
+          ? `\nadded validations.${r.name} to strata.yaml`
+          : '\n(not written: add --write to put it in strata.yaml)',
+      );
+    }
+    return 0;
+  });
+}
+
 export const validateCommand: Command = {
   name: 'validate',
   summary: "check datasets against their rules in strata.yaml's validations:",
-  usage: 'strata validate [<artifact>[@<ref>]] [--json] [--junit <file>] [--force]',
+  usage:
+    'strata validate [<artifact>[@<ref>]] [--json] [--junit <file>] [--force]\n       strata validate infer <dataset>@<ref> [--name <entry>] [--write] [--json]',
   description:
-    'Without an artifact, every entry is checked at its latest version. Exit 0: all passed (warnings allowed); 1: an error-level check failed; 2: unusable data or rules.',
+    'Without an artifact, every entry is checked at its latest version. Exit 0: all passed (warnings allowed); 1: an error-level check failed; 2: unusable data or rules. `infer` proposes rules from a version (types, nullability, ranges with a margin, categories, a row-count band) and, with --write, adds them to strata.yaml keeping its comments.',
   flags: {
     ...projectFlag,
     ...jsonFlag,
@@ -80,8 +104,11 @@ export const validateCommand: Command = {
       type: 'boolean',
       help: 'check again even when a stored report of the same content and rules exists',
     },
+    name: { type: 'string', help: 'infer: the entry name under validations: (default: the artifact)' },
+    write: { type: 'boolean', help: 'infer: add the proposed entry to strata.yaml' },
   },
   async run(args, io) {
+    if (args.positional[0] === 'infer') return infer(args, io);
     if (args.positional.length > 1)
       throw new StrataError('BAD_REQUEST', 'strata validate takes at most one <artifact>[@<ref>]');
     const junit = args.flags.junit as string | undefined;

@@ -1,5 +1,8 @@
 import { validationCalls } from '../../../shared/api/validation.js';
+import { parseSpec } from '../../../shared/version-spec.js';
 import type { Handlers } from '../engine.js';
+import { resolveRef } from '../store/repo.js';
+import { inferRules } from '../validation/infer.js';
 import { storedReport, validateTarget } from '../validation/run.js';
 import { checkTrends, entryProfiles, listEntries } from '../validation/views.js';
 
@@ -9,4 +12,9 @@ export const validationHandlers: Handlers<typeof validationCalls> = {
   'validation.report': ({ id }, engine) => storedReport(engine.requireProject(), id),
   'validation.profiles': ({ name, version }, engine) => entryProfiles(engine.requireProject(), name, version),
   'validation.trend': ({ name }, engine) => checkTrends(engine.requireProject(), name),
+  'validation.infer': ({ target, name, write }, engine) => {
+    const project = engine.requireProject();
+    const { artifact, ref } = parseSpec(target);
+    return inferRules(project, resolveRef(project, artifact, ref), name ?? artifact, write);
+  },
 };
