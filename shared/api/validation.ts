@@ -120,6 +120,11 @@ export const validationCalls = {
     result: returns<ProfileView[]>(),
   },
   'validation.trend': { params: z.object({ name: spec }), result: returns<CheckTrend[]>() },
+  /** A report with its profiles as one self-contained HTML page (inline CSS and SVG, no scripts, no network). */
+  'validation.html': {
+    params: z.object({ id: z.number().int() }),
+    result: returns<{ html: string; fileName: string }>(),
+  },
   /** Rules proposed from a version; written into strata.yaml (comments kept) when write is set. */
   'validation.infer': {
     params: z.object({ target: spec, name: spec.optional(), write: z.boolean().default(false) }),

@@ -420,3 +420,32 @@ describe('rule inference', () => {
     }
   });
 });
+
+describe('HTML export', () => {
+  it('is one self-contained page (no scripts, no network) with the checks, failing rows and profiles with the reference outlined', async () => {
+    const gen = (shift: number) =>
+      'x,c\n' +
+      Array.from({ length: 5000 }, (_, i) => `${(i % 100) + shift},${i % 3 ? 'a' : 'b'}`).join('\n') +
+      '\n';
+    const p = await project(`validations:\n  d:\n    rules:\n      - { column: x, max: 100 }\n`, [
+      { 'd.csv': gen(0) },
+      { 'd.csv': gen(10) },
+    ]);
+    try {
+      const r = await validate(p, 2);
+      const { entryProfiles } = await import('../../electron/core/validation/views.js');
+      const { validationHtml } = await import('../../electron/core/validation/html.js');
+      const html = validationHtml(r, await entryProfiles(p, 'd', 2));
+      expect(html).not.toMatch(/<script|https?:\/\/|src=|href=/i);
+      expect(html).toContain("default-src 'none'");
+      expect(html).toContain('row 92: x=101');
+      expect(html).toContain('outline: version 1 (5000 rows)');
+      // a histogram of x and top values of c, each with the reference polyline
+      expect(html.match(/<svg/g)).toHaveLength(2);
+      expect(html.match(/class="ref"/g)).toHaveLength(1);
+      expect(html.length).toBeLessThan(50_000);
+    } finally {
+      p.close();
+    }
+  });
+});

@@ -1,9 +1,9 @@
 import type { Migration } from '../db/migrations.js';
 
-/** Gates, in validation's block (40–49). */
+/** Gates' migrations of the project database (ids gates.*). */
 export const gateMigrations: Migration[] = [
   {
-    version: 42,
+    id: 'gates.overrides',
     name: 'gate overrides',
     up(db) {
       // Who promoted a version that failed its gates, when and why, with the failures they overrode.

@@ -1,9 +1,9 @@
 import type { Migration } from '../db/migrations.js';
 
-/** Column statistics, part of validation's block (40–49). */
+/** Column statistics' migrations of the project database (ids stats.*). */
 export const statsMigrations: Migration[] = [
   {
-    version: 40,
+    id: 'stats.column-profiles',
     name: 'column profiles',
     up(db) {
       // One profile per stored content and reading format: versions sharing a file share its profile.

@@ -2,11 +2,11 @@ import type { Migration } from '../db/migrations.js';
 import { statsMigrations } from '../stats/migrations.js';
 import { gateMigrations } from '../gates/migrations.js';
 
-/** Validation's block of the project database: 40–49 (column profiles are 40). */
+/** Validation's migrations of the project database (ids validation.*), with those of column statistics and gates it builds on. */
 export const validationMigrations: Migration[] = [
   ...statsMigrations,
   {
-    version: 41,
+    id: 'validation.reports',
     name: 'validation reports',
     up(db) {
       // A report is keyed by what it was computed from: the version's content (through version_id,
