@@ -15,6 +15,7 @@ import { StorePanel } from './StorePanel.js';
 import { VersionTable as VersionTableBlock } from './VersionTable.js';
 import { bytes } from './format.js';
 import './data.css';
+import { GateBadge, OverrideForm, useGates } from '../models/gates.js';
 
 interface Props extends SectionProps {
   section: 'data' | 'models';
@@ -32,6 +33,7 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
   const [alias, setAlias] = useState(addKind === 'model' ? 'champion' : 'prod');
   const [compare, setCompare] = useState<{ a: number | null; b: number | null }>({ a: null, b: null });
   const [actionError, setActionError] = useState<StrataErrorData | null>(null);
+  const [refused, setRefused] = useState<VersionInfo | null>(null);
   useEffect(() => {
     void s.load(api);
     return followArtifacts(api);
@@ -85,8 +87,18 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
       setActionError(err as StrataErrorData);
     }
   };
-  const promote = (v: VersionInfo) =>
-    act(() => api.call('artifacts.tag', { artifact: v.artifact, ref: String(v.number), alias }));
+  const promote = (v: VersionInfo, override?: string) =>
+    act(async () => {
+      setRefused(null);
+      try {
+        await api.call('artifacts.tag', { artifact: v.artifact, ref: String(v.number), alias, override });
+      } catch (err) {
+        if ((err as StrataErrorData).code === 'GATE_FAILED') setRefused(v);
+        throw err;
+      }
+    });
+  const gateKey = artifact ? artifact.versions.map((v) => `${v.number}:${v.aliases.join()}`).join(' ') : '';
+  const gates = useGates(api, section === 'models' ? artifact?.name : undefined, gateKey);
   const checkout = (v: VersionInfo, force: boolean) =>
     act(() => api.call('artifacts.checkout', { artifact: v.artifact, ref: String(v.number), force }));
 
@@ -118,6 +130,9 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
       )}
       {s.error && <ErrorNotice error={s.error} />}
       {actionError && <ErrorNotice error={actionError} onDismiss={() => setActionError(null)} />}
+      {refused && actionError?.code === 'GATE_FAILED' && (
+        <OverrideForm onOverride={(reason) => void promote(refused, reason)} />
+      )}
     </>
   );
   if (!s.loaded)
@@ -206,7 +221,8 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
               alias={alias}
               onSelect={(v) => s.select(section, artifact.name, v.number)}
               onCompare={(side, v) => setCompare({ a: cmpA, b: cmpB, [side]: v.number })}
-              onPromote={promote}
+              onPromote={(v) => void promote(v)}
+              gateBadge={section === 'models' ? (v) => <GateBadge report={gates.get(v.number)} /> : undefined}
             />
           )}
           {artifact.versions.length > 0 && <AliasHistory api={api} artifact={artifact} alias={alias} />}

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { ArtifactInfo, VersionInfo } from '../../../shared/api/index.js';
 import { bytes, when } from './format.js';
 import { checkReport, useStoreHealth } from './storeHealth.js';
@@ -10,10 +11,21 @@ interface Props {
   onSelect(v: VersionInfo): void;
   onCompare(side: 'a' | 'b', v: VersionInfo): void;
   onPromote(v: VersionInfo): void;
+  /** what the Models screen shows beside a version's aliases: its gate status */
+  gateBadge?: (v: VersionInfo) => ReactNode;
 }
 
 /** The versions of one artifact, newest first: what each is, where it came from, and its aliases. */
-export function VersionTable({ artifact, selected, compare, alias, onSelect, onCompare, onPromote }: Props) {
+export function VersionTable({
+  artifact,
+  selected,
+  compare,
+  alias,
+  onSelect,
+  onCompare,
+  onPromote,
+  gateBadge,
+}: Props) {
   // Files of each version that the last integrity check found without their content.
   const report = checkReport(useStoreHealth((h) => h.check?.ended ?? null));
   const lost = new Map<number, number>();
@@ -90,6 +102,7 @@ export function VersionTable({ artifact, selected, compare, alias, onSelect, onC
                   {a}
                 </span>
               ))}
+              {gateBadge?.(v)}
             </td>
             <td className="dv-message">{v.message}</td>
             <td onClick={(e) => e.stopPropagation()}>
