@@ -9,7 +9,12 @@ import { loadGates, type GateConfig } from './config.js';
 
 export const CHAMPION = 'champion';
 
-const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toPrecision(6).replace(/\.?0+$/, ''));
+const fmt = (n: number) =>
+  Number.isInteger(n)
+    ? String(n)
+    : Math.abs(n) < 1e-3
+      ? n.toExponential(2)
+      : n.toPrecision(6).replace(/\.?0+$/, '');
 
 function metricsOf(project: Project, v: VersionInfo): Record<string, number> | null {
   return v.runId ? runSummary(project, v.runId).metrics : null;
@@ -42,6 +47,7 @@ function judge(
   key: string,
   value: number | undefined,
   champion: { version: number; metrics: Record<string, number> | null } | null,
+  lacking: string,
 ): GateResult[] {
   const out: GateResult[] = [];
   const base = { metric: key, where: gate.where, champion: champion?.metrics?.[key] ?? null };
@@ -59,7 +65,7 @@ function judge(
         kind: 'value',
         status: 'fail',
         value: null,
-        message: `the run recorded no ${key}`,
+        message: `the run recorded no ${key}${lacking}`,
       });
     else {
       const ok =
@@ -101,7 +107,7 @@ function judge(
         kind: 'change',
         status: 'fail',
         value: null,
-        message: `the run recorded no ${key}`,
+        message: `the run recorded no ${key}${lacking}`,
       });
     else if (ref === null)
       out.push({
@@ -130,6 +136,13 @@ function judge(
     }
   }
   return out;
+}
+
+/** The run's metric names, for a message about one it lacks. */
+function recorded(metrics: Record<string, number>): string {
+  const keys = Object.keys(metrics).sort();
+  if (keys.length === 0) return ' (it recorded no metrics)';
+  return ` (it has ${keys.slice(0, 8).join(', ')}${keys.length > 8 ? `, and ${keys.length - 8} more` : ''})`;
 }
 
 export function overridesOf(project: Project, versionId: number): GateOverride[] {
@@ -183,10 +196,10 @@ export function checkGates(
         status: 'fail',
         value: null,
         champion: null,
-        message: `the run recorded no metric matching ${g.metric}`,
+        message: `the run recorded no metric matching ${g.metric}${recorded(metrics)}`,
         where: g.where,
       });
-    for (const k of keys) report.gates.push(...judge(g, k, metrics[k], champion));
+    for (const k of keys) report.gates.push(...judge(g, k, metrics[k], champion, recorded(metrics)));
   }
   report.status = report.gates.some((g) => g.status === 'fail' || g.status === 'error') ? 'fail' : 'pass';
   return report;

@@ -27,7 +27,7 @@ h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 8px}h3{font-siz
 .muted{color:var(--muted)}table{border-collapse:collapse;width:100%;margin:6px 0 12px}
 th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 th{font-weight:600;color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.03em}
-td.num{text-align:right;font-variant-numeric:tabular-nums}code{font:12px ui-monospace,Menlo,Consolas,monospace}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}code{font:12px ui-monospace,Menlo,Consolas,monospace}
 .badge{display:inline-block;padding:0 8px;border-radius:10px;font-size:12px;font-weight:600;color:#fff}
 .pass{background:var(--pass)}.warn{background:var(--warn)}.fail{background:var(--fail)}.error{background:var(--fail)}.skipped,.none{background:var(--skip)}
 .samples{margin:2px 0 0;padding:0;list-style:none;font:12px ui-monospace,Menlo,Consolas,monospace;color:var(--muted)}

@@ -30,7 +30,12 @@ interface Plan {
 
 type Verdict = Pick<CheckResult, 'status' | 'failing' | 'total' | 'observed' | 'expected' | 'message'>;
 
-const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toPrecision(6).replace(/\.?0+$/, ''));
+const fmt = (n: number) =>
+  Number.isInteger(n)
+    ? String(n)
+    : Math.abs(n) < 1e-3
+      ? n.toExponential(2)
+      : n.toPrecision(6).replace(/\.?0+$/, '');
 const pct = (n: number) => `${fmt(Math.round(n * 10000) / 100)}%`;
 
 function boundsText(b: { min?: number; max?: number }): string {

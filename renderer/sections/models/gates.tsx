@@ -39,7 +39,7 @@ export function GateBadge({ report }: { report: GateReport | undefined }) {
         ? 'gates pass'
         : report.status === 'error'
           ? 'no metrics'
-          : `${failing.length} gate${failing.length === 1 ? '' : 's'} fail`}
+          : `${failing.length} gate${failing.length === 1 ? ' fails' : 's fail'}`}
       {overridden && ' · overridden'}
     </span>
   );
