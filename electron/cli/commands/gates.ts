@@ -2,9 +2,8 @@ import fs from 'node:fs';
 import type { Command } from '../command.js';
 import { jsonFlag, printJson } from '../command.js';
 import { projectFlag, withProject } from '../api.js';
-import { formatError, StrataError } from '../../../shared/errors.js';
-import { junitXml } from '../../core/validation/junit.js';
-import { toErrorData } from '../../core/jobs/jobs.js';
+import { formatError, StrataError, toErrorData } from '../../../shared/errors.js';
+import { junitXml } from '../format/junit.js';
 
 export const gatesCommand: Command = {
   name: 'gates',

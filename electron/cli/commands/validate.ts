@@ -3,10 +3,9 @@ import type { Command, Io } from '../command.js';
 import type { ParsedArgs } from '../args.js';
 import { jsonFlag, printJson } from '../command.js';
 import { projectFlag, withProject } from '../api.js';
-import { formatError, StrataError } from '../../../shared/errors.js';
+import { formatError, StrataError, toErrorData } from '../../../shared/errors.js';
 import type { CheckResult, ValidationReport } from '../../../shared/api/validation.js';
-import { junitXml, sampleText, type JunitCase } from '../../core/validation/junit.js';
-import { toErrorData } from '../../core/jobs/jobs.js';
+import { junitXml, sampleText, type JunitCase } from '../format/junit.js';
 
 const MARK: Record<CheckResult['status'], string> = {
   pass: 'ok  ',

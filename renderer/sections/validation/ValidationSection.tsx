@@ -5,11 +5,11 @@ import type {
   ValidationEntryInfo,
   ValidationReport,
 } from '../../../shared/api/index.js';
-import type { StrataErrorData } from '../../../shared/errors.js';
+import { toErrorData, type StrataErrorData } from '../../../shared/errors.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { SectionHeader } from '../../components/SectionHeader.js';
-import { toErrorData } from '../../components/errors.js';
+
 import type { SectionProps } from '../types.js';
 import { ProfilesView } from './ProfilesView.js';
 import { ReportView } from './ReportView.js';
