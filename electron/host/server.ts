@@ -110,11 +110,8 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     if (!originAllowed(req, port)) return send(res, 403, 'Forbidden: cross-origin request');
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
 
-    const signIn = () =>
-      send(res, 303, '', 'text/plain', {
-        Location: '/',
-        'Set-Cookie': `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-      });
+    const cookie = `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+    const signIn = () => send(res, 303, '', 'text/plain', { Location: '/', 'Set-Cookie': cookie });
     const fromQuery = url.searchParams.get('token');
     if (fromQuery !== null && req.method === 'GET') {
       if (!tokensEqual(fromQuery, token)) return send(res, 401, 'Unauthorized: wrong token');
@@ -130,7 +127,16 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
           'Unauthorized: this sign-in link was already used or has expired. Open the URL that `strata ui` printed.',
         );
       spend();
-      return signIn();
+      // Reached from the launch file (a file:// page), this request is cross-site, and a browser
+      // does not send a SameSite=Strict cookie on a redirect it follows from it. A page of our own
+      // that moves on to / makes that next request same-site, so the cookie goes with it.
+      return send(
+        res,
+        200,
+        '<!doctype html><meta http-equiv="refresh" content="0;url=/"><title>Strata</title>',
+        'text/html; charset=utf-8',
+        { 'Set-Cookie': cookie },
+      );
     }
     const presented = presentedToken(req, port);
     if (presented === null || !tokensEqual(presented, token)) {

@@ -25,20 +25,27 @@ export function copyProject(src: string): string {
   return dest;
 }
 
-/** Starts the real browser host, `strata ui <dir> --no-open --port 0`, as a child process. */
-export async function startHost(projectDir: string | null, extraArgs: string[] = []): Promise<RunningHost> {
+/**
+ * Starts the real browser host, `strata ui <dir> --no-open --port 0`, as a child process; with
+ * `open`, it opens a browser through the given environment's $BROWSER instead.
+ */
+export async function startHost(
+  projectDir: string | null,
+  extraArgs: string[] = [],
+  opts: { open?: boolean; env?: NodeJS.ProcessEnv } = {},
+): Promise<RunningHost> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-home-'));
   const args = [
     path.join(repoRoot, 'bin', 'strata.js'),
     'ui',
     ...(projectDir ? [projectDir] : []),
-    '--no-open',
+    ...(opts.open ? [] : ['--no-open']),
     '--port',
     '0',
     ...extraArgs,
   ];
   const proc = spawn(process.execPath, args, {
-    env: { ...process.env, STRATA_HOME: home },
+    env: { ...process.env, STRATA_HOME: home, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
