@@ -33,7 +33,8 @@ describe('metrics files', () => {
   it("reads JSON as Python's json writes it: bare NaN and ±Infinity are counted, the word NaN in a string stays text", () => {
     const r = ingest({
       'metrics.json':
-        '{"acc": 0.9, "note": "loss was NaN at step 3, then Infinity", "f1": NaN,\n' +
+        // A byte-order mark too, as some Windows tools write one.
+        '\ufeff{"acc": 0.9, "note": "loss was NaN at step 3, then Infinity", "f1": NaN,\n' +
         ' "test": {"hi": Infinity, "lo": -Infinity, "label": "-Infinity", "auc": 0.8}}',
     });
     expect(r.metrics).toEqual({ acc: 0.9, 'test.auc': 0.8 });
