@@ -2,7 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tabularFormat, tabularStats } from '../../electron/core/store/tabular.js';
-import { cellNumber, cellValue, delimiterFor, parseCsv, readCsv } from '../../electron/core/tabular/csv.js';
+import {
+  cellNumber,
+  cellValue,
+  csvHeader,
+  delimiterFor,
+  parseCsv,
+  readCsv,
+} from '../../electron/core/tabular/csv.js';
 import { tempDir } from '../helpers/cli.js';
 
 const t = tempDir();
@@ -56,6 +63,13 @@ describe('the CSV reader', () => {
     await expect(readCsv(file('a,b\n1,2\n3,"open\n4,5\n'), ',', () => {})).rejects.toThrow(
       /row 3: quoted field unterminated/,
     );
+  });
+
+  it('reads the header from the start of a file, and says when the start ends inside it', () => {
+    expect(csvHeader('\ufeffid,"a, b\nc",x\r\n1,2,3\n', ',', false)).toEqual(['id', 'a, b\nc', 'x']);
+    expect(csvHeader('id,"a, b', ',', false)).toBeNull();
+    expect(csvHeader('id,name', ',', false)).toBeNull();
+    expect(csvHeader('id\tname', '\t', true)).toEqual(['id', 'name']);
   });
 
   it('types cells by their spelling, and reads NaN and infinities as Python, NumPy and R write them', () => {

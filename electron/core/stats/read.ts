@@ -1,43 +1,19 @@
 import fs from 'node:fs';
 import type { DataFormat } from '../../../shared/api/stats.js';
 import { StrataError } from '../../../shared/errors.js';
+import { csvHeader, type Delimiter } from '../tabular/csv.js';
 import { duckMessage } from './duck.js';
 import { needsTextRead, readSql } from './source.js';
 
 const HEADER_PROBE = 1 << 20;
 
-/** Header cells of a CSV/TSV's first line (quotes honoured), or null when the line is longer than the probe. */
-export function headerCells(file: string, delim: string): string[] | null {
+/** Header cells of a CSV/TSV (the one CSV reader's rules), or null when the header is longer than the probe. */
+export function headerCells(file: string, delim: Delimiter): string[] | null {
   const fd = fs.openSync(file, 'r');
   try {
     const buf = Buffer.alloc(HEADER_PROBE);
     const n = fs.readSync(fd, buf, 0, HEADER_PROBE, 0);
-    const text = buf.subarray(0, n).toString('utf8');
-    const cells: string[] = [];
-    let cell = '';
-    let quoted = false;
-    for (let i = 0; i < text.length; i++) {
-      const c = text[i];
-      if (quoted) {
-        if (c === '"' && text[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else if (c === '"') quoted = false;
-        else cell += c;
-      } else if (c === '"' && cell === '') quoted = true;
-      else if (c === delim) {
-        cells.push(cell);
-        cell = '';
-      } else if (c === '\n' || c === '\r') {
-        cells.push(cell);
-        return cells;
-      } else cell += c;
-    }
-    if (n < HEADER_PROBE) {
-      cells.push(cell);
-      return cells;
-    }
-    return null;
+    return csvHeader(buf.subarray(0, n).toString('utf8'), delim, n < HEADER_PROBE);
   } finally {
     fs.closeSync(fd);
   }

@@ -65,6 +65,20 @@ export function parseCsv(text: string, delimiter: Delimiter): CsvTable {
 }
 
 /**
+ * The header row from the start of a file (`head`, say its first MiB), for a reader that leaves the
+ * rest to another engine (DuckDB). Null when `head` stops inside the header, unless it is the
+ * `whole` file.
+ */
+export function csvHeader(head: string, delimiter: Delimiter, whole: boolean): string[] | null {
+  const result = Papa.parse<string[]>(head, { ...config(delimiter), preview: 1 });
+  if (result.errors.some((e) => e.code === 'MissingQuotes')) return null;
+  // The cursor counts from after a byte-order mark.
+  const bom = head.charCodeAt(0) === BOM ? 1 : 0;
+  if (!whole && result.meta.cursor + bom >= head.length) return null;
+  return result.data[0] ?? [];
+}
+
+/**
  * The cells of one line of a line-oriented file (prediction logs, appended to and read line by line,
  * so a quoted newline cannot occur in them).
  */
