@@ -3,6 +3,7 @@ import { comparePrefetch } from './compare/prefetch.js';
 import { pipelineService } from './pipeline/service.js';
 import { startWatching } from './watch/service.js';
 import { startMonitoring } from './drift/watch.js';
+import { validateOnRecord } from './validation/on-record.js';
 
 /** What a long-running host starts for every opened project, in this order. */
 export const hostServices: ProjectServiceFactory[] = [
@@ -10,4 +11,5 @@ export const hostServices: ProjectServiceFactory[] = [
   pipelineService,
   comparePrefetch,
   (project, engine) => startMonitoring(project, engine),
+  validateOnRecord,
 ];

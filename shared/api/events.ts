@@ -4,6 +4,7 @@ import type { VersionedEvent, WatchStatus } from './artifacts.js';
 import type { ProjectSummary } from './project.js';
 import type { RunLogEvent, RunSummary } from './runs.js';
 import type { DriftAlert } from './drift.js';
+import type { ValidationSummary } from './validation.js';
 
 /** Push events, engine → UI. Each domain adds its own entries here. */
 export const events = {
@@ -25,4 +26,6 @@ export const events = {
   'drift.updated': returns<{ monitor: string }>(),
   /** A monitor's newest window drifted or a concept-drift detector fired: the UI notifies. */
   'drift.alert': returns<DriftAlert>(),
+  /** A dataset version was validated as it was recorded (the watcher, an add, a run). */
+  'validation.report': returns<ValidationSummary>(),
 };

@@ -19,6 +19,7 @@ import { readAllParams } from './params.js';
 import { loadDag } from './plan.js';
 import { runStep } from './process.js';
 import { pipelineHash, type Stage } from './stages.js';
+import { blockingReasons, validateStageInputs, type InputCheck } from '../validation/stage-inputs.js';
 
 export interface RunnerEvents {
   /** the run or one of its stages changed state */
@@ -272,6 +273,7 @@ async function runOne(
     stage(s.name, 'skipped', verdict.reason, { deps: JSON.stringify(verdict.now.deps) });
     return 'ok';
   }
+  if (!(await inputsValid(project, runId, s, verdict.now.deps, signal, stage))) return 'failed';
   const started = Date.now();
   const sink = new LogSink(project.db, runId, s.name, opts.logCap ?? DEFAULT_LOG_CAP, (stream, text) =>
     opts.events?.onLog?.({ runId, stage: s.name, stream, text }),
@@ -353,6 +355,65 @@ async function runOne(
     outs: JSON.stringify(outs),
   });
   return 'ok';
+}
+
+/**
+ * Validation of the stage's dataset deps, recorded as a step of its own (validate:<stage>) before the
+ * stage: an error-level failure stops the stage, and so everything downstream, with the reason.
+ */
+async function inputsValid(
+  project: Project,
+  runId: string,
+  s: Stage,
+  deps: Record<string, string | null>,
+  signal: AbortSignal,
+  stage: StageFn,
+): Promise<boolean> {
+  const step = `validate:${s.name}`;
+  const started = Date.now();
+  let checks: InputCheck[];
+  try {
+    checks = await validateStageInputs(project, s, deps, runId, signal);
+  } catch (err) {
+    insertStep(project, runId, s.name, step, 'failed', (err as Error).message, started);
+    stage(s.name, 'failed', `not run: its data could not be validated (${(err as Error).message})`, {
+      started_at: started,
+      ended_at: Date.now(),
+    });
+    return false;
+  }
+  if (checks.length === 0) return true;
+  const blocking = blockingReasons(checks);
+  const summary = checks
+    .map(
+      (c) =>
+        `${c.target} ${c.report.status} (${c.report.counts.passed} passed, ${c.report.counts.failed} failed, ${c.report.counts.warned} warnings)`,
+    )
+    .join('; ');
+  insertStep(project, runId, s.name, step, blocking.length ? 'failed' : 'done', summary, started);
+  if (!blocking.length) return true;
+  stage(s.name, 'failed', `${s.name} not run: ${blocking.join('; ')}`, {
+    started_at: started,
+    ended_at: Date.now(),
+  });
+  return false;
+}
+
+function insertStep(
+  project: Project,
+  runId: string,
+  before: string,
+  step: string,
+  status: 'done' | 'failed',
+  reason: string,
+  started: number,
+): void {
+  project.db
+    .prepare(
+      `INSERT INTO run_stages (run_id, stage, ord, status, reason, cmd, started_at, ended_at)
+       SELECT run_id, ?, ord, ?, ?, ?, ?, ? FROM run_stages WHERE run_id = ? AND stage = ?`,
+    )
+    .run(step, status, reason, `strata validate (inputs of ${before})`, started, Date.now(), runId, before);
 }
 
 /** Declared metrics and plots files, and a DVCLive folder the step wrote into. */

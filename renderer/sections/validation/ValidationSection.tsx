@@ -40,7 +40,11 @@ export function ValidationSection({ api, project }: SectionProps) {
   }, [api]);
   useEffect(() => {
     void load();
-    return api.on('artifact.versioned', () => void load());
+    const offs = [
+      api.on('artifact.versioned', () => void load()),
+      api.on('validation.report', () => void load()),
+    ];
+    return () => offs.forEach((off) => off());
   }, [api, load, project.root]);
 
   const entry = entries?.find((e) => e.name === selected?.name) ?? entries?.[0];
