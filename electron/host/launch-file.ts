@@ -22,6 +22,21 @@ export function privateDir(dir: string): string {
   return dir;
 }
 
+/** A day old: its server is gone or its code long dead. A `strata ui` that was killed left it. */
+const STALE_MS = 24 * 60 * 60 * 1000;
+
+function removeStale(dir: string): void {
+  for (const name of fs.readdirSync(dir)) {
+    if (!/^ui-[\w-]+\.html$/.test(name)) continue;
+    const file = path.join(dir, name);
+    try {
+      if (Date.now() - fs.lstatSync(file).mtimeMs > STALE_MS) fs.rmSync(file, { force: true });
+    } catch {
+      // removed by another strata ui meanwhile
+    }
+  }
+}
+
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -37,7 +52,8 @@ export interface LaunchFile {
  * the opener's command line, which names this file, but cannot read it.
  */
 export function writeLaunchFile(dir: string, url: string): LaunchFile {
-  const file = path.join(privateDir(dir), `ui-${crypto.randomBytes(9).toString('base64url')}.html`);
+  removeStale(privateDir(dir));
+  const file = path.join(dir, `ui-${crypto.randomBytes(9).toString('base64url')}.html`);
   const href = escapeHtml(url);
   const page =
     '<!doctype html>\n<html><head><meta charset="utf-8">' +

@@ -174,6 +174,18 @@ describe('the launch file', () => {
     expect(fs.existsSync(f.file)).toBe(false);
   });
 
+  it('clears launch files a killed strata ui left behind, a day on', () => {
+    const dir = path.join(t.dir, 'runtime-stale');
+    const old = writeLaunchFile(dir, 'http://127.0.0.1:1/?code=old');
+    const recent = writeLaunchFile(dir, 'http://127.0.0.1:1/?code=recent');
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+    fs.utimesSync(old.file, twoDaysAgo, twoDaysAgo);
+    const next = writeLaunchFile(dir, 'http://127.0.0.1:1/?code=next');
+    expect(fs.existsSync(old.file)).toBe(false);
+    expect(fs.existsSync(recent.file)).toBe(true);
+    expect(fs.existsSync(next.file)).toBe(true);
+  });
+
   it('is opened with $BROWSER when set, else the platform opener', () => {
     expect(browserCommand('file:///f.html', { BROWSER: '/x/fake' }, 'linux')).toEqual([
       '/x/fake',
