@@ -19,6 +19,19 @@ export function browserCommand(
   return ['xdg-open', [target]];
 }
 
+/**
+ * Why no browser can be opened here, or null when one can: on Linux and the BSDs a browser needs a
+ * display (an ssh session, a container), unless $BROWSER names a command (a text browser, a script).
+ */
+export function noBrowserReason(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string | null {
+  if (platform === 'darwin' || platform === 'win32' || (env.BROWSER ?? '').trim()) return null;
+  if (env.DISPLAY || env.WAYLAND_DISPLAY) return null;
+  return 'there is no display to open a browser on (neither DISPLAY nor WAYLAND_DISPLAY is set)';
+}
+
 /** Starts the browser and lets it live on its own; a missing opener is reported, never fatal. */
 export function openInBrowser(target: string, onError: (message: string) => void): void {
   const [cmd, args] = browserCommand(target);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Engine } from '../../electron/core/engine.js';
 import { startBrowserHost } from '../../electron/host/server.js';
 import { writeLaunchFile } from '../../electron/host/launch-file.js';
-import { browserCommand } from '../../electron/cli/open-browser.js';
+import { browserCommand, noBrowserReason } from '../../electron/cli/open-browser.js';
 import { spawnCli, tempDir } from '../helpers/cli.js';
 
 const t = tempDir('strata-launch-');
@@ -197,5 +197,40 @@ describe('the launch file', () => {
     ]);
     expect(browserCommand('u', {}, 'linux')).toEqual(['xdg-open', ['u']]);
     expect(browserCommand('u', {}, 'darwin')).toEqual(['open', ['u']]);
+  });
+});
+
+describe('no display', () => {
+  it('is named, with the URL to open, instead of a failed browser start', () => {
+    expect(noBrowserReason({}, 'linux')).toMatch(/no display/);
+    expect(noBrowserReason({ DISPLAY: ':0' }, 'linux')).toBeNull();
+    expect(noBrowserReason({ WAYLAND_DISPLAY: 'wayland-0' }, 'linux')).toBeNull();
+    expect(noBrowserReason({ BROWSER: 'w3m' }, 'linux')).toBeNull();
+    expect(noBrowserReason({}, 'darwin')).toBeNull();
+  });
+
+  it.runIf(process.platform === 'linux')('strata ui says so on stderr and keeps serving', async () => {
+    const project = path.join(t.dir, 'nodisplay');
+    fs.mkdirSync(project);
+    // Empty is unset for the check, and overrides whatever this machine has.
+    const env = { STRATA_HOME: path.join(t.dir, 'home2'), DISPLAY: '', WAYLAND_DISPLAY: '', BROWSER: '' };
+    const child = spawnCli(['ui', project, '--port', '0'], { env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    const exited = new Promise((r) => child.once('exit', r));
+    try {
+      const url = await waitFor(() => /Strata UI: (\S+)/.exec(stdout)?.[1], 60000, 'the URL');
+      await waitFor(
+        () => /Not opening a browser: there is no display/.test(stderr),
+        20000,
+        `the message; ${stderr}`,
+      );
+      expect((await fetch(url, { redirect: 'manual' })).status).toBeLessThan(400);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
   });
 });

@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import type { Command } from '../command.js';
 import { startUiServer } from '../../host/ui-server.js';
 import { UsageError } from '../args.js';
-import { openInBrowser } from '../open-browser.js';
+import { noBrowserReason, openInBrowser } from '../open-browser.js';
 
 /** Long enough for a browser to start cold on a busy laptop; the code also dies on first use. */
 const LAUNCH_CODE_TTL_MS = 60_000;
@@ -28,7 +28,10 @@ export const uiCommand: Command = {
       io.err(`${ui.notAProject} is not a Strata project yet; the UI offers to initialise it.`);
     // The browser's command line is readable by every local user (/proc/<pid>/cmdline), so it gets a
     // private file that forwards with a one-time code, never the token.
-    if (!args.flags['no-open']) {
+    const noBrowser = args.flags['no-open'] ? null : noBrowserReason();
+    if (noBrowser)
+      io.err(`Not opening a browser: ${noBrowser}. Open the URL above in a browser on this machine.`);
+    else if (!args.flags['no-open']) {
       try {
         openInBrowser(pathToFileURL(ui.launchFile(LAUNCH_CODE_TTL_MS)).href, (message) => io.err(message));
       } catch (err) {
