@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm start` (after `npm run build`): the desktop app on the bundled example project, or, where the
+// `npm start` (after scripts/build-if-stale.js): the desktop app on the bundled example project, or, where the
 // Electron runtime was never downloaded, the browser UI on the same project, said in one line.
 //   node scripts/start.js [project-dir] [strata ui flags, e.g. --no-open --port 0]
 import { spawn, spawnSync } from 'node:child_process';
@@ -43,6 +43,7 @@ const flags = named ? rest : process.argv.slice(2);
 let project;
 try {
   project = named ? path.resolve(first) : await exampleProject();
+  if (!named) console.log(`start: opening the example project, your own copy in ${project}`);
 } catch (err) {
   console.error(`start: ${err.message}`);
   process.exit(1);

@@ -286,7 +286,7 @@ describe('the app:// protocol', () => {
       // A path without an extension is a client-side route (index.html, when the UI is built).
       const body = await res.text();
       expect(body, url).not.toContain('root:');
-      expect(body, url).not.toContain('"name": "strata"');
+      expect(body, url).not.toContain('"name": "strata-mlops"');
       expect(res.headers.get('content-security-policy'), url).toBe(CSP);
     }
     expect(CSP).toContain("script-src 'self'");

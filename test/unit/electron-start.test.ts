@@ -73,11 +73,12 @@ describe('scripts/start.js', () => {
       detached: true,
     });
     try {
-      const [notice, ui] = await firstLines(proc, 2);
+      const [where, notice, ui] = await firstLines(proc, 3);
+      const example = path.join(home, 'examples', 'churn-example');
+      expect(where).toBe(`start: opening the example project, your own copy in ${example}`);
       expect(notice).toBe(NOTICE);
       const m = /^Strata UI: (http:\/\/127\.0\.0\.1:(\d+))\/\?token=([A-Za-z0-9_-]+)$/.exec(ui);
       expect(m, ui).not.toBeNull();
-      const example = path.join(home, 'examples', 'churn-example');
       expect(fs.existsSync(path.join(example, 'strata.yaml'))).toBe(true);
       expect(fs.existsSync(path.join(example, 'data', 'customers.csv'))).toBe(true);
       const res = await fetch(`${m![1]}/api/call/project.current`, {
@@ -143,9 +144,11 @@ describe('scripts/start.js', () => {
       encoding: 'utf8',
       timeout: 20000,
     });
-    expect(r.stdout.trim()).toBe(
-      `electron-argv: ${repoRoot} ${path.join(home, 'examples', 'churn-example')}`,
-    );
+    const example = path.join(home, 'examples', 'churn-example');
+    expect(r.stdout.trim().split('\n')).toEqual([
+      `start: opening the example project, your own copy in ${example}`,
+      `electron-argv: ${repoRoot} ${example}`,
+    ]);
     expect(r.status).toBe(0);
   });
 
@@ -177,5 +180,50 @@ describe('scripts/start.js', () => {
     } finally {
       if (proc.exitCode === null && proc.signalCode === null) process.kill(-proc.pid!, 'SIGKILL');
     }
+  });
+});
+
+describe('npm start builds only what changed', () => {
+  const script = path.join(repoRoot, 'scripts', 'build-if-stale.js');
+  it('skips an up-to-date engine and UI, and rebuilds the one whose sources changed', () => {
+    // A stand-in project whose two build scripts only record that they ran: the script's own logic, fast.
+    const root = fs.mkdtempSync(path.join(t.dir, 'build-'));
+    const log = path.join(root, 'built.log');
+    const record = (what: string) => `node -e "require('fs').appendFileSync('built.log', '${what}\\n')"`;
+    fs.writeFileSync(
+      path.join(root, 'package.json'),
+      JSON.stringify({ scripts: { 'build:node': record('engine'), 'build:renderer': record('ui') } }),
+    );
+    for (const dir of ['electron', 'renderer', 'shared']) {
+      fs.mkdirSync(path.join(root, dir));
+      fs.writeFileSync(path.join(root, dir, 'a.ts'), '');
+    }
+    const run = (...args: string[]) => {
+      const r = spawnSync(process.execPath, [script, '--root', root, ...args], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout;
+    };
+    const built = () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n') : []);
+    run();
+    expect(built()).toEqual(['engine', 'ui']);
+    const again = run();
+    expect(again).toContain('the engine is up to date, not rebuilt');
+    expect(again).toContain('the UI is up to date, not rebuilt');
+    expect(built()).toEqual(['engine', 'ui']);
+    // A renderer file saved after the build: the UI is rebuilt, the engine is not.
+    const later = new Date(Date.now() + 2000);
+    fs.utimesSync(path.join(root, 'renderer', 'a.ts'), later, later);
+    run();
+    expect(built()).toEqual(['engine', 'ui', 'ui']);
+    // A shared file: both. --force: both, whatever changed.
+    fs.utimesSync(
+      path.join(root, 'shared', 'a.ts'),
+      new Date(Date.now() + 4000),
+      new Date(Date.now() + 4000),
+    );
+    run();
+    expect(built()).toEqual(['engine', 'ui', 'ui', 'engine', 'ui']);
+    run('--force');
+    expect(built()).toHaveLength(7);
   });
 });
