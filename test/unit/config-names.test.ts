@@ -132,9 +132,7 @@ describe('metric and param names from data', () => {
     const first = runCli(['run', '--project', dir]);
     expect(first.code, first.stderr).toBe(0);
     const [run] = JSON.parse(runCli(['runs', '--json', '--project', dir]).stdout);
-    expect(run.params).toEqual(
-      JSON.parse('{"__proto__": 6, "constructor": 5, "toString": 7, "lr": 0.1}'),
-    );
+    expect(run.params).toEqual(JSON.parse('{"__proto__": 6, "constructor": 5, "toString": 7, "lr": 0.1}'));
     expect(Object.keys(run.metrics).sort()).toEqual(['__proto__', 'acc', 'constructor', 'toString']);
     expect(run.metrics.constructor).toBe(2);
 
