@@ -71,7 +71,17 @@ export interface RunDiff {
   tags: Record<string, DiffValue>;
   /** per run: its data versions (deps and outs) */
   data: DataVersionRef[][];
-  code: { commit: string | null; dirty: boolean; patch: string | null }[];
+  /**
+   * dirty: uncommitted changes were recorded; unknown: why the code state is not known (then dirty
+   * says nothing); patch: the head of the diff; diffHash: sha256 of the whole diff
+   */
+  code: {
+    commit: string | null;
+    dirty: boolean;
+    unknown: string | null;
+    patch: string | null;
+    diffHash: string | null;
+  }[];
 }
 
 export interface SavedView {

@@ -60,9 +60,46 @@ export interface MetricInfo {
   max: number;
 }
 
+export interface UntrackedFile {
+  /** relative to the project folder */
+  path: string;
+  bytes: number;
+}
+
+/**
+ * What a run knows of the code it ran. 'recorded' means every part below was seen and stored;
+ * anything less is 'unknown', with the reason, and never taken for a clean working tree.
+ */
+export type CodeState =
+  | { state: 'unknown'; reason: string; commit: string | null }
+  | {
+      state: 'recorded';
+      commit: string;
+      branch: string | null;
+      /** the project folder inside the repository ('' at its root): the diff's paths start there */
+      repoPrefix: string;
+      /**
+       * root hash of the stored tree diff.patch + untracked/<path> (restoreVersion puts it back);
+       * null when there was neither a change nor an untracked file
+       */
+      snapshot: string | null;
+      /** uncommitted changes to tracked files (staged or not) against the commit; null: none */
+      diff: { bytes: number; sha256: string; files: number; binaryFiles: string[] } | null;
+      untracked: {
+        /** kept: their content is in the snapshot */
+        files: UntrackedFile[];
+        /** listed only: over a cap, a symbolic link or not a regular file */
+        skipped: (UntrackedFile & { why: string })[];
+        capHit: boolean;
+        cap: { fileBytes: number; totalBytes: number };
+      };
+    };
+
 export interface RunDetail extends RunSummary {
   pipelineHash: string | null;
+  /** diff: the first 256 KiB of the diff (all of it is in the store, see code) */
   git: { commit: string | null; diffHash: string | null; diff: string | null };
+  code: CodeState;
   environment: Record<string, unknown> | null;
   error: string | null;
   /** lines of tracking or metrics files that were not valid, and metric values that were NaN or ±Inf: skipped, counted */

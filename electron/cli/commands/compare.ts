@@ -40,8 +40,10 @@ export function renderDiff(diff: RunDiff, all: boolean): string[] {
         .join(', ') || '–',
   );
   if (all || new Set(data).size > 1) out.push('data', ...data.map((d, i) => `  ${diff.runs[i].name}: ${d}`));
-  const code = diff.code.map(
-    (c) => `${c.commit ? c.commit.slice(0, 12) : 'no git commit'}${c.dirty ? ' + uncommitted changes' : ''}`,
+  const code = diff.code.map((c) =>
+    c.unknown
+      ? `code state unknown (${c.unknown})`
+      : `${c.commit ? c.commit.slice(0, 12) : 'no git commit'}${c.dirty ? ' + uncommitted changes' : ''}`,
   );
   if (all || new Set(code).size > 1 || diff.code.some((c) => c.dirty))
     out.push('code', ...code.map((c, i) => `  ${diff.runs[i].name}: ${c}`));

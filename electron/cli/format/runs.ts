@@ -1,4 +1,5 @@
 import type { RunDetail, RunSummary, StageRun } from '../../../shared/api/runs.js';
+import { describeCodeState } from '../../../shared/code-state.js';
 
 export function duration(ms: number | null): string {
   if (ms === null || ms < 0) return '-';
@@ -37,10 +38,8 @@ export function runText(r: RunDetail): string[] {
     `  started:   ${new Date(r.startedAt).toISOString()}   duration ${runDuration(r)}`,
     `  kind:      ${r.kind}${r.pipelineHash ? `   pipeline ${r.pipelineHash.slice(0, 12)}` : ''}`,
   ];
-  if (r.git.commit)
-    lines.push(
-      `  git:       ${r.git.commit}${r.git.diffHash ? `  + uncommitted changes (diff ${r.git.diffHash.slice(0, 12)})` : ''}`,
-    );
+  const code = describeCodeState(r.code);
+  lines.push(`  code:      ${code.headline}`, ...code.details.map((d) => `             ${d}`));
   if (r.stages.length) lines.push('stages:', ...r.stages.map(stageLine));
   const params = Object.entries(r.params);
   if (params.length)

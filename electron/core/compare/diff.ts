@@ -1,5 +1,6 @@
 import { keyed as keyedRecord } from '../../../shared/names.js';
 import type { DataVersionRef, DiffValue, RunDiff } from '../../../shared/api/compare.js';
+import { codeStateOf } from '../runs/repo.js';
 import { StrataError } from '../../../shared/errors.js';
 import type { Db } from '../db/sqlite.js';
 
@@ -61,6 +62,8 @@ interface RunRow {
   git_diff_hash: string | null;
   git_diff: string | null;
   environment: string | null;
+  kind: string;
+  code_state: string | null;
 }
 
 function keyed(
@@ -77,7 +80,7 @@ function keyed(
 /** Everything that can explain why two runs ended differently: params, environment, data, code. */
 export function diffRuns(db: Db, runIds: string[]): RunDiff {
   const get = db.prepare(
-    'SELECT id, name, status, started_at, git_commit, git_diff_hash, git_diff, environment FROM runs WHERE id = ?',
+    'SELECT id, name, status, kind, started_at, git_commit, git_diff_hash, git_diff, code_state, environment FROM runs WHERE id = ?',
   );
   const rows = runIds.map((id) => {
     const r = get.get(id) as RunRow | undefined;
@@ -117,6 +120,15 @@ export function diffRuns(db: Db, runIds: string[]): RunDiff {
         (d): DataVersionRef => ({ artifact: d.artifact, version: d.version, role: d.role }),
       ),
     ),
-    code: rows.map((r) => ({ commit: r.git_commit, dirty: r.git_diff_hash !== null, patch: r.git_diff })),
+    code: rows.map((r) => {
+      const state = codeStateOf(r);
+      return {
+        commit: r.git_commit,
+        dirty: state.state === 'recorded' && state.diff !== null,
+        unknown: state.state === 'unknown' ? state.reason : null,
+        patch: r.git_diff,
+        diffHash: r.git_diff_hash,
+      };
+    }),
   };
 }

@@ -6,7 +6,8 @@ import type { Project } from '../project/project.js';
 import { restoreVersion } from '../store/api.js';
 import { readMetricsPath, readDvcLive } from '../metrics/files.js';
 import { cancelRequested, registerActive } from '../runs/cancel.js';
-import { captureEnvironment, gitInfo } from '../runs/context.js';
+import { recordCodeState } from '../runs/code-state.js';
+import { captureEnvironment } from '../runs/context.js';
 import { DEFAULT_LOG_CAP, LogSink } from '../runs/logs.js';
 import { TrackingPump } from '../runs/pump.js';
 import { recoverInterrupted } from '../runs/recover.js';
@@ -153,10 +154,7 @@ async function execute(
   let status: 'done' | 'failed' | 'cancelled' = 'done';
   let error: string | null = null;
   try {
-    const git = await gitInfo(project.root);
-    project.db
-      .prepare('UPDATE runs SET git_commit = ?, git_diff_hash = ?, git_diff = ? WHERE id = ?')
-      .run(git.commit, git.diffHash, git.diff, runId);
+    await recordCodeState(project, runId);
     const envDone = captureEnvironment(project.root).then(
       (env) =>
         project.db.open &&

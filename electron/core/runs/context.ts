@@ -4,41 +4,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const DIFF_CAP = 8 << 20;
-
-export interface GitInfo {
-  commit: string | null;
-  diffHash: string | null;
-  diff: string | null;
-}
-
-function git(root: string, args: string[]): Promise<string | null> {
-  return new Promise((resolve) => {
-    execFile(
-      'git',
-      args,
-      { cwd: root, encoding: 'utf8', timeout: 10000, maxBuffer: DIFF_CAP * 2 },
-      (err, stdout) => resolve(err ? null : stdout),
-    );
-  });
-}
-
-/**
- * The commit the project is at and its uncommitted changes (a diff against HEAD), when it is a git
- * repository. Asynchronous: a big repository's diff must not stall the host's event loop.
- */
-export async function gitInfo(root: string): Promise<GitInfo> {
-  const head = await git(root, ['rev-parse', 'HEAD']);
-  if (head === null) return { commit: null, diffHash: null, diff: null };
-  let text = (await git(root, ['diff', 'HEAD', '--binary'])) ?? '';
-  const diffHash = text ? crypto.createHash('sha256').update(text).digest('hex') : null;
-  if (text.length > DIFF_CAP)
-    text =
-      text.slice(0, DIFF_CAP) +
-      `\n[strata] diff truncated at ${DIFF_CAP} characters; its hash covers all of it\n`;
-  return { commit: head.trim(), diffHash, diff: text || null };
-}
-
 function run(cmd: string, args: string[], timeout: number): Promise<string | null> {
   return new Promise((resolve) => {
     execFile(cmd, args, { timeout, maxBuffer: 8 << 20 }, (err, stdout, stderr) =>

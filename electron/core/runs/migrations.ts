@@ -123,4 +123,15 @@ export const runMigrations: Migration[] = [
       `);
     },
   },
+  {
+    id: 'runs.code-state',
+    name: 'runs record their whole code state',
+    up(db) {
+      // JSON of CodeState (shared/api/runs.ts): the commit, the stored diff and untracked files, or
+      // unknown with the reason. NULL in runs recorded before.
+      db.exec(
+        'ALTER TABLE runs ADD COLUMN code_state TEXT CHECK (code_state IS NULL OR json_valid(code_state))',
+      );
+    },
+  },
 ];

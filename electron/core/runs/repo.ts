@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import { keyed } from '../../../shared/names.js';
 import type {
+  CodeState,
   LogLine,
   MetricInfo,
   ParamValue,
@@ -214,6 +215,7 @@ export function runDetail(project: Project, id: string): RunDetail {
       diffHash: (r.git_diff_hash as string | null) ?? null,
       diff: (r.git_diff as string | null) ?? null,
     },
+    code: codeStateOf(r),
     environment: r.environment ? (JSON.parse(r.environment as string) as Record<string, unknown>) : null,
     error: (r.error as string | null) ?? null,
     skippedLines: r.skipped_lines as number,
@@ -223,6 +225,27 @@ export function runDetail(project: Project, id: string): RunDetail {
       .prepare('SELECT path FROM run_artifacts WHERE run_id = ? ORDER BY path')
       .pluck()
       .all(id) as string[],
+  };
+}
+
+/** Runs recorded before the code state was kept had only a commit and a diff of up to 8 MB. */
+export function codeStateOf(r: {
+  code_state?: unknown;
+  git_commit?: unknown;
+  kind?: unknown;
+  status?: unknown;
+}): CodeState {
+  if (r.code_state) return JSON.parse(r.code_state as string) as CodeState;
+  const commit = (r.git_commit as string | null) ?? null;
+  if (r.kind !== 'pipeline')
+    return { state: 'unknown', reason: 'Strata records the code state of pipeline runs only', commit };
+  if (r.status === 'running')
+    return { state: 'unknown', reason: 'not recorded yet: the run is starting', commit };
+  return {
+    state: 'unknown',
+    reason:
+      'recorded by an earlier Strata, which kept only the commit and a diff of up to 8 MB, and no untracked files',
+    commit,
   };
 }
 

@@ -111,7 +111,7 @@ export function DiffView({ api, runIds }: { api: Api; runIds: string[] }) {
   };
   const firstData = new Map(diff.data[0]?.map((d) => [`${d.role}:${d.artifact}`, d.version]) ?? []);
   const commits = diff.code.map((c) => c.commit);
-  const patches = diff.code.map((c) => c.patch ?? '');
+  const patches = diff.code.map((c) => c.unknown ?? c.diffHash ?? '');
   const names = diff.runs.map((r) => r.name);
 
   return (
@@ -182,7 +182,11 @@ export function DiffView({ api, runIds }: { api: Api; runIds: string[] }) {
               <th scope="row">commit</th>
               {diff.code.map((c, i) => (
                 <td key={i}>
-                  <code>{c.commit ? c.commit.slice(0, 12) : 'not a git repository'}</code>
+                  {c.commit ? (
+                    <code>{c.commit.slice(0, 12)}</code>
+                  ) : (
+                    <span className="muted">{c.unknown ? 'unknown' : 'none'}</span>
+                  )}
                 </td>
               ))}
             </tr>
@@ -211,7 +215,7 @@ export function DiffView({ api, runIds }: { api: Api; runIds: string[] }) {
                       </pre>
                     </details>
                   ) : (
-                    <span className="muted">{c.dirty ? 'changed (patch not kept)' : 'none'}</span>
+                    <span className="muted">{c.unknown ? `unknown: ${c.unknown}` : 'none'}</span>
                   )}
                 </td>
               ))}

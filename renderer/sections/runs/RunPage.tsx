@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { Api, RunDetail } from '../../../shared/api/index.js';
 import type { StrataErrorData } from '../../../shared/errors.js';
+import { describeCodeState, DIFF_PREVIEW_BYTES } from '../../../shared/code-state.js';
+import { formatBytes } from '../../../shared/format.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { SectionHeader } from '../../components/SectionHeader.js';
 import { useRunsStore } from '../../stores/runs.js';
@@ -257,30 +259,51 @@ export function RunPage({ api, runId, onBack }: { api: Api; runId: string; onBac
       </section>
       <div className="rn-grid">
         <section>
-          <h2 className="rn-h2">Git</h2>
-          {run.git.commit ? (
-            <>
-              <p>
-                Commit <code data-testid="git-commit">{run.git.commit}</code>
-              </p>
-              {run.git.diff ? (
-                <details>
-                  <summary>Uncommitted changes (diff {run.git.diffHash?.slice(0, 12)})</summary>
-                  <pre className="rn-log">{run.git.diff}</pre>
-                </details>
-              ) : (
-                <p className="muted">No uncommitted changes.</p>
-              )}
-            </>
-          ) : (
-            <p className="muted">The project was not a git repository when this ran.</p>
-          )}
+          <h2 className="rn-h2">Code</h2>
+          <CodeFacts run={run} />
         </section>
         <section>
           <h2 className="rn-h2">Environment</h2>
           {run.environment ? <EnvTable env={run.environment} /> : <p className="muted">Not recorded.</p>}
         </section>
       </div>
+    </div>
+  );
+}
+
+/** What the run recorded of its code, and only that: unknown says why, never "no changes". */
+function CodeFacts({ run }: { run: RunDetail }) {
+  const code = run.code;
+  const { headline, details } = describeCodeState(code);
+  return (
+    <div data-testid="run-code" data-state={code.state}>
+      {code.state === 'recorded' ? (
+        <p>
+          Commit <code data-testid="git-commit">{code.commit}</code>
+          {code.branch && <span className="muted"> on {code.branch}</span>}
+        </p>
+      ) : (
+        <p className="rn-warn" role="status">
+          Code state {headline}
+        </p>
+      )}
+      {details.length > 0 && (
+        <ul className="rn-code-facts">
+          {details.map((d) => (
+            <li key={d}>{d}</li>
+          ))}
+        </ul>
+      )}
+      {run.git.diff && (
+        <details>
+          <summary>
+            {code.state === 'recorded' && code.diff && code.diff.bytes > DIFF_PREVIEW_BYTES
+              ? `The diff: its first ${formatBytes(DIFF_PREVIEW_BYTES)} of ${formatBytes(code.diff.bytes)}`
+              : 'The diff'}
+          </summary>
+          <pre className="rn-log">{run.git.diff}</pre>
+        </details>
+      )}
     </div>
   );
 }
