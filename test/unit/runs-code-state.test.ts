@@ -10,6 +10,7 @@ import { runDetail } from '../../electron/core/runs/repo.js';
 import { gc } from '../../electron/core/store/gc.js';
 import { restoreVersion } from '../../electron/core/store/api.js';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { Project } from '../../electron/core/project/project.js';
 import { makeProject, type Fixture } from './runs-fixture.js';
 
 let fx: Fixture | null = null;
@@ -167,5 +168,31 @@ describe('the code state of a run', () => {
     expect(state).toMatchObject({ state: 'unknown', commit });
     expect((state as { reason: string }).reason).toMatch(/^git diff failed: .*index/);
     expect(runDetail(fx.project, run.id).git).toEqual({ commit, diffHash: null, diff: null });
+  }, 120000);
+
+  it('in a project folder inside a larger repository, records only what is under the project', async () => {
+    const { dir: repo, cleanup } = tempDir('strata-repo-');
+    cleanups.push(cleanup);
+    const proj = path.join(repo, 'exp', 'one');
+    fs.mkdirSync(proj, { recursive: true });
+    fs.writeFileSync(path.join(proj, 'strata.yaml'), 'stages:\n  s: { cmd: "true" }\n');
+    fs.writeFileSync(path.join(proj, 'train.py'), 'lr = 0.1\n');
+    fs.writeFileSync(path.join(repo, 'elsewhere.py'), 'x = 1\n');
+    git(repo, 'init', '-q');
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-qm', 'first');
+    fs.writeFileSync(path.join(proj, 'train.py'), 'lr = 0.2\n');
+    fs.writeFileSync(path.join(repo, 'elsewhere.py'), 'x = 2\n');
+    fs.writeFileSync(path.join(proj, 'new.py'), 'y = 1\n');
+    fs.writeFileSync(path.join(repo, 'outside.txt'), 'not in the project\n');
+    const project = Project.open(proj);
+    cleanups.unshift(() => project.close());
+    const run = await startRun(project).done;
+    const code = recorded(runDetail(project, run.id).code);
+    expect(code.repoPrefix).toBe('exp/one/');
+    expect(code.diff!.files).toBe(1);
+    expect(runDetail(project, run.id).git.diff).toContain('+++ b/exp/one/train.py');
+    expect(runDetail(project, run.id).git.diff).not.toContain('elsewhere.py');
+    expect(code.untracked.files.map((f) => f.path)).toEqual(['new.py']);
   }, 120000);
 });
