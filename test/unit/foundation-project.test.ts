@@ -102,6 +102,29 @@ describe('project open and init', () => {
     expect(fs.readdirSync(path.join(dir, '.strata')).sort()).toEqual(listing);
   });
 
+  it('refuses a database that has a migration this Strata does not know, naming it, and changes nothing', () => {
+    const dir = tmp();
+    Project.init(dir).close();
+    const dbPath = path.join(dir, '.strata', 'strata.db');
+    const raw = new Database(dbPath);
+    raw
+      .prepare(
+        "INSERT INTO applied_migrations (id, name, checksum, applied_at, how) VALUES ('future.thing', 'from a later Strata', 'x', 'now', 'applied')",
+      )
+      .run();
+    raw.pragma('wal_checkpoint(TRUNCATE)');
+    raw.close();
+    const before = fs.readFileSync(dbPath);
+    const e = catchError(() => Project.open(dir));
+    expect(e.code).toBe('SCHEMA_TOO_NEW');
+    expect(e.message).toContain('newer version of Strata');
+    expect(e.message).toContain('future.thing');
+    const after = new Database(dbPath);
+    after.pragma('wal_checkpoint(TRUNCATE)');
+    after.close();
+    expect(fs.readFileSync(dbPath).equals(before)).toBe(true);
+  });
+
   it('gives DB_LOCKED when another process holds the write lock during migration', () => {
     const dir = tmp();
     fs.writeFileSync(path.join(dir, 'strata.yaml'), 'name: locked\n');
