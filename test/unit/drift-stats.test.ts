@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ks2samp } from '../../electron/core/drift/stats/ks.js';
-import { binCounts, psiEdges, psiFromCounts, wasserstein1 } from '../../electron/core/drift/stats/numeric.js';
+import { binCounts, psiEdges, psiFromCounts } from '../../electron/core/drift/stats/numeric.js';
+import { ecdfGaps } from '../../electron/core/drift/stats/ecdf.js';
 import { chi2Contingency, jensenShannon } from '../../electron/core/drift/stats/categorical.js';
 import { sortedFinite } from '../../electron/core/drift/stats/sort.js';
 import { categories, normals } from '../helpers/drift-data.js';
@@ -38,6 +39,11 @@ const ksCases: [string, Float64Array, Float64Array][] = [
   ['asymptotic, n > 100,000 (Pelz–Good)', normals(18, 300000), normals(19, 250000, 0.004)],
   ['asymptotic, tail (Smirnov sum)', normals(20, 20000), normals(21, 5000, 0.08)],
   ['asymptotic, far tail', normals(22, 50000), normals(23, 50000, 0.2)],
+  [
+    'asymptotic, a small tied sample against a large tied one',
+    round(normals(27, 40000), 0.25),
+    round(normals(28, 900, 0.1), 0.25),
+  ],
 ];
 
 describe('drift statistics match scipy 1.10 to 1e-6 relative', () => {
@@ -58,10 +64,14 @@ describe('drift statistics match scipy 1.10 to 1e-6 relative', () => {
       [normals(30, 1000), normals(31, 700, 0.25, 1.3)],
       [round(normals(32, 5000), 1), round(normals(33, 4000, 0.5), 1)],
       [normals(34, 100000), normals(35, 100000, 0.001)],
+      // A window against a large reference (the binary-search path), with and without ties, either way round.
+      [normals(36, 100000), normals(37, 1500, 0.3, 0.8)],
+      [round(normals(38, 50000), 0.5), round(normals(39, 800, 0.2), 0.5)],
+      [normals(40, 700, -0.1), normals(41, 60000)],
     ];
     const want = scipy(cases.map(([a, b]) => ({ kind: 'wasserstein', a: [...a], b: [...b] })));
     cases.forEach(([a, b], i) => {
-      const w = wasserstein1(sortedFinite(a), sortedFinite(b));
+      const w = ecdfGaps(sortedFinite(a), sortedFinite(b)).wasserstein;
       expect(rel(w, want[i].distance)).toBeLessThan(1e-9);
     });
   });

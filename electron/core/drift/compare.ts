@@ -11,15 +11,9 @@ import type {
 import { DEFAULTS } from './defaults.js';
 import type { CategoricalProfile, ColumnProfile, NumericProfile, Profile } from './profile.js';
 import { chi2Contingency, jensenShannon } from './stats/categorical.js';
+import { ecdfGaps } from './stats/ecdf.js';
 import { ks2samp } from './stats/ks.js';
-import {
-  binCounts,
-  PSI_EPSILON,
-  psiEdges,
-  psiFromCounts,
-  quantileSorted,
-  wasserstein1,
-} from './stats/numeric.js';
+import { binCounts, PSI_EPSILON, psiEdges, psiFromCounts, quantileSorted } from './stats/numeric.js';
 
 export const defaultSettings: DriftSettings = {
   testMaxRows: DEFAULTS.testMaxRows,
@@ -75,7 +69,8 @@ function numericColumn(ref: NumericProfile, cur: NumericProfile, s: DriftSetting
   const a = ref.sorted;
   const b = cur.sorted;
   if (a.length === 0 || b.length === 0) return out;
-  const ks = ks2samp(a, b);
+  const gaps = ecdfGaps(a, b);
+  const ks = ks2samp(a, b, gaps.ks);
   out.ks = {
     method: 'ks_2samp',
     statistic: ks.statistic,
@@ -83,7 +78,7 @@ function numericColumn(ref: NumericProfile, cur: NumericProfile, s: DriftSetting
     mode: ks.method,
     adjustedPvalue: null,
   };
-  const w = wasserstein1(a, b);
+  const w = gaps.wasserstein;
   out.wasserstein = {
     method: 'wasserstein_1',
     distance: w,

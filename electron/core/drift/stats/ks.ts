@@ -4,6 +4,7 @@
 // Inputs are sorted arrays without NaN; equal values are ties, as scipy's searchsorted treats them.
 import { kolmogorovSmirnovSf } from './kolmogorov.js';
 import { roundHalfEven } from './special.js';
+import { ecdfGaps } from './ecdf.js';
 
 /** scipy's MAX_AUTO_N: above it 'auto' switches from the exact distribution to the asymptotic one. */
 export const KS_EXACT_MAX_N = 10000;
@@ -17,28 +18,6 @@ export interface KsResult {
 function gcd(a: number, b: number): number {
   while (b) [a, b] = [b, a % b];
   return a;
-}
-
-/**
- * sup |F1 − F2| over the union of both samples by one merge of the sorted arrays, the ECDFs taken as
- * count/n (the same quotients scipy forms, so the statistic is bit-identical).
- */
-export function ksStatistic(a: Float64Array, b: Float64Array): number {
-  const n1 = a.length;
-  const n2 = b.length;
-  let i = 0;
-  let j = 0;
-  let max = 0;
-  let min = 0;
-  while (i < n1 || j < n2) {
-    const v = j >= n2 || (i < n1 && a[i] <= b[j]) ? a[i] : b[j];
-    while (i < n1 && a[i] <= v) i++;
-    while (j < n2 && b[j] <= v) j++;
-    const d = i / n1 - j / n2;
-    if (d > max) max = d;
-    else if (d < min) min = d;
-  }
-  return Math.max(max, -min);
 }
 
 /** P(D ≥ h/n) for two samples of equal size n: the alternating reflection sum, each term a product. */
@@ -88,12 +67,15 @@ function exactUnequalSizes(m0: number, n0: number, g: number, h: number): number
   return A[maxj - minj - 1];
 }
 
-/** Two-sided two-sample KS test on sorted samples. Throws on an empty sample. */
-export function ks2samp(a: Float64Array, b: Float64Array): KsResult {
+/**
+ * Two-sided two-sample KS test on sorted samples. Throws on an empty sample. `statistic` may be given
+ * when the caller has already merged the samples (ecdfGaps).
+ */
+export function ks2samp(a: Float64Array, b: Float64Array, statistic?: number): KsResult {
   const n1 = a.length;
   const n2 = b.length;
   if (n1 === 0 || n2 === 0) throw new Error('ks2samp needs two non-empty samples');
-  let d = ksStatistic(a, b);
+  let d = statistic ?? ecdfGaps(a, b).ks;
   if (Math.max(n1, n2) <= KS_EXACT_MAX_N) {
     const g = gcd(n1, n2);
     const lcm = (n1 / g) * n2;

@@ -1,29 +1,4 @@
-// Distances between two numeric samples, from their sorted values.
-import { Sum } from './special.js';
-
-/**
- * Wasserstein-1 (earth mover's) distance, ∫|F1 − F2| dx, as scipy.stats.wasserstein_distance computes
- * it for unweighted samples: the ECDF gap times the width of each step between consecutive values of
- * the union. One merge of the two sorted arrays.
- */
-export function wasserstein1(a: Float64Array, b: Float64Array): number {
-  const n1 = a.length;
-  const n2 = b.length;
-  let i = 0;
-  let j = 0;
-  const sum = new Sum();
-  let prev = Math.min(a[0], b[0]);
-  let gap = 0;
-  while (i < n1 || j < n2) {
-    const v = j >= n2 || (i < n1 && a[i] <= b[j]) ? a[i] : b[j];
-    if (gap !== 0) sum.add(gap * (v - prev));
-    while (i < n1 && a[i] <= v) i++;
-    while (j < n2 && b[j] <= v) j++;
-    gap = Math.abs(i / n1 - j / n2);
-    prev = v;
-  }
-  return sum.value;
-}
+// Binning, PSI and moments of sorted numeric samples.
 
 /** numpy's default ('linear') quantile of sorted values. */
 export function quantileSorted(s: Float64Array, q: number): number {

@@ -67,8 +67,12 @@ function radixSort(src: Float64Array): Float64Array {
       lo2[j] = lo[i];
       hi2[j] = hi[i];
     }
-    [lo, lo2] = [lo2, lo];
-    [hi, hi2] = [hi2, hi];
+    const tl = lo;
+    lo = lo2;
+    lo2 = tl;
+    const th = hi;
+    hi = hi2;
+    hi2 = th;
   }
   const out = new Float64Array(n);
   const o = new Uint32Array(out.buffer);
