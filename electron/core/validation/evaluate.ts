@@ -233,34 +233,54 @@ export async function evaluateFile(
     return plan.judge(values, rows);
   });
 
-  const samples = await sampleRows(
-    from,
-    plans.map(({ plan }, j) => (verdicts[j].status === 'fail' ? plan : null)),
-  );
+  const failed = plans.map(({ plan }, j) => (verdicts[j].status === 'fail' ? plan : null));
+  const [rowSamples, keySamples] = await Promise.all([
+    Promise.all(failed.map((p) => (p?.violation ? firstFailing(from, p.violation, p.columns) : []))),
+    sampleRows(
+      from,
+      failed.map((p) => (p?.sampleWhere ? p : null)),
+    ),
+  ]);
+  const samples = plans.map(({ plan }, j) => (plan.violation ? rowSamples[j] : (keySamples[j] ?? [])));
   plans.forEach(({ at, plan }, j) => {
     done[at] = { ...plan.check, ...verdicts[j], samples: samples[j] ?? [] };
   });
   return { path: meta.path, format: meta.format, rows, columns, error: null, checks: done as CheckResult[] };
 }
 
+/**
+ * The first failing rows of a row rule, numbered in file order (WITH ORDINALITY: 1 = the first data
+ * row). Run only for a rule that failed; the scan stops once it has them, so failures near the top
+ * of the file cost little, and at worst one more scan per failing rule (they run side by side).
+ */
+async function firstFailing(from: string, violation: string, columns: string[]): Promise<FailingRow[]> {
+  const cols = columns.map((c) => `, ${ident(c)}`).join('');
+  const rows = await query(
+    `SELECT ordinality AS __r${cols} FROM ${from} WITH ORDINALITY WHERE ${violation} LIMIT ${SAMPLE_ROWS}`,
+  );
+  return failingRows(rows);
+}
+
+function failingRows(value: unknown): FailingRow[] {
+  return ((value as Record<string, unknown>[] | null) ?? [])
+    .map(({ __r, ...values }) => ({ row: Number(__r), values }))
+    .sort((a, b) => a.row - b.row);
+}
+
+/** Failing rows of aggregate checks (repeated keys, duplicated rows): one more scan, only when one failed. */
 async function sampleRows(from: string, plans: (Plan | null)[]): Promise<FailingRow[][]> {
-  const wanted = plans.map((p) => (p ? (p.violation ?? p.sampleWhere ?? null) : null));
-  if (wanted.every((w) => w === null)) return [];
-  const needed = [...new Set(plans.flatMap((p, j) => (p && wanted[j] ? p.columns : [])))];
+  if (plans.every((p) => p === null)) return [];
+  const needed = [...new Set(plans.flatMap((p) => p?.columns ?? []))];
   const cols = needed.map(ident).join(', ');
-  const parts = wanted.map((where, j) => {
-    if (!where) return `NULL AS s${j}`;
-    const struct = `{${['__r', ...plans[j]!.columns].map((c) => `${literal(c)}: ${ident(c)}`).join(', ')}}`;
-    return `(SELECT list(s) FROM (SELECT ${struct} AS s FROM n WHERE ${where} ORDER BY __r LIMIT ${SAMPLE_ROWS})) AS s${j}`;
+  const parts = plans.map((p, j) => {
+    if (!p) return `NULL AS s${j}`;
+    const struct = `{${['__r', ...p.columns].map((c) => `${literal(c)}: ${ident(c)}`).join(', ')}}`;
+    return `(SELECT list(s) FROM (SELECT ${struct} AS s FROM n WHERE ${p.sampleWhere} ORDER BY __r LIMIT ${SAMPLE_ROWS})) AS s${j}`;
   });
   const [row] = await query(
     `WITH n AS MATERIALIZED (SELECT row_number() OVER () AS __r${cols ? ', ' + cols : ''} FROM ${from}) SELECT ${parts.join(', ')}`,
   );
-  return wanted.map((_, j) =>
-    ((row[`s${j}`] as Record<string, unknown>[] | null) ?? [])
-      .map(({ __r, ...values }) => ({ row: Number(__r), values }))
-      .sort((a, b) => a.row - b.row),
-  );
+  return plans.map((_, j) => failingRows(row[`s${j}`]));
 }
 
 function planRule(
