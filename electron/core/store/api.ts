@@ -376,6 +376,8 @@ export async function restoreVersion(
   const release = await useStore(project.strataDir);
   try {
     await materialize(project, rootHash, relPath, opts);
+  } catch (err) {
+    throw explainFsError(err, 'Cannot check out', (err as { path?: string }).path ?? relPath);
   } finally {
     release();
   }

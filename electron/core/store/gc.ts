@@ -15,7 +15,7 @@ import {
   type PackEntry,
   type PackFile,
 } from './packs.js';
-import { takeStoreForGc } from './locks.js';
+import { endGcOfThisProcess, takeStoreForGc } from './locks.js';
 import { listObjects } from './scan-objects.js';
 
 /**
@@ -33,8 +33,21 @@ export async function gc(project: Project, opts: { apply: boolean; graceMs: numb
     strataDir: project.strataDir,
     ...opts,
   };
-  return runWorker<GcInput, GcReport>(new URL('./gc-worker.js', import.meta.url), input);
+  running.set(project.strataDir, (running.get(project.strataDir) ?? 0) + 1);
+  try {
+    return await runWorker<GcInput, GcReport>(new URL('./gc-worker.js', import.meta.url), input);
+  } finally {
+    const left = (running.get(project.strataDir) ?? 1) - 1;
+    if (left > 0) running.set(project.strataDir, left);
+    else {
+      running.delete(project.strataDir);
+      endGcOfThisProcess(project.strataDir);
+    }
+  }
 }
+
+/** gc workers of this process per store: the marker of the last one to end is surely stale. */
+const running = new Map<string, number>();
 
 export interface GcInput {
   dbPath: string;
@@ -46,6 +59,18 @@ export interface GcInput {
 
 /** The whole of gc, run by gc-worker.ts with its own connection to the project database. */
 export function collectGarbage(input: GcInput): GcReport {
+  try {
+    return collectIn(input);
+  } catch (err) {
+    throw explainFsError(
+      err,
+      'Cannot clean the object store',
+      (err as { path?: string }).path ?? input.objectsDir,
+    );
+  }
+}
+
+function collectIn(input: GcInput): GcReport {
   const db = openSqlite(input.dbPath);
   try {
     const store = { db, objectsDir: input.objectsDir };

@@ -260,6 +260,14 @@ class StoreIndex {
   }
 }
 
+function quietly(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // see the callers
+  }
+}
+
 /** Writes len bytes of buf at position, in libuv's pool; a short write continues where it stopped. */
 function writeAll(fd: number, buf: Buffer, len: number, position: number, file: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -563,12 +571,14 @@ class Hasher {
       if (err instanceof Changed || err instanceof StrataError) throw err;
       throw fileError(err, (err as NodeJS.ErrnoException).path === tmp ? (tmp as string) : abs);
     } finally {
-      fs.closeSync(fd);
+      // Best effort: the outcome (or the error on its way) is decided; a temp file left behind is
+      // removed at the next start.
+      quietly(() => fs.closeSync(fd));
       // A write still running must not outlive its temp file (or find its fd reused).
       for (const w of writes) if (w) await w.catch(() => undefined);
       if (flushing) await flushing;
-      if (tmpFd !== null) fs.closeSync(tmpFd);
-      if (tmp) fs.rmSync(tmp, { force: true });
+      if (tmpFd !== null) quietly(() => fs.closeSync(tmpFd as number));
+      if (tmp) quietly(() => fs.rmSync(tmp as string, { force: true }));
     }
   }
 

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { StrataError } from '../../../shared/errors.js';
+import { explainFsError } from '../project/project.js';
 import { alive } from './objects.js';
 
 /**
@@ -14,6 +15,52 @@ import { alive } from './objects.js';
 const LOCKS_DIR = 'locks';
 const GC_MARKER = 'gc';
 
+/**
+ * Markers this process released but could not remove (a failing disk): they name a live process,
+ * ours, so without this list they would lock the store until it exits. Each look removes them again.
+ */
+const released = new Set<string>();
+
+/** Removes a marker; never throws (the operation it guarded is over), remembers what stayed. */
+function removeMarker(file: string): void {
+  try {
+    fs.rmSync(file, { force: true });
+    released.delete(file);
+  } catch {
+    released.add(file);
+  }
+}
+
+/** Writes a marker; one that this call created but could not fill is removed again. */
+function writeMarker(file: string, data: string, flag = 'w'): void {
+  const fd = fs.openSync(file, flag);
+  let filled = false;
+  try {
+    fs.writeFileSync(fd, data);
+    filled = true;
+  } finally {
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // the descriptor is released even so; what was written stays written
+    }
+    if (!filled) removeMarker(file);
+  }
+  released.delete(file);
+}
+
+/**
+ * A gc marker without a pid is being written (created, not yet filled) or was left by a write that
+ * failed: the first for a moment only, so one older than a few seconds is dead.
+ */
+function justMade(file: string): boolean {
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  return st !== undefined && Date.now() - st.mtimeMs < 5000;
+}
+
+function lockError(err: unknown, strataDir: string): StrataError {
+  return explainFsError(err, 'Cannot lock the object store', path.join(strataDir, LOCKS_DIR));
+}
 function dir(strataDir: string): string {
   const d = path.join(strataDir, LOCKS_DIR);
   fs.mkdirSync(d, { recursive: true });
@@ -28,11 +75,15 @@ function live(strataDir: string, kind: 'gc' | 'use'): number[] {
     const isGc = name === GC_MARKER;
     if ((kind === 'gc') !== isGc) continue;
     const file = path.join(locks, name);
+    if (released.has(file)) {
+      removeMarker(file);
+      continue;
+    }
     const pid = Number(
       (isGc ? fs.readFileSync(file, { encoding: 'utf8', flag: 'r' }) : name.split('-')[1]) ?? NaN,
     );
-    if (Number.isInteger(pid) && alive(pid)) out.push(pid);
-    else fs.rmSync(file, { force: true });
+    if (Number.isInteger(pid) && pid > 0 ? alive(pid) : justMade(file)) out.push(pid);
+    else removeMarker(file);
   }
   return out;
 }
@@ -43,12 +94,19 @@ function live(strataDir: string, kind: 'gc' | 'use'): number[] {
  */
 export async function useStore(strataDir: string, opts: { waitMs?: number } = {}): Promise<() => void> {
   const name = `use-${process.pid}-${crypto.randomBytes(6).toString('hex')}`;
-  const file = path.join(dir(strataDir), name);
-  const release = () => fs.rmSync(file, { force: true });
   const end = Date.now() + (opts.waitMs ?? 30_000);
   for (;;) {
-    fs.writeFileSync(file, '');
-    const gcs = live(strataDir, 'gc');
+    let file = '';
+    const release = () => file && removeMarker(file);
+    let gcs: number[];
+    try {
+      file = path.join(dir(strataDir), name);
+      writeMarker(file, '');
+      gcs = live(strataDir, 'gc');
+    } catch (err) {
+      release();
+      throw lockError(err, strataDir);
+    }
     if (gcs.length === 0) return release;
     release();
     if (Date.now() > end) {
@@ -64,20 +122,33 @@ export async function useStore(strataDir: string, opts: { waitMs?: number } = {}
 
 /** Takes the store for gc, or says who is using it. Returns release(). */
 export function takeStoreForGc(strataDir: string): () => void {
-  const file = path.join(dir(strataDir), GC_MARKER);
+  let file = '';
   try {
-    fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+    file = path.join(dir(strataDir), GC_MARKER);
+    writeMarker(file, String(process.pid), 'wx');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    if (live(strataDir, 'gc').length > 0)
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw lockError(err, strataDir);
+    let others: number[];
+    try {
+      others = live(strataDir, 'gc');
+      if (others.length === 0) writeMarker(file, String(process.pid), 'wx');
+    } catch (e) {
+      throw lockError(e, strataDir);
+    }
+    if (others.length > 0)
       throw new StrataError(
         'CONFLICT',
         'Another strata gc is running on this project; wait for it to finish',
       );
-    fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
   }
-  const release = () => fs.rmSync(file, { force: true });
-  const users = live(strataDir, 'use');
+  const release = () => removeMarker(file);
+  let users: number[];
+  try {
+    users = live(strataDir, 'use');
+  } catch (err) {
+    release();
+    throw lockError(err, strataDir);
+  }
   if (users.length > 0) {
     release();
     throw new StrataError(
@@ -86,4 +157,20 @@ export function takeStoreForGc(strataDir: string): () => void {
     );
   }
   return release;
+}
+
+/**
+ * A gc worker thread has ended: a marker it could not remove names this (live) process, so this
+ * thread removes it, or remembers it as released.
+ */
+export function endGcOfThisProcess(strataDir: string): void {
+  const file = path.join(strataDir, LOCKS_DIR, GC_MARKER);
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(file, 'utf8'));
+  } catch {
+    // none left, or unreadable: the next look decides
+    return;
+  }
+  if (pid === process.pid) removeMarker(file);
 }

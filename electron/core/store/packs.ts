@@ -93,11 +93,18 @@ export class PackWriter {
 
   /** Removes what is not finished yet (a pack already named stays: rows for it may never come, gc takes it). */
   abandon(): void {
-    if (this.fd !== null) fs.closeSync(this.fd);
-    if (this.tmp) fs.rmSync(this.tmp, { force: true });
+    const fd = this.fd;
+    const tmp = this.tmp;
     this.fd = null;
     this.tmp = null;
     this.batch = null;
+    // Best effort, under an error already on its way: a temp file left is removed at the next start.
+    try {
+      if (fd !== null) fs.closeSync(fd);
+      if (tmp) fs.rmSync(tmp, { force: true });
+    } catch {
+      // the error that made us abandon is the one to report
+    }
   }
 
   private open(): void {
@@ -124,8 +131,10 @@ export class PackWriter {
     this.drain();
     const fd = this.fd as number;
     fs.fdatasyncSync(fd);
-    fs.closeSync(fd);
+    // Forgotten before it is closed: a close that fails has still released the descriptor (Linux),
+    // and closing it again could close another file that reused the number.
     this.fd = null;
+    fs.closeSync(fd);
     const batch = this.batch as PackedBatch;
     fs.renameSync(this.tmp as string, packPath(this.objectsDir, batch.pack));
     this.tmp = null;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { StrataError } from '../../../shared/errors.js';
-import { STRATA_DIR } from '../project/project.js';
+import { explainFsError, STRATA_DIR } from '../project/project.js';
 
 export interface ProjectPath {
   /** relative to the project root, forward slashes, no leading ./ */
@@ -42,12 +42,20 @@ export function resolveInProject(root: string, given: string): ProjectPath {
 /** The real location of an existing path must stay inside the project too (symlinks). */
 export function checkRealInside(root: string, abs: string, shown: string): void {
   let real: string;
+  let realRoot: string;
   try {
     real = fs.realpathSync(abs);
-  } catch {
-    return;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // Nothing there (yet): nothing to escape through.
+    if (code === 'ENOENT' || code === 'ENOTDIR') return;
+    throw explainFsError(err, 'Cannot read', abs);
   }
-  const realRoot = fs.realpathSync(root);
+  try {
+    realRoot = fs.realpathSync(root);
+  } catch (err) {
+    throw explainFsError(err, 'Cannot read the project folder', root);
+  }
   const rel = path.relative(realRoot, real);
   if (rel.startsWith('..') || path.isAbsolute(rel)) {
     throw new StrataError(
