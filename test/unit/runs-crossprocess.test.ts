@@ -73,3 +73,32 @@ describe('runs across processes', () => {
     expect(JSON.parse(listed.stdout)[0]).toMatchObject({ id, status: 'interrupted' });
   }, 120000);
 });
+
+describe('a run another process starts', () => {
+  it('is announced to an open engine while it runs and again when it ends, without a refresh', async () => {
+    const { Engine } = await import('../../electron/core/engine.js');
+    const { pipelineService } = await import('../../electron/core/pipeline/service.js');
+    fx = makeProject('stages:\n  slow:\n    cmd: "echo hi; sleep 2"\n');
+    const engine = new Engine({ services: [pipelineService], rememberRecent: false });
+    const seen: { id: string; status: string }[] = [];
+    engine.subscribe((event, payload) => {
+      if (event === 'run.update') seen.push(payload as { id: string; status: string });
+    });
+    engine.openProject(fx.dir);
+    try {
+      // Spawned, not run synchronously: this process's event loop must keep polling meanwhile.
+      const cli = spawnCli(['run', '--project', fx.dir]);
+      const exited = new Promise<number | null>((r) => cli.on('exit', (code) => r(code)));
+      const id = await waitFor(
+        () => fx!.project.db.prepare('SELECT id FROM runs').pluck().get() as string,
+        60000,
+      );
+      expect(await exited).toBe(0);
+      // Seen running (the CLI's 2 s step is many polls long), then done.
+      await waitFor(() => seen.some((r) => r.id === id && r.status === 'done'), 10000);
+      expect(seen.some((r) => r.id === id && r.status === 'running')).toBe(true);
+    } finally {
+      await engine.shutdown();
+    }
+  }, 120000);
+});

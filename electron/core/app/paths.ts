@@ -17,6 +17,9 @@ export function appDataDir(): string {
   }
 }
 
+/** Our package's name in package.json (the registry's `strata` is another project's). */
+export const PACKAGE_NAME = 'strata-mlops';
+
 /** The app's root (the repository, or the packaged app's resources): the nearest folder up with our package.json. */
 export function appRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
@@ -24,7 +27,7 @@ export function appRoot(): string {
     const pkg = path.join(dir, 'package.json');
     if (
       fs.existsSync(pkg) &&
-      (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'strata'
+      (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === PACKAGE_NAME
     )
       return dir;
     const up = path.dirname(dir);

@@ -1,7 +1,9 @@
 import type { ProjectServiceFactory } from '../project-service.js';
 import { closeSeriesDb } from '../metrics/reader.js';
 import { closeActiveRuns } from '../runs/cancel.js';
+import { watchExternalRuns } from '../runs/external.js';
 import { refreshRuns } from '../runs/refresh.js';
+import { runSummary } from '../runs/repo.js';
 import { controllerFor } from './controller.js';
 import { downstreamOf } from './dag.js';
 import { loadDag } from './plan.js';
@@ -11,7 +13,7 @@ const AUTO_DEBOUNCE_MS = 500;
 
 /**
  * While a project is open: runs whose runner died show as interrupted, runs logged from a terminal
- * (the inbox) are ingested, and a new dataset version recorded by the watcher re-runs the stages
+ * (the inbox) are ingested, runs another process starts or ends are announced within a poll, and a new dataset version recorded by the watcher re-runs the stages
  * that read it where auto_run is set.
  */
 export const pipelineService: ProjectServiceFactory = (project, engine) => {
@@ -24,6 +26,9 @@ export const pipelineService: ProjectServiceFactory = (project, engine) => {
   };
   refresh();
   const poll = setInterval(refresh, INBOX_POLL_MS);
+  const stopWatching = watchExternalRuns(project, (ids) => {
+    for (const id of ids) engine.emit('run.update', runSummary(project, id));
+  });
   const controller = controllerFor(project, engine);
   let changed = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -58,6 +63,7 @@ export const pipelineService: ProjectServiceFactory = (project, engine) => {
   return {
     dispose: async () => {
       clearInterval(poll);
+      stopWatching();
       if (timer) clearTimeout(timer);
       unsubscribe();
       // The end is recorded at once, in case the step outlives its grace; then the runner is let
