@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { returns } from './define.js';
 
-export type StagePlanState = 'fresh' | 'stale' | 'running' | 'failed';
+export type StagePlanState = 'fresh' | 'stale' | 'running' | 'failed' | 'frozen';
 
 export interface StagePlan {
   stage: string;
@@ -15,6 +15,13 @@ export interface StagePlan {
   run: boolean;
   reason: string;
   autoRun: boolean;
+  /** never run by `strata run` (DVC's frozen: true) */
+  frozen: boolean;
+  /** runs every time (DVC's always_changed, or a stage with no deps, params or outs) */
+  alwaysChanged: boolean;
+  /** DVC's desc and meta, kept as written */
+  desc?: string;
+  meta?: unknown;
 }
 
 export interface PipelineStatus {

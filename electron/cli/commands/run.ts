@@ -62,7 +62,9 @@ export const runCommand: Command = {
         if (args.flags.json) printJson(io, plan);
         else
           for (const p of plan)
-            io.out(`${p.stage.padEnd(16)} ${p.run ? 'would run ' : 'up to date'}  ${p.reason}`);
+            io.out(
+              `${p.stage.padEnd(16)} ${p.frozen ? 'frozen    ' : p.run ? 'would run ' : 'up to date'}  ${p.reason}`,
+            );
         return 0;
       }
       const quiet = args.flags.json === true;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
-import { configSchema, emptyConfig, namedStages, type StrataConfig } from './schema.js';
+import { loadDvcProject, type DvcExtras } from '../pipeline/dvc/project.js';
+import { configSchema, emptyConfig, type StrataConfig } from './schema.js';
 import { readYamlFile } from './yaml.js';
 
 export const CONFIG_FILE = 'strata.yaml';
@@ -10,11 +10,11 @@ export interface LoadedConfig {
   config: StrataConfig;
   source: 'strata.yaml' | 'dvc.yaml' | 'none';
   file: string | null;
+  /** for a dvc.yaml project: the expanded file, DVC's config and the `.dvc` files */
+  dvc?: DvcExtras;
 }
 
-const dvcSchema = z.object({ stages: namedStages({ anyCharacters: true }).default({}) }).passthrough();
-
-/** strata.yaml wins; a project with only dvc.yaml runs its stages as they are. */
+/** strata.yaml wins; a project with only dvc.yaml runs its stages as DVC would (vars, foreach, matrix…). */
 export function loadConfig(root: string): LoadedConfig {
   const strataFile = path.join(root, CONFIG_FILE);
   if (fs.existsSync(strataFile)) {
@@ -22,8 +22,8 @@ export function loadConfig(root: string): LoadedConfig {
   }
   const dvcFile = path.join(root, 'dvc.yaml');
   if (fs.existsSync(dvcFile)) {
-    const dvc = readYamlFile(dvcFile, dvcSchema).value;
-    return { config: { ...emptyConfig, stages: dvc.stages }, source: 'dvc.yaml', file: dvcFile };
+    const { config, dvc } = loadDvcProject(root, dvcFile);
+    return { config, source: 'dvc.yaml', file: dvcFile, dvc };
   }
   return { config: emptyConfig, source: 'none', file: null };
 }

@@ -22,11 +22,15 @@ export const stageSchema = z
     wdir: z.string().optional(),
     deps: z.array(depOrOut).default([]),
     outs: z.array(depOrOut).default([]),
-    params: z.array(z.union([z.string(), z.record(z.string(), z.array(z.string()))])).default([]),
+    // `{file: null}` or `{file: []}` tracks every param of the file, as in DVC
+    params: z.array(z.union([z.string(), z.record(z.string(), z.array(z.string()).nullable())])).default([]),
     metrics: z.array(depOrOut).default([]),
     plots: z.array(z.union([depOrOut, z.record(z.string(), z.unknown())])).default([]),
     desc: z.string().optional(),
     auto_run: z.boolean().optional(),
+    always_changed: z.boolean().optional(),
+    frozen: z.boolean().optional(),
+    meta: z.unknown().optional(),
   })
   .strict();
 

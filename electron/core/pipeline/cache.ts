@@ -1,6 +1,7 @@
 import { hashPath } from '../store/api.js';
 import { keyed } from '../../../shared/names.js';
 import type { Project } from '../project/project.js';
+import { checkLock, readDvcLock } from './dvc/lock.js';
 import { stageParams } from './params.js';
 import type { Stage } from './stages.js';
 
@@ -17,6 +18,10 @@ export interface Verdict {
   /** outs to bring back from the store before skipping */
   restore: { path: string; hash: string }[];
   now: { deps: Record<string, string | null>; params: Record<string, unknown> };
+  /** skipped because dvc.lock shows DVC ran it with these very deps, params and outs */
+  fromLock?: boolean;
+  /** a frozen stage: never run; `missing` are its outs that are not there and cannot be restored */
+  frozen?: { missing: string[] };
 }
 
 export function loadState(project: Project, stage: string): StageState | null {
@@ -68,13 +73,17 @@ function diffKeys(before: Record<string, unknown>, now: Record<string, unknown>)
 /**
  * Decides whether a stage must run, and says why in words: a stage runs when its command, the
  * content of a dep or a param changed, or an out is missing or was modified; otherwise it is skipped
- * (an out that is only missing is restored from the store).
+ * (an out that is only missing is restored from the store). As in DVC, a frozen stage never runs,
+ * an always_changed stage (or one with no deps, params or outs) always does, and a stage Strata has
+ * never run is skipped when dvc.lock shows DVC ran it with the same command, deps, params and outs.
  */
 export async function checkStage(
   project: Project,
   stage: Stage,
   opts: { force?: boolean; signal?: AbortSignal } = {},
 ): Promise<Verdict> {
+  // As in DVC, a frozen stage's deps are not even looked at.
+  if (stage.frozen) return frozenVerdict(project, stage, loadState(project, stage.name), opts.signal);
   const deps = await hashAll(project, stage.deps, opts.signal);
   const params = stageParams(project.root, stage);
   const now = { deps, params };
@@ -84,9 +93,27 @@ export async function checkStage(
     restore,
     now,
   });
-  if (opts.force) return verdict(true, 'forced (--force)');
   const before = loadState(project, stage.name);
-  if (!before) return verdict(true, 'never run successfully before');
+  if (opts.force) return verdict(true, 'forced (--force)');
+  if (stage.alwaysChanged) {
+    return verdict(
+      true,
+      stage.deps.length || stage.params.size || stage.outs.length
+        ? 'always runs (always_changed: true)'
+        : 'always runs: it has no deps, params or outs (as in DVC)',
+    );
+  }
+  if (!before) {
+    const dvc = project.config.dvc;
+    const lock = dvc ? readDvcLock(project.root)?.[stage.name] : undefined;
+    if (!dvc || !lock) return verdict(true, 'never run successfully before');
+    const fromLock = await checkLock(project.root, stage, lock, dvc.config.cacheDir, opts.signal);
+    if (!fromLock.match) return verdict(true, `never run by Strata; dvc.lock: ${fromLock.reason}`);
+    return {
+      ...verdict(false, 'up to date per dvc.lock (DVC ran it with these deps, params and outs)'),
+      fromLock: true,
+    };
+  }
   if (before.cmd !== stage.cmd) return verdict(true, `command changed (was: ${before.cmd})`);
   const missingDeps = stage.deps.filter((d) => deps[d] === null);
   if (missingDeps.length) return verdict(true, `dep missing: ${missingDeps.join(', ')}`);
@@ -129,4 +156,28 @@ export async function checkStage(
       restore,
     );
   return verdict(false, 'up to date (command, deps and params unchanged)');
+}
+
+/** A frozen stage is never run; outs it lacks come back from the store when Strata has them. */
+async function frozenVerdict(
+  project: Project,
+  stage: Stage,
+  before: StageState | null,
+  signal?: AbortSignal,
+): Promise<Verdict> {
+  const outs = await hashAll(project, stage.outs, signal);
+  const restore: Verdict['restore'] = [];
+  const missing: string[] = [];
+  for (const out of stage.outs) {
+    if (outs[out] !== null) continue;
+    const was = before?.outs[out];
+    if (was) restore.push({ path: out, hash: was });
+    else missing.push(out);
+  }
+  const reason = missing.length
+    ? `frozen, and its outs are missing: ${missing.join(', ')} (unfreeze it to run it)`
+    : restore.length
+      ? `frozen: not run; missing outs restored from the store: ${restore.map((r) => r.path).join(', ')}`
+      : 'frozen: not run (frozen: true)';
+  return { run: false, reason, restore, now: { deps: {}, params: {} }, frozen: { missing } };
 }

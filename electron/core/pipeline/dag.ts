@@ -18,6 +18,8 @@ export function stageLocation(
   stage: string,
 ): { file: string; line?: number; column?: number } {
   const file = loaded.file ?? 'strata.yaml';
+  const expanded = loaded.dvc?.resolved.locations[stage];
+  if (expanded) return expanded;
   try {
     const lines = new LineCounter();
     const doc = parseDocument(fs.readFileSync(file, 'utf8'), { lineCounter: lines });
@@ -108,7 +110,10 @@ function topoSort(loaded: LoadedConfig, stages: Stage[], upstream: Map<string, s
   return order;
 }
 
-/** The stages to consider for `strata run a b`: those named and everything they read from, in order. */
+/**
+ * The stages to consider for `strata run a b`: those named and everything they read from, in order.
+ * As in DVC, a frozen stage cuts the walk: what it reads from is not pulled in.
+ */
 export function selectStages(dag: Dag, names: readonly string[], loaded: LoadedConfig): Stage[] {
   if (names.length === 0) return dag.order;
   const known = new Set(dag.order.map((s) => s.name));
@@ -125,6 +130,7 @@ export function selectStages(dag: Dag, names: readonly string[], loaded: LoadedC
   const add = (n: string) => {
     if (keep.has(n)) return;
     keep.add(n);
+    if (dag.order.find((s) => s.name === n)?.frozen) return;
     for (const up of dag.upstream.get(n) ?? []) add(up);
   };
   names.forEach(add);

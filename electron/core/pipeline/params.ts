@@ -1,12 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import { keyed } from '../../../shared/names.js';
 import { StrataError } from '../../../shared/errors.js';
-import { parseYamlFile } from '../config/yaml.js';
+import { readParamsData } from './dvc/params-read.js';
+import { unwrapPy } from './dvc/pyvalues.js';
 import type { Stage } from './stages.js';
-
-const anything = z.unknown();
 
 /** Flattens nested params to dotted keys; lists stay whole values. */
 export function flattenParams(
@@ -23,39 +21,26 @@ export function flattenParams(
 }
 
 /**
- * Reads a params file (YAML or JSON). YAML is parsed safely: a tag such as !!python/object is an
- * error naming its line, never code run or an object built.
+ * Reads a params file as DVC does (YAML, JSON, TOML, or Python read statically), flattened. YAML is
+ * parsed safely: a tag such as !!python/object is an error naming its line, never code run.
  */
 export function readParamsFile(root: string, rel: string): Record<string, unknown> {
-  const abs = path.join(root, rel);
-  let text: string;
-  try {
-    text = fs.readFileSync(abs, 'utf8');
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new StrataError(
-      e.code === 'ENOENT' ? 'NOT_FOUND' : 'INTERNAL',
-      `cannot read the params file ${rel}: ${e.message}`,
-      { where: { file: abs } },
-    );
-  }
-  if (/\.json$/i.test(rel)) {
-    try {
-      return flattenParams(JSON.parse(text));
-    } catch (err) {
-      throw new StrataError('CONFIG_INVALID', `${rel} is not valid JSON: ${(err as Error).message}`, {
-        where: { file: abs },
-      });
-    }
-  }
-  return flattenParams(parseYamlFile(abs, text, anything).value);
+  return flattenParams(unwrapPy(readParamsData(path.join(root, rel))));
 }
 
-/** Every param of every params file the pipeline uses (params.yaml at the root included when present), flattened. */
-export function readAllParams(root: string, stages: Stage[]): Record<string, unknown> {
+/**
+ * Every param of every params file the pipeline uses (params.yaml at the root when present, and a
+ * dvc.yaml's top-level `params:` files), flattened.
+ */
+export function readAllParams(
+  root: string,
+  stages: Stage[],
+  extraFiles: readonly string[] = [],
+): Record<string, unknown> {
   const files = new Set<string>();
   if (fs.existsSync(path.join(root, 'params.yaml'))) files.add('params.yaml');
   for (const s of stages) for (const f of s.params.keys()) files.add(f);
+  for (const f of extraFiles) files.add(path.posix.normalize(f));
   const out = keyed<unknown>();
   for (const f of files) {
     const flat = readParamsFile(root, f);
@@ -70,6 +55,10 @@ export function stageParams(root: string, stage: Stage): Record<string, unknown>
   const out = keyed<unknown>();
   for (const [file, keys] of stage.params) {
     const flat = readParamsFile(root, file);
+    if (keys.length === 0) {
+      for (const [k, v] of Object.entries(flat)) out[file === 'params.yaml' ? k : `${file}:${k}`] = v;
+      continue;
+    }
     for (const key of keys) {
       const hit = Object.keys(flat).filter((k) => k === key || k.startsWith(key + '.'));
       if (hit.length === 0) {

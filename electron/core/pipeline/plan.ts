@@ -23,10 +23,14 @@ export function planEntry(stage: Stage, dag: Dag, run: boolean, reason: string):
     deps: stage.deps,
     outs: stage.outs,
     after: dag.upstream.get(stage.name) ?? [],
-    state: run ? 'stale' : 'fresh',
+    state: stage.frozen ? 'frozen' : run ? 'stale' : 'fresh',
     run,
     reason,
     autoRun: stage.autoRun,
+    frozen: stage.frozen,
+    alwaysChanged: stage.alwaysChanged,
+    ...(stage.desc !== undefined ? { desc: stage.desc } : {}),
+    ...(stage.meta !== undefined ? { meta: stage.meta } : {}),
   };
 }
 
@@ -43,7 +47,7 @@ export async function planPipeline(project: Project, opts: PlanOptions = {}): Pr
     const ups = (dag.upstream.get(stage.name) ?? []).filter((u) => runs.has(u));
     let run: boolean;
     let reason: string;
-    if (ups.length && !opts.force) {
+    if (ups.length && !opts.force && !stage.frozen) {
       run = true;
       reason = `upstream stage${ups.length > 1 ? 's' : ''} ${ups.join(', ')} will run first`;
     } else {

@@ -104,7 +104,7 @@ export function startRun(
       'NOT_FOUND',
       `no stages in ${project.config.file ?? 'strata.yaml'}; add some under stages:`,
     );
-  const params = readAllParams(project.root, stages);
+  const params = readAllParams(project.root, stages, project.config.config.params ?? []);
   recoverInterrupted(project);
   const id = newRunId();
   const name =
@@ -265,9 +265,23 @@ async function runOne(
     stage(s.name, 'failed', (err as Error).message, { started_at: Date.now(), ended_at: Date.now() });
     return 'failed';
   }
+  if (verdict.frozen?.missing.length) {
+    stage(s.name, 'failed', verdict.reason, { started_at: Date.now(), ended_at: Date.now() });
+    return 'failed';
+  }
   if (!verdict.run) {
     for (const r of verdict.restore) await restoreVersion(project, r.hash, r.path);
-    linkSkipped(project, runId, s, verdict.now.deps, await hashAll(project, s.outs, signal));
+    const outs = await hashAll(project, s.outs, signal);
+    if (verdict.fromLock) {
+      // DVC's run becomes Strata's: its outs are versioned, so later runs compare (and restore) as usual.
+      await recordStageLineage(project, runId, s, allStages, verdict.now.deps, signal);
+      saveState(project, s.name, runId, {
+        cmd: s.cmd,
+        deps: verdict.now.deps,
+        params: verdict.now.params,
+        outs,
+      });
+    } else linkSkipped(project, runId, s, verdict.now.deps, outs);
     stage(s.name, 'skipped', verdict.reason, { deps: JSON.stringify(verdict.now.deps) });
     return 'ok';
   }

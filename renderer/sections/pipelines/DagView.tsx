@@ -6,6 +6,7 @@ const LABEL: Record<StagePlan['state'], string> = {
   stale: 'stale',
   running: 'running',
   failed: 'failed',
+  frozen: 'frozen',
 };
 
 /** The pipeline as a graph: one box per stage with its state, an arrow from each stage to those reading its outs. */

@@ -102,7 +102,7 @@ export function PipelinesSection({ api, project }: SectionProps) {
   const header = (
     <SectionHeader
       title="Pipelines"
-      subtitle="Stages from strata.yaml: what is fresh, what is stale and why, and running them."
+      subtitle="Stages from strata.yaml (or dvc.yaml): what is fresh, stale or frozen and why, and running them."
       actions={actions}
     />
   );
@@ -182,6 +182,15 @@ export function PipelinesSection({ api, project }: SectionProps) {
                     auto
                   </span>
                 )}
+                {s.alwaysChanged && (
+                  <span
+                    className="badge rn-badge"
+                    title="runs every time (always_changed, or no deps, params or outs)"
+                  >
+                    always
+                  </span>
+                )}
+                {s.desc && <span className="pl-desc">{s.desc.split('\n').find((l) => l.trim())}</span>}
               </td>
               <td>
                 <span className={`rn-status rn-status--${s.state}`}>{s.state}</span>
@@ -206,6 +215,12 @@ export function PipelinesSection({ api, project }: SectionProps) {
       </table>
       {sel && (
         <dl className="pl-detail" data-testid="stage-detail">
+          {sel.desc && (
+            <>
+              <dt>Description</dt>
+              <dd data-testid="stage-desc">{sel.desc}</dd>
+            </>
+          )}
           <dt>Command</dt>
           <dd>
             <code>{sel.cmd}</code>
@@ -214,6 +229,14 @@ export function PipelinesSection({ api, project }: SectionProps) {
           <dd>{sel.deps.length ? sel.deps.map((d) => <code key={d}>{d}</code>) : '—'}</dd>
           <dt>Writes</dt>
           <dd>{sel.outs.length ? sel.outs.map((d) => <code key={d}>{d}</code>) : '—'}</dd>
+          {sel.meta !== undefined && (
+            <>
+              <dt>Meta</dt>
+              <dd data-testid="stage-meta">
+                <pre>{JSON.stringify(sel.meta, null, 2)}</pre>
+              </dd>
+            </>
+          )}
         </dl>
       )}
       {lastRunId && (
