@@ -19,7 +19,7 @@ import { linkSkipped, recordLoggedArtifacts, recordStageLineage } from './lineag
 import { readAllParams } from './params.js';
 import { loadDag } from './plan.js';
 import { runStep } from './process.js';
-import { pipelineHash, type Stage } from './stages.js';
+import { pipelineHash, within, type Stage } from './stages.js';
 import { blockingReasons, validateStageInputs, type InputCheck } from '../validation/stage-inputs.js';
 
 export interface RunnerEvents {
@@ -428,12 +428,45 @@ function insertStep(
     .run(step, status, reason, `strata validate (inputs of ${before})`, started, Date.now(), runId, before);
 }
 
+/**
+ * A dvc.yaml's top-level metrics and plots files that this stage wrote: those inside its outs, or
+ * written since it started (DVCLive writes its files without the stage declaring them).
+ */
+function topLevelMetrics(project: Project, s: Stage, started: number): string[] {
+  const dvc = project.config.dvc;
+  if (!dvc) return [];
+  const files = [...dvc.resolved.metrics, ...plotFiles(dvc.resolved.plots)].filter(
+    (f) => !s.metrics.includes(f) && !s.plots.includes(f),
+  );
+  return files.filter((f) => {
+    if (s.outs.some((o) => within(f, o))) return true;
+    try {
+      return fs.statSync(path.join(project.root, f)).mtimeMs >= started - 1000;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Top-level plots are paths, or `{id: {x, y}}` where y may map files to columns (DVC's plots reference). */
+function plotFiles(plots: unknown[]): string[] {
+  return plots.flatMap((p) => {
+    if (typeof p === 'string') return [p];
+    if (typeof p !== 'object' || p === null) return [];
+    return Object.entries(p).flatMap(([id, def]) => {
+      const y = (def as { y?: unknown } | null)?.y;
+      return typeof y === 'object' && y !== null && !Array.isArray(y) ? Object.keys(y) : [id];
+    });
+  });
+}
+
 /** Declared metrics and plots files, and a DVCLive folder the step wrote into. */
 function readStageMetrics(project: Project, s: Stage, started: number, pump: TrackingPump): void {
   // The step has exited: take in all it logged first, so a plots file never doubles a logged series.
   pump.drain();
   project.db.transaction(() => {
-    for (const p of [...s.metrics, ...s.plots]) readMetricsPath(path.join(project.root, p), pump.ingestor);
+    for (const p of [...s.metrics, ...s.plots, ...topLevelMetrics(project, s, started)])
+      readMetricsPath(path.join(project.root, p), pump.ingestor);
     const live = path.join(project.root, s.wdir, 'dvclive');
     try {
       if (
