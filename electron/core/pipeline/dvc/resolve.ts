@@ -12,6 +12,7 @@ import {
 } from 'yaml';
 import { z } from 'zod';
 import { StrataError, type ErrorLocation } from '../../../../shared/errors.js';
+import { nameProblem } from '../../../../shared/names.js';
 import { stageSchema, type StageConfig } from '../../config/schema.js';
 import { parseYamlFile } from '../../config/yaml.js';
 import { Context, VarsError } from './context.js';
@@ -145,6 +146,8 @@ class Resolver {
       for (const pair of artifacts.items) {
         const rawName = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
         const name = this.value(ctx, pair.key as Node, null, `artifacts.${rawName}`);
+        if (typeof name === 'string' && nameProblem(name, { anyCharacters: true }))
+          this.fail(`artifacts.${rawName}`, nameProblem(name, { anyCharacters: true })!, pair.key as Node);
         if (typeof name !== 'string')
           this.fail(`artifacts.${rawName}`, `expected a name, got ${typeName(name)}`, pair.key as Node);
         const def = unwrapPy(this.value(ctx, pair.value as Node, null, `artifacts.${rawName}`));
@@ -272,6 +275,8 @@ class Resolver {
 
   private stage(ctx: Context, name: string, keyNode: Node, def: Node | null): void {
     const where = `stages.${name}`;
+    const problem = nameProblem(name, { anyCharacters: true });
+    if (problem) this.fail(where, problem, def ?? keyNode);
     if (!isMap(def)) this.fail(where, 'expected a map with cmd (or foreach … do, or matrix)', def ?? keyNode);
     const location = this.at(keyNode);
     if (def.has('matrix')) {
@@ -356,6 +361,8 @@ class Resolver {
     group: string | null,
     positions: YAMLMap = def,
   ): void {
+    const problem = nameProblem(name, { anyCharacters: true });
+    if (problem) this.fail(`stages.${name}`, problem, def);
     if (Object.hasOwn(this.out.stages, name))
       this.fail(`stages.${name}`, `the stage name ${name} is defined twice`, def);
     const where = `stages.${name}`;
