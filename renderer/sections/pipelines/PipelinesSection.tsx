@@ -218,7 +218,9 @@ export function PipelinesSection({ api, project }: SectionProps) {
           {sel.desc && (
             <>
               <dt>Description</dt>
-              <dd data-testid="stage-desc">{sel.desc}</dd>
+              <dd className="pl-desc-full" data-testid="stage-desc">
+                {sel.desc}
+              </dd>
             </>
           )}
           <dt>Command</dt>
