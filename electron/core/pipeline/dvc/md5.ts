@@ -36,7 +36,27 @@ function dos2unix(chunk: Buffer): Buffer {
   return out.subarray(0, n);
 }
 
+/**
+ * md5s already computed, by path, size, mtime and inode: the Pipelines screen asks for the plan on
+ * every run update, and until Strata has run a stage each ask compares it with dvc.lock again.
+ */
+const memo = new Map<string, string>();
+const MEMO_MAX = 100_000;
+
 export async function fileMd5(abs: string, legacy = false): Promise<string> {
+  const st = await fs.promises.stat(abs);
+  // A file written in the last two seconds may change again within its mtime's granularity.
+  if (Date.now() - st.mtimeMs < 2000) return hashFile(abs, legacy);
+  const key = `${legacy ? 'l' : 'm'}:${abs}:${st.size}:${st.mtimeMs}:${st.ino}`;
+  const known = memo.get(key);
+  if (known) return known;
+  const md5 = await hashFile(abs, legacy);
+  if (memo.size >= MEMO_MAX) memo.clear();
+  memo.set(key, md5);
+  return md5;
+}
+
+async function hashFile(abs: string, legacy: boolean): Promise<string> {
   const hash = crypto.createHash('md5');
   const fh = await fs.promises.open(abs, 'r');
   try {
