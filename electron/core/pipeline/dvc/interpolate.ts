@@ -41,10 +41,6 @@ export function findMatches(s: string): Match[] {
   return out;
 }
 
-export function hasInterpolation(s: string): boolean {
-  return findMatches(s).length > 0;
-}
-
 /** `a.b[0].c` → `a.b.0.c`; anything that is not names, dots and [indexes] is refused. */
 export function parseExpression(m: Match): string {
   const inner = m.inner;

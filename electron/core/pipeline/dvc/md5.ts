@@ -126,7 +126,7 @@ function byCodePoint(a: string, b: string): number {
   return x.length - y.length;
 }
 
-export function dirListingBytes(entries: { relpath: string; md5: string }[]): string {
+function dirListingBytes(entries: { relpath: string; md5: string }[]): string {
   const sorted = [...entries].sort((a, b) => byCodePoint(a.relpath, b.relpath));
   return `[${sorted.map((e) => `{"md5": ${pyJsonString(e.md5)}, "relpath": ${pyJsonString(e.relpath)}}`).join(', ')}]`;
 }

@@ -62,8 +62,6 @@ export interface ResolvedDvcYaml {
   stages: Record<string, StageConfig>;
   /** where each stage's definition starts (a generated stage points at its group) */
   locations: Record<string, ErrorLocation>;
-  /** the stage's `foreach`/`matrix` group, for a generated stage */
-  groups: Record<string, string>;
   params: string[];
   metrics: string[];
   plots: unknown[];
@@ -87,7 +85,6 @@ class Resolver {
   private out: ResolvedDvcYaml = {
     stages: {},
     locations: {},
-    groups: {},
     params: [],
     metrics: [],
     plots: [],
@@ -293,7 +290,7 @@ class Resolver {
         this.fail(where, `a foreach stage has only foreach and do, not ${extra.join(', ')}`, def);
       this.foreach(ctx, name, def, location);
     } else {
-      this.entry(ctx, name, def, location, null);
+      this.entry(ctx, name, def, location);
     }
   }
 
@@ -315,7 +312,7 @@ class Resolver {
     for (const [key, item] of byKey) {
       const member = ctx.clone();
       member.setReserved(isPlainMap(data) ? { item, key } : { item });
-      this.entry(member, `${name}@${key}`, doNode, location, name);
+      this.entry(member, `${name}@${key}`, doNode, location);
     }
   }
 
@@ -349,7 +346,7 @@ class Resolver {
     for (const [key, item] of byKey) {
       const member = ctx.clone();
       member.setReserved({ key, item });
-      this.entry(member, `${name}@${key}`, template, location, name, def);
+      this.entry(member, `${name}@${key}`, template, location, def);
     }
   }
 
@@ -358,7 +355,6 @@ class Resolver {
     name: string,
     def: YAMLMap,
     location: ErrorLocation,
-    group: string | null,
     positions: YAMLMap = def,
   ): void {
     const problem = nameProblem(name, { anyCharacters: true });
@@ -397,7 +393,6 @@ class Resolver {
     }
     setOwn(this.out.stages, name, parsed.data);
     this.out.locations[name] = location;
-    if (group) this.out.groups[name] = group;
   }
 
   /** The deepest template node on the path (a key that was interpolated ends the walk). */
