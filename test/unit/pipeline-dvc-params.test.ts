@@ -96,3 +96,42 @@ describe('${} interpolation rules from DVC reference', () => {
     );
   });
 });
+
+describe('foreach and matrix naming, as DVC names generated stages', () => {
+  it('a list of maps is named by index; matrix values that are lists or maps by axis and index', async () => {
+    const { loadConfig } = await import('../../electron/core/config/load.js');
+    const { tempDir } = await import('../helpers/cli.js');
+    const { writeFiles } = await import('../helpers/dvc-project.js');
+    const { dir, cleanup } = tempDir('strata-dvc-names-');
+    try {
+      writeFiles(dir, {
+        'dvc.yaml': `stages:
+  fit:
+    foreach:
+      - {name: a, n: 1}
+      - {name: b, n: 2}
+    do:
+      cmd: echo \${item.name} \${item.n}
+  grid:
+    matrix:
+      model: [tree, [1, 2]]
+      on: [true, false]
+    cmd: echo \${item.on} \${key}
+`,
+      });
+      const stages = loadConfig(dir).config.stages;
+      expect(Object.keys(stages)).toEqual([
+        'fit@0',
+        'fit@1',
+        'grid@tree-true',
+        'grid@tree-false',
+        'grid@model1-true',
+        'grid@model1-false',
+      ]);
+      expect(stages['fit@1'].cmd).toBe('echo b 2');
+      expect(stages['grid@tree-false'].cmd).toBe('echo false tree-false');
+    } finally {
+      cleanup();
+    }
+  });
+});

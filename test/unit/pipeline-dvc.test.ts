@@ -330,6 +330,21 @@ describe('dvc.yaml errors name the file, line and column', () => {
     ).toMatchObject({ where: { file: 'p.toml', line: 2 } });
   });
 
+  it('the CLI shows frozen stages and descriptions', () => {
+    const { dir, cleanup } = tempDir('strata-dvc-cli-');
+    cleanups.push(cleanup);
+    writeFiles(dir, {
+      'dvc.yaml':
+        'stages:\n  a:\n    cmd: "true"\n    desc: Makes a.\n  b:\n    cmd: "false"\n    frozen: true\n',
+    });
+    const r = runCli(['run', '--dry', '--project', dir]);
+    expect(r.stdout).toBe(
+      'a                would run   always runs: it has no deps, params or outs (as in DVC)\n' +
+        '                 Makes a.\n' +
+        'b                frozen      frozen: not run (frozen: true)\n',
+    );
+  }, 60000);
+
   it('the CLI prints file:line:column', () => {
     const { dir, cleanup } = tempDir('strata-dvc-cli-');
     cleanups.push(cleanup);

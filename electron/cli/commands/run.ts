@@ -61,10 +61,13 @@ export const runCommand: Command = {
         const { plan } = await api.call('pipelines.run', { stages, force, dry: true });
         if (args.flags.json) printJson(io, plan);
         else
-          for (const p of plan)
+          for (const p of plan) {
             io.out(
               `${p.stage.padEnd(16)} ${p.frozen ? 'frozen    ' : p.run ? 'would run ' : 'up to date'}  ${p.reason}`,
             );
+            const desc = p.desc?.split('\n').find((l) => l.trim());
+            if (desc) io.out(`${''.padEnd(16)} ${desc.trim()}`);
+          }
         return 0;
       }
       const quiet = args.flags.json === true;
