@@ -72,8 +72,8 @@ describe('a DVC 3 project runs as DVC runs it', () => {
     expect(read(dir, 'legacy/model.txt')).toBe('kept by hand\n');
     // top-level metrics, params, artifacts and the .dvc file
     expect(first.run.metrics.acc).toBe(0.5);
-    expect(first.run.params['config/model.toml:optim.momentum']).toBe('0.9');
-    expect(first.run.params['config/extra.json:labels.pos']).toBe('"yes it is"');
+    expect(first.run.params['config/model.toml:optim.momentum']).toBe(0.9);
+    expect(first.run.params['config/extra.json:labels.pos']).toBe('yes it is');
     expect(project.config.config.artifacts.classifier).toMatchObject({
       path: 'out/train-small.args',
       kind: 'model',
@@ -292,7 +292,7 @@ describe('dvc.yaml errors name the file, line and column', () => {
     expect(e.where).toEqual({ file: 'dvc.yaml', line: 5, column: 17 });
   });
 
-  it('refuses what DVC refuses: foreach over a scalar, a list in deps, a redefined var, interpolated vars', () => {
+  it('refuses what DVC refuses (foreach over a scalar, a list in deps, a redefined var, interpolated vars) and paths that leave the project once interpolated', () => {
     expect(
       loadError({ 'dvc.yaml': 'vars:\n  - n: 3\nstages:\n  t:\n    foreach: ${n}\n    do: {cmd: x}\n' }),
     ).toMatchObject({
@@ -314,6 +314,17 @@ describe('dvc.yaml errors name the file, line and column', () => {
     expect(loadError({ 'dvc.yaml': 'vars:\n  - ${x}.yaml\nstages: {}\n' })).toMatchObject({
       message: 'vars[0]: interpolating is not allowed in vars',
       where: { line: 2, column: 5 },
+    });
+    expect(
+      loadError({
+        'dvc.yaml': 'vars:\n  - up: ..\nstages:\n  t:\n    cmd: x\n    outs:\n      - ${up}/x.txt\n',
+      }),
+    ).toMatchObject({
+      message: 'stages.t.outs.0: ../x.txt is outside the project; paths must stay inside it',
+      where: { line: 7, column: 9 },
+    });
+    expect(loadError({ 'dvc.yaml': 'vars:\n  - ../p.yaml\nstages: {}\n' })).toMatchObject({
+      message: 'vars[0]: ../p.yaml is outside the project; paths must stay inside it',
     });
     expect(loadError({ 'dvc.yaml': 'vars:\n  - missing.yaml\nstages: {}\n' })).toMatchObject({
       message: "vars[0]: 'missing.yaml' does not exist",

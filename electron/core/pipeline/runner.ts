@@ -19,6 +19,7 @@ import { linkSkipped, recordLoggedArtifacts, recordStageLineage } from './lineag
 import { readAllParams } from './params.js';
 import { loadDag } from './plan.js';
 import { runStep } from './process.js';
+import { plotPaths } from './dvc/resolve.js';
 import { pipelineHash, within, type Stage } from './stages.js';
 import { blockingReasons, validateStageInputs, type InputCheck } from '../validation/stage-inputs.js';
 
@@ -435,7 +436,7 @@ function insertStep(
 function topLevelMetrics(project: Project, s: Stage, started: number): string[] {
   const dvc = project.config.dvc;
   if (!dvc) return [];
-  const files = [...dvc.resolved.metrics, ...plotFiles(dvc.resolved.plots)].filter(
+  const files = [...dvc.resolved.metrics, ...dvc.resolved.plots.flatMap(plotPaths)].filter(
     (f) => !s.metrics.includes(f) && !s.plots.includes(f),
   );
   return files.filter((f) => {
@@ -445,18 +446,6 @@ function topLevelMetrics(project: Project, s: Stage, started: number): string[] 
     } catch {
       return false;
     }
-  });
-}
-
-/** Top-level plots are paths, or `{id: {x, y}}` where y may map files to columns (DVC's plots reference). */
-function plotFiles(plots: unknown[]): string[] {
-  return plots.flatMap((p) => {
-    if (typeof p === 'string') return [p];
-    if (typeof p !== 'object' || p === null) return [];
-    return Object.entries(p).flatMap(([id, def]) => {
-      const y = (def as { y?: unknown } | null)?.y;
-      return typeof y === 'object' && y !== null && !Array.isArray(y) ? Object.keys(y) : [id];
-    });
   });
 }
 

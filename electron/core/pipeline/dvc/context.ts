@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { outsideProblem } from '../../config/inside.js';
 import { readParamsData } from './params-read.js';
 import { isPlainMap, PyFloat, setOwn } from './pyvalues.js';
 
@@ -91,6 +92,8 @@ export class Context {
             .split(',')
             .filter(Boolean)
         : [];
+    const outside = outsideProblem(file, wdir);
+    if (outside) throw new VarsError(outside);
     const rel = path.posix.normalize(path.posix.join(wdir || '.', file));
     const selected = keys.length ? keys : null;
     if (this.imports.has(rel)) {

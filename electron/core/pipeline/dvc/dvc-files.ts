@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { StrataError } from '../../../../shared/errors.js';
+import { outsideProblem } from '../../config/inside.js';
 import { readYamlFile } from '../../config/yaml.js';
 
 /** One output of a `.dvc` file (what `dvc add` tracks), with the md5 DVC recorded for it. */
@@ -44,7 +46,12 @@ export function findDvcFiles(root: string): DvcFileOut[] {
       } else if (e.isFile() && e.name.endsWith('.dvc')) {
         const { value } = readYamlFile(path.join(root, child), dvcFileSchema);
         const base = path.posix.join(rel || '.', value.wdir ?? '.');
-        for (const out of value.outs) {
+        for (const [i, out] of value.outs.entries()) {
+          const outside = outsideProblem(out.path, path.posix.join(rel, value.wdir ?? ''));
+          if (outside)
+            throw new StrataError('CONFIG_INVALID', `outs[${i}].path: ${outside}`, {
+              where: { file: path.join(root, child) },
+            });
           found.push({
             dvcFile: child,
             path: path.posix.normalize(path.posix.join(base, out.path)).replace(/\/$/, ''),

@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { StrataError, type ErrorLocation } from '../../../../shared/errors.js';
 import { nameProblem } from '../../../../shared/names.js';
 import { stageSchema, type StageConfig } from '../../config/schema.js';
+import { artifactPathIssues, outsideProblem, stagePathIssues } from '../../config/inside.js';
 import { parseYamlFile } from '../../config/yaml.js';
 import { Context, VarsError } from './context.js';
 import {
@@ -135,6 +136,11 @@ class Resolver {
         const v = unwrapPy(this.value(ctx, item as Node, null, `${key}[${i}]`));
         if ((key === 'params' || key === 'metrics') && typeof v !== 'string')
           this.fail(`${key}[${i}]`, `expected a file path, got ${typeName(v)}`, item as Node);
+        const files = key === 'plots' ? plotPaths(v) : [v as string];
+        for (const f of files) {
+          const outside = outsideProblem(f);
+          if (outside) this.fail(`${key}[${i}]`, outside, item as Node);
+        }
         (this.out[key] as unknown[]).push(v);
       });
     }
@@ -153,6 +159,13 @@ class Resolver {
           const issue = parsed.error.issues[0];
           this.fail(`artifacts.${rawName}.${issue.path.join('.')}`, issue.message, pair.value as Node);
         }
+        const outside = artifactPathIssues(parsed.data)[0];
+        if (outside)
+          this.fail(
+            `artifacts.${rawName}.path`,
+            outside.message,
+            this.nodeAt(pair.value as Node, outside.path),
+          );
         setOwn(this.out.artifacts, name, parsed.data);
       }
     }
@@ -273,7 +286,7 @@ class Resolver {
   private stage(ctx: Context, name: string, keyNode: Node, def: Node | null): void {
     const where = `stages.${name}`;
     const problem = nameProblem(name, { anyCharacters: true });
-    if (problem) this.fail(where, problem, def ?? keyNode);
+    if (problem) this.fail(where, problem, keyNode);
     if (!isMap(def)) this.fail(where, 'expected a map with cmd (or foreach … do, or matrix)', def ?? keyNode);
     const location = this.at(keyNode);
     if (def.has('matrix')) {
@@ -391,21 +404,41 @@ class Resolver {
         this.nodeAt(positions, issue.path as (string | number)[]),
       );
     }
+    // Paths are checked once interpolated: `${dir}/x` may leave the project only after resolution.
+    const outside = stagePathIssues(parsed.data)[0];
+    if (outside) {
+      this.fail(
+        `${where}.${outside.path.join('.')}`,
+        outside.message,
+        this.nodeAt(positions, outside.path, outside.atKey),
+      );
+    }
     setOwn(this.out.stages, name, parsed.data);
     this.out.locations[name] = location;
   }
 
   /** The deepest template node on the path (a key that was interpolated ends the walk). */
-  private nodeAt(node: Node, steps: (string | number)[]): Node {
+  private nodeAt(node: Node, steps: (string | number)[], atKey = false): Node {
     let cur: Node = node;
-    for (const step of steps) {
+    for (const [i, step] of steps.entries()) {
       let next: unknown;
-      if (isMap(cur))
-        next = cur.items.find((p) => isScalar(p.key) && String(p.key.value) === String(step))?.value;
-      else if (isSeq(cur) && typeof step === 'number') next = cur.items[step];
+      if (isMap(cur)) {
+        const pair = cur.items.find((p) => isScalar(p.key) && String(p.key.value) === String(step));
+        next = atKey && i === steps.length - 1 ? pair?.key : pair?.value;
+      } else if (isSeq(cur) && typeof step === 'number') next = cur.items[step];
       if (!next) break;
       cur = next as Node;
     }
     return cur;
   }
+}
+
+/** Top-level plots are paths, or `{id: {x, y}}` where y may map files to columns (DVC's plots reference). */
+export function plotPaths(p: unknown): string[] {
+  if (typeof p === 'string') return [p];
+  if (typeof p !== 'object' || p === null) return [];
+  return Object.entries(p).flatMap(([id, def]) => {
+    const y = (def as { y?: unknown } | null)?.y;
+    return typeof y === 'object' && y !== null && !Array.isArray(y) ? Object.keys(y) : [id];
+  });
 }
