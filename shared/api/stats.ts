@@ -38,3 +38,27 @@ export interface TableProfile {
 export const QUANTILES = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99] as const;
 export const HISTOGRAM_BINS = 20;
 export const TOP_VALUES = 10;
+
+/**
+ * A histogram's counts spread over other bin edges, assuming values are uniform within each bin: how
+ * a reference version's distribution is drawn over the current version's bins when their ranges
+ * differ. Values outside the target range are dropped (the chart shows the current range).
+ */
+export function rebin(from: { edges: number[]; counts: number[] }, edges: number[]): number[] {
+  const out = new Array<number>(edges.length - 1).fill(0);
+  from.counts.forEach((count, i) => {
+    const lo = from.edges[i];
+    const hi = from.edges[i + 1];
+    if (count === 0) return;
+    if (hi <= lo) {
+      const j = edges.findIndex((e, k) => k < edges.length - 1 && lo >= e && lo <= edges[k + 1]);
+      if (j >= 0) out[j] += count;
+      return;
+    }
+    for (let j = 0; j < out.length; j++) {
+      const overlap = Math.min(hi, edges[j + 1]) - Math.max(lo, edges[j]);
+      if (overlap > 0) out[j] += (count * overlap) / (hi - lo);
+    }
+  });
+  return out;
+}

@@ -53,6 +53,9 @@ test('Validation: a passing and a failing version, their profiles, the HTML expo
   expect(strata(host, 'add', 'data/customers.csv').code).toBe(0);
   const pass = strata(host, 'validate', 'customers@1');
   expect(pass.code, pass.stdout + pass.stderr).toBe(0);
+  // The pipeline runs on the passing version (it validates customers first) and makes a model version.
+  const run = strata(host, 'run');
+  expect(run.code, run.stdout + run.stderr).toBe(0);
 
   // Version 2: a negative tenure, an unknown contract, a repeated id and an empty charge.
   const lines = fs.readFileSync(csv, 'utf8').trimEnd().split('\n');
@@ -62,18 +65,15 @@ test('Validation: a passing and a failing version, their profiles, the HTML expo
   lines[12] = lines[12].replace(/^(\d+,\d+),[\d.]+,/, '$1,,');
   fs.writeFileSync(csv, lines.join('\n') + '\n');
   expect(strata(host, 'add', 'data/customers.csv').code).toBe(0);
-  expect(strata(host, 'run').code).toBe(0);
 
   await signIn(page, host);
   await expect(page.getByRole('navigation', { name: 'Sections' })).toBeVisible();
   await page.keyboard.press('ControlOrMeta+6');
   const main = page.getByRole('main', { name: 'Validation' });
   await expect(main.getByTestId('version-1')).toHaveAttribute('data-status', 'pass');
-  await expect(main.getByTestId('version-2')).toHaveAttribute('data-status', 'none');
-
-  // Version 2 is validated from the page.
+  // Version 2 may already be validated: the app's watcher records the edited (watched) file too, and
+  // every new version is validated as it is recorded. Either way it is validated (again) from the page.
   await main.getByTestId('version-2').click();
-  await expect(main.getByTestId('not-validated')).toBeVisible();
   await main.getByTestId('validate').click();
   await expect(main.getByTestId('version-2')).toHaveAttribute('data-status', 'fail', { timeout: 20000 });
   await expect(main.getByTestId('report-status')).toHaveText('fail');

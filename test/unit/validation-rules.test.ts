@@ -440,12 +440,20 @@ describe('HTML export', () => {
       expect(html).toContain("default-src 'none'");
       expect(html).toContain('row 92: x=101');
       expect(html).toContain('outline: version 1 (5000 rows)');
-      // a histogram of x and top values of c, each with the reference polyline
+      // a histogram of x and top values of c, each with the reference outlined (x's over its own bins)
       expect(html.match(/<svg/g)).toHaveLength(2);
-      expect(html.match(/class="ref"/g)).toHaveLength(1);
+      expect(html.match(/class="ref"/g)).toHaveLength(2);
       expect(html.length).toBeLessThan(50_000);
     } finally {
       p.close();
     }
+  });
+});
+
+describe('rebin', () => {
+  it("spreads a reference histogram over another version's bins by overlap", async () => {
+    const { rebin } = await import('../../shared/api/stats.js');
+    expect(rebin({ edges: [0, 10, 20], counts: [10, 20] }, [5, 10, 15, 20, 25])).toEqual([5, 10, 10, 0]);
+    expect(rebin({ edges: [3, 3], counts: [4] }, [0, 2, 4])).toEqual([0, 4]);
   });
 });

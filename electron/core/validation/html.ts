@@ -1,4 +1,4 @@
-import type { ColumnProfile } from '../../../shared/api/stats.js';
+import { rebin, type ColumnProfile } from '../../../shared/api/stats.js';
 import type { CheckResult, ProfileView, ValidationReport } from '../../../shared/api/validation.js';
 import { badge, barsSvg, heading, join, list, number, page, para, table, type Html } from '../report/html.js';
 
@@ -32,8 +32,7 @@ function checksTable(checks: CheckResult[]): Html {
 
 function distribution(c: ColumnProfile, ref: ColumnProfile | null): Html | string {
   if (c.histogram) {
-    const sameBins = ref?.histogram && ref.histogram.edges.join() === c.histogram.edges.join();
-    return barsSvg(c.histogram.counts, sameBins ? ref!.histogram!.counts : null, {
+    return barsSvg(c.histogram.counts, ref?.histogram ? rebin(ref.histogram, c.histogram.edges) : null, {
       first: number(c.histogram.edges[0]),
       last: number(c.histogram.edges[c.histogram.edges.length - 1]),
     });

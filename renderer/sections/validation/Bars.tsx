@@ -9,7 +9,7 @@ interface Props {
 }
 
 /** A distribution as bars of shares, the reference's shares outlined over them (the HTML report draws the same). */
-export function Bars({ counts, reference, first, last, width = 180, height = 48 }: Props) {
+export function Bars({ counts, reference, first, last, width = 120, height = 44 }: Props) {
   const total = counts.reduce((a, b) => a + b, 0) || 1;
   const refTotal = reference ? reference.reduce((a, b) => a + b, 0) || 1 : 1;
   const shares = counts.map((c) => c / total);
@@ -18,6 +18,9 @@ export function Bars({ counts, reference, first, last, width = 180, height = 48 
   const h = height - 12;
   const w = width / Math.max(counts.length, 1);
   const y = (s: number) => h - (s / top) * h;
+  // Each end label gets half the width (about 6 px a character at this size).
+  const room = Math.floor(width / 2 / 6);
+  const clip = (t: string) => (t.length > room ? `${t.slice(0, room - 1)}…` : t);
   return (
     <svg width={width} height={height} className="vl-bars" role="img" aria-label="distribution">
       {shares.map((s, i) => (
@@ -37,10 +40,10 @@ export function Bars({ counts, reference, first, last, width = 180, height = 48 
         />
       )}
       <text className="vl-axis" x={0} y={height - 1}>
-        {first}
+        {clip(first)}
       </text>
       <text className="vl-axis" x={width} y={height - 1} textAnchor="end">
-        {last}
+        {clip(last)}
       </text>
     </svg>
   );

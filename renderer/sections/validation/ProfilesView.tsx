@@ -1,15 +1,15 @@
 import type { ColumnProfile, ProfileView } from '../../../shared/api/index.js';
+import { rebin } from '../../../shared/api/stats.js';
 import { Bars } from './Bars.js';
 import { num } from './format.js';
 
 function Distribution({ c, ref }: { c: ColumnProfile; ref: ColumnProfile | null }) {
   if (c.histogram) {
-    const same = ref?.histogram && ref.histogram.edges.join() === c.histogram.edges.join();
     const e = c.histogram.edges;
     return (
       <Bars
         counts={c.histogram.counts}
-        reference={same ? ref!.histogram!.counts : null}
+        reference={ref?.histogram ? rebin(ref.histogram, e) : null}
         first={num(e[0])}
         last={num(e[e.length - 1])}
       />
@@ -31,7 +31,16 @@ function Distribution({ c, ref }: { c: ColumnProfile; ref: ColumnProfile | null 
   return null;
 }
 
-const cell = (v: number | string | null) => (v === null ? '' : typeof v === 'number' ? num(v) : v);
+const cell = (v: number | string | null) =>
+  v === null ? (
+    ''
+  ) : typeof v === 'number' ? (
+    num(v)
+  ) : (
+    <span className="vl-clip" title={v}>
+      {v}
+    </span>
+  );
 
 /** Per-column statistics of each file, the reference version's distribution outlined. */
 export function ProfilesView({ views }: { views: ProfileView[] }) {
