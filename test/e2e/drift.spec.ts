@@ -136,4 +136,9 @@ test('Drift: log files dropped into a monitored folder become windows, charts an
   const html = fs.readFileSync(file!, 'utf8');
   expect(html).toContain('Drift report: churn');
   expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+  const saved = screenPath('drift-report').replace(/\.png$/, '.html');
+  fs.writeFileSync(saved, html);
+  await page.setViewportSize({ width: 1280, height: 1800 });
+  await page.goto(`file://${saved}`);
+  await page.screenshot({ path: screenPath('drift-report'), fullPage: true });
 });

@@ -103,6 +103,11 @@ describe('drift monitors over prediction logs', () => {
     expect(s.windows[0].performance!.accuracy).toBeGreaterThan(0.6);
     expect(s.windows[0].estimated!.accuracy).toBeGreaterThan(0.6);
     expect(s.windows[0].estimated!.low).toBeLessThan(s.windows[0].estimated!.accuracy);
+    // The report exports as one page with its charts inline and nothing to fetch or run.
+    const { html } = await engine.invoke('drift.exportHtml', { name: 'churn' });
+    expect(html).toContain('Drift report: churn');
+    expect(html).toMatch(/<svg[^>]*aria-label="columns by window"/);
+    expect(html).not.toMatch(/<script|<link|src=/);
 
     // A file still being written is left for later; appended lines of a read file are read once.
     const third = path.join(root, 'logs', '003.jsonl');

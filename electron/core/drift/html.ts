@@ -1,126 +1,204 @@
-// A monitor's drift report as one self-contained HTML file: inline CSS, SVG charts drawn from the
-// stored windows (a few hundred points at most), no scripts, no network.
+// A monitor's drift report as one self-contained HTML file, through the shared report writer
+// (report/html.ts: inline CSS, SVG, no scripts, no network). The charts are drawn from the stored
+// windows: one point per window per column.
 import type { ColumnDrift, MonitorState } from '../../../shared/api/drift.js';
+import { badge, barsSvg, esc, heading, number, page, para, raw, table, type Html } from '../report/html.js';
 
-const esc = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const fmt = (x: number | null | undefined) =>
-  x === null || x === undefined || !Number.isFinite(x)
-    ? '–'
-    : Math.abs(x) < 1e-3 && x !== 0
-      ? x.toExponential(2)
-      : x.toFixed(3);
+  x === null || x === undefined || !Number.isFinite(x) ? '–' : number(x);
 
-function line(
-  values: (number | null)[],
-  threshold: number | null,
-  w = 220,
-  h = 60,
-  marks: number[] = [],
-): string {
+/**
+ * A statistic per window against its threshold (dashed), detections as vertical marks. Up is towards
+ * drift, as in the app: p-values are drawn as −log10(p).
+ */
+function lineSvg(
+  series: (number | null)[],
+  limit: number | null,
+  opts: { marks?: number[]; pvalue?: boolean; max?: number; width?: number; height?: number } = {},
+): Html {
+  const { marks = [], pvalue = false, width = 260, height = 60 } = opts;
+  const tx = (v: number) => (pvalue ? -Math.log10(Math.max(v, 1e-300)) : v);
+  const values = series.map((v) => (v === null ? null : tx(v)));
+  const threshold = limit === null ? null : tx(limit);
   const finite = values.filter((v): v is number => v !== null && Number.isFinite(v));
-  const hi = Math.max(...finite, threshold ?? 0, 1e-9) * 1.1;
-  const x = (i: number) => (values.length <= 1 ? w / 2 : (i / (values.length - 1)) * (w - 8) + 4);
-  const y = (v: number) => h - 4 - (v / hi) * (h - 8);
+  const hi = opts.max ?? Math.max(...finite, (threshold ?? 0) * (pvalue ? 2 : 1), 1e-9) * 1.1;
+  const x = (i: number) => (values.length <= 1 ? width / 2 : 4 + (i / (values.length - 1)) * (width - 8));
+  const y = (v: number) => height - 4 - (v / hi) * (height - 8);
   const pts = values
     .map((v, i) => (v === null || !Number.isFinite(v) ? null : `${x(i).toFixed(1)},${y(v).toFixed(1)}`))
     .filter(Boolean)
     .join(' ');
   const th =
-    threshold === null ? '' : `<line x1="0" x2="${w}" y1="${y(threshold)}" y2="${y(threshold)}" class="th"/>`;
-  const mk = marks.map((i) => `<line x1="${x(i)}" x2="${x(i)}" y1="0" y2="${h}" class="mark"/>`).join('');
-  return `<svg width="${w}" height="${h}" viewBox="0 0 ${w} ${h}">${th}${mk}<polyline points="${pts}" class="series"/></svg>`;
+    threshold === null
+      ? ''
+      : `<line x1="0" x2="${width}" y1="${y(threshold).toFixed(1)}" y2="${y(threshold).toFixed(1)}" stroke="var(--fail)" stroke-dasharray="4 3"/>`;
+  const mk = marks
+    .map(
+      (m) => `<line x1="${x(m)}" x2="${x(m)}" y1="0" y2="${height}" stroke="var(--warn)" stroke-width="2"/>`,
+    )
+    .join('');
+  return raw(
+    `<svg width="${width}" height="${height}" role="img" aria-label="per window">${th}${mk}<polyline points="${pts}" fill="none" stroke="var(--bar)" stroke-width="1.5"/></svg>`,
+  );
 }
 
-function overlay(c: ColumnDrift, w = 320, h = 110): string {
-  if (c.histogram) {
-    const { reference, current } = c.histogram;
-    const hi = Math.max(...reference, ...current, 1e-9);
-    const bw = w / reference.length;
-    const bars = (v: number[], cls: string) =>
-      v
-        .map(
-          (p, i) =>
-            `<rect x="${i * bw}" y="${h - (p / hi) * h}" width="${bw - 1}" height="${(p / hi) * h}" class="${cls}"/>`,
-        )
-        .join('');
-    return `<svg width="${w}" height="${h}">${bars(reference, 'ref')}${bars(current, 'cur')}</svg>`;
-  }
-  if (c.categories) {
-    const cats = c.categories.slice(0, 10);
-    const hi = Math.max(...cats.flatMap((k) => [k.reference, k.current]), 1e-9);
-    const rowH = 16;
-    return `<svg width="${w}" height="${cats.length * rowH * 2 + 4}">${cats
-      .map((k, i) => {
-        const y = i * rowH * 2;
-        return `<text x="0" y="${y + 12}">${esc(k.value.slice(0, 14))}</text><rect x="100" y="${y + 2}" width="${((w - 110) * k.reference) / hi}" height="${rowH - 3}" class="ref"/><rect x="100" y="${y + rowH}" width="${((w - 110) * k.current) / hi}" height="${rowH - 3}" class="cur"/>`;
-      })
-      .join('')}</svg>`;
-  }
-  return '';
+/** Columns × windows: red where the column drifted, green where it did not, grey without a verdict. */
+function heatmapSvg(names: string[], s: MonitorState): Html {
+  const cell = Math.max(4, Math.min(18, Math.floor(700 / Math.max(s.windows.length, 1))));
+  const labelW = 140;
+  const rects = names
+    .map((n, r) =>
+      s.windows
+        .map((w, c) => {
+          const col = w.report.columns.find((k) => k.name === n);
+          const fill = !col?.verdict ? 'var(--line)' : col.status === 'drift' ? 'var(--fail)' : 'var(--pass)';
+          return `<rect x="${labelW + c * cell}" y="${r * 16}" width="${cell - 1}" height="14" fill="${fill}"><title>${esc(n)}, window ${w.index + 1}: ${esc(col?.status ?? 'absent')}</title></rect>`;
+        })
+        .join(''),
+    )
+    .join('');
+  const labels = names
+    .map(
+      (n, r) => `<text class="axis" x="${labelW - 6}" y="${r * 16 + 11}" text-anchor="end">${esc(n)}</text>`,
+    )
+    .join('');
+  return raw(
+    `<svg width="${labelW + s.windows.length * cell + 4}" height="${names.length * 16 + 4}" role="img" aria-label="columns by window">${labels}${rects}</svg>`,
+  );
 }
 
-function heatColor(c: ColumnDrift | undefined): string {
-  if (!c || !c.verdict) return '#eee';
-  const v = c.verdict;
-  const ratio = v.driftWhen === 'above' ? v.value / v.threshold : v.threshold / Math.max(v.value, 1e-300);
-  const t = Math.max(0, Math.min(1, Math.log2(Math.max(ratio, 1e-9)) / 2 + 0.5));
-  return `hsl(${(1 - t) * 120}, 70%, ${c.status === 'drift' ? 45 : 80}%)`;
+function overlay(c: ColumnDrift): Html | null {
+  if (c.histogram)
+    return barsSvg(c.histogram.current, c.histogram.reference, {
+      first: fmt(c.histogram.edges[0]),
+      last: fmt(c.histogram.edges[c.histogram.edges.length - 1]),
+    });
+  if (c.categories)
+    return barsSvg(
+      c.categories.map((k) => k.current),
+      c.categories.map((k) => k.reference),
+      { first: c.categories[0]?.value ?? '', last: c.categories.at(-1)?.value ?? '' },
+    );
+  return null;
 }
 
 export function driftReportHtml(s: MonitorState): string {
   const last = s.windows.at(-1);
   const names = last ? last.report.columns.map((c) => c.name) : [];
-  const detectionsByWindow = [...new Set(s.detections.map((d) => d.window))];
-  const timeline = names
-    .map((n) => {
-      const cols = s.windows.map((w) => w.report.columns.find((c) => c.name === n));
-      const th = cols.find((c) => c?.verdict)?.verdict?.threshold ?? null;
-      return `<div class="card"><h4>${esc(n)}</h4>${line(
-        cols.map((c) => c?.verdict?.value ?? null),
-        th,
-      )}<div class="muted">${esc(cols.at(-1)?.verdict?.method ?? '')}</div></div>`;
-    })
-    .join('');
-  const heat = `<table class="heat"><tr><th></th>${s.windows.map((w) => `<th>${w.index + 1}</th>`).join('')}</tr>${names
-    .map(
-      (n) =>
-        `<tr><th>${esc(n)}</th>${s.windows
-          .map((w) => `<td style="background:${heatColor(w.report.columns.find((c) => c.name === n))}"></td>`)
-          .join('')}</tr>`,
-    )
-    .join('')}</table>`;
-  const rows = (last?.report.columns ?? [])
-    .map(
-      (c) =>
-        `<tr class="${c.status === 'drift' ? 'drift' : ''}"><td>${esc(c.name)}</td><td>${c.kind}</td><td>${c.status}</td><td>${fmt(c.ks?.statistic)}</td><td>${fmt(c.ks?.pvalue)}</td><td>${fmt(c.wasserstein?.normalised)}</td><td>${fmt(c.psi?.value)}</td><td>${fmt(c.chi2?.pvalue)}</td><td>${fmt(c.jensenShannon?.distance)}</td><td>${fmt(c.missingShareChange)}</td><td>${esc(c.message ?? '')}</td></tr>`,
-    )
-    .join('');
-  const overlays = (last?.report.columns ?? [])
-    .filter((c) => c.histogram || c.categories)
-    .map((c) => `<div class="card"><h4>${esc(c.name)}</h4>${overlay(c)}</div>`)
-    .join('');
-  const perf = s.windows.map((w) => w.performance?.accuracy ?? w.performance?.mae ?? null);
-  const est = s.windows.map((w) => w.estimated?.accuracy ?? null);
-  return `<!doctype html><html><head><meta charset="utf-8"><title>Drift report: ${esc(s.name)}</title><style>
-body{font:14px system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}h2{font-size:16px;margin-top:28px}
-.alert{background:#fde8e8;border:1px solid #e99;padding:8px 12px;border-radius:4px}.ok{background:#e8f6ea;border:1px solid #9c9;padding:8px 12px;border-radius:4px}
-.grid{display:flex;flex-wrap:wrap;gap:12px}.card{border:1px solid #ddd;border-radius:4px;padding:8px}.card h4{margin:0 0 4px;font-size:13px}
-.muted{color:#777;font-size:12px}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:3px 6px;font-size:12px;text-align:left}
-tr.drift td{background:#fdeeee}.heat td{width:14px;height:14px;padding:0}.series{fill:none;stroke:#2563eb;stroke-width:1.5}
-.th{stroke:#dc2626;stroke-dasharray:4 3}.mark{stroke:#f59e0b;stroke-width:2}.ref{fill:#9ca3af;opacity:.7}.cur{fill:#2563eb;opacity:.6}text{font-size:11px}
-</style></head><body>
-<h1>Drift report: ${esc(s.name)}</h1>
-<p class="muted">Reference ${esc(s.reference)} · logs ${esc(s.source)} · ${s.windows.length} windows · ${s.labels.joined} labelled predictions · generated ${new Date().toISOString()}</p>
-<p class="${s.alert ? 'alert' : 'ok'}">${
-    s.alert
-      ? `Alert: ${last ? last.report.drifted : 0} drifted columns in window ${last ? last.index + 1 : '–'}${s.detections.length ? `; concept drift detected in windows ${detectionsByWindow.map((w) => w + 1).join(', ')}` : ''}.`
-      : 'No alert in the newest window.'
-  }</p>
-<h2>Newest window: every statistic</h2><table><tr><th>column</th><th>kind</th><th>status</th><th>KS D</th><th>KS p</th><th>W1/std</th><th>PSI</th><th>χ² p</th><th>JS</th><th>Δ missing</th><th>verdict</th></tr>${rows}</table>
-<h2>Statistic per window (dashed: threshold)</h2><div class="grid">${timeline}</div>
-<h2>Columns × windows</h2>${heat}
-<h2>Reference (grey) and newest window (blue)</h2><div class="grid">${overlays}</div>
-<h2>Performance per window</h2><div class="grid"><div class="card"><h4>measured (${esc(s.detections.length ? 'orange: detections' : 'no detections')})</h4>${line(perf, null, 320, 80, detectionsByWindow)}</div><div class="card"><h4>estimated accuracy (CBPE)</h4>${line(est, null, 320, 80)}</div></div>
-</body></html>`;
+  const detectionWindows = [...new Set(s.detections.map((d) => d.window))];
+  const body: Html[] = [];
+  const drifted =
+    last?.report.columns.filter((c) => c.status === 'drift' || c.status === 'missing_in_current') ?? [];
+  body.push(
+    para(
+      raw(
+        `${badge(s.alert ? 'fail' : 'pass', s.alert ? 'alert' : 'no alert').html} ${esc(
+          last
+            ? `Window ${last.index + 1} (rows ${last.firstRow + 1}–${last.firstRow + last.rows}): ${drifted.length} of ${last.report.judged} columns drifted${drifted.length ? `: ${drifted.map((c) => c.name).join(', ')}` : ''}.`
+            : 'No full window yet.',
+        )}${s.detections.length ? esc(` Concept drift in windows ${detectionWindows.map((w) => w + 1).join(', ')}.`) : ''}`,
+      ),
+    ),
+  );
+  if (s.malformed.count)
+    body.push(
+      para(
+        `${s.malformed.count} malformed log lines were skipped, first: ${s.malformed.first
+          .slice(0, 5)
+          .map((m) => `${m.file}:${m.line} (${m.reason})`)
+          .join('; ')}`,
+        'muted',
+      ),
+    );
+  if (last) {
+    body.push(heading(2, 'Newest window: every statistic'));
+    body.push(
+      table(
+        ['column', 'kind', 'status', 'KS D', 'KS p', 'W₁/std', 'PSI', 'χ² p', 'JS', 'Δ missing', 'verdict'],
+        last.report.columns.map((c) => [
+          c.name,
+          c.kind,
+          badge(
+            c.status === 'drift' || c.status === 'missing_in_current'
+              ? 'fail'
+              : c.status === 'ok'
+                ? 'pass'
+                : 'none',
+            c.status,
+          ),
+          fmt(c.ks?.statistic),
+          fmt(c.ks?.pvalue),
+          fmt(c.wasserstein?.normalised),
+          fmt(c.psi?.value),
+          fmt(c.chi2?.pvalue),
+          fmt(c.jensenShannon?.distance),
+          fmt(c.missingShareChange),
+          c.message ?? '',
+        ]),
+        [3, 4, 5, 6, 7, 8, 9],
+      ),
+    );
+    body.push(heading(2, 'Each column per window (dashed: threshold)'));
+    body.push(
+      table(
+        ['column', 'deciding statistic per window', 'statistic'],
+        names.map((n) => {
+          const cols = s.windows.map((w) => w.report.columns.find((c) => c.name === n));
+          const v = cols.find((c) => c?.verdict)?.verdict ?? null;
+          return [
+            n,
+            lineSvg(
+              cols.map((c) => c?.verdict?.value ?? null),
+              v?.threshold ?? null,
+              { pvalue: v?.driftWhen === 'below' },
+            ),
+            v ? `${v.method}${v.driftWhen === 'below' ? ' (−log10 p)' : ''}` : '',
+          ];
+        }),
+      ),
+    );
+    body.push(heading(2, 'Columns × windows'));
+    body.push(heatmapSvg(names, s));
+    body.push(heading(2, `Window ${last.index + 1} (bars) against the reference (outline)`));
+    body.push(
+      table(
+        ['column', 'distribution', 'new categories'],
+        last.report.columns
+          .map((c) => [c.name, overlay(c), (c.newCategories ?? []).join(', ')] as (Html | string | null)[])
+          .filter((r) => r[1] !== null),
+      ),
+    );
+  }
+  if (s.windows.some((w) => w.performance || w.estimated)) {
+    body.push(heading(2, 'Model performance per window'));
+    body.push(
+      table(
+        ['measured (marks: concept-drift detections)', 'estimated accuracy (CBPE), an estimate'],
+        [
+          [
+            lineSvg(
+              s.windows.map((w) => w.performance?.accuracy ?? w.performance?.mae ?? null),
+              null,
+              {
+                marks: detectionWindows,
+                max: s.windows.some((w) => w.performance?.mae !== undefined) ? undefined : 1,
+                width: 320,
+                height: 80,
+              },
+            ),
+            lineSvg(
+              s.windows.map((w) => w.estimated?.accuracy ?? null),
+              null,
+              { max: 1, width: 320, height: 80 },
+            ),
+          ],
+        ],
+      ),
+    );
+  }
+  return page(
+    `Drift report: ${s.name}`,
+    `Reference ${s.reference} · logs ${s.source} · ${s.windows.length} windows · ${s.labels.joined} labelled predictions · generated ${new Date().toISOString()}`,
+    body,
+  );
 }
