@@ -45,12 +45,12 @@ print("a warning", file=sys.stderr)
 
 describe('a run started from a terminal', () => {
   it.skipIf(!pythonNoMpl)(
-    'keeps its output, environment, git state, logged files and the autologged model, versioned',
+    'keeps its output, environment, code state, logged files and the autologged model, versioned',
     async () => {
       const py = (python ?? pythonNoMpl) as string;
       fx = makeProject('stages: {}\n');
       const dir = fx.dir;
-      fs.writeFileSync(path.join(dir, '.gitignore'), '.strata/\n');
+      fs.writeFileSync(path.join(dir, '.gitignore'), '.strata/\nnotes.txt\n');
       fx.write('train.py', script(Boolean(python)));
       git(dir, 'init', '-q');
       git(dir, 'add', '.gitignore', 'strata.yaml');
@@ -87,8 +87,15 @@ describe('a run started from a terminal', () => {
       expect(Object.keys(envRec.packages).map((k) => k.toLowerCase())).toContain('scikit-learn');
       // Code: the commit, and the uncommitted change.
       const head = git(dir, 'rev-parse', 'HEAD').stdout.trim();
-      expect(run.git?.commit).toBe(head);
-      expect(run.git?.diffHash).toBeTruthy();
+      expect(run.code).toMatchObject({
+        state: 'recorded',
+        commit: head,
+        diff: { files: 1, binaryFiles: [] },
+      });
+      const code = run.code as Extract<typeof run.code, { state: 'recorded' }>;
+      expect(code.untracked.files.map((f) => f.path)).toEqual(['train.py']);
+      expect(code.snapshot).toBeTruthy();
+      expect(run.git.diff).toContain('+# an uncommitted change');
       // The model: a version of a model artifact, written by this run.
       const model = fx.project.db
         .prepare(
@@ -126,10 +133,31 @@ describe('a run started from a terminal', () => {
         expect(fs.readFileSync(path.join(files, 'curve.png')).subarray(1, 4).toString()).toBe('PNG');
         expect(fs.readFileSync(path.join(files, 'curve.svg'), 'utf8')).toContain('<svg');
       }
-      expect(fs.existsSync(path.join(dir, '.strata', 'runs', id, 'untracked', 'train.py'))).toBe(true);
       expect(fs.readdirSync(path.join(dir, '.strata', 'inbox'))).toEqual([]);
       expect(await ingestInbox(fx.project)).toEqual([]);
     },
     60000,
   );
+
+  it.skipIf(!pythonNoMpl)('outside git records the code state as unknown, with the reason', async () => {
+    fx = makeProject('stages: {}\n');
+    fx.write('t.py', 'import strata\nstrata.log_param("a", 1)\n');
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('STRATA_')));
+    const r = spawnSync(pythonNoMpl as string, ['t.py'], {
+      cwd: fx.dir,
+      env: {
+        ...env,
+        PYTHONPATH: path.join(repoRoot, 'resources', 'clients', 'python'),
+        GIT_CEILING_DIRECTORIES: path.dirname(fx.dir),
+      },
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const [id] = await ingestInbox(fx.project);
+    expect(runDetail(fx.project, id).code).toEqual({
+      state: 'unknown',
+      reason: 'the project is not in a git repository',
+      commit: null,
+    });
+  });
 });

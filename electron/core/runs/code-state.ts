@@ -120,24 +120,117 @@ export async function recordCodeState(project: Project, runId: string): Promise<
     state = { state: 'unknown', reason, commit: err instanceof GitFailed ? err.commit : null };
   }
   try {
-    project.db.transaction(() => {
-      if (state.state === 'recorded') state.snapshot = commitRows();
-      project.db
-        .prepare(
-          'UPDATE runs SET code_state = ?, git_commit = ?, git_diff_hash = ?, git_diff = ? WHERE id = ?',
-        )
-        .run(
-          JSON.stringify(state),
-          state.commit,
-          state.state === 'recorded' ? (state.diff?.sha256 ?? null) : null,
-          preview,
-          runId,
-        );
-    })();
+    project.db.transaction(() => saveCodeState(project, runId, state, preview, commitRows))();
   } finally {
     release();
   }
   return state;
+}
+
+/** Writes a run's code state; the caller's transaction also commits the snapshot's rows. */
+export function saveCodeState(
+  project: Project,
+  runId: string,
+  state: CodeState,
+  preview: string | null,
+  commitRows: () => string | null,
+): void {
+  if (state.state === 'recorded') state.snapshot = commitRows();
+  project.db
+    .prepare('UPDATE runs SET code_state = ?, git_commit = ?, git_diff_hash = ?, git_diff = ? WHERE id = ?')
+    .run(
+      JSON.stringify(state),
+      state.commit,
+      state.state === 'recorded' ? (state.diff?.sha256 ?? null) : null,
+      preview,
+      runId,
+    );
+}
+
+/** What the Python client recorded about a terminal run's code, before the run started. */
+export interface ClientCodeState {
+  state?: string;
+  reason?: string;
+  commit?: string;
+  branch?: string;
+  prefix?: string;
+  /** the diff file beside the run (.strata/inbox/<id>.d/<diff>) */
+  diff?: string;
+  diff_files?: number;
+  binary_files?: string[];
+  untracked?: UntrackedFile[];
+  untracked_skipped?: (UntrackedFile & { why: string })[];
+}
+
+/**
+ * Stores the code state a terminal run's client recorded (its diff and the untracked files it copied
+ * into `side`) exactly as a pipeline run's is stored, so both read and restore alike. Holds the store
+ * until `save` (inside the caller's transaction) or `abandon`.
+ */
+export async function storeClientCodeState(
+  project: Project,
+  side: string,
+  client: ClientCodeState | undefined,
+): Promise<{ save: (runId: string) => void; release: () => void }> {
+  const release = await useStore(project.strataDir);
+  if (!client || client.state !== 'recorded' || !client.commit) {
+    const state: CodeState = {
+      state: 'unknown',
+      reason: client?.reason ?? 'the script logged no code state (a Strata client older than this app)',
+      commit: client?.commit ?? null,
+    };
+    return { save: (runId) => saveCodeState(project, runId, state, null, () => null), release };
+  }
+  const putter = new ObjectPutter(project.db, project.objectsDir);
+  try {
+    let diff: Extract<CodeState, { state: 'recorded' }>['diff'] = null;
+    let preview: string | null = null;
+    const diffFile = client.diff ? path.join(side, client.diff) : null;
+    if (diffFile && fs.existsSync(diffFile)) {
+      const stored = await putter.putStream('diff.patch', fs.createReadStream(diffFile), DIFF_PREVIEW_BYTES);
+      diff = {
+        bytes: stored.size,
+        sha256: stored.hash,
+        files: client.diff_files ?? 0,
+        binaryFiles: client.binary_files ?? [],
+      };
+      preview = stored.head.toString('utf8');
+      if (stored.size > stored.head.length)
+        preview += `\n[strata] the first ${stored.head.length} of ${stored.size} bytes; the whole diff is in the object store\n`;
+    }
+    const files: UntrackedFile[] = [];
+    const skipped = [...(client.untracked_skipped ?? [])];
+    for (const f of client.untracked ?? []) {
+      const copy = path.join(side, 'untracked', f.path);
+      if (!path.resolve(copy).startsWith(path.join(side, 'untracked') + path.sep) || !fs.existsSync(copy)) {
+        skipped.push({ ...f, why: 'its copy beside the run is missing' });
+        continue;
+      }
+      const st = fs.statSync(copy);
+      putter.putBuffer(`untracked/${f.path}`, fs.readFileSync(copy), st.mode & 0o111 ? 0o755 : 0o644);
+      files.push({ path: f.path, bytes: st.size });
+    }
+    const state: CodeState = {
+      state: 'recorded',
+      commit: client.commit,
+      branch: client.branch && client.branch !== 'HEAD' ? client.branch : null,
+      repoPrefix: client.prefix ?? '',
+      snapshot: null,
+      diff,
+      untracked: {
+        files,
+        skipped,
+        capHit: skipped.some((x) => x.why.startsWith('over the cap')),
+        cap: { fileBytes: UNTRACKED_FILE_CAP, totalBytes: UNTRACKED_TOTAL_CAP },
+      },
+    };
+    const commitRows = putter.finish();
+    return { save: (runId) => saveCodeState(project, runId, state, preview, commitRows), release };
+  } catch (err) {
+    putter.abandon();
+    release();
+    throw err;
+  }
 }
 
 async function look(

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +6,7 @@ import type { Project } from '../project/project.js';
 import { SeriesWriter } from '../metrics/chunks.js';
 import { TrackingIngestor } from '../metrics/tracking.js';
 import { kindOf, link } from '../pipeline/lineage.js';
+import { storeClientCodeState, type ClientCodeState } from './code-state.js';
 import { recordVersion } from '../store/api.js';
 import { processAlive } from './recover.js';
 import { insertRun } from './repo.js';
@@ -40,17 +40,19 @@ function startRecord(text: string): { id?: string; pid?: number; host?: string; 
   return rec?.t === 'start' ? (rec as { id?: string; pid?: number; host?: string }) : {};
 }
 
-/** The records that name files the client copied beside the run: versioned before the run is recorded. */
-function copiedFiles(text: string): { models: Rec[]; copies: Rec[] } {
+/** The records that name what the client copied beside the run: stored before the run is recorded. */
+function sideRecords(text: string): { models: Rec[]; copies: Rec[]; git: ClientCodeState | undefined } {
   const models: Rec[] = [];
   const copies: Rec[] = [];
+  let git: ClientCodeState | undefined;
   for (const line of text.split('\n')) {
-    if (!line.includes('"f"')) continue;
+    if (!line.includes('"f"') && !line.startsWith('{"t":"git"')) continue;
     const rec = parse(line);
     if (rec?.t === 'model' && typeof rec.name === 'string' && typeof rec.f === 'string') models.push(rec);
     if (rec?.t === 'artifact' && typeof rec.p === 'string' && typeof rec.f === 'string') copies.push(rec);
+    if (rec?.t === 'git' && typeof rec.v === 'object' && rec.v !== null) git = rec.v as ClientCodeState;
   }
-  return { models, copies };
+  return { models, copies, git };
 }
 
 /** A path the client wrote, relative to the inbox, that must stay inside this run's side folder. */
@@ -86,7 +88,7 @@ async function versionCopies(
   id: string,
   text: string,
 ): Promise<{ done: Versioned[]; problems: string[] }> {
-  const { models, copies } = copiedFiles(text);
+  const { models, copies } = sideRecords(text);
   const done: Versioned[] = [];
   const problems: string[] = [];
   const jobs = [
@@ -127,17 +129,6 @@ async function versionCopies(
   return { done, problems };
 }
 
-/** The code state a terminal run's client recorded; its uncommitted diff is kept whole, hashed. */
-function codeState(
-  dir: string,
-  id: string,
-  git: Rec | undefined,
-): { commit: string | null; diff: string | null } {
-  if (!git || git.state !== 'recorded') return { commit: (git?.commit as string) ?? null, diff: null };
-  const file = typeof git.diff === 'string' ? sideFile(dir, id, `${id}.d/${git.diff}`) : null;
-  return { commit: (git.commit as string) ?? null, diff: file ? fs.readFileSync(file, 'utf8') : null };
-}
-
 async function ingestOne(project: Project, dir: string, name: string): Promise<string | null> {
   const file = path.join(dir, name);
   let text: string;
@@ -167,63 +158,63 @@ async function ingestOne(project: Project, dir: string, name: string): Promise<s
     return null;
   }
   const { done, problems } = await versionCopies(project, dir, id, text);
-  // The run's own files, and the untracked files its client copied, move beside its record before
-  // the record names them (renames: atomic).
-  for (const part of ['files', 'untracked']) {
-    const from = path.join(side, part);
-    if (!fs.existsSync(from)) continue;
-    const dest = path.join(project.strataDir, 'runs', id, part);
+  // The run's own files move beside its record before the record names them (a rename: atomic).
+  const ownFiles = path.join(side, 'files');
+  if (fs.existsSync(ownFiles)) {
+    const dest = runFilesDir(project, id);
     fs.mkdirSync(path.dirname(dest), { recursive: true });
     fs.rmSync(dest, { recursive: true, force: true });
-    fs.renameSync(from, dest);
+    fs.renameSync(ownFiles, dest);
   }
+  const code = await storeClientCodeState(project, side, sideRecords(text).git);
   const st = fs.statSync(file);
-  project.db.transaction(() => {
-    insertRun(project, {
-      id,
-      name: id,
-      kind: 'inbox',
-      status: 'running',
-      startedAt: st.birthtimeMs || st.mtimeMs,
-    });
-    const writer = new SeriesWriter(project.db, id);
-    const ing = new TrackingIngestor(project.db, writer);
-    ing.ingest(text.split('\n'));
-    writer.flush();
-    const m = ing.meta;
-    const status: RunStatus =
-      m.status && STATUSES.includes(m.status) ? (m.status as RunStatus) : 'interrupted';
-    const code = codeState(dir, id, m.git);
-    const environment = m.environment
-      ? { ...m.environment, host: m.host ?? null, pid: m.pid ?? null, argv: m.argv ?? null }
-      : { host: m.host ?? null, pid: m.pid ?? null };
-    project.db
-      .prepare(
-        `UPDATE runs SET name = ?, status = ?, started_at = ?, ended_at = ?, skipped_lines = ?, nonfinite_values = ?,
-           error = ?, environment = ?, git_commit = ?, git_diff_hash = ?, git_diff = ? WHERE id = ?`,
-      )
-      .run(
-        m.name ?? autoName(project, m.argv),
-        status,
-        m.startedAt ?? st.mtimeMs,
-        m.endedAt ?? st.mtimeMs,
-        ing.stats.skipped,
-        ing.stats.nonFinite,
-        m.status ? null : 'the script stopped without ending its run',
-        JSON.stringify({ ...environment, code: m.git ?? null }),
-        code.commit,
-        code.diff ? crypto.createHash('sha256').update(code.diff).digest('hex') : null,
-        code.diff,
+  try {
+    project.db.transaction(() => {
+      insertRun(project, {
         id,
+        name: id,
+        kind: 'inbox',
+        status: 'running',
+        startedAt: st.birthtimeMs || st.mtimeMs,
+      });
+      const writer = new SeriesWriter(project.db, id);
+      const ing = new TrackingIngestor(project.db, writer);
+      ing.ingest(text.split('\n'));
+      writer.flush();
+      const m = ing.meta;
+      const status: RunStatus =
+        m.status && STATUSES.includes(m.status) ? (m.status as RunStatus) : 'interrupted';
+      const environment = m.environment
+        ? { ...m.environment, host: m.host ?? null, pid: m.pid ?? null, argv: m.argv ?? null }
+        : { host: m.host ?? null, pid: m.pid ?? null };
+      project.db
+        .prepare(
+          `UPDATE runs SET name = ?, status = ?, started_at = ?, ended_at = ?, skipped_lines = ?, nonfinite_values = ?,
+           error = ?, environment = ? WHERE id = ?`,
+        )
+        .run(
+          m.name ?? autoName(project, m.argv),
+          status,
+          m.startedAt ?? st.mtimeMs,
+          m.endedAt ?? st.mtimeMs,
+          ing.stats.skipped,
+          ing.stats.nonFinite,
+          m.status ? null : 'the script stopped without ending its run',
+          JSON.stringify(environment),
+          id,
+        );
+      const log = project.db.prepare(
+        'INSERT INTO run_logs (run_id, stage, stream, at, text) VALUES (?, ?, ?, ?, ?)',
       );
-    const log = project.db.prepare(
-      'INSERT INTO run_logs (run_id, stage, stream, at, text) VALUES (?, ?, ?, ?, ?)',
-    );
-    const at = m.endedAt ?? st.mtimeMs;
-    for (const l of m.logs) log.run(id, SCRIPT_STAGE, l.stream, at, l.text);
-    for (const p of problems) log.run(id, SCRIPT_STAGE, 'strata', at, `[strata] ${p}\n`);
-    for (const v of done) link(project, id, v.versionId, 'out', SCRIPT_STAGE, v.path);
-  })();
+      const at = m.endedAt ?? st.mtimeMs;
+      for (const l of m.logs) log.run(id, SCRIPT_STAGE, l.stream, at, l.text);
+      for (const p of problems) log.run(id, SCRIPT_STAGE, 'strata', at, `[strata] ${p}\n`);
+      for (const v of done) link(project, id, v.versionId, 'out', SCRIPT_STAGE, v.path);
+      code.save(id);
+    })();
+  } finally {
+    code.release();
+  }
   forget();
   return id;
 }

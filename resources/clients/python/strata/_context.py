@@ -3,6 +3,7 @@ state, and its own output. Inside a pipeline step Strata records these itself.""
 
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import threading
@@ -38,57 +39,85 @@ def environment():
 
 
 def _git(root, *args):
-    return subprocess.run(["git", *args], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+    env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", LC_ALL="C")
+    return subprocess.run(["git", *args], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120,
+                          env=env)
+
+
+def _reason(proc, what):
+    lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+    last = lines[-1] if lines else "exit %d" % proc.returncode
+    if "not a git repository" in last.lower():
+        return "the project is not in a git repository"
+    if "ambiguous argument 'HEAD'" in last or "unknown revision" in last:
+        return "the git repository has no commit yet"
+    return "git %s failed: %s" % (what, last)
+
+
+# The same git invocations as Strata uses for pipeline runs, so both record a run's code alike.
+_PROJECT_ONLY = ["--", ".", ":(exclude).strata"]
+_DIFF = ["diff", "HEAD", "--no-renames", "--no-color", "--no-ext-diff", "--no-textconv"]
 
 
 def git_state(root, files_dir):
-    """Commit, branch, the uncommitted diff (saved beside the run, any size) and untracked files.
-    An error is recorded as the reason the code state is unknown, never as a clean tree."""
+    """Commit, branch, the uncommitted diff (saved beside the run, any size) and the untracked files
+    (copied beside it, within the caps). Any failure makes the state unknown, with the reason: never a
+    clean tree that was not seen to be clean."""
     try:
         head = _git(root, "rev-parse", "HEAD")
+        if head.returncode != 0:
+            return {"state": "unknown", "reason": _reason(head, "rev-parse")}
+        commit = head.stdout.decode().strip()
+        state = {"state": "recorded", "commit": commit}
+        for key, args in (("branch", ["rev-parse", "--abbrev-ref", "HEAD"]), ("prefix", ["rev-parse", "--show-prefix"])):
+            out = _git(root, *args)
+            if out.returncode != 0:
+                return {"state": "unknown", "commit": commit, "reason": _reason(out, args[0])}
+            state[key] = out.stdout.decode().strip()
+        numstat = _git(root, "diff", "HEAD", "--no-renames", "--numstat", "-z", *_PROJECT_ONLY)
+        if numstat.returncode != 0:
+            return {"state": "unknown", "commit": commit, "reason": _reason(numstat, "diff")}
+        records = [r for r in numstat.stdout.decode("utf-8", "surrogateescape").split("\0") if r]
+        if records:
+            with open(os.path.join(files_dir, "code.diff"), "wb") as out:
+                diff = subprocess.run(["git", *_DIFF, *_PROJECT_ONLY], cwd=root, stdout=out, stderr=subprocess.PIPE,
+                                      timeout=120, env=dict(os.environ, GIT_OPTIONAL_LOCKS="0", LC_ALL="C"))
+            if diff.returncode != 0:
+                return {"state": "unknown", "commit": commit, "reason": _reason(diff, "diff")}
+            state["diff"] = "code.diff"
+            state["diff_files"] = len(records)
+            state["binary_files"] = [r.split("\t", 2)[2] for r in records if r.startswith("-\t-\t")]
+        listed = _git(root, "ls-files", "--others", "--exclude-standard", "-z", *_PROJECT_ONLY)
+        if listed.returncode != 0:
+            return {"state": "unknown", "commit": commit, "reason": _reason(listed, "ls-files")}
     except FileNotFoundError:
-        return {"state": "unknown", "reason": "git is not installed"}
-    except Exception as err:
-        return {"state": "unknown", "reason": "git failed: %s" % err}
-    if head.returncode != 0:
-        reason = head.stderr.decode("utf-8", "replace").strip().splitlines()
-        return {"state": "unknown", "reason": reason[-1] if reason else "git rev-parse HEAD failed"}
-    state = {"state": "recorded", "commit": head.stdout.decode().strip()}
-    branch = _git(root, "rev-parse", "--abbrev-ref", "HEAD")
-    if branch.returncode == 0:
-        state["branch"] = branch.stdout.decode().strip()
-    diff = _git(root, "diff", "HEAD", "--", ".", ":(exclude).strata")
-    if diff.returncode != 0:
-        return {"state": "unknown", "commit": state["commit"],
-                "reason": "git diff failed: " + diff.stderr.decode("utf-8", "replace").strip()}
-    if diff.stdout:
-        with open(os.path.join(files_dir, "code.diff"), "wb") as f:
-            f.write(diff.stdout)
-        state["diff"] = "code.diff"
-        state["diff_bytes"] = len(diff.stdout)
-    listed = _git(root, "ls-files", "--others", "--exclude-standard", "-z", "--", ".", ":(exclude).strata")
-    if listed.returncode == 0:
-        names = [n for n in listed.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
-        kept, skipped, total = [], [], 0
-        for name in names:
-            full = os.path.join(root, name)
-            try:
-                size = os.path.getsize(full)
-            except OSError:
-                continue
-            if size > UNTRACKED_FILE_CAP or total + size > UNTRACKED_TOTAL_CAP:
-                skipped.append({"path": name, "bytes": size})
-                continue
+        return {"state": "unknown", "reason": "git is not installed (no git on PATH)"}
+    except subprocess.TimeoutExpired as err:
+        return {"state": "unknown", "reason": "git %s did not finish within 120 s" % err.cmd[1]}
+    names = sorted(n for n in listed.stdout.decode("utf-8", "surrogateescape").split("\0") if n)
+    kept, skipped, total = [], [], 0
+    for name in names:
+        full = os.path.join(root, name)
+        try:
+            st = os.lstat(full)
+        except OSError:
+            continue  # removed since git listed it
+        if os.path.islink(full):
+            skipped.append({"path": name, "bytes": 0, "why": "symbolic link to %s" % os.readlink(full)})
+        elif not os.path.isfile(full):
+            skipped.append({"path": name, "bytes": 0, "why": "not a regular file"})
+        elif st.st_size > UNTRACKED_FILE_CAP:
+            skipped.append({"path": name, "bytes": st.st_size, "why": "over the cap for one file"})
+        elif total + st.st_size > UNTRACKED_TOTAL_CAP:
+            skipped.append({"path": name, "bytes": st.st_size, "why": "over the cap for all files"})
+        else:
             dest = os.path.join(files_dir, "untracked", name)
             os.makedirs(os.path.dirname(dest), exist_ok=True)
-            with open(full, "rb") as src, open(dest, "wb") as out:
-                out.write(src.read())
-            total += size
-            kept.append({"path": name, "bytes": size})
-        state["untracked"] = kept
-        if skipped:
-            state["untracked_skipped"] = skipped
-            state["untracked_cap"] = {"file": UNTRACKED_FILE_CAP, "total": UNTRACKED_TOTAL_CAP}
+            shutil.copy2(full, dest)
+            total += st.st_size
+            kept.append({"path": name, "bytes": st.st_size})
+    state["untracked"] = kept
+    state["untracked_skipped"] = skipped
     return state
 
 
