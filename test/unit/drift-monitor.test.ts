@@ -167,6 +167,31 @@ describe('drift monitors over prediction logs', () => {
     expect(s.windows[4].performance!.accuracy).toBeLessThan(0.7);
   });
 
+  it('windows by time: a period is complete once a row of the next one arrives', async () => {
+    fs.writeFileSync(
+      path.join(root, 'strata.yaml'),
+      'monitors:\n  m:\n    reference: ref.csv\n    logs: logs\n    window: { every: 1h, time_column: time }\n',
+    );
+    engine.openProject(root);
+    const start = Date.parse('2026-11-30T06:00:00Z');
+    // 300 rows an hour for three hours, one every 12 s.
+    const logged = rows(7, 900).map((r, i) => ({ ...r, time: new Date(start + i * 12_000).toISOString() }));
+    const file = path.join(root, 'logs', 'p.jsonl');
+    fs.writeFileSync(file, jsonl(logged));
+    settle(file);
+    const s = await engine.invoke('drift.monitor', { name: 'm', run: true });
+    expect(s.windows.map((w) => [w.rows, w.from, w.to])).toEqual([
+      [300, '2026-11-30T06:00:00.000Z', '2026-11-30T06:59:48.000Z'],
+      [300, '2026-11-30T07:00:00.000Z', '2026-11-30T07:59:48.000Z'],
+    ]);
+    expect(s.pendingRows).toBe(300);
+    fs.writeFileSync(
+      path.join(root, 'strata.yaml'),
+      'monitors:\n  m:\n    reference: ref.csv\n    logs: logs\n    window: { every: 1h }\n',
+    );
+    expect(() => Project.open(root)).toThrow(/time_column/);
+  });
+
   it('an unknown monitor and a bad monitor entry are clear errors', async () => {
     await expect(engine.invoke('drift.monitor', { name: 'nope' })).rejects.toThrow(
       /No monitor named "nope".*churn/,

@@ -19,8 +19,17 @@ export const monitorSchema = z
         rows: positiveInt.default(DEFAULTS.windowRows),
         /** a column of the logs holding each row's time (ISO 8601 or epoch ms), shown on the charts */
         time_column: z.string().min(1).optional(),
+        /** windows by time instead of rows: 30m, 1h, 1d … of time_column (rows in time order) */
+        every: z
+          .string()
+          .regex(/^[1-9][0-9]*(s|m|h|d)$/, 'a duration such as 30m, 1h or 1d')
+          .optional(),
       })
       .strict()
+      .refine((w) => !w.every || w.time_column, {
+        message: 'windows by time (every) need the time_column they are cut by',
+        path: ['every'],
+      })
       .default({ rows: DEFAULTS.windowRows }),
     task: z.enum(['classification', 'regression']).default('classification'),
     prediction: z.string().min(1).optional(),
@@ -52,6 +61,13 @@ export const monitorSchema = z
   .strict();
 
 export type MonitorConfig = z.output<typeof monitorSchema>;
+
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** A window duration ("30m", "1h", "1d") in milliseconds. */
+export function durationMs(every: string): number {
+  return Number(every.slice(0, -1)) * UNIT_MS[every.slice(-1) as keyof typeof UNIT_MS];
+}
 
 export function monitorSettings(m: MonitorConfig): Partial<DriftSettings> {
   return {

@@ -34,6 +34,8 @@ export interface MonitorJob {
   nextRow: number;
   nextWindow: number;
   windowRows: number;
+  /** windows by time: this many ms of outputs.time_column each (rows come in time order) */
+  windowMs: number | null;
   columns?: string[];
   outputs: OutputFields;
   settings: Partial<DriftSettings>;
@@ -147,6 +149,42 @@ function windowOf(
   };
 }
 
+function timeMs(v: unknown): number {
+  if (typeof v === 'number') return v;
+  return typeof v === 'string' ? Date.parse(v) : NaN;
+}
+
+/**
+ * The full windows among the rows, and the rows still waiting: by row count, or by time, where a
+ * window is complete once a row of a later period arrives. A row whose time cannot be read stays in
+ * the window it was logged in.
+ */
+function cut(
+  rows: Record<string, unknown>[],
+  job: MonitorJob,
+): { full: Record<string, unknown>[][]; rest: Record<string, unknown>[] } {
+  const full: Record<string, unknown>[][] = [];
+  if (job.windowMs === null) {
+    let at = 0;
+    for (; rows.length - at >= job.windowRows; at += job.windowRows)
+      full.push(rows.slice(at, at + job.windowRows));
+    return { full, rest: rows.slice(at) };
+  }
+  const col = job.outputs.time_column!;
+  let start = 0;
+  let period = NaN;
+  rows.forEach((r, i) => {
+    const p = Math.floor(timeMs(r[col]) / job.windowMs!);
+    if (Number.isNaN(p)) return;
+    if (!Number.isNaN(period) && p > period) {
+      full.push(rows.slice(start, i));
+      start = i;
+    }
+    if (Number.isNaN(period) || p > period) period = p;
+  });
+  return { full, rest: rows.slice(start) };
+}
+
 async function runMonitorJob(job: MonitorJob): Promise<MonitorAnswer> {
   const reference = await loadProfile(job.reference);
   const joint = job.joint ?? (await referenceJoint(job.reference, job.outputs));
@@ -160,15 +198,13 @@ async function runMonitorJob(job: MonitorJob): Promise<MonitorAnswer> {
     malformed.push(...chunk.malformed);
   }
   const windows: WindowResult[] = [];
-  let at = 0;
+  const { full, rest } = cut(rows, job);
   let row = job.nextRow;
-  while (rows.length - at >= job.windowRows) {
-    const slice = rows.slice(at, at + job.windowRows);
+  for (const slice of full) {
     windows.push(windowOf(slice, job.nextWindow + windows.length, row, reference, job, joint.calibration));
-    at += job.windowRows;
-    row += job.windowRows;
+    row += slice.length;
   }
-  return { windows, pending: rows.slice(at), cursors, malformed, joint };
+  return { windows, pending: rest, cursors, malformed, joint };
 }
 
 serveWorker<MonitorJob, MonitorAnswer>((job) => runMonitorJob(job));

@@ -15,7 +15,7 @@ import type {
 import { StrataError } from '../../../shared/errors.js';
 import { runWorker } from '../jobs/worker.js';
 import type { Project } from '../project/project.js';
-import { monitorSettings, type MonitorConfig } from './config.js';
+import { durationMs, monitorSettings, type MonitorConfig } from './config.js';
 import { DEFAULTS } from './defaults.js';
 import { detect, makeDetector, type DetectorConfig } from './detectors.js';
 import { listLogFiles, settled, type LogCursor } from './logs.js';
@@ -163,6 +163,7 @@ export async function runMonitor(
       nextRow: state.next_row,
       nextWindow: windowCount,
       windowRows: m.window.rows,
+      windowMs: m.window.every ? durationMs(m.window.every) : null,
       columns: m.columns,
       outputs: {
         prediction: m.prediction,
