@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import Papa from 'papaparse';
 
 /**
- * The one CSV/TSV reader: metrics and plots files, the dataset diff, and whatever later computes
- * column statistics (validation, drift) read delimited text through here and nowhere else.
+ * The one CSV/TSV reader: metrics and plots files, the dataset diff, drift's tables and prediction
+ * logs and validation's header probe read delimited text through here and nowhere else; so should
+ * anything that later computes column statistics in JavaScript (readCsv streams typed-ready batches).
  *
  * What every caller can rely on:
  * - the first row is the header; a UTF-8 byte-order mark before it is dropped;
@@ -11,8 +12,7 @@ import Papa from 'papaparse';
  *   quotes kept; rows are neither padded nor cut to the header's width;
  * - empty lines are skipped; \n, \r\n and \r line ends are recognised from the first chunk;
  * - an unterminated quote is an error naming its row, never a silently merged rest of file.
- * Cells are text: type them with cellValue() (statistics) or cellNumber() (metrics). Drift's tables
- * and prediction logs read through it as well.
+ * Cells are text: type them with cellValue() (statistics) or cellNumber() (metrics).
  *
  * Built on papaparse 5.7: on 300,000 rows × 20 columns (62 MB, a quarter of the cells quoted)
  * it read as fast as the hand-written reader it replaced and 2.5× faster than csv-parse 7.0
@@ -113,7 +113,7 @@ export function readCsv(
       stream.destroy();
       reject(err);
     };
-    Papa.parse<string[]>(stream as unknown as File, {
+    Papa.parse<string[]>(stream, {
       ...config(delimiter),
       chunk: (result, parser) => {
         try {
