@@ -44,6 +44,13 @@ for (const script of builds) {
   if (build.status !== 0) process.exit(1);
 }
 
+// The figures are meant for a quiet machine: say how busy this one is, before and after.
+const load = () =>
+  `load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(', ')} on ${os.availableParallelism()} cores`;
+const loadBefore = load();
 const results = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bench-results-')), 'figures.jsonl');
 fs.writeFileSync(results, '');
 const env = { ...process.env, STRATA_BENCH_RESULTS: results, STRATA_BENCH_SMALL: small ? '1' : '0' };
@@ -68,6 +75,7 @@ const figures = fs
   .map((line) => JSON.parse(line));
 fs.rmSync(path.dirname(results), { recursive: true, force: true });
 
+console.log(`\n${loadBefore} before the benchmarks, ${load()} after`);
 console.log(`\n── figures${small ? ' (small sizes: not the issues’ sizes, targets checked anyway)' : ''} ──`);
 for (const f of figures) console.log(f.line);
 const missed = figures.reduce((n, f) => n + f.verdicts.filter((v) => !v.pass).length, 0);
