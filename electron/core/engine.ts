@@ -19,8 +19,7 @@ import { addRecent } from './app/recent.js';
 import { handlers } from './handlers/index.js';
 import type { ProjectService, ProjectServiceFactory } from './project-service.js';
 import { hostServices } from './services.js';
-import { comparePool } from './compare/pool.js';
-import { drainHashPool } from './store/hash-pool.js';
+import { stopAllWorkers } from './jobs/worker.js';
 import { closeDuck } from './stats/duck.js';
 
 export interface HostHooks {
@@ -168,7 +167,7 @@ export class Engine {
     this.stopping ??= (async () => {
       await this.closeProject();
       await this.jobs.cancelAll();
-      await Promise.all([drainHashPool(), comparePool.shutdown(), closeDuck()]);
+      await Promise.all([stopAllWorkers(), closeDuck()]);
       this.listeners.clear();
     })();
     return this.stopping;

@@ -142,7 +142,8 @@ describe('compare.series and compare.diff', () => {
     ).rejects.toThrow(/pick at least one run/);
     await expect(engine.invoke('compare.diff', { runIds: ['a', 'nope'] })).rejects.toMatchObject({
       code: 'NOT_FOUND',
-      message: expect.stringContaining('No run nope'),
+      // Ids resolve as the CLI's do (an id, a unique prefix, or a name), with the same message.
+      message: expect.stringContaining('no run "nope"'),
     });
   });
 

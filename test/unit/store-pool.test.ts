@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { drainHashPool, runHash } from '../../electron/core/store/hash-pool.js';
+import { stopAllWorkers } from '../../electron/core/jobs/worker.js';
+import { runHash } from '../../electron/core/store/hash-pool.js';
 import { tempDir } from '../helpers/cli.js';
 
 describe('the hash worker pool', () => {
@@ -31,7 +32,7 @@ describe('the hash worker pool', () => {
       // Once it has started reading, stop everything.
       while (progressed === 0) await new Promise((r) => setTimeout(r, 5));
       const started = Date.now();
-      await drainHashPool();
+      await stopAllWorkers();
       expect(await outcome).toMatch(/hash worker exited/);
       expect(Date.now() - started).toBeLessThan(2000);
     } finally {

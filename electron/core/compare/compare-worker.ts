@@ -1,16 +1,12 @@
-import { parentPort } from 'node:worker_threads';
 import type { RunsTableWire, SeriesX } from '../../../shared/api/compare.js';
 import { openSqlite, type Db } from '../db/sqlite.js';
 import { readRunsTable } from './read-table.js';
 import { compareSeries } from './series.js';
+import { serveWorker } from '../jobs/worker.js';
 
 export type CompareTask =
   | { op: 'table'; dbPath: string }
   | { op: 'series'; dbPath: string; runIds: string[]; key: string; points: number; x: SeriesX };
-
-export type CompareReply =
-  | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; error: { code?: string; message: string } };
 
 // A long-lived worker answering one task at a time. It keeps a read-only connection to the last
 // project it read: WAL lets it read while the engine's own connection keeps writing, and each
@@ -46,13 +42,4 @@ function run(task: CompareTask): unknown {
     : compareSeries(db, task.runIds, task.key, task.points, task.x);
 }
 
-parentPort!.on('message', ({ id, task }: { id: number; task: CompareTask }) => {
-  let reply: CompareReply;
-  try {
-    reply = { id, ok: true, value: run(task) };
-  } catch (err) {
-    const e = err as { code?: string; message?: string };
-    reply = { id, ok: false, error: { code: e.code, message: e.message ?? String(err) } };
-  }
-  parentPort!.postMessage(reply);
-});
+serveWorker<CompareTask, unknown>(run);
