@@ -24,7 +24,7 @@ const { hashPath, recordVersion } = await engine('store/api.js');
 const { checkout } = await engine('store/checkout.js');
 const { fsck } = await engine('store/fsck.js');
 const { gc } = await engine('store/gc.js');
-const { drainHashPool } = await engine('store/hash-pool.js');
+const { stopAllWorkers } = await engine('jobs/worker.js');
 const { objectPath } = await engine('store/objects.js');
 const { insertPacked, PackWriter } = await engine('store/packs.js');
 const { resolveRef } = await engine('store/repo.js');
@@ -75,7 +75,7 @@ async function makeTemplate() {
     write(p.objectsDir, path.relative(p.objectsDir, objectPath(p.objectsDir, sha(loose))), loose);
   }
   p.close();
-  await drainHashPool();
+  await stopAllWorkers();
 }
 
 function sha(data) {
