@@ -257,6 +257,43 @@ ${entry('nc.txt', f('nc.txt'))}`,
   }, 180000);
 });
 
+describe('frozen stages', () => {
+  it('cut the walk upstream as in DVC, never run, and fail the run when their outs are missing', async () => {
+    const { dir, project } = dvcProject((d) =>
+      writeFiles(d, {
+        'dvc.yaml': `stages:
+  up:
+    cmd: echo up > up.txt
+    outs: [up.txt]
+  fz:
+    cmd: cp up.txt fz.txt
+    deps: [up.txt]
+    outs: [fz.txt]
+    frozen: true
+  down:
+    cmd: cp fz.txt down.txt
+    deps: [fz.txt]
+    outs: [down.txt]
+`,
+        'fz.txt': 'frozen content\n',
+      }),
+    );
+    const only = await startRun(project, { stages: ['down'] }).done;
+    expect(only.stages.map((s) => `${s.stage} ${s.status}`)).toEqual(['fz skipped', 'down done']);
+    expect(fs.existsSync(path.join(dir, 'up.txt'))).toBe(false);
+    expect(read(dir, 'down.txt')).toBe('frozen content\n');
+
+    fs.rmSync(path.join(dir, 'fz.txt'));
+    const missing = await startRun(project).done;
+    expect(missing.status).toBe('failed');
+    expect(missing.stages.find((s) => s.stage === 'fz')).toMatchObject({
+      status: 'failed',
+      reason: 'frozen, and its outs are missing: fz.txt (unfreeze it to run it)',
+    });
+    expect(fs.existsSync(path.join(dir, 'fz.txt'))).toBe(false);
+  }, 120000);
+});
+
 describe('dvc.yaml errors name the file, line and column', () => {
   function loadError(files: Record<string, string>): StrataError {
     const { dir, cleanup } = tempDir('strata-dvc-err-');

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { StrataError } from '../../../../shared/errors.js';
 import { outsideProblem } from '../../config/inside.js';
 import { readYamlFile } from '../../config/yaml.js';
+import { IGNORED_DIRS } from '../../project/ignored.js';
 
 /** One output of a `.dvc` file (what `dvc add` tracks), with the md5 DVC recorded for it. */
 export interface DvcFileOut {
@@ -23,13 +24,11 @@ const dvcFileSchema = z
   .object({ outs: z.array(outSchema).default([]), wdir: z.string().optional() })
   .passthrough();
 
-const SKIP = new Set(['.git', '.dvc', '.strata', '.hg', 'node_modules', '__pycache__']);
-
 /**
- * Finds the `.dvc` files of the project. A folder that a `.dvc` file beside it tracks (data/ next to
- * data.dvc) is not entered: it holds data, not more `.dvc` files.
+ * Finds the `.dvc` files of the project. Folders that hold data rather than `.dvc` files are not
+ * entered: one a `.dvc` file beside it tracks (data/ next to data.dvc), and a stage's out.
  */
-export function findDvcFiles(root: string): DvcFileOut[] {
+export function findDvcFiles(root: string, stageOuts: ReadonlySet<string> = new Set()): DvcFileOut[] {
   const found: DvcFileOut[] = [];
   const walk = (rel: string) => {
     let entries: fs.Dirent[];
@@ -42,7 +41,7 @@ export function findDvcFiles(root: string): DvcFileOut[] {
     for (const e of entries) {
       const child = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) {
-        if (!SKIP.has(e.name) && !names.has(`${e.name}.dvc`)) walk(child);
+        if (!IGNORED_DIRS.has(e.name) && !names.has(`${e.name}.dvc`) && !stageOuts.has(child)) walk(child);
       } else if (e.isFile() && e.name.endsWith('.dvc')) {
         const { value } = readYamlFile(path.join(root, child), dvcFileSchema);
         const base = path.posix.join(rel || '.', value.wdir ?? '.');

@@ -23,7 +23,12 @@ const safeName = (s: string) => s.replace(/[^A-Za-z0-9_.-]/g, '_');
 export function loadDvcProject(root: string, file: string): { config: StrataConfig; dvc: DvcExtras } {
   const config = readDvcConfig(root);
   const resolved = resolveDvcYaml(root, file, config.parsing);
-  const dvcFiles = findDvcFiles(root);
+  const outs = new Set<string>();
+  for (const s of Object.values(resolved.stages))
+    for (const o of [...s.outs, ...s.metrics, ...s.plots])
+      for (const p of typeof o === 'string' ? [o] : Object.keys(o))
+        outs.add(path.posix.normalize(path.posix.join(s.wdir ?? '.', p)).replace(/\/$/, ''));
+  const dvcFiles = findDvcFiles(root, outs);
   const artifacts: Record<string, ArtifactConfig> = {};
   for (const [name, a] of Object.entries(resolved.artifacts)) {
     setOwn(artifacts, safeName(name), {
