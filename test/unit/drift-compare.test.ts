@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { compareProfiles } from '../../electron/core/drift/compare.js';
 import { profileTable } from '../../electron/core/drift/profile.js';
 import type { Table } from '../../electron/core/drift/table.js';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { repoRoot, runCli, tempDir } from '../helpers/cli.js';
 import { categories, normals } from '../helpers/drift-data.js';
 
 const N = 1_000_000;
@@ -139,6 +139,27 @@ describe('strata drift', () => {
       const bad = runCli(['drift', 'data@1', 'nothing.csv', '--project', root]);
       expect(bad.code).not.toBe(0);
       expect(bad.stderr).toMatch(/neither an artifact of this project nor a file/);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('a model version as the reference stands for the dataset its training run read (lineage)', () => {
+    const t = tempDir();
+    try {
+      const root = path.join(t.dir, 'p');
+      fs.cpSync(path.join(repoRoot, 'resources', 'examples', 'tabular'), root, { recursive: true });
+      const run = runCli(['run', '--project', root]);
+      expect(run.code, run.stderr).toBe(0);
+      const r = runCli(['drift', 'model@latest', 'prepared@latest', '--json', '--project', root]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).reference.label).toBe('prepared@1');
+      // A model recorded by hand has no lineage: the reference must be named.
+      fs.writeFileSync(path.join(root, 'other-model.json'), '{}');
+      expect(runCli(['add', 'other-model.json', '--kind', 'model', '--project', root]).code).toBe(0);
+      const none = runCli(['drift', 'other-model', 'prepared@latest', '--project', root]);
+      expect(none.code).not.toBe(0);
+      expect(none.stderr).toMatch(/no training data in its lineage.*name the reference dataset/);
     } finally {
       t.cleanup();
     }

@@ -7,7 +7,8 @@ import type { Project } from '../project/project.js';
 import { parseEntries } from '../store/manifest.js';
 import { locateObject } from '../store/packs.js';
 import { parseSpec } from '../../../shared/version-spec.js';
-import { findArtifact, manifestText, requireArtifact, resolveRef } from '../store/repo.js';
+import type { VersionInfo } from '../../../shared/api/artifacts.js';
+import { findArtifact, manifestText, requireArtifact, resolveRef, versionById } from '../store/repo.js';
 import { tabularFormat, type TabularFormat } from '../store/tabular.js';
 
 export interface TableSource {
@@ -33,11 +34,41 @@ export function profileCacheFile(project: Project, rootHash: string): string {
   return path.join(project.strataDir, 'drift', 'profiles', `${rootHash}.v${PROFILE_FORMAT}.bin`);
 }
 
-/** `artifact@ref` (or a bare artifact name) is a version; anything else must be a tabular file. */
+/**
+ * The dataset a model version was trained on, from the lineage: the dataset versions read by the run
+ * stage that wrote it. Exactly one with tables is needed; otherwise the reference must be named.
+ */
+function trainingData(project: Project, model: VersionInfo): VersionInfo {
+  const rows = project.db
+    .prepare(
+      `SELECT DISTINCT i.version_id AS id FROM run_io o
+         JOIN run_io i ON i.run_id = o.run_id AND i.stage = o.stage AND i.role = 'in'
+         JOIN versions v ON v.id = i.version_id JOIN artifacts a ON a.id = v.artifact_id
+        WHERE o.version_id = ? AND o.role = 'out' AND a.kind = 'dataset'`,
+    )
+    .all(model.id) as { id: number }[];
+  const candidates = rows.map((r) => versionById(project, r.id));
+  const named = candidates.map((v) => `${v.artifact}@${v.number}`).join(', ');
+  if (candidates.length !== 1)
+    throw new StrataError(
+      'BAD_REQUEST',
+      candidates.length === 0
+        ? `${model.artifact}@${model.number} has no training data in its lineage (it was not written by a run that read a dataset): name the reference dataset, e.g. data@3.`
+        : `${model.artifact}@${model.number} was trained on ${named}: name the one to use as the reference.`,
+    );
+  return candidates[0];
+}
+
+/**
+ * `artifact@ref` (or a bare artifact name) is a version — a model version stands for the data it was
+ * trained on; anything else must be a tabular file.
+ */
 export function resolveSample(project: Project, spec: string): SampleInput {
-  const { artifact, ref } = parseSpec(spec);
-  if (spec.includes('@') || findArtifact(project, artifact)) {
-    const version = resolveRef(project, artifact, ref);
+  const { artifact: named, ref } = parseSpec(spec);
+  if (spec.includes('@') || findArtifact(project, named)) {
+    let version = resolveRef(project, named, ref);
+    if (requireArtifact(project, named).kind === 'model') version = trainingData(project, version);
+    const artifact = version.artifact;
     const artifactPath = requireArtifact(project, artifact).path;
     const entries = parseEntries(manifestText(project, version.rootHash).entries).filter(
       (e) => e.kind === 'f' && tabularFormat(e.path || artifactPath),
