@@ -15,7 +15,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dir = path.join(root, 'test', 'bench');
+// STRATA_BENCH_DIR runs the benchmarks of another folder without building the app (this script's tests).
+const dir = process.env.STRATA_BENCH_DIR ?? path.join(root, 'test', 'bench');
 const HELPERS = new Set(['versioning-engine.ts', 'report.ts']);
 const FLAGS = new Set(['--check', '--small']);
 const args = process.argv.slice(2);
@@ -38,7 +39,9 @@ if (files.length === 0) {
 }
 
 // Benchmarks measure the compiled engine, as the app runs it; compare-runs drives the built UI.
-const builds = ['build:node', ...(files.some((f) => f.startsWith('compare-')) ? ['build:renderer'] : [])];
+const builds = process.env.STRATA_BENCH_DIR
+  ? []
+  : ['build:node', ...(files.some((f) => f.startsWith('compare-')) ? ['build:renderer'] : [])];
 for (const script of builds) {
   const build = spawnSync('npm', ['run', '--silent', script], { stdio: 'inherit', cwd: root });
   if (build.status !== 0) process.exit(1);
