@@ -292,25 +292,31 @@ async function runOne(
     opts.events?.onLog?.({ runId, stage: s.name, stream, text }),
   );
   const logFlush = setInterval(() => sink.flush(), 100);
-  stage(s.name, 'running', verdict.reason, { started_at: started, deps: JSON.stringify(verdict.now.deps) });
-  sink.note(`[strata] stage ${s.name}: ${s.cmd}   (${verdict.reason})`);
-  const cwd = path.join(project.root, s.wdir);
-  const result = await runStep({
-    cmd: s.cmd,
-    cwd,
-    env: stepEnv(opts.baseEnv ?? process.env, {
-      runId,
-      runDir: dir,
-      projectRoot: project.root,
-      stage: s.name,
-      trackingFile,
-    }),
-    onOutput: (stream, text) => sink.write(stream, text),
-    onStart: (pid) => updateStage(project, runId, s.name, { pid }),
-    signal,
-    graceMs: opts.graceMs,
-  });
-  clearInterval(logFlush);
+  // Stopped however the step ends: a step that cannot even start (a bad environment) must not leave
+  // it holding the process open forever.
+  let result;
+  try {
+    stage(s.name, 'running', verdict.reason, { started_at: started, deps: JSON.stringify(verdict.now.deps) });
+    sink.note(`[strata] stage ${s.name}: ${s.cmd}   (${verdict.reason})`);
+    const cwd = path.join(project.root, s.wdir);
+    result = await runStep({
+      cmd: s.cmd,
+      cwd,
+      env: stepEnv(opts.baseEnv ?? process.env, {
+        runId,
+        runDir: dir,
+        projectRoot: project.root,
+        stage: s.name,
+        trackingFile,
+      }),
+      onOutput: (stream, text) => sink.write(stream, text),
+      onStart: (pid) => updateStage(project, runId, s.name, { pid }),
+      signal,
+      graceMs: opts.graceMs,
+    });
+  } finally {
+    clearInterval(logFlush);
+  }
   const ended = Date.now();
   if (result.leftovers && !result.cancelled)
     sink.note(
