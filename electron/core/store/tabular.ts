@@ -50,7 +50,8 @@ class Column {
     if (!this.capped) {
       // Distinct values, not spellings: "TRUE" and "true", "1.0" and "1" are one value each.
       const key = kind === 'string' ? text : String(value);
-      // A parsed cell is a slice of its whole 1 MiB chunk; a kept copy lets the chunk go.
+      // A parsed cell of 13 characters or more is a slice of its whole 1 MiB chunk (shorter ones are
+      // copies in V8): keeping a copy instead lets the chunk go.
       if (!this.distinct.has(key)) this.distinct.add(key.length > 12 ? Buffer.from(key).toString() : key);
       if (this.distinct.size >= DISTINCT_CAP) this.capped = true;
     }
