@@ -255,6 +255,18 @@ ${entry('nc.txt', f('nc.txt'))}`,
     expect(third.stages.same.reason).toBe('up to date; missing outs restored from the store: same.txt');
     expect(read(dir, 'same.txt')).toBe('input\n');
   }, 180000);
+
+  it('a dvc.lock it cannot read (an older schema) is not used: the stages run, the run does not fail', async () => {
+    const { project } = dvcProject((d) =>
+      writeFiles(d, {
+        'dvc.yaml': 'stages:\n  a:\n    cmd: echo a > a.txt\n    outs: [a.txt]\n',
+        'dvc.lock': 'a:\n  cmd: echo a > a.txt\n',
+      }),
+    );
+    const r = await run(project);
+    expect(r.status).toBe('done');
+    expect(r.stages.a.reason).toMatch(/^never run by Strata; dvc.lock not used \(dvc.lock:1:1: schema: /);
+  }, 60000);
 });
 
 describe('frozen stages', () => {

@@ -105,7 +105,10 @@ export async function checkStage(
   }
   if (!before) {
     const dvc = project.config.dvc;
-    const lock = dvc ? readDvcLock(project.root)?.[stage.name] : undefined;
+    const locked = dvc ? readDvcLock(project.root) : null;
+    if (locked && 'unusable' in locked)
+      return verdict(true, `never run by Strata; dvc.lock not used (${locked.unusable})`);
+    const lock = locked?.stages[stage.name];
     if (!dvc || !lock) return verdict(true, 'never run successfully before');
     const fromLock = await checkLock(project.root, stage, lock, dvc.config.cacheDir, opts.signal);
     if (!fromLock.match) return verdict(true, `never run by Strata; dvc.lock: ${fromLock.reason}`);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { StrataError } from '../../../../shared/errors.js';
 import { readYamlFile } from '../../config/yaml.js';
 import type { Stage } from '../stages.js';
 import { dvcMd5 } from './md5.js';
@@ -25,11 +26,22 @@ const lockSchema = z
 export type LockStage = z.output<typeof lockStageSchema>;
 type LockEntry = z.output<typeof entrySchema>;
 
-/** The stages DVC recorded in dvc.lock beside dvc.yaml, or null without one. Errors name the line. */
-export function readDvcLock(root: string): Record<string, LockStage> | null {
+/**
+ * The stages DVC recorded in dvc.lock beside dvc.yaml; null without one. A lock Strata cannot read
+ * (not YAML, an older schema) is reported as unusable: its stages then run, the run does not fail.
+ */
+export function readDvcLock(
+  root: string,
+): { stages: Record<string, LockStage> } | { unusable: string } | null {
   const file = path.join(root, 'dvc.lock');
   if (!fs.existsSync(file)) return null;
-  return readYamlFile(file, lockSchema).value.stages;
+  try {
+    return { stages: readYamlFile(file, lockSchema).value.stages };
+  } catch (err) {
+    if (!(err instanceof StrataError)) throw err;
+    const at = err.where?.line ? `dvc.lock:${err.where.line}:${err.where.column ?? 1}: ` : 'dvc.lock: ';
+    return { unusable: at + err.message };
+  }
 }
 
 export type LockVerdict = { match: true } | { match: false; reason: string };
