@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../electron/core/engine.js';
 import { Project } from '../../electron/core/project/project.js';
-import { tempDir } from '../helpers/cli.js';
+import { runCliAsync, tempDir } from '../helpers/cli.js';
 import { categories, normals, uniform } from '../helpers/drift-data.js';
 
 // Monitors through the engine as the UI calls them: real log files, the real worker, the real database.
@@ -190,6 +190,22 @@ describe('drift monitors over prediction logs', () => {
       'monitors:\n  m:\n    reference: ref.csv\n    logs: logs\n    window: { every: 1h }\n',
     );
     expect(() => Project.open(root)).toThrow(/time_column/);
+  });
+
+  it('runs at the same time, in this process and from the CLI in another, store every line once', async () => {
+    const file = path.join(root, 'logs', 'a.jsonl');
+    fs.writeFileSync(file, jsonl(rows(8, 5000)));
+    settle(file);
+    const [cli, ...states] = await Promise.all([
+      runCliAsync(['monitor', 'churn', '--json', '--project', root]),
+      engine.invoke('drift.monitor', { name: 'churn', run: true }),
+      engine.invoke('drift.monitor', { name: 'churn', run: true }),
+    ]);
+    expect(cli.stderr).toBe('');
+    for (const s of states) expect(s.error).toBeNull();
+    const s = await engine.invoke('drift.monitor', { name: 'churn' });
+    expect(s.windows.map((w) => w.firstRow)).toEqual([0, 1000, 2000, 3000, 4000]);
+    expect(s.labels.joined).toBe(5000);
   });
 
   it('an unknown monitor and a bad monitor entry are clear errors', async () => {

@@ -120,12 +120,39 @@ function ingestLabels(project: Project, name: string, m: MonitorConfig): void {
 }
 
 /** One run: new log lines into windows, each compared with the reference; labels joined. */
-export async function runMonitor(
-  project: Project,
-  name: string,
-): Promise<{ newWindows: number; alert: boolean }> {
+/** Runs of one monitor in this process, one after the other (the app's service and a click, say). */
+const running = new Map<string, Promise<unknown>>();
+
+/**
+ * What a run starts from: the rows waiting, the next row number and every file's read position. A run
+ * stores its result only if this is unchanged when it ends, so two runs over the same logs (the app
+ * and `strata monitor` in another process) cannot store the same lines twice.
+ */
+function startingPoint(project: Project, name: string): string {
+  return JSON.stringify([
+    project.db.prepare('SELECT pending, next_row FROM drift_monitors WHERE name = ?').get(name),
+    project.db.prepare('SELECT file, offset FROM drift_log_files WHERE monitor = ? ORDER BY file').all(name),
+  ]);
+}
+
+export function runMonitor(project: Project, name: string): Promise<{ newWindows: number; alert: boolean }> {
+  const key = `${project.root}\0${name}`;
+  const run = (running.get(key) ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(() => runOnce(project, name));
+  running.set(key, run);
+  void run
+    .finally(() => {
+      if (running.get(key) === run) running.delete(key);
+    })
+    .catch(() => undefined);
+  return run;
+}
+
+async function runOnce(project: Project, name: string): Promise<{ newWindows: number; alert: boolean }> {
   const m = monitorConfig(project, name);
   const state = ensureRow(project, name, m);
+  const start = startingPoint(project, name);
   try {
     const reference = resolveSample(project, m.reference);
     const cursors = new Map(
@@ -178,7 +205,7 @@ export async function runMonitor(
       new URL('./monitor-worker.js', import.meta.url),
       job,
     );
-    store(project, name, answer, state);
+    if (!store(project, name, answer, state, start)) return { newWindows: 0, alert: false };
     ingestLabels(project, name, m);
     const alert = answer.windows.some((w) => w.report.alert);
     if (alert) {
@@ -207,7 +234,8 @@ export async function runMonitor(
   }
 }
 
-function store(project: Project, name: string, a: MonitorAnswer, state: MonitorRow): void {
+/** Stores a run's result; false when another run stored first (its starting point moved). */
+function store(project: Project, name: string, a: MonitorAnswer, state: MonitorRow, start: string): boolean {
   const db = project.db;
   const upsertCursor = db.prepare(
     `INSERT INTO drift_log_files (monitor, file, offset, line, header) VALUES (?, ?, ?, ?, ?)
@@ -221,43 +249,47 @@ function store(project: Project, name: string, a: MonitorAnswer, state: MonitorR
   );
   const kept = db.prepare('SELECT count(*) FROM drift_malformed WHERE monitor = ?').pluck();
   const insBad = db.prepare('INSERT INTO drift_malformed (monitor, file, line, reason) VALUES (?, ?, ?, ?)');
-  db.transaction(() => {
-    for (const c of a.cursors as LogCursor[])
-      upsertCursor.run(
-        name,
-        path.relative(project.root, c.file),
-        c.offset,
-        c.line,
-        c.header ? JSON.stringify(c.header) : null,
-      );
-    let nextRow = state.next_row;
-    for (const w of a.windows) {
-      insWindow.run(
-        name,
-        w.index,
-        w.firstRow,
-        w.rows,
-        w.from,
-        w.to,
-        JSON.stringify(w.report),
-        w.estimated ? JSON.stringify(w.estimated) : null,
-      );
-      for (const p of w.predictions) insPred.run(name, p.row, w.index, p.id, p.prediction, p.label);
-      nextRow = w.firstRow + w.rows;
-    }
-    // Every malformed line is counted; the first ones are kept with their file and line.
-    let have = kept.get(name) as number;
-    for (const bad of a.malformed) {
-      if (have >= MALFORMED_KEPT) break;
-      insBad.run(name, bad.file, bad.line, bad.reason);
-      have++;
-    }
-    db.prepare(
-      `UPDATE drift_monitors SET pending = ?, next_row = ?, reference_joint = ?, last_error = NULL,
+  return db
+    .transaction(() => {
+      if (startingPoint(project, name) !== start) return false;
+      for (const c of a.cursors as LogCursor[])
+        upsertCursor.run(
+          name,
+          path.relative(project.root, c.file),
+          c.offset,
+          c.line,
+          c.header ? JSON.stringify(c.header) : null,
+        );
+      let nextRow = state.next_row;
+      for (const w of a.windows) {
+        insWindow.run(
+          name,
+          w.index,
+          w.firstRow,
+          w.rows,
+          w.from,
+          w.to,
+          JSON.stringify(w.report),
+          w.estimated ? JSON.stringify(w.estimated) : null,
+        );
+        for (const p of w.predictions) insPred.run(name, p.row, w.index, p.id, p.prediction, p.label);
+        nextRow = w.firstRow + w.rows;
+      }
+      // Every malformed line is counted; the first ones are kept with their file and line.
+      let have = kept.get(name) as number;
+      for (const bad of a.malformed) {
+        if (have >= MALFORMED_KEPT) break;
+        insBad.run(name, bad.file, bad.line, bad.reason);
+        have++;
+      }
+      db.prepare(
+        `UPDATE drift_monitors SET pending = ?, next_row = ?, reference_joint = ?, last_error = NULL,
          last_run_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'),
          malformed_count = malformed_count + ? WHERE name = ?`,
-    ).run(JSON.stringify(a.pending), nextRow, JSON.stringify(a.joint), a.malformed.length, name);
-  })();
+      ).run(JSON.stringify(a.pending), nextRow, JSON.stringify(a.joint), a.malformed.length, name);
+      return true;
+    })
+    .immediate();
 }
 
 /** Everything the Drift section and `strata monitor` show for one monitor. */
