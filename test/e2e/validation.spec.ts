@@ -91,8 +91,12 @@ test('Validation: a passing and a failing version, their profiles, the HTML expo
   await expect(main.getByTestId('profiles').getByTestId('profile-column')).toHaveCount(6);
   await expect(main.getByTestId('profiles')).toContainText('outline: @1');
   await expect(main.getByTestId('trend')).toBeVisible();
+  // The model's gates, beside the champion's values (none yet).
+  await expect(main.getByTestId('gates-model').getByTestId('gate')).toHaveAttribute('data-status', 'fail');
+  await expect(main.getByTestId('gates-model')).toContainText('no champion yet');
   await shots(page, 'validation-failing');
   await main.getByTestId('profiles').screenshot({ path: screenPath('validation-profiles-light') });
+  await main.getByTestId('gates').screenshot({ path: screenPath('validation-gates-light') });
 
   await main.getByTestId('version-1').click();
   await expect(main.getByTestId('report-status')).toHaveText('pass');

@@ -37,13 +37,20 @@ const fileSchema = z
   })
   .passthrough();
 
-/** The gates: of one model artifact in strata.yaml, each knowing its line; [] when it has none. */
-export function loadGates(project: Project, artifact: string): GateConfig[] {
-  if (project.config.source !== 'strata.yaml' || !project.config.file) return [];
+/** Every artifact's gates: in strata.yaml, each gate knowing its line. */
+export function loadAllGates(project: Project): Map<string, GateConfig[]> {
+  if (project.config.source !== 'strata.yaml' || !project.config.file) return new Map();
   const file = project.config.file;
   const { value, doc, lines } = readYamlFile(file, fileSchema);
-  return (value.gates[artifact] ?? []).map((g, i) => ({
-    ...g,
-    where: locate(doc, lines, ['gates', artifact, i], file),
-  }));
+  return new Map(
+    Object.entries(value.gates).map(([artifact, gates]) => [
+      artifact,
+      gates.map((g, i) => ({ ...g, where: locate(doc, lines, ['gates', artifact, i], file) })),
+    ]),
+  );
+}
+
+/** The gates: of one model artifact; [] when it has none. */
+export function loadGates(project: Project, artifact: string): GateConfig[] {
+  return loadAllGates(project).get(artifact) ?? [];
 }

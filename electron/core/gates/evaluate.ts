@@ -4,8 +4,8 @@ import type { GateOverride, GateReport, GateResult } from '../../../shared/api/g
 import { StrataError } from '../../../shared/errors.js';
 import type { Project } from '../project/project.js';
 import { runSummary } from '../runs/repo.js';
-import { requireArtifact, resolveRef, versionById } from '../store/repo.js';
-import { loadGates, type GateConfig } from './config.js';
+import { findArtifact, latestVersion, requireArtifact, resolveRef, versionById } from '../store/repo.js';
+import { loadAllGates, loadGates, type GateConfig } from './config.js';
 
 export const CHAMPION = 'champion';
 
@@ -259,4 +259,15 @@ export function gatesOfArtifact(project: Project, artifact: string): GateReport[
     .pluck()
     .all(a.id) as number[];
   return ids.map((id) => checkGates(project, versionById(project, id), gates));
+}
+
+/** Each artifact with gates: its latest version judged, beside the champion's values (the Validation screen). */
+export function gatesOverview(project: Project): GateReport[] {
+  const out: GateReport[] = [];
+  for (const [artifact, gates] of loadAllGates(project)) {
+    const a = findArtifact(project, artifact);
+    const latest = a ? latestVersion(project, a.id) : null;
+    if (latest) out.push(checkGates(project, latest, gates));
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 import { gateCalls } from '../../../shared/api/gates.js';
 import { parseSpec } from '../../../shared/version-spec.js';
 import type { Handlers } from '../engine.js';
-import { checkGates, gatesOfArtifact } from '../gates/evaluate.js';
+import { checkGates, gatesOfArtifact, gatesOverview } from '../gates/evaluate.js';
 import { resolveRef } from '../store/repo.js';
 
 export const gateHandlers: Handlers<typeof gateCalls> = {
@@ -11,4 +11,5 @@ export const gateHandlers: Handlers<typeof gateCalls> = {
     return checkGates(project, resolveRef(project, artifact, ref));
   },
   'gates.list': ({ artifact }, engine) => gatesOfArtifact(engine.requireProject(), artifact),
+  'gates.overview': (_p, engine) => gatesOverview(engine.requireProject()),
 };

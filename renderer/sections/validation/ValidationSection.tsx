@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type {
   CheckTrend,
+  GateReport,
   ProfileView,
   ValidationEntryInfo,
   ValidationReport,
@@ -11,6 +12,7 @@ import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { SectionHeader } from '../../components/SectionHeader.js';
 
 import type { SectionProps } from '../types.js';
+import { GatesView } from './GatesView.js';
 import { ProfilesView } from './ProfilesView.js';
 import { ReportView } from './ReportView.js';
 import { TrendView } from './TrendView.js';
@@ -25,6 +27,7 @@ interface Shown {
 /** Datasets' validation: versions at a glance, a version's report, its column profiles and each check's trend. */
 export function ValidationSection({ api, project }: SectionProps) {
   const [entries, setEntries] = useState<ValidationEntryInfo[] | null>(null);
+  const [gates, setGates] = useState<GateReport[]>([]);
   const [selected, setSelected] = useState<{ name: string; version: number | null } | null>(null);
   const [shown, setShown] = useState<Shown>({ report: null, profiles: null, trends: [] });
   const [busy, setBusy] = useState(false);
@@ -33,6 +36,7 @@ export function ValidationSection({ api, project }: SectionProps) {
   const load = useCallback(async () => {
     try {
       setEntries(await api.call('validation.list', {}));
+      setGates(await api.call('gates.overview', {}));
     } catch (err) {
       setError(toErrorData(err));
       setEntries([]);
@@ -122,6 +126,7 @@ export function ValidationSection({ api, project }: SectionProps) {
             previous version. Let Strata propose rules from a version you trust, then edit them.
           </p>
         </EmptyState>
+        <GatesView reports={gates} />
       </>
     );
 
@@ -222,6 +227,7 @@ export function ValidationSection({ api, project }: SectionProps) {
             )}
             {shown.profiles && <ProfilesView views={shown.profiles} />}
             <TrendView trends={shown.trends} />
+            <GatesView reports={gates} />
           </div>
         )}
       </div>
