@@ -4,7 +4,8 @@
 //   shared/          imports no Node built-in and no Electron; uses no DOM globals (checked by tsconfig.shared.json)
 //   electron/core, electron/host, electron/cli   never import 'electron'
 //   electron/cli/commands/   never import electron/core/: commands make contract calls
-//   and no import cycle runs at load time (type imports and import() aside)
+//   and no import cycle runs at load time (type imports and import() aside), and no module is
+//   imported only for its side effects (registration belongs where things are composed)
 import fs from 'node:fs';
 import path from 'node:path';
 import { builtinModules } from 'node:module';
@@ -33,7 +34,8 @@ function stripComments(text) {
 
 /**
  * Every import of a file. `typeOnly`: erased by the compiler (`import type`, `export type`), so it
- * loads nothing; `lazy`: a dynamic import(), loaded after the importer has run.
+ * loads nothing; `lazy`: a dynamic import(), loaded after the importer has run; `bare`: imported for
+ * its side effects only (`import './x.js'`).
  */
 export function importsOf(text) {
   const out = [];
@@ -42,7 +44,7 @@ export function importsOf(text) {
     const spec = m[1] ?? m[2] ?? m[3];
     const line = clean.slice(0, m.index).split('\n').length + (m[0].startsWith('\n') ? 1 : 0);
     const typeOnly = /^[^\w]?\s*(?:import|export)\s+type\s/.test(m[0]);
-    out.push({ spec, line, typeOnly, lazy: m[3] !== undefined });
+    out.push({ spec, line, typeOnly, lazy: m[3] !== undefined, bare: m[2] !== undefined });
   }
   return out;
 }
@@ -178,6 +180,15 @@ export function lintLayers(root) {
       }
     }
   }
+  // A module that registers itself when imported works only while someone remembers to import it:
+  // what a host composes is listed where it is composed (electron/core/services.ts, handlers/index.ts).
+  for (const dir of ['electron', 'shared', 'renderer'])
+    for (const file of sourceFiles(path.join(root, dir)))
+      for (const { spec, line, bare } of importsOf(fs.readFileSync(file, 'utf8')))
+        if (bare && resolveSource(file, spec) && /\.tsx?$/.test(resolveSource(file, spec)))
+          problems.push(
+            `${path.relative(root, file)}:${line}: "${spec}" is imported for its side effects; list what it registers where it is composed`,
+          );
   for (const cycle of importCycles(root)) problems.push(`import cycle: ${cycle}`);
   return problems;
 }

@@ -79,6 +79,18 @@ describe('layering lint', () => {
     expect(lintLayers(root)).toContainEqual(expect.stringMatching(/^import cycle: renderer\//));
   });
 
+  it('fails on registration by side-effect import, not on a stylesheet', () => {
+    const root = tree({
+      'electron/core/handlers/x.ts': "import '../watch/index.js';\n",
+      'electron/core/watch/index.ts': 'export {};\n',
+      'renderer/a.tsx': "import './a.css';\n",
+      'renderer/a.css': 'body {}\n',
+    });
+    expect(lintLayers(root)).toEqual([
+      expect.stringMatching(/^electron\/core\/handlers\/x\.ts:1: .*side effects/),
+    ]);
+  });
+
   it('the shared/ type check rejects DOM and Node globals', () => {
     const dir = fs.mkdtempSync(path.join(t.dir, 'probe-'));
     fs.writeFileSync(
