@@ -43,15 +43,15 @@ function project(name: string, args: string[]): string {
   return dir;
 }
 
-async function startUi(dir: string): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(
+/** `strata ui` on dir with a throwaway STRATA_HOME; stop() ends it and removes that home. */
+async function startUi(dir: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bench-home-'));
+  const proc: ChildProcess = spawn(
     process.execPath,
     [path.join(root, 'bin/strata.js'), 'ui', dir, '--no-open', '--port', '0'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, STRATA_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bench-home-')) },
-    },
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, STRATA_HOME: home } },
   );
+  const exited = new Promise((r) => proc.once('exit', r));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     proc.stdout!.on('data', (d) => {
@@ -61,7 +61,14 @@ async function startUi(dir: string): Promise<{ url: string; proc: ChildProcess }
     });
     proc.on('exit', (c) => reject(new Error(`strata ui exited with ${c}`)));
   });
-  return { url, proc };
+  const stop = async () => {
+    proc.kill('SIGTERM');
+    const late = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(late);
+    fs.rmSync(home, { recursive: true, force: true });
+  };
+  return { url, stop };
 }
 
 const ms = (x: number) => `${x.toFixed(0)} ms`;
@@ -284,7 +291,7 @@ async function tableBench(browser: import('playwright-core').Browser): Promise<v
       targets: [{ on: 'value', op: '<=', limit: 100 }],
     });
   } finally {
-    ui.proc.kill('SIGTERM');
+    await ui.stop();
   }
 }
 
@@ -368,7 +375,7 @@ async function chartBench(browser: import('playwright-core').Browser): Promise<v
       targets: [{ on: 'value', op: '<=', limit: 1000 }],
     });
   } finally {
-    ui.proc.kill('SIGTERM');
+    await ui.stop();
   }
 }
 
