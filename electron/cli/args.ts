@@ -6,6 +6,8 @@ export interface FlagSpec {
   help: string;
   /** one-letter alias, without the dash */
   short?: string;
+  /** a string flag that may be given more than once: its values, in order, joined by newlines */
+  repeat?: boolean;
 }
 
 export interface ParsedArgs {
@@ -49,7 +51,8 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>): Parse
       flags[token.name] = true;
     } else {
       if (token.value === undefined) throw new UsageError(`option --${token.name} needs a value`);
-      flags[token.name] = token.value;
+      const before = flags[token.name];
+      flags[token.name] = s.repeat && typeof before === 'string' ? `${before}\n${token.value}` : token.value;
     }
   }
   return { positional, flags };

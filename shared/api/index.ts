@@ -9,6 +9,7 @@ import { pipelineCalls } from './pipelines.js';
 import { driftCalls } from './drift.js';
 import { validationCalls } from './validation.js';
 import { gateCalls } from './gates.js';
+import { reviewCalls } from './review.js';
 import { events } from './events.js';
 
 /** Every request the UI can make. A new call is one entry in one domain's map. */
@@ -23,6 +24,7 @@ export const calls = {
   ...driftCalls,
   ...validationCalls,
   ...gateCalls,
+  ...reviewCalls,
 } satisfies CallMap;
 
 export { events };
@@ -58,4 +60,5 @@ export type * from './pipelines.js';
 export type * from './drift.js';
 export type * from './validation.js';
 export type * from './gates.js';
+export type * from './review.js';
 export type * from './stats.js';

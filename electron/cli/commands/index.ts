@@ -20,6 +20,8 @@ import { driftCommand } from './drift.js';
 import { monitorCommand } from './monitor.js';
 import { validateCommand } from './validate.js';
 import { gatesCommand } from './gates.js';
+import { reproduceCommand } from './reproduce.js';
+import { reviewCommand } from './review.js';
 
 /** Every `strata` subcommand. A domain adds its commands here. */
 export const commands: Command[] = [
@@ -44,4 +46,6 @@ export const commands: Command[] = [
   monitorCommand,
   validateCommand,
   gatesCommand,
+  reproduceCommand,
+  reviewCommand,
 ];

@@ -4,6 +4,7 @@ import { runMigrations } from '../runs/migrations.js';
 import { compareMigrations } from '../compare/migrations.js';
 import { driftMigrations } from '../drift/migrations.js';
 import { validationMigrations } from '../validation/migrations.js';
+import { reproduceMigrations } from '../reproduce/migrations.js';
 
 /**
  * All migrations of the project database, in the order a new database gets them. Each domain keeps its
@@ -34,4 +35,5 @@ export const migrations: Migration[] = [
   ...compareMigrations,
   ...driftMigrations,
   ...validationMigrations,
+  ...reproduceMigrations,
 ];

@@ -10,6 +10,7 @@ import { pipelineHandlers } from './pipelines.js';
 import { driftHandlers } from './drift.js';
 import { validationHandlers } from './validation.js';
 import { gateHandlers } from './gates.js';
+import { reviewHandlers } from './review.js';
 
 /** One handler per call of the contract; the compiler rejects a call without one. */
 export const handlers: Handlers<Calls> = {
@@ -23,4 +24,5 @@ export const handlers: Handlers<Calls> = {
   ...driftHandlers,
   ...validationHandlers,
   ...gateHandlers,
+  ...reviewHandlers,
 };

@@ -43,6 +43,11 @@ export interface RunOptions {
   events?: RunnerEvents;
   /** the environment steps start from (default: this process's) */
   baseEnv?: NodeJS.ProcessEnv;
+  /**
+   * A reproduction in a scratch folder (reproduce/): its outs are hashed and recorded on its stages,
+   * but they are no versions of the project's artifacts and the stage cache stays the workspace's.
+   */
+  reproduction?: boolean;
 }
 
 export function runDir(project: Project, runId: string): string {
@@ -363,10 +368,17 @@ async function runOne(
     return 'failed';
   }
   readStageMetrics(project, s, started, pump);
-  await recordStageLineage(project, runId, s, allStages, verdict.now.deps, signal);
-  for (const problem of await recordLoggedArtifacts(project, runId, s.name, signal))
-    sink.note(`[strata] ${problem}`);
-  saveState(project, s.name, runId, { cmd: s.cmd, deps: verdict.now.deps, params: verdict.now.params, outs });
+  if (!opts.reproduction) {
+    await recordStageLineage(project, runId, s, allStages, verdict.now.deps, signal);
+    for (const problem of await recordLoggedArtifacts(project, runId, s.name, signal))
+      sink.note(`[strata] ${problem}`);
+    saveState(project, s.name, runId, {
+      cmd: s.cmd,
+      deps: verdict.now.deps,
+      params: verdict.now.params,
+      outs,
+    });
+  }
   sink.note(`[strata] stage ${s.name} done in ${((ended - started) / 1000).toFixed(1)} s`);
   sink.flush();
   stage(s.name, 'done', unstopped ? `${verdict.reason}; ${unstopped}` : verdict.reason, {

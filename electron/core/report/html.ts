@@ -32,6 +32,11 @@ td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}cod
 .pass{background:var(--pass)}.warn{background:var(--warn)}.fail{background:var(--fail)}.error{background:var(--fail)}.skipped,.none{background:var(--skip)}
 .samples{margin:2px 0 0;padding:0;list-style:none;font:12px ui-monospace,Menlo,Consolas,monospace;color:var(--muted)}
 svg{display:block}.bar{fill:var(--bar)}.ref{fill:none;stroke:var(--ref);stroke-width:1.5}.axis{fill:var(--muted);font-size:10px}
+.line{fill:none;stroke:var(--bar);stroke-width:1.2}.band{fill:var(--bar);opacity:.18}
+pre{font:12px ui-monospace,Menlo,Consolas,monospace;white-space:pre-wrap;word-break:break-all;background:rgba(127,127,127,.08);padding:8px;margin:6px 0 12px}
+.charts{display:flex;flex-wrap:wrap;gap:12px 24px}.charts figure{margin:0}.charts figcaption{font-size:12px;color:var(--muted)}
+@media print{:root{color-scheme:light;--fg:#000;--muted:#444;--bg:#fff;--line:#bbb}body{padding:0;max-width:none;font-size:11px}
+h2{break-after:avoid}table,figure,pre{break-inside:avoid}pre{white-space:pre-wrap}.badge{border:1px solid #000;color:#000;background:none}}
 `;
 
 export function page(title: string, subtitle: string, body: Html[]): string {
@@ -109,3 +114,54 @@ export function barsSvg(
 }
 
 export const number = fmt;
+
+/**
+ * A series as a line (bucket means) over a band (bucket min to max), from points already downsampled:
+ * a million steps draw as the few hundred buckets given, so the page stays small.
+ */
+export function lineSvg(
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  band: { mins: ArrayLike<number>; maxs: ArrayLike<number> } | null,
+  width = 320,
+  height = 120,
+): Html {
+  const n = xs.length;
+  if (n === 0) return raw('<svg width="0" height="0"></svg>');
+  let x0 = Infinity,
+    x1 = -Infinity,
+    y0 = Infinity,
+    y1 = -Infinity;
+  for (let i = 0; i < n; i++) {
+    x0 = Math.min(x0, xs[i]);
+    x1 = Math.max(x1, xs[i]);
+    y0 = Math.min(y0, band ? band.mins[i] : ys[i]);
+    y1 = Math.max(y1, band ? band.maxs[i] : ys[i]);
+  }
+  const h = height - 14;
+  const sx = (x: number) => (x1 > x0 ? ((x - x0) / (x1 - x0)) * width : width / 2).toFixed(1);
+  const sy = (y: number) => (y1 > y0 ? h - ((y - y0) / (y1 - y0)) * (h - 2) - 1 : h / 2).toFixed(1);
+  const pts: string[] = [];
+  for (let i = 0; i < n; i++) pts.push(`${sx(xs[i])},${sy(ys[i])}`);
+  let area = '';
+  if (band) {
+    const up: string[] = [];
+    const down: string[] = [];
+    for (let i = 0; i < n; i++) {
+      up.push(`${sx(xs[i])},${sy(band.maxs[i])}`);
+      down.push(`${sx(xs[n - 1 - i])},${sy(band.mins[n - 1 - i])}`);
+    }
+    area = `<polygon class="band" points="${up.join(' ')} ${down.join(' ')}"/>`;
+  }
+  return raw(
+    `<svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="series">${area}<polyline class="line" points="${pts.join(' ')}"/><text class="axis" x="0" y="${height - 2}">${esc(fmt(x0))}</text><text class="axis" x="${width}" y="${height - 2}" text-anchor="end">${esc(fmt(x1))}</text><text class="axis" x="${width}" y="10" text-anchor="end">${esc(fmt(y1))}</text><text class="axis" x="${width}" y="${h}" text-anchor="end">${esc(fmt(y0))}</text></svg>`,
+  );
+}
+
+/** Preformatted text (a diff, a log), cut at `max` characters with a note saying how much was left out. */
+export function pre(text: string, max = 200_000): Html {
+  const cut = text.length > max;
+  return raw(
+    `<pre>${esc(cut ? text.slice(0, max) : text)}</pre>${cut ? `<p class="muted">${esc(`the first ${max} of ${text.length} characters`)}</p>` : ''}`,
+  );
+}

@@ -1,0 +1,54 @@
+import type { LineageGraph, LineageNode } from '../../../shared/api/review.js';
+import type { Project } from '../project/project.js';
+import { gatesOfArtifact } from '../gates/evaluate.js';
+
+/** Newest runs drawn; older ones stay reachable from the runs list. */
+const RUNS_SHOWN = 200;
+
+/**
+ * dataset versions → runs → model versions → gates → deployments, from what runs recorded reading and
+ * writing (run_io). A model artifact with gates in strata.yaml gets one gate node per version.
+ * Deployments join here once a deploy domain records them (no table for them yet).
+ */
+export function lineageGraph(project: Project): LineageGraph {
+  const nodes = new Map<string, LineageNode>();
+  const edges: LineageGraph['edges'] = [];
+  const runs = project.db
+    .prepare('SELECT id, name, status FROM runs ORDER BY started_at DESC LIMIT ?')
+    .all(RUNS_SHOWN) as { id: string; name: string; status: string }[];
+  const io = project.db.prepare(
+    `SELECT DISTINCT io.role, v.number, a.name AS artifact, a.kind
+     FROM run_io io JOIN versions v ON v.id = io.version_id JOIN artifacts a ON a.id = v.artifact_id
+     WHERE io.run_id = ?`,
+  );
+  const models = new Set<string>();
+  for (const r of runs) {
+    const runNode = `run:${r.id}`;
+    nodes.set(runNode, { id: runNode, kind: 'run', label: r.name, ref: r.id, status: r.status });
+    for (const v of io.all(r.id) as { role: string; number: number; artifact: string; kind: string }[]) {
+      const ref = `${v.artifact}@${v.number}`;
+      const id = `version:${ref}`;
+      if (!nodes.has(id))
+        nodes.set(id, { id, kind: v.kind === 'model' ? 'model' : 'dataset', label: ref, ref });
+      if (v.kind === 'model') models.add(v.artifact);
+      edges.push(v.role === 'in' ? { from: id, to: runNode } : { from: runNode, to: id });
+    }
+  }
+  for (const artifact of models) {
+    let reports;
+    try {
+      reports = gatesOfArtifact(project, artifact);
+    } catch {
+      // No gates for this artifact (or strata.yaml cannot be read): no gate nodes.
+      continue;
+    }
+    for (const g of reports) {
+      const ref = `${g.artifact}@${g.version}`;
+      if (g.status === 'none' || !nodes.has(`version:${ref}`)) continue;
+      const id = `gate:${ref}`;
+      nodes.set(id, { id, kind: 'gate', label: `gates ${ref}`, ref, status: g.status });
+      edges.push({ from: `version:${ref}`, to: id });
+    }
+  }
+  return { nodes: [...nodes.values()], edges };
+}
