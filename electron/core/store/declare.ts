@@ -1,15 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isMap, parseDocument, YAMLMap } from 'yaml';
+import { isMap, parseDocument, stringify } from 'yaml';
 import { StrataError } from '../../../shared/errors.js';
 import type { ArtifactKind } from '../../../shared/api/artifacts.js';
 import { writeFileAtomic } from '../app/atomic.js';
 import { CONFIG_FILE } from '../config/load.js';
+import { insertMapEntry } from '../config/yaml-edit.js';
 import type { Project } from '../project/project.js';
 
 /**
- * Adds an artifact to strata.yaml through the yaml Document API, so the user's comments, order and
- * formatting survive. Returns false when it was already declared (or the project has no strata.yaml,
+ * Adds an artifact to strata.yaml as a text insertion, so the user's comments, order and formatting
+ * survive byte for byte. Returns false when it was already declared (or the project has no strata.yaml,
  * only a dvc.yaml, which Strata never rewrites).
  */
 export function declareArtifact(project: Project, name: string, rel: string, kind: ArtifactKind): boolean {
@@ -23,16 +24,16 @@ export function declareArtifact(project: Project, name: string, rel: string, kin
     });
   const existing = doc.getIn(['artifacts', name]);
   if (existing !== undefined) return false;
-  let artifacts = doc.get('artifacts', true);
-  if (!isMap(artifacts)) {
-    artifacts = new YAMLMap();
-    doc.set('artifacts', artifacts);
-  }
-  const map = artifacts as YAMLMap;
-  // `artifacts: {}` from the template is a flow map; entries read better as a block.
-  if (map.items.length === 0) map.flow = false;
-  map.set(name, doc.createNode({ path: rel, kind }));
-  writeFileAtomic(file, doc.toString());
+  const artifacts = doc.get('artifacts', true);
+  if (artifacts !== undefined && artifacts !== null && !isMap(artifacts))
+    throw new StrataError(
+      'CONFIG_INVALID',
+      `artifacts: in ${CONFIG_FILE} is not a map; fix it before adding artifacts`,
+      {
+        where: { file },
+      },
+    );
+  writeFileAtomic(file, insertMapEntry(text, 'artifacts', stringify({ [name]: { path: rel, kind } })));
   project.reloadConfig();
   return true;
 }

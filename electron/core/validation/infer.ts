@@ -3,6 +3,7 @@ import { isMap, isSeq, parseDocument, YAMLMap, type Document } from 'yaml';
 import type { VersionInfo } from '../../../shared/api/artifacts.js';
 import type { ColumnProfile, TableProfile } from '../../../shared/api/stats.js';
 import { StrataError } from '../../../shared/errors.js';
+import { insertMapEntry } from '../config/yaml-edit.js';
 import { writeFileAtomic } from '../app/atomic.js';
 import type { Project } from '../project/project.js';
 import { versionProfiles } from '../stats/profiles.js';
@@ -129,15 +130,17 @@ export async function inferRules(
         where: { file },
       },
     );
-  let validations = doc.get('validations', true);
-  if (!isMap(validations)) {
-    validations = new YAMLMap();
-    doc.set('validations', validations);
-  }
-  const map = validations as YAMLMap;
-  if (map.items.length === 0) map.flow = false;
-  map.set(name, entryNode(doc, entry));
-  writeFileAtomic(file, doc.toString());
+  const validations = doc.get('validations', true);
+  if (validations !== undefined && validations !== null && !isMap(validations))
+    throw new StrataError(
+      'CONFIG_INVALID',
+      'validations: in strata.yaml is not a map; fix it before adding rules',
+      {
+        where: { file },
+      },
+    );
+  // A text insertion: the rest of the user's file stays byte for byte.
+  writeFileAtomic(file, insertMapEntry(text, 'validations', yaml));
   project.reloadConfig();
   return { name, yaml, written: true };
 }
