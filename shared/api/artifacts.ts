@@ -80,6 +80,8 @@ export interface FileChange {
 export interface DiffResult {
   a: VersionInfo;
   b: VersionInfo;
+  /** where each side's artifact lives in the project (a file artifact's one file has the path '') */
+  paths: { a: string; b: string };
   added: FileChange[];
   removed: FileChange[];
   changed: FileChange[];

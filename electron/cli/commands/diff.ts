@@ -7,8 +7,8 @@ import { formatBytes } from '../format/versions.js';
 
 const size = (n: number | null) => (n === null ? '-' : formatBytes(n));
 
-function printTabular(io: Io, t: TabularChange): void {
-  io.out(`table ${JSON.stringify(t.path || '(the file)')}:`);
+function printTabular(io: Io, t: TabularChange, file: string): void {
+  io.out(`table ${JSON.stringify(t.path || file)}:`);
   if (t.error) io.out(`  could not read: ${t.error}`);
   if (t.before && t.after)
     io.out(`  rows ${t.before.rows} -> ${t.after.rows} (${t.rowDelta! >= 0 ? '+' : ''}${t.rowDelta})`);
@@ -49,8 +49,8 @@ export const diffCommand: Command = {
       for (const f of d.added) io.out(`A  ${size(f.sizeAfter).padStart(9)}  ${JSON.stringify(f.path)}`);
       for (const f of d.removed) io.out(`D  ${size(f.sizeBefore).padStart(9)}  ${JSON.stringify(f.path)}`);
       for (const f of d.changed)
-        io.out(`M  ${size(f.sizeBefore)} -> ${size(f.sizeAfter)}  ${JSON.stringify(f.path || '(the file)')}`);
-      for (const t of d.tabular) printTabular(io, t);
+        io.out(`M  ${size(f.sizeBefore)} -> ${size(f.sizeAfter)}  ${JSON.stringify(f.path || d.paths.b)}`);
+      for (const t of d.tabular) printTabular(io, t, d.paths.b);
       return 0;
     });
   },

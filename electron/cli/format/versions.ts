@@ -6,6 +6,8 @@ export { formatBytes };
 /** One line per version for terminals: number, short hash, size, files, source, aliases, message. */
 export function versionLine(v: VersionInfo): string {
   const aliases = v.aliases.length ? ` [${v.aliases.join(', ')}]` : '';
-  const run = v.runId ? ` run ${v.runId}` : '';
-  return `${String(v.number).padStart(4)}  ${v.rootHash.slice(0, 12)}  ${formatBytes(v.totalBytes).padStart(9)}  ${String(v.fileCount).padStart(6)} files  ${v.source}${run}  ${v.createdAt}${aliases}${v.message ? `  ${JSON.stringify(v.message)}` : ''}`;
+  // "by run <id>" for what a run wrote; "manual" and "watch" read as they are.
+  const source = v.runId ? `by run ${v.runId}` : v.source;
+  const files = `${v.fileCount} ${v.fileCount === 1 ? 'file ' : 'files'}`;
+  return `${String(v.number).padStart(4)}  ${v.rootHash.slice(0, 12)}  ${formatBytes(v.totalBytes).padStart(9)}  ${files.padStart(11)}  ${source}  ${v.createdAt}${aliases}${v.message ? `  ${JSON.stringify(v.message)}` : ''}`;
 }

@@ -55,13 +55,17 @@ export const artifactHandlers: Handlers<typeof artifactCalls> = {
     const version = resolveRef(project, artifact, ref);
     return { version, entries: parseEntries(manifestText(project, version.rootHash).entries) };
   },
-  'artifacts.diff': ({ a, b }, engine) => {
+  'artifacts.diff': async ({ a, b }, engine) => {
     const project = storeOf(engine);
     const [va, vb] = [a, b].map((s) => {
       const spec = parseSpec(s);
       return resolveRef(project, spec.artifact, spec.ref);
     });
-    return diffVersions(project, va, vb);
+    const pathOf = (name: string) => findArtifact(project, name)?.path ?? name;
+    return {
+      ...(await diffVersions(project, va, vb)),
+      paths: { a: pathOf(va.artifact), b: pathOf(vb.artifact) },
+    };
   },
   'artifacts.tag': ({ artifact, ref, alias, override }, engine) => {
     const project = storeOf(engine);
