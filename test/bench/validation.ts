@@ -1,9 +1,9 @@
 // Validation of 1,000,000 rows x 20 columns (15 numeric, 5 categorical) against 60 rules, beside
 // Debian's pandas doing the same checks (read the CSV, count each rule's failing rows, keep the first
 // 5 failing row numbers of each failing rule), both on a warm page cache. Also: the same data as
-// Parquet, re-validation of an unchanged version (the stored report), and peak memory (RSS, which
-// includes DuckDB's native memory).
-//   STRATA_BENCH_ROWS=1000000 node --import tsx test/bench/validation.ts
+// Parquet, re-validation of an unchanged version (the stored report), peak memory (RSS, which
+// includes DuckDB's native memory), and the size of the HTML report of a 10,000,000-row version.
+//   STRATA_BENCH_ROWS=1000000 STRATA_BENCH_BIG_ROWS=10000000 node --import tsx test/bench/validation.ts
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,6 +22,7 @@ const { loadValidations } =
 const { query } = await engineModule<typeof import('../../electron/core/stats/duck.js')>('stats/duck.js');
 
 const ROWS = size('STRATA_BENCH_ROWS', 1_000_000, 50_000);
+const BIG_ROWS = size('STRATA_BENCH_BIG_ROWS', 10_000_000, 200_000);
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bench-validation-'));
 const CATS = ['north', 'south', 'east', 'west', 'center'];
 
@@ -182,6 +183,35 @@ try {
     value: peakMb,
     unit: 'MB',
     targets: [{ on: 'value', op: '<=', limit: 1024 }],
+  });
+
+  // The report of a 10M-row version (written straight to Parquet by DuckDB): its HTML, profiles
+  // included, stays small because everything in it is bounded (bins, top values, 5 rows a check).
+  const { entryProfiles } =
+    await engineModule<typeof import('../../electron/core/validation/views.js')>('validation/views.js');
+  const { validationHtml } =
+    await engineModule<typeof import('../../electron/core/validation/html.js')>('validation/html.js');
+  await query(
+    `COPY (SELECT i AS id, random() * 100 AS x, (i % 7)::VARCHAR AS c, CASE WHEN i % 1000 = 0 THEN NULL ELSE random() END AS y
+     FROM range(${BIG_ROWS}) t(i)) TO '${path.join(root, 'data', 'ten.parquet')}' (FORMAT parquet)`,
+  );
+  fs.writeFileSync(
+    path.join(root, 'strata.yaml'),
+    fs
+      .readFileSync(path.join(root, 'strata.yaml'), 'utf8')
+      .replace('stages: {}', '  ten: { path: data/ten.parquet, kind: dataset }\nstages: {}') +
+      "  ten:\n    rules:\n      - { column: x, max: 99 }\n      - { column: y, not_null: true }\n      - { column: c, allowed: ['0', '1', '2'] }\n",
+  );
+  project.reloadConfig();
+  const vTen = await recordVersion(project, { path: 'data/ten.parquet', kind: 'dataset', source: 'manual' });
+  const eTen = (await loadValidations(project)).find((e) => e.name === 'ten')!;
+  const tenReport = await validateVersion(project, eTen, versionById(project, vTen.id), true);
+  const html = validationHtml(tenReport, await entryProfiles(project, 'ten', vTen.version));
+  figure({
+    name: `HTML report of a ${BIG_ROWS.toLocaleString('en-US')}-row version, profiles included`,
+    value: Buffer.byteLength(html) / 1e6,
+    unit: 'MB',
+    targets: [{ on: 'value', op: '<=', limit: 5 }],
   });
   project.close();
 } finally {
