@@ -43,6 +43,18 @@ describe('ESLint', () => {
       ),
     ).toEqual([expect.stringMatching(/^no-restricted-imports: .*contract/)]);
     expect(
+      await problems(
+        'electron/cli/format/x.ts',
+        "import { gc } from '../../core/store/gc.js';\nexport const a = gc;\n",
+      ),
+    ).toEqual([expect.stringMatching(/^no-restricted-imports: .*contract/)]);
+    expect(
+      await problems(
+        'electron/cli/api.ts',
+        "import { Engine } from '../core/engine.js';\nexport const a = Engine;\n",
+      ),
+    ).toEqual([]);
+    expect(
       await problems('electron/main/x.ts', "import { app } from 'electron';\nexport const a = app;\n"),
     ).toEqual([]);
   });
