@@ -119,7 +119,7 @@ class Resolver {
   run(): ResolvedDvcYaml {
     const ctx = new Context();
     if (fs.existsSync(path.join(this.root, DEFAULT_PARAMS_FILE))) {
-      this.vars(ctx, () => ctx.mergeFile(this.root, DEFAULT_PARAMS_FILE, ''), 'vars', this.top('vars'));
+      this.vars(() => ctx.mergeFile(this.root, DEFAULT_PARAMS_FILE, ''), 'vars', this.top('vars'));
     }
     this.loadVars(ctx, this.top('vars'), '', 'vars', '');
     const stages = this.top('stages');
@@ -149,10 +149,10 @@ class Resolver {
       for (const pair of artifacts.items) {
         const rawName = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
         const name = this.value(ctx, pair.key as Node, null, `artifacts.${rawName}`);
-        if (typeof name === 'string' && nameProblem(name, { anyCharacters: true }))
-          this.fail(`artifacts.${rawName}`, nameProblem(name, { anyCharacters: true })!, pair.key as Node);
         if (typeof name !== 'string')
           this.fail(`artifacts.${rawName}`, `expected a name, got ${typeName(name)}`, pair.key as Node);
+        const problem = nameProblem(name, { anyCharacters: true });
+        if (problem) this.fail(`artifacts.${rawName}`, problem, pair.key as Node);
         const def = unwrapPy(this.value(ctx, pair.value as Node, null, `artifacts.${rawName}`));
         const parsed = artifactSchema.safeParse(def);
         if (!parsed.success) {
@@ -173,7 +173,7 @@ class Resolver {
   }
 
   /** Runs a vars step, turning its failure into an error at the vars item. */
-  private vars(ctx: Context, step: () => void, where: string, node: Node | null | undefined): void {
+  private vars(step: () => void, where: string, node: Node | null | undefined): void {
     try {
       step();
     } catch (err) {
@@ -198,9 +198,9 @@ class Resolver {
       const value = this.plain(itemNode);
       const source = `${stage ? `${stage}.` : ''}vars[${i}]`;
       if (typeof value === 'string') {
-        this.vars(ctx, () => ctx.mergeFile(this.root, value, wdir), `${where}[${i}]`, itemNode);
+        this.vars(() => ctx.mergeFile(this.root, value, wdir), `${where}[${i}]`, itemNode);
       } else if (isPlainMap(value)) {
-        this.vars(ctx, () => ctx.merge(value, source), `${where}[${i}]`, itemNode);
+        this.vars(() => ctx.merge(value, source), `${where}[${i}]`, itemNode);
       } else {
         this.fail(`${where}[${i}]`, `expected a params file or a map, got ${typeName(value)}`, itemNode);
       }
