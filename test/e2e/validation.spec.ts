@@ -140,4 +140,13 @@ test('Validation: a passing and a failing version, their profiles, the HTML expo
   await expect(models.getByTestId('gates-1')).toContainText('overridden');
   await expect(models.getByTestId('version-row-1').getByTestId('alias')).toHaveText('champion');
   await shots(page, 'models-gates');
+
+  // The run validated its input first: a step of its own in the run's record.
+  const [firstRun] = JSON.parse(strata(host, 'runs', '--json').stdout) as { id: string }[];
+  await page.keyboard.press('ControlOrMeta+1');
+  await page.getByTestId(`run-row-${firstRun.id}`).click();
+  const stages = page.getByTestId('run-stages');
+  await expect(stages).toContainText('validate:prepare');
+  await expect(stages).toContainText('data/customers.csv@1 pass');
+  await stages.screenshot({ path: screenPath('validation-run-step-light') });
 });

@@ -55,6 +55,7 @@ describe('validation in the pipeline', () => {
     expect(failed.code).toBe(1);
     const stages = stagesOfLastRun();
     const by = (name: string) => stages.find((s) => s.stage === name)!;
+    expect(stages.map((s) => s.stage)).toEqual(['validate:train', 'train', 'evaluate']);
     expect(by('validate:train')).toMatchObject({ status: 'failed' });
     expect(by('validate:train').reason).toContain('data/train.csv@1 fail (0 passed, 2 failed');
     expect(by('train')).toMatchObject({

@@ -439,12 +439,18 @@ function insertStep(
   reason: string,
   started: number,
 ): void {
-  project.db
-    .prepare(
-      `INSERT INTO run_stages (run_id, stage, ord, status, reason, cmd, started_at, ended_at)
-       SELECT run_id, ?, ord, ?, ?, ?, ?, ? FROM run_stages WHERE run_id = ? AND stage = ?`,
-    )
-    .run(step, status, reason, `strata validate (inputs of ${before})`, started, Date.now(), runId, before);
+  const db = project.db;
+  db.transaction(() => {
+    // The step takes the stage's place in the order, the stage and those after it move down one.
+    const ord = db
+      .prepare('SELECT ord FROM run_stages WHERE run_id = ? AND stage = ?')
+      .pluck()
+      .get(runId, before) as number;
+    db.prepare('UPDATE run_stages SET ord = ord + 1 WHERE run_id = ? AND ord >= ?').run(runId, ord);
+    db.prepare(
+      `INSERT INTO run_stages (run_id, stage, ord, status, reason, cmd, started_at, ended_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(runId, step, ord, status, reason, `strata validate (inputs of ${before})`, started, Date.now());
+  })();
 }
 
 /**
