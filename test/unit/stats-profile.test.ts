@@ -90,3 +90,27 @@ describe('column statistics', () => {
     }
   });
 });
+
+describe('loading', () => {
+  it('loads the DuckDB library only when a query needs it, not with the engine (every CLI command would pay for it)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const script = `
+      const loaded = () => process.report.getReport().sharedObjects.some((o) => /duckdb/i.test(o));
+      await import(${JSON.stringify(path.resolve('electron/core/engine.ts'))});
+      const before = loaded();
+      const { query } = await import(${JSON.stringify(path.resolve('electron/core/stats/duck.ts'))});
+      await query('SELECT 1');
+      console.log(JSON.stringify({ before, after: loaded() }));
+      process.exit(0);`;
+    const r = spawnSync(
+      process.execPath,
+      ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', script],
+      {
+        encoding: 'utf8',
+        timeout: 60000,
+      },
+    );
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ before: false, after: true });
+  });
+});

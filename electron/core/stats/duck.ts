@@ -1,4 +1,4 @@
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { StrataError } from '../../../shared/errors.js';
 
 /**
@@ -8,7 +8,11 @@ import { StrataError } from '../../../shared/errors.js';
 let instance: Promise<DuckDBInstance> | null = null;
 
 async function connect(): Promise<DuckDBConnection> {
-  instance ??= DuckDBInstance.create(':memory:', { threads: '2' });
+  // Loaded on first use: the native library takes a second or more to load on a busy machine, which
+  // every CLI command and the app's start would otherwise pay.
+  instance ??= import('@duckdb/node-api').then(({ DuckDBInstance }) =>
+    DuckDBInstance.create(':memory:', { threads: '2' }),
+  );
   return (await instance).connect();
 }
 
