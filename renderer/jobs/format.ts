@@ -1,4 +1,5 @@
 import type { JobInfo } from '../../shared/api/index.js';
+import { formatDuration } from '../../shared/format.js';
 import { formatBytes, formatCount } from '../components/format.js';
 
 export function progressText(job: JobInfo): string {
@@ -30,8 +31,5 @@ export function outcomeText(job: JobInfo): string {
 }
 
 export function durationText(job: JobInfo, now = Date.now()): string {
-  const ms = (job.endedAt ?? now) - job.startedAt;
-  if (ms < 1000) return `${ms} ms`;
-  const s = ms / 1000;
-  return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+  return formatDuration((job.endedAt ?? now) - job.startedAt);
 }

@@ -1,15 +1,8 @@
 import type { RunDetail, RunSummary, StageRun } from '../../../shared/api/runs.js';
 import { describeCodeState } from '../../../shared/code-state.js';
+import { formatDuration } from '../../../shared/format.js';
 
-export function duration(ms: number | null): string {
-  if (ms === null || ms < 0) return '-';
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 60000) return `${(ms / 1000).toFixed(1)} s`;
-  const m = Math.floor(ms / 60000);
-  return `${m} min ${Math.round((ms % 60000) / 1000)} s`;
-}
-
-export const runDuration = (r: RunSummary) => duration((r.endedAt ?? Date.now()) - r.startedAt);
+export const runDuration = (r: RunSummary) => formatDuration((r.endedAt ?? Date.now()) - r.startedAt);
 
 const num = (v: number) =>
   Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0)
@@ -26,7 +19,7 @@ export function runLine(r: RunSummary): string {
 }
 
 export function stageLine(s: StageRun): string {
-  const took = s.startedAt !== null && s.endedAt !== null ? duration(s.endedAt - s.startedAt) : '';
+  const took = s.startedAt !== null && s.endedAt !== null ? formatDuration(s.endedAt - s.startedAt) : '';
   const exit = s.exitCode !== null ? ` exit ${s.exitCode}` : s.signal ? ` ${s.signal}` : '';
   return `  ${s.stage.padEnd(16)} ${s.status.padEnd(11)} ${took.padStart(9)}${exit}  ${s.reason}${s.logDropped ? `  (output truncated: ${s.logDropped} bytes not stored)` : ''}`;
 }

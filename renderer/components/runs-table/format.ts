@@ -1,3 +1,4 @@
+import { formatDuration } from '../../../shared/format.js';
 import { cellValue, type Column } from './table.js';
 
 /** Six significant digits: enough to tell runs apart, short enough for a column. The full value is in the cell's title. */
@@ -8,14 +9,6 @@ export function formatNumber(v: number): string {
   const a = Math.abs(v);
   if (a !== 0 && (a < 1e-4 || a >= 1e9)) return v.toExponential(4);
   return String(Number(v.toPrecision(6)));
-}
-
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '';
-  if (seconds < 60) return `${Number(seconds.toPrecision(3))} s`;
-  const m = Math.floor(seconds / 60);
-  if (m < 60) return `${m} m ${Math.round(seconds % 60)} s`;
-  return `${Math.floor(m / 60)} h ${m % 60} m`;
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -29,6 +22,7 @@ export function formatCell(col: Column, row: number): string {
   if (v === null) return '';
   if (typeof v === 'string') return v;
   if (col.kind === 'time') return formatTime(v);
-  if (col.group === 'field' && col.key === 'duration') return formatDuration(v);
+  if (col.group === 'field' && col.key === 'duration')
+    return Number.isFinite(v) ? formatDuration(v * 1000) : '';
   return formatNumber(v);
 }

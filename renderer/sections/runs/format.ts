@@ -1,11 +1,8 @@
 import type { ParamValue, RunSummary } from '../../../shared/api/index.js';
 
-export function duration(ms: number | null): string {
-  if (ms === null || ms < 0) return '—';
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 60000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.floor(ms / 60000)} min ${Math.round((ms % 60000) / 1000)} s`;
-}
+import { formatDuration as duration } from '../../../shared/format.js';
+
+export { duration };
 
 export const runDuration = (r: RunSummary, now = Date.now()) => duration((r.endedAt ?? now) - r.startedAt);
 

@@ -3,7 +3,8 @@
 // Inside a Strata pipeline step (STRATA_TRACKING_FILE is set) everything logged belongs to the step's
 // run; from a terminal it goes to the project's .strata/inbox/, ingested on the next open.
 //
-//   const strata = await import(process.env.STRATA_NODE_CLIENT ?? './strata-client.mjs');
+//   npm install "$(strata client path node)"   then   import * as strata from 'strata-client';
+//   (inside a pipeline step: await import(process.env.STRATA_NODE_CLIENT))
 //   strata.logParams({ lr: 0.1 });
 //   strata.logMetric('loss', 0.42, 3);
 //

@@ -17,7 +17,10 @@ import warnings
 
 from . import _fluent
 
-_state = threading.local()
+# Process-wide, not per thread: a forest fits its trees in joblib's worker threads, and those fits are
+# part of the outer one. (Two models fitted at once in two threads log only the first.)
+_state = {"depth": 0}
+_lock = threading.Lock()
 _patched = []
 _options = {"log_models": True}
 
@@ -128,18 +131,22 @@ def _wrap(original):
     @functools.wraps(original)
     def fit(self, *args, **kwargs):
         # Passed through untouched: some estimators' fit takes only y (LabelEncoder), or no y at all.
-        if getattr(_state, "depth", 0) > 0:
+        with _lock:
+            inner = _state["depth"] > 0
+            if not inner:
+                _state["depth"] = 1
+        if inner:
             return original(self, *args, **kwargs)
         X = args[0] if args else kwargs.get("X")
         y = args[1] if len(args) > 1 else kwargs.get("y")
-        run = _before_fit(self)
         # Fits inside this one, and inside the metrics computed after it, are not logged.
-        _state.depth = 1
         try:
+            run = _before_fit(self)
             result = original(self, *args, **kwargs)
             _after_fit(run, self, X, y, kwargs.get("sample_weight"))
         finally:
-            _state.depth = 0
+            with _lock:
+                _state["depth"] = 0
         return result
 
     fit._strata_original = original
@@ -150,8 +157,11 @@ def autolog(log_models=True, disable=False):
     """Patches `fit` of every scikit-learn estimator (once; calling again only changes the options)."""
     _options["log_models"] = log_models
     if disable:
-        for cls, original in _patched:
-            cls.fit = original
+        for cls, original, own in _patched:
+            if own:
+                cls.fit = original
+            else:
+                del cls.fit
         _patched.clear()
         return
     if _patched:
@@ -160,10 +170,12 @@ def autolog(log_models=True, disable=False):
 
     if _fluent.active_run() is None and not os.environ.get("STRATA_TRACKING_FILE"):
         _own_run()
-
     for _, cls in all_estimators():
-        original = cls.__dict__.get("fit")
+        # The fit a class answers with, its own or inherited from a base that all_estimators() does
+        # not list (RandomForestClassifier's comes from BaseForest).
+        original = getattr(cls, "fit", None)
         if original is None or hasattr(original, "_strata_original"):
             continue
+        own = "fit" in cls.__dict__
         cls.fit = _wrap(original)
-        _patched.append((cls, original))
+        _patched.append((cls, original, own))
