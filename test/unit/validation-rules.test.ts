@@ -341,6 +341,25 @@ describe('validation of bad input', () => {
     }
   });
 
+  it('checks the stored content of a version: the workspace file changing during the check does not change the report', async () => {
+    const lines = ['a'];
+    for (let i = 0; i < 200_000; i++) lines.push(String(i % 1000));
+    const p = await project(`validations:\n  d:\n    rules:\n      - { column: a, max: 998 }\n`, [
+      { 'd.csv': lines.join('\n') + '\n' },
+    ]);
+    try {
+      const running = validate(p);
+      // Rewritten (shorter, other values, then a broken row) while the version is being checked.
+      fs.writeFileSync(path.join(p.root, 'd.csv'), 'a\n5000\n1,2\n');
+      const r = await running;
+      expect(r.files[0].rows).toBe(200_000);
+      expect(checks(r)[0]).toMatchObject({ status: 'fail', failing: 200 });
+      expect(rows(checks(r)[0])).toEqual([1000, 2000, 3000, 4000, 5000]);
+    } finally {
+      p.close();
+    }
+  });
+
   it('a rule naming a missing column is an error with its strata.yaml line; a bad regex a config error', async () => {
     const p = await project(
       `validations:\n  d:\n    rules:\n      - { column: a, not_null: true }\n      - { column: agee, min: 0 }\n`,
