@@ -12,6 +12,8 @@ import type {
 } from '../../shared/api/index.js';
 import { StrataError, toErrorData, type StrataErrorData } from '../../shared/errors.js';
 import { parseRequest } from '../../shared/validate.js';
+import { refuseWriteInReview } from './review/read-only.js';
+import { verifyOnOpen } from './review/verify.js';
 import { JobManager } from './jobs/jobs.js';
 import { explainFsError, Project } from './project/project.js';
 import { CONFIG_FILE } from './config/load.js';
@@ -32,6 +34,11 @@ export interface EngineOptions extends HostHooks {
   services?: ProjectServiceFactory[];
   /** Whether opening a project puts it on the start screen's recent list (default true). */
   rememberRecent?: boolean;
+  /**
+   * Review mode (`strata ui --read-only`): projects open without writing into their folder, no
+   * service but the background verification starts, and calls that would write are refused.
+   */
+  readOnly?: boolean;
 }
 
 export type Handlers<C extends CallMap> = {
@@ -53,6 +60,7 @@ export class Engine {
   private listeners = new Set<AnyListener>();
   private readonly serviceFactories: ProjectServiceFactory[];
   private readonly rememberRecent: boolean;
+  readonly readOnly: boolean;
   private services: ProjectService[] = [];
   /** projects being closed: their services and jobs are still ending, their databases still open */
   private closing = new Set<Promise<void>>();
@@ -60,7 +68,8 @@ export class Engine {
 
   constructor(options: EngineOptions = {}) {
     this.hooks = { pickFolder: options.pickFolder };
-    this.serviceFactories = options.services ?? hostServices;
+    this.readOnly = options.readOnly ?? false;
+    this.serviceFactories = this.readOnly ? [verifyOnOpen] : (options.services ?? hostServices);
     this.rememberRecent = options.rememberRecent ?? true;
     this.jobs.onUpdate((job) => this.emit('job.update', job));
   }
@@ -77,6 +86,7 @@ export class Engine {
   /** Validates an untrusted request and runs its handler. Throws StrataError on any failure. */
   async call(name: unknown, params: unknown): Promise<unknown> {
     const req = parseRequest(name, params);
+    if (this.readOnly) refuseWriteInReview(req.name);
     const handler = handlers[req.name] as (p: unknown, e: Engine) => unknown;
     try {
       return await handler(req.params, this);
@@ -117,7 +127,11 @@ export class Engine {
   }
 
   openProject(dir: string, mode: 'open' | 'init' = 'open'): Project {
-    const project = mode === 'init' ? Project.init(dir) : Project.open(dir);
+    const project = this.readOnly
+      ? Project.openReadOnly(dir)
+      : mode === 'init'
+        ? Project.init(dir)
+        : Project.open(dir);
     // The previous project finishes closing in the background; shutdown() still waits for it.
     void this.closeProject();
     this.current = project;

@@ -19,8 +19,13 @@ export interface UiServer {
  * `strata ui`: an engine with every service of a long-running host, the folder opened when it is a
  * project, and the browser host in front of it.
  */
-export async function startUiServer(opts: { dir?: string; port: number }): Promise<UiServer> {
-  const engine = new Engine();
+export async function startUiServer(opts: {
+  dir?: string;
+  port: number;
+  /** review mode: nothing is written into the project (see Engine's readOnly) */
+  readOnly?: boolean;
+}): Promise<UiServer> {
+  const engine = new Engine({ readOnly: opts.readOnly });
   const dir = opts.dir === undefined ? undefined : path.resolve(opts.dir);
   // A folder that is not a project yet opens to the start screen, which offers to initialise it.
   if (dir && inspectFolder(dir).kind === 'project') engine.openProject(dir);

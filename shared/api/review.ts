@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { returns } from './define.js';
+import type { FsckReport } from './artifacts.js';
 
 /** exact: every output byte for byte and every metric equal; within-tolerance: metrics inside their tolerance. */
 export type ReproVerdict = 'exact' | 'within-tolerance' | 'not-reproduced';
@@ -94,6 +95,14 @@ export interface LineageGraph {
   edges: { from: string; to: string }[];
 }
 
+/** The background check of every stored hash (fsck, moving and writing nothing when read-only). */
+export interface VerifyState {
+  state: 'none' | 'running' | 'done' | 'failed';
+  jobId: string | null;
+  report: FsckReport | null;
+  error: string | null;
+}
+
 /** "0.01" is absolute, "1%" relative; a metric name may be any key. */
 export const toleranceText = z
   .string()
@@ -123,6 +132,11 @@ export const reviewCalls = {
   'review.html': {
     params: z.object({ target: z.string().min(1) }).strict(),
     result: returns<{ html: string; fileName: string }>(),
+  },
+  /** The background verification of the store; start: begin one if none ran in this session. */
+  'review.verify': {
+    params: z.object({ start: z.boolean().default(false) }).strict(),
+    result: returns<VerifyState>(),
   },
   /** dataset versions → runs → model versions → gates → deployments */
   'review.lineage': { params: z.object({}).strict(), result: returns<LineageGraph>() },

@@ -10,19 +10,26 @@ const LAUNCH_CODE_TTL_MS = 60_000;
 export const uiCommand: Command = {
   name: 'ui',
   summary: 'serve the Strata UI in your browser, on 127.0.0.1 only',
-  usage: 'strata ui [dir] [--port N] [--no-open]',
+  usage: 'strata ui [dir] [--port N] [--no-open] [--read-only]',
   description:
     'Prints "Strata UI: <url>" first; the URL carries this launch\'s token, so keep it out of logs. The browser ' +
     'is opened on a file only you can read, which signs it in once. Ctrl+C stops the server.',
   flags: {
     port: { type: 'string', help: 'port to listen on (0 picks a free one; default 0)' },
     'no-open': { type: 'boolean', help: 'do not open a browser' },
+    'read-only': {
+      type: 'boolean',
+      help: 'review mode: write nothing into the project (no watcher, no lock files, no inbox ingestion; its store is verified in the background)',
+    },
   },
   async run(args, io) {
     const port = Number(args.flags.port ?? 0);
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw new UsageError(`--port must be a number from 0 to 65535, not ${String(args.flags.port)}`);
-    const ui = await startUiServer({ dir: args.positional[0], port });
+    const readOnly = args.flags['read-only'] === true;
+    if (readOnly && !args.positional[0])
+      throw new UsageError('strata ui --read-only needs the project folder to review');
+    const ui = await startUiServer({ dir: args.positional[0], port, readOnly });
     io.out(`Strata UI: ${ui.url}`);
     if (ui.notAProject)
       io.err(`${ui.notAProject} is not a Strata project yet; the UI offers to initialise it.`);

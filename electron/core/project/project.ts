@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { StrataError } from '../../../shared/errors.js';
 import type { FolderState, ProjectSummary } from '../../../shared/api/project.js';
@@ -113,10 +114,22 @@ export class Project {
   readonly db: Db;
   config: LoadedConfig;
 
-  private constructor(root: string, db: Db, config: LoadedConfig) {
+  /** opened for review: the database is a private copy, nothing is written into the folder */
+  readonly readOnly: boolean;
+  /** the folder holding the read-only copy of the database, removed at close */
+  private readonly copyDir: string | null;
+
+  private constructor(
+    root: string,
+    db: Db,
+    config: LoadedConfig,
+    copy: { dbPath: string; dir: string } | null = null,
+  ) {
     this.root = root;
     this.strataDir = path.join(root, STRATA_DIR);
-    this.dbPath = path.join(this.strataDir, DB_FILE);
+    this.dbPath = copy?.dbPath ?? path.join(this.strataDir, DB_FILE);
+    this.readOnly = copy !== null;
+    this.copyDir = copy?.dir ?? null;
     this.objectsDir = path.join(this.strataDir, OBJECTS_DIR);
     this.db = db;
     this.config = config;
@@ -170,6 +183,42 @@ export class Project {
     return new Project(root, db, config);
   }
 
+  /**
+   * Opens a project (or an unpacked bundle) for review without writing into its folder. SQLite
+   * cannot open a WAL database read-only without creating -shm and -wal files beside it (and this
+   * better-sqlite3 takes no URI, so no immutable=1): the database and its WAL are copied to a temp
+   * folder and opened there, migrated if older, then made query_only. Objects are read in place.
+   */
+  static openReadOnly(dir: string): Project {
+    const root = path.resolve(dir);
+    const state = inspectFolder(root);
+    requireFolder(root, state);
+    const source = path.join(root, STRATA_DIR, DB_FILE);
+    if (!fs.existsSync(source))
+      throw new StrataError(
+        'NOT_A_PROJECT',
+        `${root} has no ${STRATA_DIR}/${DB_FILE}: there is no record to review`,
+        { where: { file: root } },
+      );
+    const config = loadConfig(root);
+    const copyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-review-'));
+    const dbPath = path.join(copyDir, DB_FILE);
+    let db: Db | null = null;
+    try {
+      fs.copyFileSync(source, dbPath);
+      if (fs.existsSync(`${source}-wal`)) fs.copyFileSync(`${source}-wal`, `${dbPath}-wal`);
+      refuseFutureSchema(dbPath);
+      db = openSqlite(dbPath);
+      migrate(db, migrations, dbPath);
+      db.pragma('query_only = 1');
+    } catch (err) {
+      db?.close();
+      fs.rmSync(copyDir, { recursive: true, force: true });
+      throw explainFsError(err, 'Cannot open the project for review', source);
+    }
+    return new Project(root, db, config, { dbPath, dir: copyDir });
+  }
+
   /** Creates strata.yaml (unless present) and .strata/, then opens. Idempotent. */
   static init(dir: string, opts: OpenProjectOptions = {}): Project {
     const root = path.resolve(dir);
@@ -206,7 +255,7 @@ export class Project {
       name: this.name,
       dbPath: this.dbPath,
       schemaMigrations: appliedMigrations(this.db).length,
-      readOnly: false,
+      readOnly: this.readOnly,
       configError: null,
       config: {
         artifacts: Object.keys(c.artifacts).length,
@@ -221,6 +270,7 @@ export class Project {
 
   close(): void {
     if (this.db.open) this.db.close();
+    if (this.copyDir) fs.rmSync(this.copyDir, { recursive: true, force: true });
   }
 }
 

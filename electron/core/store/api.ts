@@ -64,6 +64,8 @@ export interface RecordOptions {
 
 /** Prepares the store for this process: leftover temp files of dead writers go, declared artifacts get rows. */
 export function ensureStore(project: Project): void {
+  // A project open for review is only read: no temp files cleared, no rows synced.
+  if (project.readOnly) return;
   try {
     cleanTemps(project.objectsDir);
   } catch (err) {

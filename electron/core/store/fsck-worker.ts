@@ -8,7 +8,8 @@ import { listObjects } from './scan-objects.js';
 
 export interface FsckObjectsInput {
   objectsDir: string;
-  quarantineDir: string;
+  /** null: report only, move and write nothing (a project open read-only for review) */
+  quarantineDir: string | null;
   dbPath: string;
 }
 
@@ -39,6 +40,7 @@ serveWorker<FsckObjectsInput, FsckObjectsResult>(({ objectsDir, quarantineDir, d
   let bytes = 0;
   let done = 0;
   const quarantine = (hash: string): string => {
+    if (!quarantineDir) return '';
     fs.mkdirSync(quarantineDir, { recursive: true });
     return path.join(quarantineDir, `${hash}.${Date.now()}`);
   };
@@ -58,7 +60,7 @@ serveWorker<FsckObjectsInput, FsckObjectsResult>(({ objectsDir, quarantineDir, d
     }
     if (h.digest('hex') !== o.hash) {
       const to = quarantine(o.hash);
-      fs.renameSync(o.file, to);
+      if (to) fs.renameSync(o.file, to);
       bad.push({ hash: o.hash, quarantinedTo: to });
     }
     if (++done % 256 === 0) progress(done, total);
@@ -78,7 +80,7 @@ serveWorker<FsckObjectsInput, FsckObjectsResult>(({ objectsDir, quarantineDir, d
       bytes += e.size;
       if (crypto.createHash('sha256').update(data).digest('hex') !== hash || e.hash !== hash) {
         const to = quarantine(hash);
-        fs.writeFileSync(to, data);
+        if (to) fs.writeFileSync(to, data);
         badPacked.push({ hash, pack, offset: e.offset, quarantinedTo: to });
       }
       if (++done % 256 === 0) progress(done, total);

@@ -17,6 +17,8 @@ export async function fsck(
   project: Project,
   opts: { signal?: AbortSignal; onProgress?: (done: number, total: number | null) => void } = {},
 ): Promise<FsckReport> {
+  // Read-only review: every hash is checked, nothing is locked, moved or recorded.
+  if (project.readOnly) return check(project, opts);
   ensureStore(project);
   // A gc rewriting a pack under the check would make its contents read as missing.
   const release = await useStore(project.strataDir);
@@ -35,17 +37,19 @@ async function check(
     new URL('./fsck-worker.js', import.meta.url),
     {
       objectsDir: project.objectsDir,
-      quarantineDir: path.join(project.strataDir, QUARANTINE_DIR),
+      quarantineDir: project.readOnly ? null : path.join(project.strataDir, QUARANTINE_DIR),
       dbPath: project.dbPath,
     },
     opts,
   );
   // A damaged packed object loses its row, so that it counts as missing and the next add of the
   // same content stores it again.
-  const drop = project.db.prepare('DELETE FROM packed_objects WHERE hash = ? AND pack = ? AND offset = ?');
-  project.db.transaction(() => {
-    for (const b of objects.badPacked) drop.run(b.hash, b.pack, b.offset);
-  })();
+  if (!project.readOnly) {
+    const drop = project.db.prepare('DELETE FROM packed_objects WHERE hash = ? AND pack = ? AND offset = ?');
+    project.db.transaction(() => {
+      for (const b of objects.badPacked) drop.run(b.hash, b.pack, b.offset);
+    })();
+  }
   const bad = [
     ...objects.bad,
     ...objects.badPacked.map((b) => ({
@@ -53,7 +57,8 @@ async function check(
       quarantinedTo: b.quarantinedTo || `(unreadable in pack ${b.pack})`,
     })),
   ];
-  if (bad.length || objects.missingPacks.length) project.db.prepare('UPDATE stat_cache SET stored = 0').run();
+  if (!project.readOnly && (bad.length || objects.missingPacks.length))
+    project.db.prepare('UPDATE stat_cache SET stored = 0').run();
   const missingPacks = new Set(objects.missingPacks.map((p) => packPath(project.objectsDir, p)));
   const stored = (hash: string): boolean => {
     const loc = locateObject(project.db, project.objectsDir, hash);
