@@ -269,6 +269,47 @@ ${entry('nc.txt', f('nc.txt'))}`,
   }, 60000);
 });
 
+describe('dvc.yaml files in subfolders', () => {
+  it('run from their folder with their own params.yaml and dvc.lock, named sub/dvc.yaml:stage as DVC addresses them', async () => {
+    const { dir, project } = dvcProject((d) => {
+      writeFiles(d, {
+        'dvc.yaml':
+          'stages:\n  prep:\n    cmd: mkdir -p data && echo clean > data/clean.txt\n    outs: [data/clean.txt]\n',
+        'models/params.yaml': 'lr: 0.5\n',
+        'models/dvc.yaml': `stages:
+  train:
+    cmd: cat ../data/clean.txt > model.txt && echo lr=\${lr} >> model.txt
+    deps: [../data/clean.txt]
+    params: [lr]
+    outs: [model.txt]
+  eval:
+    cmd: echo done > eval.txt
+    outs: [eval.txt]
+`,
+        'models/eval.txt': 'done\n',
+      });
+      const hash = md5('done\n');
+      writeFiles(d, {
+        'models/dvc.lock': `schema: '2.0'\nstages:\n  eval:\n    cmd: echo done > eval.txt\n    outs:\n    - path: eval.txt\n      md5: ${hash}\n      hash: md5\n`,
+        [`.dvc/cache/files/md5/${hash.slice(0, 2)}/${hash.slice(2)}`]: 'done\n',
+      });
+    });
+    expect((await planPipeline(project)).map((p) => p.stage)).toEqual([
+      'prep',
+      'models/dvc.yaml:train',
+      'models/dvc.yaml:eval',
+    ]);
+    const r = await run(project);
+    expect(r.status).toBe('done');
+    expect(ran(r.stages)).toEqual(['prep', 'models/dvc.yaml:train']);
+    expect(r.stages['models/dvc.yaml:eval'].reason).toBe(
+      'up to date per dvc.lock (DVC ran it with these deps, params and outs)',
+    );
+    expect(read(dir, 'models/model.txt')).toBe('clean\nlr=0.5\n');
+    expect(r.run.params['models/params.yaml:lr']).toBe(0.5);
+  }, 120000);
+});
+
 describe('frozen stages', () => {
   it('cut the walk upstream as in DVC, never run, and fail the run when their outs are missing', async () => {
     const { dir, project } = dvcProject((d) =>

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { hashPath } from '../store/api.js';
 import { keyed } from '../../../shared/names.js';
 import type { Project } from '../project/project.js';
@@ -105,10 +106,11 @@ export async function checkStage(
   }
   if (!before) {
     const dvc = project.config.dvc;
-    const locked = dvc ? readDvcLock(project.root) : null;
+    const at = dvc?.resolved.locks[stage.name];
+    const locked = at ? readDvcLock(path.join(project.root, at.dir)) : null;
     if (locked && 'unusable' in locked)
       return verdict(true, `never run by Strata; dvc.lock not used (${locked.unusable})`);
-    const lock = locked?.stages[stage.name];
+    const lock = at && locked ? locked.stages[at.name] : undefined;
     if (!dvc || !lock) return verdict(true, 'never run successfully before');
     const fromLock = await checkLock(project.root, stage, lock, dvc.config.cacheDir, opts.signal);
     if (!fromLock.match) return verdict(true, `never run by Strata; dvc.lock: ${fromLock.reason}`);

@@ -25,11 +25,16 @@ const dvcFileSchema = z
   .passthrough();
 
 /**
- * Finds the `.dvc` files of the project. Folders that hold data rather than `.dvc` files are not
- * entered: one a `.dvc` file beside it tracks (data/ next to data.dvc), and a stage's out.
+ * Finds the `.dvc` files of the project, and the dvc.yaml files in its subfolders. Folders that hold
+ * data rather than DVC files are not entered: one a `.dvc` file beside it tracks (data/ next to
+ * data.dvc), and a stage's out.
  */
-export function findDvcFiles(root: string, stageOuts: ReadonlySet<string> = new Set()): DvcFileOut[] {
+export function findDvcFiles(
+  root: string,
+  stageOuts: ReadonlySet<string> = new Set(),
+): { outs: DvcFileOut[]; pipelines: string[] } {
   const found: DvcFileOut[] = [];
+  const pipelines: string[] = [];
   const walk = (rel: string) => {
     let entries: fs.Dirent[];
     try {
@@ -42,6 +47,8 @@ export function findDvcFiles(root: string, stageOuts: ReadonlySet<string> = new 
       const child = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) {
         if (!IGNORED_DIRS.has(e.name) && !names.has(`${e.name}.dvc`) && !stageOuts.has(child)) walk(child);
+      } else if (e.isFile() && e.name === 'dvc.yaml' && rel) {
+        pipelines.push(child);
       } else if (e.isFile() && e.name.endsWith('.dvc')) {
         const { value } = readYamlFile(path.join(root, child), dvcFileSchema);
         const base = path.posix.join(rel || '.', value.wdir ?? '.');
@@ -62,5 +69,5 @@ export function findDvcFiles(root: string, stageOuts: ReadonlySet<string> = new 
     }
   };
   walk('');
-  return found.sort((a, b) => a.path.localeCompare(b.path));
+  return { outs: found.sort((a, b) => a.path.localeCompare(b.path)), pipelines: pipelines.sort() };
 }

@@ -31,9 +31,9 @@ type LockEntry = z.output<typeof entrySchema>;
  * (not YAML, an older schema) is reported as unusable: its stages then run, the run does not fail.
  */
 export function readDvcLock(
-  root: string,
+  dir: string,
 ): { stages: Record<string, LockStage> } | { unusable: string } | null {
-  const file = path.join(root, 'dvc.lock');
+  const file = path.join(dir, 'dvc.lock');
   if (!fs.existsSync(file)) return null;
   try {
     return { stages: readYamlFile(file, lockSchema).value.stages };

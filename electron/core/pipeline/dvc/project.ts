@@ -16,9 +16,22 @@ const KINDS: Record<string, ArtifactConfig['kind']> = { model: 'model', dataset:
 
 const safeName = (s: string) => s.replace(/[^A-Za-z0-9_.-]/g, '_');
 
+/** Stages of one dvc.yaml after another's: names differ (sub/dvc.yaml:name), lists add up. */
+function merge(into: ResolvedDvcYaml, more: ResolvedDvcYaml): void {
+  Object.assign(into.stages, more.stages);
+  Object.assign(into.locations, more.locations);
+  Object.assign(into.locks, more.locks);
+  into.params.push(...more.params);
+  into.metrics.push(...more.metrics);
+  into.plots.push(...more.plots);
+  for (const [name, a] of Object.entries(more.artifacts))
+    setOwn(into.artifacts, Object.hasOwn(into.artifacts, name) ? `${a.path}:${name}` : name, a);
+}
+
 /**
- * A project with only dvc.yaml, read as DVC reads it. Its artifacts are dvc.yaml's `artifacts:`
- * (the model registry's) and what each `.dvc` file tracks (named after the tracked path).
+ * A project with a dvc.yaml at its root (and maybe more in subfolders), read as DVC reads it. Its
+ * artifacts are the dvc.yaml files' `artifacts:` (the model registry's) and what each `.dvc` file
+ * tracks (named after the tracked path).
  */
 export function loadDvcProject(root: string, file: string): { config: StrataConfig; dvc: DvcExtras } {
   const config = readDvcConfig(root);
@@ -28,7 +41,10 @@ export function loadDvcProject(root: string, file: string): { config: StrataConf
     for (const o of [...s.outs, ...s.metrics, ...s.plots])
       for (const p of typeof o === 'string' ? [o] : Object.keys(o))
         outs.add(path.posix.normalize(path.posix.join(s.wdir ?? '.', p)).replace(/\/$/, ''));
-  const dvcFiles = findDvcFiles(root, outs);
+  const found = findDvcFiles(root, outs);
+  for (const sub of found.pipelines)
+    merge(resolved, resolveDvcYaml(root, path.join(root, sub), config.parsing));
+  const dvcFiles = found.outs;
   const artifacts: Record<string, ArtifactConfig> = {};
   for (const [name, a] of Object.entries(resolved.artifacts)) {
     setOwn(artifacts, safeName(name), {

@@ -63,9 +63,12 @@ export interface ResolvedDvcYaml {
   stages: Record<string, StageConfig>;
   /** where each stage's definition starts (a generated stage points at its group) */
   locations: Record<string, ErrorLocation>;
+  /** where each stage's dvc.lock entry is: the lock's folder and the stage's name in it */
+  locks: Record<string, { dir: string; name: string }>;
+  /** top-level params, metrics and plots files, relative to the project */
   params: string[];
   metrics: string[];
-  plots: unknown[];
+  plots: string[];
   artifacts: Record<string, DvcArtifact>;
 }
 
@@ -78,7 +81,8 @@ const DEFAULT_PARAMS_FILE = 'params.yaml';
 export function resolveDvcYaml(root: string, file: string, parsing: ParsingConfig): ResolvedDvcYaml {
   const text = fs.readFileSync(file, 'utf8');
   const { doc, lines } = parseYamlFile(file, text, topSchema);
-  const r = new Resolver(root, file, text, doc, lines, parsing);
+  const base = path.relative(root, path.dirname(file)).split(path.sep).join('/');
+  const r = new Resolver(root, base, file, text, doc, lines, parsing);
   return r.run();
 }
 
@@ -86,6 +90,7 @@ class Resolver {
   private out: ResolvedDvcYaml = {
     stages: {},
     locations: {},
+    locks: {},
     params: [],
     metrics: [],
     plots: [],
@@ -94,6 +99,8 @@ class Resolver {
 
   constructor(
     private root: string,
+    /** the folder of this dvc.yaml, relative to the project: its stages run there, its paths start there */
+    private base: string,
     private file: string,
     private text: string,
     private doc: Document,
@@ -118,10 +125,10 @@ class Resolver {
 
   run(): ResolvedDvcYaml {
     const ctx = new Context();
-    if (fs.existsSync(path.join(this.root, DEFAULT_PARAMS_FILE))) {
-      this.vars(() => ctx.mergeFile(this.root, DEFAULT_PARAMS_FILE, ''), 'vars', this.top('vars'));
+    if (fs.existsSync(path.join(this.root, this.base, DEFAULT_PARAMS_FILE))) {
+      this.vars(() => ctx.mergeFile(this.root, DEFAULT_PARAMS_FILE, this.base), 'vars', this.top('vars'));
     }
-    this.loadVars(ctx, this.top('vars'), '', 'vars', '');
+    this.loadVars(ctx, this.top('vars'), this.base, 'vars', '');
     const stages = this.top('stages');
     if (isMap(stages)) {
       for (const pair of stages.items) {
@@ -138,10 +145,10 @@ class Resolver {
           this.fail(`${key}[${i}]`, `expected a file path, got ${typeName(v)}`, item as Node);
         const files = key === 'plots' ? plotPaths(v) : [v as string];
         for (const f of files) {
-          const outside = outsideProblem(f);
+          const outside = outsideProblem(f, this.base);
           if (outside) this.fail(`${key}[${i}]`, outside, item as Node);
+          this.out[key].push(this.inBase(f));
         }
-        (this.out[key] as unknown[]).push(v);
       });
     }
     const artifacts = this.top('artifacts');
@@ -159,17 +166,21 @@ class Resolver {
           const issue = parsed.error.issues[0];
           this.fail(`artifacts.${rawName}.${issue.path.join('.')}`, issue.message, pair.value as Node);
         }
-        const outside = artifactPathIssues(parsed.data)[0];
+        const outside = artifactPathIssues({ path: this.inBase(parsed.data.path) })[0];
         if (outside)
           this.fail(
             `artifacts.${rawName}.path`,
             outside.message,
             this.nodeAt(pair.value as Node, outside.path),
           );
-        setOwn(this.out.artifacts, name, parsed.data);
+        setOwn(this.out.artifacts, name, { ...parsed.data, path: this.inBase(parsed.data.path) });
       }
     }
     return this.out;
+  }
+
+  private inBase(p: string): string {
+    return path.posix.normalize(path.posix.join(this.base || '.', p)).replace(/\/$/, '');
   }
 
   /** Runs a vars step, turning its failure into an error at the vars item. */
@@ -376,10 +387,10 @@ class Resolver {
       this.fail(`stages.${name}`, `the stage name ${name} is defined twice`, def);
     const where = `stages.${name}`;
     const wdirNode = def.get('wdir', true) as Node | undefined;
-    let wdir = '';
+    let wdir = this.base;
     if (wdirNode) {
       const w = this.value(ctx, wdirNode, 'wdir', `${where}.wdir`);
-      wdir = toStr(w, this.parsing);
+      wdir = path.posix.join(this.base, toStr(w, this.parsing));
     }
     const varsNode = def.get('vars', true) as Node | undefined;
     let local = ctx;
@@ -393,7 +404,7 @@ class Resolver {
       if (field === 'vars') continue;
       setOwn(resolved, field, unwrapPy(this.value(local, p.value as Node, field, `${where}.${field}`)));
     }
-    if (resolved.wdir !== undefined) resolved.wdir = toStr(resolved.wdir, this.parsing);
+    if (resolved.wdir !== undefined || this.base) resolved.wdir = wdir || '.';
     const parsed = stageSchema.safeParse(resolved);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -413,8 +424,11 @@ class Resolver {
         this.nodeAt(positions, outside.path, outside.atKey),
       );
     }
-    setOwn(this.out.stages, name, parsed.data);
-    this.out.locations[name] = location;
+    // DVC addresses a stage of a dvc.yaml in a subfolder as sub/dvc.yaml:name.
+    const full = this.base ? `${this.base}/dvc.yaml:${name}` : name;
+    setOwn(this.out.stages, full, parsed.data);
+    this.out.locations[full] = location;
+    this.out.locks[full] = { dir: this.base, name };
   }
 
   /** The deepest template node on the path (a key that was interpolated ends the walk). */
