@@ -30,9 +30,36 @@ p.close();
     const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), script], {
       encoding: 'utf8',
       timeout: 30000,
+      killSignal: 'SIGKILL',
     });
     expect(r.signal, `the process did not exit by itself: ${r.stdout}${r.stderr}`).toBeNull();
     expect(r.stdout.trim()).toBe('failed');
     expect(r.status).toBe(0);
+  }, 40000);
+});
+
+describe('a metrics file that is a FIFO', () => {
+  it('is not read: the run ends instead of blocking on it forever', () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    fs.writeFileSync(
+      path.join(t.dir, 'strata.yaml'),
+      'stages:\n  s:\n    cmd: mkfifo m.json && echo 1 > n.json\n    metrics: [m.json, n.json]\n',
+    );
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        import.meta.resolve('tsx'),
+        path.join(repoRoot, 'electron/cli/main.ts'),
+        'run',
+        '--project',
+        t.dir,
+      ],
+      // SIGKILL: a process blocked in a read never runs its SIGTERM handler.
+      { encoding: 'utf8', timeout: 30000, killSignal: 'SIGKILL', cwd: t.dir },
+    );
+    expect(r.signal, `strata run did not finish: ${r.stdout}${r.stderr}`).toBeNull();
+    expect(r.status, r.stderr).toBe(0);
   }, 40000);
 });

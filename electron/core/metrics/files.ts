@@ -135,6 +135,8 @@ export function readMetricsPath(abs: string, ing: TrackingIngestor): void {
     readDvcLive(abs, ing);
     return;
   }
+  // A FIFO or a device has no file to read: reading one would block the run's end forever.
+  if (!st.isFile()) return;
   if (/\.(csv|tsv)$/i.test(abs)) readTableFile(abs, ing);
   else if (/\.(json|ya?ml)$/i.test(abs)) readSummaryFile(abs, ing);
 }
@@ -152,13 +154,13 @@ export function readDvcLive(dir: string, ing: TrackingIngestor): void {
     for (const e of entries) {
       const rel = sub ? `${sub}/${e.name}` : e.name;
       if (e.isDirectory()) walk(rel);
-      else if (/\.tsv$/i.test(e.name))
+      else if (e.isFile() && /\.tsv$/i.test(e.name))
         readDvcLiveSeries(path.join(plots, rel), rel.replace(/\.tsv$/i, ''), ing);
     }
   };
   walk('');
   const summary = path.join(dir, 'metrics.json');
-  if (fs.existsSync(summary)) readSummaryFile(summary, ing);
+  if (fs.statSync(summary, { throwIfNoEntry: false })?.isFile()) readSummaryFile(summary, ing);
 }
 
 /** A DVCLive series file: columns timestamp, step and one named after the metric's last path part. */
