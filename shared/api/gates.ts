@@ -43,6 +43,11 @@ export const gateCalls = {
   'gates.check': { params: z.object({ target: z.string().min(1) }), result: returns<GateReport>() },
   /** Every version of an artifact with its gate status, newest first (for the Models screen). */
   'gates.list': { params: z.object({ artifact: z.string().min(1) }), result: returns<GateReport[]>() },
+  /** A version's gate report as one self-contained HTML page. */
+  'gates.html': {
+    params: z.object({ target: z.string().min(1) }),
+    result: returns<{ html: string; fileName: string }>(),
+  },
   /** The latest version of every artifact with gates, judged (for the Validation screen). */
   'gates.overview': { params: z.object({}), result: returns<GateReport[]>() },
 };

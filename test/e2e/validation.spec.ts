@@ -97,6 +97,14 @@ test('Validation: a passing and a failing version, their profiles, the HTML expo
   await shots(page, 'validation-failing');
   await main.getByTestId('profiles').screenshot({ path: screenPath('validation-profiles-light') });
   await main.getByTestId('gates').screenshot({ path: screenPath('validation-gates-light') });
+  const [gatesDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    main.getByTestId('export-gates-model').click(),
+  ]);
+  expect(gatesDownload.suggestedFilename()).toBe('gates-model-1.html');
+  const gatesHtml = fs.readFileSync((await gatesDownload.path())!, 'utf8');
+  expect(gatesHtml).toContain('test.accuracy = 0.');
+  expect(gatesHtml).not.toMatch(/<script|https?:\/\//i);
 
   await main.getByTestId('version-1').click();
   await expect(main.getByTestId('report-status')).toHaveText('pass');

@@ -2,7 +2,7 @@ import type { GateReport } from '../../../shared/api/index.js';
 import { num } from './format.js';
 
 /** Per model: the latest version's gates, each beside the champion's value. */
-export function GatesView({ reports }: { reports: GateReport[] }) {
+export function GatesView({ reports, onExport }: { reports: GateReport[]; onExport(r: GateReport): void }) {
   if (reports.length === 0) return null;
   return (
     <section className="vl-pane" data-testid="gates">
@@ -20,6 +20,14 @@ export function GatesView({ reports }: { reports: GateReport[] }) {
               {r.champion === null ? 'no champion yet' : `champion: @${r.champion}`}
               {r.runId ? ` · run ${r.runId.slice(0, 8)}` : ''}
             </span>
+            <button
+              type="button"
+              className="btn btn--ghost btn--small"
+              onClick={() => onExport(r)}
+              data-testid={`export-gates-${r.artifact}`}
+            >
+              Export HTML
+            </button>
           </p>
           <table className="vl-grid">
             <thead>

@@ -12,6 +12,7 @@ import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { SectionHeader } from '../../components/SectionHeader.js';
 
 import type { SectionProps } from '../types.js';
+import { downloadHtml } from './download.js';
 import { GatesView } from './GatesView.js';
 import { ProfilesView } from './ProfilesView.js';
 import { ReportView } from './ReportView.js';
@@ -99,12 +100,16 @@ export function ValidationSection({ api, project }: SectionProps) {
     if (reportId === null) return;
     try {
       const { html, fileName } = await api.call('validation.html', { id: reportId });
-      const url = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = fileName;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      downloadHtml(html, fileName);
+    } catch (err) {
+      setError(toErrorData(err));
+    }
+  };
+
+  const exportGates = async (r: GateReport) => {
+    try {
+      const { html, fileName } = await api.call('gates.html', { target: `${r.artifact}@${r.version}` });
+      downloadHtml(html, fileName);
     } catch (err) {
       setError(toErrorData(err));
     }
@@ -126,7 +131,7 @@ export function ValidationSection({ api, project }: SectionProps) {
             previous version. Let Strata propose rules from a version you trust, then edit them.
           </p>
         </EmptyState>
-        <GatesView reports={gates} />
+        <GatesView reports={gates} onExport={(r) => void exportGates(r)} />
       </>
     );
 
@@ -227,7 +232,7 @@ export function ValidationSection({ api, project }: SectionProps) {
             )}
             {shown.profiles && <ProfilesView views={shown.profiles} />}
             <TrendView trends={shown.trends} />
-            <GatesView reports={gates} />
+            <GatesView reports={gates} onExport={(r) => void exportGates(r)} />
           </div>
         )}
       </div>
