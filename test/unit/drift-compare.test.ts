@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareProfiles } from '../../electron/core/drift/compare.js';
+import { compareTables } from '../../electron/core/drift/parallel.js';
 import { profileTable } from '../../electron/core/drift/profile.js';
 import type { Table } from '../../electron/core/drift/table.js';
 import { repoRoot, runCli, tempDir } from '../helpers/cli.js';
@@ -60,6 +61,31 @@ describe('defaults on 1,000,000 rows', () => {
     expect(c.status).toBe('drift');
     expect(c.newCategories).toEqual(['z']);
     expect(r.columns.filter((x) => x.status === 'drift').map((x) => x.name)).toEqual(['c']);
+  });
+});
+
+describe('large tables on worker threads', () => {
+  it('give the report and profiles one thread gives', async () => {
+    const ref = table(1, 0, 0);
+    const cur = table(40, 0.25, 0.05);
+    const labels = { reference: 'ref', current: 'cur' };
+    const threaded = await compareTables(ref, cur, labels);
+    const single = compareProfiles(profileTable(ref), profileTable(cur), labels);
+    expect(threaded.report.columns).toEqual(single.columns);
+    expect(threaded.report.drifted).toBe(2);
+    // The profiles come back whole, for the cache: the same bytes as one thread sorts.
+    const want = profileTable(ref);
+    expect(threaded.reference.columns.map((c) => c.name)).toEqual(want.columns.map((c) => c.name));
+    want.columns.forEach((w, i) => {
+      const got = threaded.reference.columns[i];
+      if (w.kind === 'numeric' && got.kind === 'numeric')
+        expect(
+          Buffer.from(got.sorted.buffer, got.sorted.byteOffset, got.sorted.byteLength).equals(
+            Buffer.from(w.sorted.buffer, w.sorted.byteOffset, w.sorted.byteLength),
+          ),
+        ).toBe(true);
+      else expect(got).toEqual(w);
+    });
   });
 });
 
@@ -122,10 +148,13 @@ describe('strata drift', () => {
       expect(runCli(['add', 'data.csv', '--kind', 'dataset', '--project', root]).code).toBe(0);
       write(0.5);
       expect(runCli(['add', 'data.csv', '--kind', 'dataset', '--project', root]).code).toBe(0);
+      // A comparison of some columns leaves no profile behind that a full one would take for whole.
+      expect(runCli(['drift', 'data@1', 'data@2', '--columns', 'x', '--project', root]).code).toBe(1);
       const drift = runCli(['drift', 'data@1', 'data@2', '--json', '--project', root]);
       expect(drift.code, drift.stderr).toBe(1);
       const report = JSON.parse(drift.stdout);
       expect(report.datasetDrift).toBe(true);
+      expect(report.columns.map((c: { name: string }) => c.name)).toEqual(['x', 'y']);
       expect(report.columns[0].ks).toMatchObject({ method: 'ks_2samp', mode: 'exact' });
       expect(report.columns[0].wasserstein.method).toBe('wasserstein_1');
       expect(report.columns[0].psi).toMatchObject({

@@ -224,20 +224,17 @@ function describe(v: Verdict): string {
   return `${names[v.method]} ${fmt(v.value)} ${v.driftWhen === 'above' ? '>' : '<'} ${fmt(v.threshold)}`;
 }
 
-/** The drift report of `current` against `reference`, over `columns` (default: every reference column). */
-export function compareProfiles(
+/** Every statistic of the named columns, before any verdict (which needs every column: FDR, share). */
+export function columnStatistics(
   reference: Profile,
   current: Profile,
-  labels: { reference: string; current: string },
+  names: string[],
   settings: Partial<DriftSettings> = {},
-  columns?: string[],
-): DriftReport {
-  const started = performance.now();
+): ColumnDrift[] {
   const s = { ...defaultSettings, ...settings };
   const refCols = new Map(reference.columns.map((c) => [c.name, c]));
   const curCols = new Map(current.columns.map((c) => [c.name, c]));
-  const names = columns ?? [...new Set([...refCols.keys(), ...curCols.keys()])];
-  const out: ColumnDrift[] = names.map((name) => {
+  return names.map((name) => {
     const r = refCols.get(name);
     const c = curCols.get(name);
     if (!r && !c) {
@@ -258,6 +255,25 @@ export function compareProfiles(
     // A column that is numeric on one side and text on the other is compared as text on both.
     return categoricalColumn(asCategorical(r), asCategorical(c));
   });
+}
+
+/** Every column's name on either side, reference order first. */
+export function columnNames(
+  reference: { columns: { name: string }[] },
+  current: { columns: { name: string }[] },
+): string[] {
+  return [...new Set([...reference.columns.map((c) => c.name), ...current.columns.map((c) => c.name)])];
+}
+
+/** The verdicts of columns whose statistics are computed, and the dataset-level verdict. */
+export function finishReport(
+  out: ColumnDrift[],
+  rows: { reference: number; current: number },
+  labels: { reference: string; current: string },
+  settings: Partial<DriftSettings>,
+  started: number,
+): DriftReport {
+  const s = { ...defaultSettings, ...settings };
   decide(out, s);
   // A column gone from the current data is a drift of the schema; a new one is reported only.
   for (const col of out) if (col.status === 'missing_in_current') col.verdict = null;
@@ -267,8 +283,8 @@ export function compareProfiles(
   const drifted = judged.filter((c) => c.status === 'drift' || c.status === 'missing_in_current').length;
   const share = judged.length ? drifted / judged.length : 0;
   return {
-    reference: { label: labels.reference, rows: reference.rows },
-    current: { label: labels.current, rows: current.rows },
+    reference: { label: labels.reference, rows: rows.reference },
+    current: { label: labels.current, rows: rows.current },
     columns: out,
     judged: judged.length,
     drifted,
@@ -278,6 +294,19 @@ export function compareProfiles(
     settings: s,
     computedMs: performance.now() - started,
   };
+}
+
+/** The drift report of `current` against `reference`, over `columns` (default: every column of either). */
+export function compareProfiles(
+  reference: Profile,
+  current: Profile,
+  labels: { reference: string; current: string },
+  settings: Partial<DriftSettings> = {},
+  columns?: string[],
+): DriftReport {
+  const started = performance.now();
+  const out = columnStatistics(reference, current, columns ?? columnNames(reference, current), settings);
+  return finishReport(out, { reference: reference.rows, current: current.rows }, labels, settings, started);
 }
 
 function asCategorical(c: ColumnProfile): CategoricalProfile {

@@ -2,7 +2,9 @@
 import type { DriftReport, DriftSettings } from '../../../shared/api/drift.js';
 import { serveWorker } from '../jobs/worker.js';
 import { compareProfiles } from './compare.js';
-import { loadProfile } from './load.js';
+import { cachedProfile, cacheProfile, readSample } from './load.js';
+import { compareTables } from './parallel.js';
+import { profileTable } from './profile.js';
 import type { SampleInput } from './source.js';
 
 export interface CompareJob {
@@ -13,13 +15,25 @@ export interface CompareJob {
 }
 
 serveWorker<CompareJob, DriftReport>(async (job) => {
-  const reference = await loadProfile(job.reference);
-  const current = await loadProfile(job.current);
-  return compareProfiles(
-    reference,
-    current,
-    { reference: job.reference.label, current: job.current.label },
-    job.settings,
-    job.columns,
-  );
+  const labels = { reference: job.reference.label, current: job.current.label };
+  const refCached = cachedProfile(job.reference);
+  const curCached = cachedProfile(job.current);
+  if (refCached && curCached) return compareProfiles(refCached, curCached, labels, job.settings, job.columns);
+  if (refCached || curCached) {
+    // One side is stored: only the other is read and sorted, on this thread.
+    const missing = refCached ? job.current : job.reference;
+    const profile = profileTable(await readSample(missing));
+    cacheProfile(missing, profile);
+    return refCached
+      ? compareProfiles(refCached, profile, labels, job.settings, job.columns)
+      : compareProfiles(profile, curCached!, labels, job.settings, job.columns);
+  }
+  const [reference, current] = [await readSample(job.reference), await readSample(job.current)];
+  const out = await compareTables(reference, current, labels, job.settings, job.columns);
+  // Profiles of some columns only would pass for the whole version's later on.
+  if (!job.columns) {
+    cacheProfile(job.reference, out.reference);
+    cacheProfile(job.current, out.current);
+  }
+  return out.report;
 });
