@@ -58,6 +58,11 @@ function cases(): Record<string, Case[]> {
     client: [{ args: ['client', 'path', '--json'], code: 0 }],
     drift: [{ args: ['drift', 'data@1', 'data@1', '--json', ...p], code: 0 }],
     monitor: [{ args: ['monitor', '--json', ...p], code: 0 }],
+    validate: [{ args: ['validate', '--json', ...p], code: 0 }],
+    gates: [{ args: ['gates', 'data@1', '--json', ...p], code: 0 }],
+    // Refused: the project is no git repository.
+    reproduce: [{ args: ['reproduce', runA, '--json', ...p], code: 1 }],
+    review: [{ args: ['review', runA, '--html', path.join(t.dir, 'review.html'), '--json', ...p], code: 0 }],
   };
 }
 
