@@ -14,6 +14,7 @@ import type {
 } from '../../../shared/api/drift.js';
 import { StrataError } from '../../../shared/errors.js';
 import { runWorker } from '../jobs/worker.js';
+import type { Db } from '../db/sqlite.js';
 import type { Project } from '../project/project.js';
 import { durationMs, monitorSettings, type MonitorConfig } from './config.js';
 import { DEFAULTS } from './defaults.js';
@@ -54,7 +55,7 @@ interface MonitorRow {
   last_error: string | null;
 }
 
-function row(project: Project, name: string): MonitorRow | undefined {
+function row(project: { db: Db }, name: string): MonitorRow | undefined {
   return project.db.prepare('SELECT * FROM drift_monitors WHERE name = ?').get(name) as
     MonitorRow | undefined;
 }
@@ -71,7 +72,7 @@ function ensureRow(project: Project, name: string, m: MonitorConfig): MonitorRow
   return row(project, name)!;
 }
 
-function abs(project: Project, p: string): string {
+function abs(project: { root: string }, p: string): string {
   return path.resolve(project.root, p);
 }
 
@@ -293,8 +294,35 @@ function store(project: Project, name: string, a: MonitorAnswer, state: MonitorR
 }
 
 /** Everything the Drift section and `strata monitor` show for one monitor. */
-export function monitorState(project: Project, name: string): MonitorState {
-  const m = monitorConfig(project, name);
+/** What monitorState reads: a database connection (the worker's own, read-only) and the project root. */
+export interface StateSource {
+  db: Db;
+  root: string;
+}
+
+/**
+ * Everything the Drift section and `strata monitor` show for one monitor, computed in a worker with its
+ * own read-only connection: joining a million predictions with their labels and running the detectors
+ * over them takes seconds, which the host's event loop must not spend.
+ */
+export function monitorState(project: Project, name: string): Promise<MonitorState> {
+  const config = monitorConfig(project, name);
+  return runWorker<StateJob, MonitorState>(new URL('./state-worker.js', import.meta.url), {
+    dbPath: project.dbPath,
+    root: project.root,
+    name,
+    config,
+  });
+}
+
+export interface StateJob {
+  dbPath: string;
+  root: string;
+  name: string;
+  config: MonitorConfig;
+}
+
+export function computeMonitorState(project: StateSource, name: string, m: MonitorConfig): MonitorState {
   const st = row(project, name);
   const source = m.logs;
   const base: MonitorState = {

@@ -47,7 +47,7 @@ export function startMonitoring(project: Project, engine: Engine, pollMs = POLL_
           if (disposed) return;
           if (newWindows > 0 || alert) engine.emit('drift.updated', { monitor: name });
           if (alert) {
-            const st = monitorState(project, name);
+            const st = await monitorState(project, name);
             const last = st.windows.at(-1);
             engine.emit('drift.alert', {
               monitor: name,

@@ -13,8 +13,8 @@ export const driftHandlers: Handlers<typeof driftCalls> = {
     if (run) await runMonitor(project, name);
     return monitorState(project, name);
   },
-  'drift.exportHtml': ({ name }, engine) => {
-    const state = monitorState(engine.requireProject(), name);
+  'drift.exportHtml': async ({ name }, engine) => {
+    const state = await monitorState(engine.requireProject(), name);
     return { fileName: `drift-${name}.html`, html: driftReportHtml(state) };
   },
 };
