@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRun } from '../../electron/core/pipeline/runner.js';
 import { requestCancel } from '../../electron/core/runs/cancel.js';
@@ -125,4 +126,40 @@ describe.skipIf(process.platform !== 'linux')('a step’s processes that leave i
     expect(JSON.parse(listed.stdout)[0]).toMatchObject({ id: runId, status: 'interrupted' });
     await waitFor(() => withMarker(runId).length === 0, 10000);
   }, 120000);
+
+  // A frozen process (cgroup v1 freezer) cannot die until it is thawed: one Strata cannot stop.
+  const freezer = '/sys/fs/cgroup/freezer';
+  const canFreeze =
+    fs.existsSync(path.join(freezer, 'cgroup.procs')) && fs.statSync(freezer).uid === process.getuid?.();
+  it.skipIf(!canFreeze)(
+    'one that cannot be stopped is named in the log and the stage (root with a freezer)',
+    async () => {
+      fx = makeProject(
+        `stages:\n  serve:\n    cmd: "setsid sleep 303 >/dev/null 2>&1 </dev/null & echo started; sleep 300"\n`,
+      );
+      const { runId, done } = startRun(fx.project, { graceMs: 300 });
+      runIds.push(runId);
+      const daemon = await waitFor(() => withMarker(runId).find((p) => p.cmd === 'sleep 303'), 30000);
+      const group = fs.mkdtempSync(path.join(freezer, 'strata-test-'));
+      try {
+        fs.writeFileSync(path.join(group, 'cgroup.procs'), String(daemon.pid));
+        fs.writeFileSync(path.join(group, 'freezer.state'), 'FROZEN');
+        await waitFor(() => fs.readFileSync(path.join(group, 'freezer.state'), 'utf8').trim() === 'FROZEN');
+        requestCancel(fx.project, runId);
+        const run = await done;
+        expect(run.status).toBe('cancelled');
+        const stage = runDetail(fx.project, runId).stages[0];
+        expect(stage.reason).toBe(
+          `cancelled, but 1 of its processes could not be stopped (pid ${daemon.pid})`,
+        );
+        expect(logOf(fx, runId)).toContain(`1 of its processes could not be stopped (pid ${daemon.pid})`);
+      } finally {
+        fs.writeFileSync(path.join(group, 'freezer.state'), 'THAWED');
+        // Thawed, it dies of the SIGKILL it was sent.
+        await waitFor(() => !withMarker(runId).some((p) => p.pid === daemon.pid), 10000);
+        fs.rmdirSync(group);
+      }
+    },
+    60000,
+  );
 });
