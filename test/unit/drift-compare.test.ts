@@ -183,6 +183,39 @@ describe('strata drift', () => {
       const r = runCli(['drift', 'model@latest', 'prepared@latest', '--json', '--project', root]);
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout).reference.label).toBe('prepared@1');
+      // A monitor without a reference compares with the training data of the model its logs name.
+      const [head, ...lines] = fs
+        .readFileSync(path.join(root, 'data', 'prepared', 'train.csv'), 'utf8')
+        .trim()
+        .split('\n');
+      const cols = head.split(',');
+      fs.mkdirSync(path.join(root, 'logs'));
+      const log = path.join(root, 'logs', 'p.jsonl');
+      fs.writeFileSync(
+        log,
+        lines
+          .slice(0, 200)
+          .map((l) =>
+            JSON.stringify({
+              model: 'model',
+              version: 1,
+              ...Object.fromEntries(l.split(',').map((v, i) => [cols[i], Number(v)])),
+            }),
+          )
+          .join('\n') + '\n',
+      );
+      const past = new Date(Date.now() - 60_000);
+      fs.utimesSync(log, past, past);
+      fs.appendFileSync(
+        path.join(root, 'strata.yaml'),
+        '\nmonitors:\n  served:\n    logs: logs\n    window: { rows: 100 }\n',
+      );
+      const mon = runCli(['monitor', 'served', '--json', '--project', root]);
+      expect(mon.stderr).toBe('');
+      const state = JSON.parse(mon.stdout);
+      expect(
+        state.windows.map((w: { report: { reference: { label: string } } }) => w.report.reference.label),
+      ).toEqual(['prepared@1', 'prepared@1']);
       // A model recorded by hand has no lineage: the reference must be named.
       fs.writeFileSync(path.join(root, 'other-model.json'), '{}');
       expect(runCli(['add', 'other-model.json', '--kind', 'model', '--project', root]).code).toBe(0);

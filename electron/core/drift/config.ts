@@ -9,8 +9,11 @@ const unit = z.number().min(0).max(1);
 
 export const monitorSchema = z
   .object({
-    /** the reference: a dataset version (artifact@ref) or a file in the project */
-    reference: z.string().min(1, 'a reference dataset is required (artifact@ref or a file)'),
+    /**
+     * the reference: a dataset version (artifact@ref), a model version (its training data), or a file;
+     * by default the training data of the model version the logs name (their model and version fields)
+     */
+    reference: z.string().min(1, 'the reference must not be empty').optional(),
     /** the folder the deployed model writes its prediction logs to (JSONL or CSV files) */
     logs: z.string().min(1, 'the folder of prediction logs is required'),
     columns: z.array(z.string().min(1)).optional(),

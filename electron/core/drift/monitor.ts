@@ -121,6 +121,28 @@ function ingestLabels(project: Project, name: string, m: MonitorConfig): void {
 }
 
 /** One run: new log lines into windows, each compared with the reference; labels joined. */
+/**
+ * The model version the logs were written by, from the first record's model and version fields (the
+ * deploy service writes both): a monitor without a reference compares with that version's training data.
+ */
+function modelOfLogs(project: Project, m: MonitorConfig): string {
+  for (const file of listLogFiles(abs(project, m.logs))) {
+    if (!file.endsWith('.jsonl') && !file.endsWith('.ndjson')) continue;
+    const fd = fs.openSync(file, 'r');
+    const buf = Buffer.alloc(64 * 1024);
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    fs.closeSync(fd);
+    const first = buf.subarray(0, n).toString('utf8').split('\n')[0];
+    const rec = first.trim() ? parseJsonRecord(first) : null;
+    if (rec && typeof rec !== 'string' && typeof rec.model === 'string' && rec.version !== undefined)
+      return `${rec.model}@${String(rec.version)}`;
+  }
+  throw new StrataError(
+    'BAD_REQUEST',
+    `The monitor names no reference and its logs (${m.logs}) carry no model and version fields to find the training data by: add reference: <dataset>@<version>.`,
+  );
+}
+
 /** Runs of one monitor in this process, one after the other (the app's service and a click, say). */
 const running = new Map<string, Promise<unknown>>();
 
@@ -155,7 +177,7 @@ async function runOnce(project: Project, name: string): Promise<{ newWindows: nu
   const state = ensureRow(project, name, m);
   const start = startingPoint(project, name);
   try {
-    const reference = resolveSample(project, m.reference);
+    const reference = resolveSample(project, m.reference ?? modelOfLogs(project, m));
     const cursors = new Map(
       (
         project.db
@@ -327,7 +349,7 @@ export function computeMonitorState(project: StateSource, name: string, m: Monit
   const source = m.logs;
   const base: MonitorState = {
     name,
-    reference: m.reference,
+    reference: m.reference ?? 'the training data of the logged model',
     source,
     columns: m.columns ?? null,
     windows: [],
@@ -466,7 +488,7 @@ export function listMonitors(project: Project): MonitorSummary[] {
     const report = last ? (JSON.parse(last) as DriftReport) : null;
     return {
       name,
-      reference: m.reference,
+      reference: m.reference ?? 'the training data of the logged model',
       source: m.logs,
       windows: st
         ? (project.db
