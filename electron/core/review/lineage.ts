@@ -1,6 +1,7 @@
 import type { LineageGraph, LineageNode } from '../../../shared/api/review.js';
 import type { Project } from '../project/project.js';
 import { gatesOfArtifact } from '../gates/evaluate.js';
+import { REPRODUCES_TAG } from '../reproduce/reproduce.js';
 
 /** Newest runs drawn; older ones stay reachable from the runs list. */
 const RUNS_SHOWN = 200;
@@ -14,8 +15,11 @@ export function lineageGraph(project: Project): LineageGraph {
   const nodes = new Map<string, LineageNode>();
   const edges: LineageGraph['edges'] = [];
   const runs = project.db
-    .prepare('SELECT id, name, status FROM runs ORDER BY started_at DESC LIMIT ?')
-    .all(RUNS_SHOWN) as { id: string; name: string; status: string }[];
+    .prepare(
+      // A reproduction is shown through its original (its verdict), not as a run of the lineage.
+      'SELECT id, name, status FROM runs WHERE id NOT IN (SELECT run_id FROM run_tags WHERE key = ?) ORDER BY started_at DESC LIMIT ?',
+    )
+    .all(REPRODUCES_TAG, RUNS_SHOWN) as { id: string; name: string; status: string }[];
   const io = project.db.prepare(
     `SELECT DISTINCT io.role, v.number, a.name AS artifact, a.kind
      FROM run_io io JOIN versions v ON v.id = io.version_id JOIN artifacts a ON a.id = v.artifact_id
@@ -25,12 +29,16 @@ export function lineageGraph(project: Project): LineageGraph {
   for (const r of runs) {
     const runNode = `run:${r.id}`;
     nodes.set(runNode, { id: runNode, kind: 'run', label: r.name, ref: r.id, status: r.status });
-    for (const v of io.all(r.id) as { role: string; number: number; artifact: string; kind: string }[]) {
+    const versions = io.all(r.id) as { role: string; number: number; artifact: string; kind: string }[];
+    const wrote = new Set(versions.filter((v) => v.role === 'out').map((v) => `${v.artifact}@${v.number}`));
+    for (const v of versions) {
       const ref = `${v.artifact}@${v.number}`;
       const id = `version:${ref}`;
       if (!nodes.has(id))
         nodes.set(id, { id, kind: v.kind === 'model' ? 'model' : 'dataset', label: ref, ref });
       if (v.kind === 'model') models.add(v.artifact);
+      // What a run read back from its own earlier stage is inside the run, not lineage between nodes.
+      if (v.role === 'in' && wrote.has(ref)) continue;
       edges.push(v.role === 'in' ? { from: id, to: runNode } : { from: runNode, to: id });
     }
   }

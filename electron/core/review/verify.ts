@@ -12,8 +12,14 @@ export function startVerify(project: Project, engine: Engine): VerifyState {
   if (known && known.state !== 'failed') return known;
   const state: VerifyState = { state: 'running', jobId: null, report: null, error: null };
   states.set(project, state);
-  const { job, done } = engine.jobs.start({ label: 'Verifying every stored hash', unit: 'objects' }, (ctx) =>
-    fsck(project, { signal: ctx.signal, onProgress: (d, t) => ctx.progress(d, t) }),
+  const { job, done } = engine.jobs.start(
+    { label: 'Verifying every stored hash', unit: 'objects' },
+    async (ctx) => {
+      const report = await fsck(project, { signal: ctx.signal, onProgress: (d, t) => ctx.progress(d, t) });
+      // fsck reports every few hundred objects: a small store would otherwise end at "0 objects".
+      ctx.progress(report.objects, report.objects);
+      return report;
+    },
   );
   state.jobId = job.id;
   done.then(

@@ -11,6 +11,8 @@ import { MetricCharts } from './MetricCharts.js';
 import { RunArtifacts } from './RunArtifacts.js';
 import { RunLogs } from './RunLogs.js';
 import { TagsNote } from './TagsNote.js';
+import { ReproducePanel } from '../review/ReproducePanel.js';
+import { useProjectStore } from '../../stores/project.js';
 
 function EnvTable({ env }: { env: Record<string, unknown> }) {
   const rows: [string, string][] = [];
@@ -62,6 +64,7 @@ export function RunPage({ api, runId, onBack }: { api: Api; runId: string; onBac
   const [error, setError] = useState<StrataErrorData | null>(null);
   const [version, setVersion] = useState(0);
   const live = useRunsStore((s) => s.live[runId] ?? '');
+  const readOnly = useProjectStore((s) => s.project?.readOnly ?? false);
   const summary = useRunsStore((s) => s.runs.find((r) => r.id === runId));
   useEffect(() => {
     let on = true;
@@ -127,6 +130,11 @@ export function RunPage({ api, runId, onBack }: { api: Api; runId: string; onBac
           </span>
         )}
       </p>
+      <ReproducePanel
+        api={api}
+        runId={run.id}
+        canReproduce={!readOnly && run.kind === 'pipeline' && run.status === 'done'}
+      />
       <div className="rn-grid">
         <section>
           <h2 className="rn-h2">Tags and note</h2>
