@@ -22,6 +22,11 @@ export const errorCodes = [
   'DATA_INVALID',
   /** a version fails the gates that decide whether it may be promoted or deployed */
   'GATE_FAILED',
+  /** a deploy did not reach a healthy, answering service (the reason and the server's output say why) */
+  'DEPLOY_FAILED',
+  'PORT_IN_USE',
+  /** a bundle file is damaged, tampered with, signed by an unknown key or unsafe to extract */
+  'BUNDLE_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

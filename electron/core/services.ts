@@ -4,6 +4,7 @@ import { pipelineService } from './pipeline/service.js';
 import { startWatching } from './watch/service.js';
 import { startMonitoring } from './drift/watch.js';
 import { validateOnRecord } from './validation/on-record.js';
+import { deployService } from './deploy/service.js';
 
 /** What a long-running host starts for every opened project, in this order. */
 export const hostServices: ProjectServiceFactory[] = [
@@ -12,4 +13,5 @@ export const hostServices: ProjectServiceFactory[] = [
   comparePrefetch,
   (project, engine) => startMonitoring(project, engine),
   validateOnRecord,
+  deployService,
 ];

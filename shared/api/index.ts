@@ -10,6 +10,8 @@ import { driftCalls } from './drift.js';
 import { validationCalls } from './validation.js';
 import { gateCalls } from './gates.js';
 import { reviewCalls } from './review.js';
+import { deployCalls, serveCalls } from './deploy.js';
+import { bundleCalls } from './bundle.js';
 import { events } from './events.js';
 
 /** Every request the UI can make. A new call is one entry in one domain's map. */
@@ -25,6 +27,9 @@ export const calls = {
   ...validationCalls,
   ...gateCalls,
   ...reviewCalls,
+  ...deployCalls,
+  ...serveCalls,
+  ...bundleCalls,
 } satisfies CallMap;
 
 export { events };
@@ -61,4 +66,6 @@ export type * from './drift.js';
 export type * from './validation.js';
 export type * from './gates.js';
 export type * from './review.js';
+export type * from './deploy.js';
+export type * from './bundle.js';
 export type * from './stats.js';

@@ -22,6 +22,9 @@ import { validateCommand } from './validate.js';
 import { gatesCommand } from './gates.js';
 import { reproduceCommand } from './reproduce.js';
 import { reviewCommand } from './review.js';
+import { deployCommand, deploymentsCommand, rollbackCommand, undeployCommand } from './deploy.js';
+import { serveCommand } from './serve.js';
+import { bundleCommand } from './bundle.js';
 
 /** Every `strata` subcommand. A domain adds its commands here. */
 export const commands: Command[] = [
@@ -48,4 +51,10 @@ export const commands: Command[] = [
   gatesCommand,
   reproduceCommand,
   reviewCommand,
+  deployCommand,
+  deploymentsCommand,
+  rollbackCommand,
+  undeployCommand,
+  serveCommand,
+  bundleCommand,
 ];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { nameProblem } from '../../../shared/names.js';
 import { monitorSchema } from '../drift/config.js';
+import { targetSchema } from '../deploy/config.js';
 import { artifactPathIssues, outsideProblem, stagePathIssues, type PathIssue } from './inside.js';
 
 const relPath = z.string().min(1, 'must be a non-empty path');
@@ -80,7 +81,7 @@ export const configSchema = z
     auto_run: z.boolean().default(false),
     validations: named(z.record(z.string(), z.unknown())).default({}),
     monitors: named(monitorSchema).default({}),
-    targets: named(z.record(z.string(), z.unknown())).default({}),
+    targets: named(targetSchema).default({}),
     gates: named(z.array(z.unknown())).default({}),
   })
   .strict();

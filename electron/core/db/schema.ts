@@ -5,6 +5,7 @@ import { compareMigrations } from '../compare/migrations.js';
 import { driftMigrations } from '../drift/migrations.js';
 import { validationMigrations } from '../validation/migrations.js';
 import { reproduceMigrations } from '../reproduce/migrations.js';
+import { deployMigrations } from '../deploy/migrations.js';
 
 /**
  * All migrations of the project database, in the order a new database gets them. Each domain keeps its
@@ -36,4 +37,5 @@ export const migrations: Migration[] = [
   ...driftMigrations,
   ...validationMigrations,
   ...reproduceMigrations,
+  ...deployMigrations,
 ];

@@ -11,6 +11,8 @@ import { driftHandlers } from './drift.js';
 import { validationHandlers } from './validation.js';
 import { gateHandlers } from './gates.js';
 import { reviewHandlers } from './review.js';
+import { deployHandlers } from './deploy.js';
+import { bundleHandlers } from './bundle.js';
 
 /** One handler per call of the contract; the compiler rejects a call without one. */
 export const handlers: Handlers<Calls> = {
@@ -25,4 +27,6 @@ export const handlers: Handlers<Calls> = {
   ...validationHandlers,
   ...gateHandlers,
   ...reviewHandlers,
+  ...deployHandlers,
+  ...bundleHandlers,
 };

@@ -1,0 +1,175 @@
+// strata bundle export: a model version in one file a colleague or reviewer can verify offline.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { StrataError } from '../../../shared/errors.js';
+import type { VersionInfo } from '../../../shared/api/artifacts.js';
+import type { Project } from '../project/project.js';
+import { checkGates } from '../gates/evaluate.js';
+import { runDetail } from '../runs/repo.js';
+import { parseEntries } from '../store/manifest.js';
+import { locateObject } from '../store/packs.js';
+import { manifestText, requireArtifact } from '../store/repo.js';
+import { inputExample } from '../deploy/smoke.js';
+import { whoAmI } from '../deploy/records.js';
+import {
+  BUNDLE_FORMAT,
+  MANIFEST_NAME,
+  SIGNATURE_NAME,
+  type BundleFile,
+  type BundleManifest,
+} from './format.js';
+import { sign } from './keys.js';
+import { TarWriter } from './tar-write.js';
+
+const CHUNK = 4 * 1024 * 1024;
+
+export interface ExportResult {
+  file: string;
+  bytes: number;
+  files: number;
+  signed: boolean;
+  sha256: string;
+}
+
+function readme(m: BundleManifest): string {
+  return `# ${m.model.name}@${m.model.version}
+
+A Strata deploy bundle, made ${m.createdAt} by ${m.createdBy}.
+
+- model/: the model's files (${m.model.path} in its project, root hash ${m.model.rootHash})
+- lineage.json: the run that made it, its code commit and state, params, the dataset versions it read
+- environment.json: the interpreter and packages the run recorded
+- gates.json: the version's gate results when it was exported
+- input_example.json: rows to call it with, when known
+- ${MANIFEST_NAME}: every file's sha256 and size${'\n'}
+Check it without extracting: \`strata bundle verify <file>\`.
+Serve it without a project: \`strata serve <file> --port 8700\`, then
+\`curl -X POST localhost:8700/predict -d '{"rows": [[...]]}'\` or the Open Inference Protocol v2
+routes (/v2/health/ready, /v2/models/${m.model.name}/infer).
+Add it to a project: \`strata bundle import <file>\`.
+`;
+}
+
+function lineage(project: Project, version: VersionInfo): Record<string, unknown> {
+  if (!version.runId) return { run: null, note: 'no run recorded this version' };
+  const run = runDetail(project, version.runId);
+  const inputs = project.db
+    .prepare(
+      `SELECT a.name AS artifact, v.number AS version, v.root_hash AS rootHash, io.path AS path, io.stage AS stage
+       FROM run_io io JOIN versions v ON v.id = io.version_id JOIN artifacts a ON a.id = v.artifact_id
+       WHERE io.run_id = ? AND io.role = 'in' ORDER BY a.name, v.number`,
+    )
+    .all(version.runId);
+  return { run: { ...run, environment: undefined }, inputs };
+}
+
+/**
+ * Writes the bundle to a temporary file beside `out` and renames it into place: the model's bytes
+ * are streamed from the store and hashed on the way (a store that no longer matches its hashes
+ * fails the export), the manifest is written first, the signature last.
+ */
+export function exportBundle(
+  project: Project,
+  version: VersionInfo,
+  out: string,
+  opts: { sign?: boolean } = {},
+): ExportResult {
+  const artifact = requireArtifact(project, version.artifact);
+  const tree = manifestText(project, version.rootHash);
+  const entries = parseEntries(tree.entries).filter((e) => e.kind === 'f');
+  const modelFiles = entries.map((e) => ({
+    name: `model/${tree.type === 'file' ? path.posix.basename(artifact.path) : e.path}`,
+    entry: e,
+  }));
+  const extras = new Map<string, Buffer>();
+  const json = (v: unknown) => Buffer.from(JSON.stringify(v, null, 2) + '\n');
+  extras.set('lineage.json', json(lineage(project, version)));
+  const run = version.runId ? runDetail(project, version.runId) : null;
+  extras.set('environment.json', json(run?.environment ?? null));
+  extras.set('gates.json', json(checkGates(project, version)));
+  const example = inputExample(project, version, path.join(project.strataDir, 'no-such-folder'));
+  if (example) extras.set('input_example.json', json({ rows: example.rows, source: example.source }));
+
+  const files: BundleFile[] = modelFiles.map((f) => ({
+    path: f.name,
+    size: f.entry.size,
+    sha256: f.entry.hash,
+  }));
+  const manifest: BundleManifest = {
+    format: BUNDLE_FORMAT,
+    createdAt: new Date().toISOString(),
+    createdBy: whoAmI(),
+    model: {
+      name: version.artifact,
+      version: version.number,
+      rootHash: version.rootHash,
+      type: tree.type,
+      path: artifact.path,
+    },
+    files,
+  };
+  const readmeBytes = Buffer.from(readme(manifest));
+  extras.set('README.md', readmeBytes);
+  for (const [name, bytes] of extras)
+    files.push({
+      path: name,
+      size: bytes.length,
+      sha256: crypto.createHash('sha256').update(bytes).digest('hex'),
+    });
+  const manifestBytes = json(manifest);
+
+  const abs = path.resolve(out);
+  if (!fs.existsSync(path.dirname(abs)))
+    throw new StrataError('NOT_FOUND', `The folder ${path.dirname(abs)} does not exist`);
+  const tmp = `${abs}.strata-tmp-${process.pid}`;
+  fs.rmSync(tmp, { force: true });
+  const w = new TarWriter(tmp);
+  try {
+    w.file(MANIFEST_NAME, manifestBytes);
+    const buf = Buffer.allocUnsafe(CHUNK);
+    for (const f of modelFiles) {
+      const loc = locateObject(project.db, project.objectsDir, f.entry.hash);
+      if (!loc)
+        throw new StrataError(
+          'NOT_FOUND',
+          `The store is missing ${f.name} (${f.entry.hash}); run \`strata fsck\``,
+        );
+      w.header(f.name, f.entry.size, { mode: f.entry.mode });
+      const fd = fs.openSync(loc.file, 'r');
+      const hash = crypto.createHash('sha256');
+      try {
+        for (let done = 0; done < loc.size;) {
+          const n = fs.readSync(fd, buf, 0, Math.min(CHUNK, loc.size - done), loc.offset + done);
+          if (n === 0) throw new StrataError('INTERNAL', `${loc.file} ended early`);
+          const part = buf.subarray(0, n);
+          hash.update(part);
+          w.data(part);
+          done += n;
+        }
+      } finally {
+        fs.closeSync(fd);
+      }
+      if (hash.digest('hex') !== f.entry.hash)
+        throw new StrataError(
+          'DATA_INVALID',
+          `The store's copy of ${f.name} no longer matches its hash; run \`strata fsck\``,
+        );
+      w.end();
+    }
+    for (const [name, bytes] of extras) w.file(name, bytes);
+    if (opts.sign) w.file(SIGNATURE_NAME, json({ alg: 'ed25519', ...sign(manifestBytes) }));
+    w.close();
+    fs.renameSync(tmp, abs);
+  } catch (err) {
+    w.abort();
+    throw err;
+  }
+  return {
+    file: abs,
+    bytes: fs.statSync(abs).size,
+    files: files.length,
+    signed: !!opts.sign,
+    sha256: w.sha256.digest('hex'),
+  };
+}

@@ -1,0 +1,216 @@
+// The built-in server for ONNX models, run as a child process of the engine (node onnx-server.js
+// --model-dir DIR --port N …): onnxruntime-node on the CPU, the routes of docs/deploy.md, each
+// prediction in the JSONL log. The model is loaded before the port is bound, so a model that fails
+// to load exits at once with the reason.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import ort from 'onnxruntime-node';
+import { DEFAULT_LOG_MAX_BYTES, PredictionLog } from './prediction-log.js';
+import { parseRows, RowError } from './rows.js';
+
+const { values: args } = parseArgs({
+  options: {
+    'model-dir': { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string', default: '127.0.0.1' },
+    name: { type: 'string', default: 'model' },
+    version: { type: 'string', default: '0' },
+    logs: { type: 'string', default: '' },
+    'log-max-bytes': { type: 'string', default: String(DEFAULT_LOG_MAX_BYTES) },
+  },
+});
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`strata onnx server: ${message}\n`);
+  process.exit(code);
+}
+
+function findModel(dir: string): string {
+  const found = fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.onnx'))
+    .sort();
+  if (found.length === 0) fail(`no .onnx file in ${dir}`, 3);
+  return path.join(dir, found[0]);
+}
+
+const modelFile = findModel(args['model-dir'] ?? fail('--model-dir is required', 2));
+let session: ort.InferenceSession;
+try {
+  session = await ort.InferenceSession.create(modelFile, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+} catch (err) {
+  fail(`${modelFile} failed to load: ${(err as Error).message}`, 3);
+}
+const name = args.name as string;
+const version = Number(args.version);
+const inputName = session.inputNames[0];
+const meta = session.inputMetadata[0];
+const dims = meta && meta.isTensor ? meta.shape : [];
+const width = typeof dims[1] === 'number' && dims[1] > 0 ? dims[1] : null;
+const log = new PredictionLog(args.logs || null, Number(args['log-max-bytes']));
+const latencies: number[] = [];
+let requests = 0;
+let errors = 0;
+
+async function predict(
+  rows: number[][],
+): Promise<{ predictions: unknown[]; probabilities: unknown[] | null }> {
+  const n = rows.length;
+  const w = rows[0].length;
+  const data = new Float32Array(n * w);
+  rows.forEach((r, i) => data.set(r, i * w));
+  const out = await session.run({ [inputName]: new ort.Tensor('float32', data, [n, w]) });
+  const first = out[session.outputNames[0]];
+  const values = Array.from(first.data as ArrayLike<number | bigint>, Number);
+  const per = values.length / n;
+  const predictions = per === 1 ? values : rows.map((_, i) => values.slice(i * per, (i + 1) * per));
+  return { predictions, probabilities: null };
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  const data = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) });
+  res.end(data);
+}
+
+function readBody(req: http.IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > 64 * 1024 * 1024) reject(new RowError('the request is larger than 64 MiB'));
+      else chunks.push(c);
+    });
+    req.on('end', () => {
+      try {
+        resolve(chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : null);
+      } catch (err) {
+        reject(new RowError(`the body is not JSON: ${(err as Error).message}`));
+      }
+    });
+    req.on('error', reject);
+  });
+}
+
+const prefix = `/v2/models/${name}`;
+const metadata = {
+  name,
+  versions: [String(version)],
+  platform: 'onnxruntime',
+  inputs: [{ name: inputName, datatype: 'FP32', shape: [-1, width ?? -1] }],
+  outputs: session.outputNames.map((o) => ({ name: o, datatype: 'FP32', shape: [-1, -1] })),
+  feature_names: null,
+};
+
+async function answer(rows: unknown, request: string) {
+  const parsed = parseRows(rows, width, null);
+  const result = await predict(parsed.matrix);
+  log.write(
+    { model: name, version, request },
+    parsed.names,
+    parsed.matrix,
+    result.predictions,
+    result.probabilities,
+  );
+  return result;
+}
+
+async function post(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
+  if (req.url === '/predict') {
+    const body = await readBody(req);
+    const rows =
+      body && typeof body === 'object' && !Array.isArray(body) ? (body as { rows?: unknown }).rows : body;
+    const r = await answer(rows, crypto.randomUUID());
+    send(res, 200, { predictions: r.predictions });
+    return true;
+  }
+  if (req.url === `${prefix}/infer` || req.url === `${prefix}/versions/${version}/infer`) {
+    const body = (await readBody(req)) as { id?: unknown; inputs?: unknown } | null;
+    const inputs = body?.inputs;
+    if (!Array.isArray(inputs) || inputs.length !== 1)
+      throw new RowError('an inference request has one tensor in inputs');
+    const t = inputs[0] as { shape?: unknown; data?: unknown };
+    const shape = t.shape;
+    if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((s) => Number.isInteger(s) && s > 0))
+      throw new RowError("the input's shape must be [rows, features]");
+    if (!Array.isArray(t.data)) throw new RowError("the input's data must be a list");
+    const flat = (t.data as unknown[]).flat();
+    const [n, w] = shape as [number, number];
+    if (flat.length !== n * w)
+      throw new RowError(
+        `the input's data has ${flat.length} values where shape [${n}, ${w}] needs ${n * w}`,
+      );
+    const rows = Array.from({ length: n }, (_, i) => flat.slice(i * w, (i + 1) * w));
+    const id = typeof body?.id === 'string' && body.id ? body.id : crypto.randomUUID();
+    const r = await answer(rows, id);
+    send(res, 200, {
+      model_name: name,
+      model_version: String(version),
+      id,
+      outputs: [
+        {
+          name: session.outputNames[0],
+          datatype: 'FP32',
+          shape: [n, r.predictions.length ? r.predictions.flat().length / n : 0],
+          data: r.predictions.flat(),
+        },
+      ],
+    });
+    return true;
+  }
+  return false;
+}
+
+const server = http.createServer((req, res) => {
+  if (req.method === 'GET') {
+    if (req.url === '/v2/health/live') return send(res, 200, { live: true });
+    if (req.url === '/v2/health/ready') return send(res, 200, { ready: true });
+    if (req.url === '/v2') return send(res, 200, { name: 'strata-onnx', version: '1', extensions: [] });
+    if (req.url === prefix || req.url === `${prefix}/versions/${version}`) return send(res, 200, metadata);
+    if (req.url === `${prefix}/ready`) return send(res, 200, { name, ready: true });
+    if (req.url === '/strata/stats') {
+      const sorted = [...latencies].sort((a, b) => a - b);
+      const pick = (q: number) =>
+        sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : null;
+      return send(res, 200, { requests, errors, p50_ms: pick(0.5), p99_ms: pick(0.99) });
+    }
+    return send(res, 404, { error: `no route ${req.url}` });
+  }
+  if (req.method !== 'POST') return send(res, 405, { error: `${req.method} is not served` });
+  const started = performance.now();
+  post(req, res)
+    .then((handled) => {
+      if (!handled) send(res, 404, { error: `no route ${req.url}` });
+      return handled;
+    })
+    .catch((err: unknown) => {
+      errors++;
+      if (err instanceof RowError) send(res, 400, { error: err.message });
+      else send(res, 500, { error: (err as Error).message ?? String(err) });
+      return false;
+    })
+    .then((counted) => {
+      if (!counted) return;
+      requests++;
+      latencies.push(performance.now() - started);
+      if (latencies.length > 1000) latencies.splice(0, 500);
+    });
+});
+server.keepAliveTimeout = 60_000;
+server.on('error', (err: NodeJS.ErrnoException) =>
+  fail(`cannot listen on ${args.host}:${args.port}: ${err.code ?? err.message}`, 4),
+);
+server.listen(Number(args.port), args.host, () => {
+  process.stdout.write(`strata onnx server: ${name}@${version} on http://${args.host}:${args.port}\n`);
+});
+const stop = () => {
+  server.close();
+  log.close();
+  process.exit(0);
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

@@ -1,0 +1,58 @@
+// `strata serve`: a prediction service in the foreground, for a model version or a bundle, not
+// recorded as a deployment. The engine remembers what it started so that only those can be stopped.
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs';
+import type { ServeInfo } from '../../../shared/api/deploy.js';
+import { freePort, serverAlive, serverKind, startServer, stopServer } from './server.js';
+
+/** pid → a folder to remove once it is stopped (an extracted bundle) */
+const started = new Map<number, string | null>();
+
+export async function serveFolder(opts: {
+  modelDir: string;
+  model: string;
+  version: number;
+  port?: number;
+  python?: string;
+  logs?: string;
+  cwd: string;
+  cleanup?: string;
+}): Promise<ServeInfo> {
+  const port = opts.port || (await freePort());
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-serve-'));
+  const outputFile = path.join(outDir, 'server.log');
+  const s = await startServer(
+    {
+      kind: serverKind('auto', opts.modelDir),
+      modelDir: opts.modelDir,
+      port,
+      name: opts.model,
+      version: opts.version,
+      logs: opts.logs ? path.resolve(opts.logs) : null,
+      python: opts.python ?? process.env.STRATA_PYTHON,
+      outputFile,
+      cwd: opts.cwd,
+    },
+    60_000,
+  );
+  started.set(s.pid, opts.cleanup ?? null);
+  return {
+    pid: s.pid,
+    url: s.url,
+    port: s.port,
+    server: s.kind,
+    serving: `${opts.model}@${opts.version}`,
+    outputFile,
+  };
+}
+
+export async function stopServed(pid: number): Promise<boolean> {
+  if (!started.has(pid)) return false;
+  const cleanup = started.get(pid);
+  started.delete(pid);
+  const alive = serverAlive(pid);
+  await stopServer(pid);
+  if (cleanup) fs.rmSync(cleanup, { recursive: true, force: true });
+  return alive;
+}
