@@ -63,6 +63,16 @@ function cases(): Record<string, Case[]> {
     // Refused: the project is no git repository.
     reproduce: [{ args: ['reproduce', runA, '--json', ...p], code: 1 }],
     review: [{ args: ['review', runA, '--html', path.join(t.dir, 'review.html'), '--json', ...p], code: 0 }],
+    deploy: [{ args: ['deploy', 'data@1', '--target', 'none', ...p], code: 1 }],
+    deployments: [{ args: ['deployments', '--json', ...p], code: 0 }],
+    rollback: [{ args: ['rollback', '--target', 'none', ...p], code: 1 }],
+    undeploy: [{ args: ['undeploy', '--target', 'none', ...p], code: 1 }],
+    serve: [{ args: ['serve', path.join(root, 'data', 'a.csv')], code: 1 }],
+    bundle: [
+      { args: ['bundle', 'export', 'data@1', '-o', path.join(t.dir, 'd.tar'), ...p], code: 0 },
+      { args: ['bundle', 'verify', path.join(t.dir, 'd.tar')], code: 0 },
+      { args: ['bundle', 'verify', path.join(root, 'pipe')], code: 2 },
+    ],
   };
 }
 
