@@ -112,6 +112,9 @@ describe('drift monitors over prediction logs', () => {
     // A file still being written is left for later; appended lines of a read file are read once.
     const third = path.join(root, 'logs', '003.jsonl');
     fs.writeFileSync(third, jsonl(rows(4, 1000)));
+    // Still being written: its mtime keeps moving (here: set ahead, so a slow run cannot outlast it).
+    const ahead = new Date(Date.now() + 60_000);
+    fs.utimesSync(third, ahead, ahead);
     fs.appendFileSync(first, jsonl(rows(5, 500)));
     settle(first);
     const s2 = await engine.invoke('drift.monitor', { name: 'churn', run: true });
