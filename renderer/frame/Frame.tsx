@@ -3,7 +3,7 @@ import type { ProjectSummary } from '../../shared/api/index.js';
 import { useApi } from '../app/context.js';
 import { JobsTray } from '../jobs/JobsTray.js';
 import { sectionById, sections } from '../sections/registry.js';
-import { useUiStore } from '../stores/ui.js';
+import { useRoute } from '../stores/route.js';
 import { ConfigBanner } from './ConfigBanner.js';
 import { DriftAlertBanner } from '../sections/drift/AlertBanner.js';
 import { Header } from './Header.js';
@@ -14,7 +14,7 @@ import { Sidebar } from './Sidebar.js';
 /** The app around an open project: header, sidebar of sections, the active section, the jobs tray. */
 export function Frame({ project }: { project: ProjectSummary }) {
   const api = useApi();
-  const sectionId = useUiStore((s) => s.section);
+  const sectionId = useRoute((r) => r.section);
   const section = sectionById(sectionId) ?? sections[0];
   const Section = section.component;
 

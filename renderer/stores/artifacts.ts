@@ -14,12 +14,9 @@ interface ArtifactsState {
   loaded: boolean;
   error: StrataErrorData | null;
   watch: WatchStatus | null;
-  /** selected artifact name and version number, per section (data, models) */
-  selected: Record<string, { artifact: string; version: number | null }>;
   tree: { key: string; version: VersionInfo; entries: TreeEntry[] } | null;
   diff: { key: string; result: DiffResult } | null;
   load(api: Api): Promise<void>;
-  select(section: string, artifact: string, version: number | null): void;
   loadTree(api: Api, artifact: string, version: number): Promise<void>;
   loadDiff(api: Api, a: string, b: string): Promise<void>;
 }
@@ -29,7 +26,6 @@ export const useArtifactsStore = create<ArtifactsState>()((set, get) => ({
   loaded: false,
   error: null,
   watch: null,
-  selected: {},
   tree: null,
   diff: null,
   async load(api) {
@@ -43,8 +39,6 @@ export const useArtifactsStore = create<ArtifactsState>()((set, get) => ({
       set({ error: err as StrataErrorData, loaded: true });
     }
   },
-  select: (section, artifact, version) =>
-    set((s) => ({ selected: { ...s.selected, [section]: { artifact, version } } })),
   async loadTree(api, artifact, version) {
     const key = `${artifact}@${version}`;
     if (get().tree?.key === key) return;

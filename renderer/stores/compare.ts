@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { Api } from '../../shared/api/index.js';
 import { toErrorData, type StrataErrorData } from '../../shared/errors.js';
 import type { SortDir } from '../components/runs-table/rows.js';
+import { href, navigate } from './route.js';
 import { decodeTable, type RunsTable } from '../components/runs-table/table.js';
 
 /** Everything a saved view restores: what is shown and how, never which runs are selected. */
@@ -41,14 +42,13 @@ interface CompareState extends ViewState {
   error: StrataErrorData | null;
   /** selected run ids, in the order they were picked */
   selected: string[];
-  /** the runs shown in the compare view (set by Compare / `c`) */
-  compared: string[];
   /** Reads the table; for another project than the last one, starts from the default view. */
   load(api: Api, root: string): Promise<void>;
   setView(patch: Partial<ViewState>): void;
   applyView(view: Partial<ViewState>): void;
   toggleSelected(id: string): void;
   setSelected(ids: string[]): void;
+  /** Opens the compare view of the selection: a URL, #compare?runs=a,b, so it can be shared and left with Back. */
   compareSelection(): void;
 }
 
@@ -59,9 +59,8 @@ export const useCompareStore = create<CompareState>()((set, get) => ({
   loading: false,
   error: null,
   selected: [],
-  compared: [],
   async load(api, root) {
-    if (get().root !== root) set({ ...defaultView, root, table: null, selected: [], compared: [] });
+    if (get().root !== root) set({ ...defaultView, root, table: null, selected: [] });
     set({ loading: true, error: null });
     try {
       const table = decodeTable(await api.call('compare.table', {}));
@@ -72,7 +71,6 @@ export const useCompareStore = create<CompareState>()((set, get) => ({
         table,
         loading: false,
         selected: keep(get().selected),
-        compared: keep(get().compared),
         baseline: baseline !== null && table.rowOf.has(baseline) ? baseline : null,
       });
     } catch (err) {
@@ -86,7 +84,10 @@ export const useCompareStore = create<CompareState>()((set, get) => ({
     set({ selected: s.includes(id) ? s.filter((x) => x !== id) : [...s, id] });
   },
   setSelected: (selected) => set({ selected }),
-  compareSelection: () => set({ compared: [...get().selected] }),
+  compareSelection: () => {
+    const ids = get().selected;
+    if (ids.length > 0) navigate(href('compare', [], { runs: ids.join(',') }));
+  },
 }));
 
 export function viewOf(s: ViewState): ViewState {
@@ -102,5 +103,27 @@ export function viewOf(s: ViewState): ViewState {
     groupBy: s.groupBy,
     onlyDiffering: s.onlyDiffering,
     baseline: s.baseline,
+  };
+}
+
+/** A burst of run updates (a pipeline's stages) reads the table once, this long after the last. */
+const RELOAD_DEBOUNCE_MS = 500;
+
+/**
+ * Reads the table now and again whenever a run starts or ends, for as long as a view of it is on
+ * screen (Runs or Compare). Returns the unsubscribe.
+ */
+export function followRunsTable(api: Api, root: string): () => void {
+  void useCompareStore.getState().load(api, root);
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const off = api.on('run.update', (run) => {
+    const known = useCompareStore.getState().table?.rowOf.has(run.id) ?? false;
+    if (known && run.status === 'running') return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void useCompareStore.getState().load(api, root), RELOAD_DEBOUNCE_MS);
+  });
+  return () => {
+    off();
+    if (timer) clearTimeout(timer);
   };
 }

@@ -9,12 +9,9 @@ interface RunsState {
   runs: RunSummary[];
   loaded: boolean;
   error: StrataErrorData | null;
-  /** the run whose page is open, or null for the list */
-  openRunId: string | null;
   /** output received as push events while a run goes, by run id */
   live: Record<string, string>;
   load(api: Api): Promise<void>;
-  open(id: string | null): void;
   upsert(run: RunSummary): void;
   appendLive(runId: string, text: string): void;
 }
@@ -23,7 +20,6 @@ export const useRunsStore = create<RunsState>()((set) => ({
   runs: [],
   loaded: false,
   error: null,
-  openRunId: null,
   live: {},
   async load(api) {
     try {
@@ -33,7 +29,6 @@ export const useRunsStore = create<RunsState>()((set) => ({
       set({ error: err as StrataErrorData, loaded: true });
     }
   },
-  open: (openRunId) => set({ openRunId }),
   upsert: (run) =>
     set((s) => {
       const i = s.runs.findIndex((r) => r.id === run.id);

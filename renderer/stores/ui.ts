@@ -1,25 +1,24 @@
 import { create } from 'zustand';
 import type { SectionId } from '../sections/types.js';
+import { href, navigate } from './route.js';
+
+export { DEFAULT_SECTION } from './route.js';
 
 export type Overlay = 'shortcuts' | 'open' | null;
 
-/** The section a project opens on. Named here, not taken from the registry: the registry's sections import this store. */
-export const DEFAULT_SECTION: SectionId = 'runs';
-
 interface UiState {
-  section: SectionId;
   overlay: Overlay;
   trayOpen: boolean;
+  /** Goes to a section's own page (its list, not the last thing opened in it). */
   setSection(section: SectionId): void;
   setOverlay(overlay: Overlay): void;
   setTrayOpen(open: boolean): void;
 }
 
 export const useUiStore = create<UiState>()((set) => ({
-  section: DEFAULT_SECTION,
   overlay: null,
   trayOpen: false,
-  setSection: (section) => set({ section }),
+  setSection: (section) => navigate(href(section)),
   setOverlay: (overlay) => set({ overlay }),
   setTrayOpen: (trayOpen) => set({ trayOpen }),
 }));

@@ -163,7 +163,8 @@ test('two pipeline runs: the diff shows params, model versions and code, the cur
   // The link names the data section; a model artifact is shown by Models, with the two versions' diff open.
   await expect(page.locator('main[data-section="models"]')).toBeVisible();
   await expect(page.getByRole('heading', { name: `Changes @${models[0]} → @${models[1]}` })).toBeVisible();
-  expect(new URL(page.url()).hash).toBe('');
+  // The address names what is shown, so it can be copied or gone back to.
+  expect(new URL(page.url()).hash).toBe(`#models/diff/model/${models[0]}/${models[1]}`);
   expect(cspErrors).toEqual([]);
 });
 

@@ -1,5 +1,5 @@
 import { test as base, expect } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -157,3 +157,32 @@ export const sectionTitles = [
   'Deploy',
   'Review',
 ] as const;
+
+/**
+ * A copy of the example with two real pipeline runs, the second with another learning rate, so the
+ * runs differ in a param, their metrics and the model version each wrote. Returns the directory and
+ * the run ids, oldest first.
+ */
+export function exampleWithTwoRuns(): { dir: string; ids: string[] } {
+  const dir = copyProject(exampleDir);
+  const strata = (...args: string[]) => {
+    const r = spawnSync(
+      process.execPath,
+      [path.join(repoRoot, 'bin', 'strata.js'), ...args, '--project', dir],
+      {
+        encoding: 'utf8',
+      },
+    );
+    if (r.status !== 0) throw new Error(`strata ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  };
+  strata('run');
+  const params = path.join(dir, 'params.yaml');
+  fs.writeFileSync(
+    params,
+    fs.readFileSync(params, 'utf8').replace(/learning_rate: [\d.]+/, 'learning_rate: 0.05'),
+  );
+  strata('run');
+  const runs = JSON.parse(strata('runs', '--json')) as { id: string; startedAt: string }[];
+  return { dir, ids: runs.map((r) => r.id).reverse() };
+}

@@ -65,7 +65,7 @@ test('Pipelines runs the example: stale stages turn fresh, output streams live; 
     await nav.getByRole('button', { name: /^Runs/ }).click();
     const row = page.getByTestId(`run-row-${id}`);
     await expect(row).toContainText('done');
-    await expect(row).toContainText('model@1');
+    await expect(row.locator('[data-col="field:data"]')).toContainText('model@v1');
     await page.screenshot({ path: screenPath('runs-list'), fullPage: true });
     await row.click();
     await expect(page.getByTestId('run-status')).toHaveText('done');

@@ -31,6 +31,8 @@ export interface RunsTableProps {
   onSort(colId: string): void;
   onPin(runId: string | null): void;
   onCompare(): void;
+  /** Given, a click on a row (or Enter on the cursor row) opens that run instead of only moving the cursor. */
+  onOpen?(runId: string): void;
 }
 
 function widthOf(col: Column): number {
@@ -124,6 +126,9 @@ export function RunsTable(p: RunsTableProps) {
     if (e.key === ' ') {
       e.preventDefault();
       onCheck(p.cursor, e.shiftKey);
+    } else if (e.key === 'Enter' && p.onOpen && typeof item === 'number') {
+      e.preventDefault();
+      p.onOpen(p.table.ids[item]);
     } else if (e.key === 'c' && !e.ctrlKey && !e.metaKey) {
       e.preventDefault();
       p.onCompare();
@@ -170,6 +175,7 @@ export function RunsTable(p: RunsTableProps) {
         onCursor={p.onCursor}
         onCheck={onCheck}
         onPin={p.onPin}
+        onOpen={p.onOpen}
       />,
     );
   }
@@ -247,6 +253,7 @@ interface RowProps {
   onCursor(index: number): void;
   onCheck(index: number, shift: boolean): void;
   onPin(runId: string | null): void;
+  onOpen?(runId: string): void;
 }
 
 /** Memoised: moving the cursor or ticking one run re-renders two rows, not the whole view. */
@@ -262,6 +269,7 @@ const RunRow = memo(function RunRow({
   onCursor,
   onCheck,
   onPin,
+  onOpen,
 }: RowProps) {
   const id = table.ids[item];
   const isBase = baselineRow === item;
@@ -273,7 +281,11 @@ const RunRow = memo(function RunRow({
       aria-rowindex={i + 2}
       aria-selected={isSel}
       data-run-id={id}
-      onClick={() => onCursor(i)}
+      data-testid={`run-row-${id}`}
+      onClick={() => {
+        onCursor(i);
+        onOpen?.(id);
+      }}
     >
       <div className="rt-cell rt-cell--select" role="gridcell">
         <input
@@ -281,7 +293,12 @@ const RunRow = memo(function RunRow({
           tabIndex={-1}
           checked={isSel}
           readOnly
-          onClick={(e) => onCheck(i, e.shiftKey)}
+          onClick={(e) => {
+            // Ticking a box selects the run; it must not also open it.
+            e.stopPropagation();
+            onCursor(i);
+            onCheck(i, e.shiftKey);
+          }}
           aria-label={`Select run ${id}`}
         />
         <button
@@ -346,6 +363,7 @@ function rowPropsEqual(a: RowProps, b: RowProps): boolean {
     a.style.gridTemplateColumns === b.style.gridTemplateColumns &&
     a.onCursor === b.onCursor &&
     a.onCheck === b.onCheck &&
-    a.onPin === b.onPin
+    a.onPin === b.onPin &&
+    a.onOpen === b.onOpen
   );
 }

@@ -8,15 +8,14 @@ import { toCsv } from '../../components/runs-table/csv.js';
 import { isTyping } from '../../components/keys.js';
 import { RunsTable } from '../../components/runs-table/RunsTable.js';
 import { cellValue } from '../../components/runs-table/table.js';
-import { useCompareStore, viewOf, type ViewState } from '../../stores/compare.js';
+import { href, navigate, useRoute } from '../../stores/route.js';
+import { followRunsTable, useCompareStore, viewOf, type ViewState } from '../../stores/compare.js';
 import type { SectionProps } from '../types.js';
 import { CompareView } from './CompareView.js';
-import { Toolbar } from './Toolbar.js';
-import { useRunsView } from './useRunsView.js';
+import { Toolbar } from '../../components/runs-table/Toolbar.js';
+import { useRunsView } from '../../components/runs-table/useRunsView.js';
 import { ViewsMenu } from './ViewsMenu.js';
 import './compare.css';
-
-const RELOAD_DEBOUNCE_MS = 1000;
 
 export function CompareSection({ api, project }: SectionProps) {
   const s = useCompareStore();
@@ -25,25 +24,9 @@ export function CompareSection({ api, project }: SectionProps) {
   const [cursor, setCursor] = useState(0);
   const { items, rows, columns, filterError } = useRunsView(s.table, view, s.selected);
   const selected = useMemo(() => new Set(s.selected), [s.selected]);
+  const comparedParam = useRoute((r) => (r.section === 'compare' ? r.query.runs : undefined));
 
-  useEffect(() => {
-    void s.load(api, project.root);
-  }, [api, project.root]);
-
-  // A run that starts or ends changes the table: read it again, at most once per burst of updates.
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const off = api.on('run.update', (run) => {
-      const known = useCompareStore.getState().table?.rowOf.has(run.id) ?? false;
-      if (known && run.status === 'running') return;
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(() => void useCompareStore.getState().load(api, project.root), RELOAD_DEBOUNCE_MS);
-    });
-    return () => {
-      off();
-      if (timer) clearTimeout(timer);
-    };
-  }, [api, project.root]);
+  useEffect(() => followRunsTable(api, project.root), [api, project.root]);
 
   // `/` focuses the filter from anywhere in the section; `c` compares even when the table has no focus.
   useEffect(() => {
@@ -147,6 +130,7 @@ export function CompareSection({ api, project }: SectionProps) {
     );
   }
 
+  const compared = (comparedParam ?? '').split(',').filter((id) => s.table!.rowOf.has(id));
   const baselineRow = s.baseline === null ? null : (s.table.rowOf.get(s.baseline) ?? null);
   return (
     <div className="cmp" data-testid="compare-section">
@@ -225,13 +209,8 @@ export function CompareSection({ api, project }: SectionProps) {
           onCompare={s.compareSelection}
         />
       </div>
-      {s.compared.length > 0 && (
-        <CompareView
-          api={api}
-          table={s.table}
-          runIds={s.compared}
-          onClose={() => useCompareStore.setState({ compared: [] })}
-        />
+      {compared.length > 0 && (
+        <CompareView api={api} table={s.table} runIds={compared} onClose={() => navigate(href('compare'))} />
       )}
     </div>
   );

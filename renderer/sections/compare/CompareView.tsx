@@ -1,5 +1,6 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Api } from '../../../shared/api/index.js';
+import { CopyLink } from '../../components/CopyLink.js';
 import { ParallelCoords } from '../../components/charts/ParallelCoords.js';
 import { columnDiffers } from '../../components/runs-table/differing.js';
 import { cellValue, type RunsTable } from '../../components/runs-table/table.js';
@@ -31,6 +32,11 @@ export function CompareView({
   onClose(): void;
 }) {
   const [tab, setTab] = useState<Tab>('metrics');
+  // The view opens below a table that may fill the window: bring it into sight, or Compare seems to do nothing.
+  const here = useRef<HTMLElement>(null);
+  useEffect(() => {
+    here.current?.scrollIntoView({ block: 'start' });
+  }, []);
   const rows = useMemo(
     () => runIds.map((id) => table.rowOf.get(id)).filter((r): r is number => r !== undefined),
     [table, runIds],
@@ -56,7 +62,7 @@ export function CompareView({
   }, [table, rows]);
 
   return (
-    <section className="cmp-view" aria-label="Comparison" data-testid="compare-view">
+    <section ref={here} className="cmp-view" aria-label="Comparison" data-testid="compare-view">
       <div className="cmp-view__head">
         <h2>
           Comparing {rows.length} run{rows.length === 1 ? '' : 's'}
@@ -75,6 +81,7 @@ export function CompareView({
             </button>
           ))}
         </div>
+        <CopyLink />
         <button type="button" className="btn btn--ghost btn--small" onClick={onClose}>
           Close
         </button>

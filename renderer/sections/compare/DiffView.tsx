@@ -3,7 +3,7 @@ import type { Api } from '../../../shared/api/index.js';
 import type { DiffValue, RunDiff } from '../../../shared/api/compare.js';
 import { toErrorData, type StrataErrorData } from '../../../shared/errors.js';
 import { formatNumber } from '../../components/runs-table/format.js';
-import { useUiStore } from '../../stores/ui.js';
+import { href, navigate } from '../../stores/route.js';
 
 const show = (v: DiffValue['values'][number]) =>
   v === null ? '—' : typeof v === 'number' ? formatNumber(v) : String(v);
@@ -105,9 +105,7 @@ export function DiffView({ api, runIds }: { api: Api; runIds: string[] }) {
     );
 
   const openData = (artifact: string, a: number, b: number) => {
-    // The Data section reads this hash to open the diff of two versions of one artifact.
-    window.location.hash = `#data/diff/${encodeURIComponent(artifact)}/${a}/${b}`;
-    useUiStore.getState().setSection('data');
+    navigate(href('data', ['diff', artifact, a, b]));
   };
   const firstData = new Map(diff.data[0]?.map((d) => [`${d.role}:${d.artifact}`, d.version]) ?? []);
   const commits = diff.code.map((c) => c.commit);
@@ -156,7 +154,7 @@ export function DiffView({ api, runIds }: { api: Api; runIds: string[] }) {
                         {d.role === 'in' ? '← ' : '→ '}
                         {differs && base !== undefined ? (
                           <a
-                            href={`#data/diff/${d.artifact}/${base}/${d.version}`}
+                            href={href('data', ['diff', d.artifact, base, d.version])}
                             onClick={(e) => (e.preventDefault(), openData(d.artifact, base, d.version))}
                           >
                             {d.artifact}@v{d.version}

@@ -5,7 +5,8 @@ import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { SectionHeader } from '../../components/SectionHeader.js';
 import { followArtifacts, useArtifactsStore } from '../../stores/artifacts.js';
-import { useUiStore } from '../../stores/ui.js';
+import { href, navigate, useRoute } from '../../stores/route.js';
+import { CopyLink } from '../../components/CopyLink.js';
 import type { SectionProps } from '../types.js';
 import { AddForm } from './AddForm.js';
 import { AliasHistory } from './AliasHistory.js';
@@ -40,35 +41,28 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
   }, [api, project.root]);
 
   const list = s.artifacts.filter((a) => kinds.includes(a.kind));
-  const sel = s.selected[section];
-  const artifact: ArtifactInfo | undefined = list.find((a) => a.name === sel?.artifact) ?? list[0];
+  // The URL names the place: #data/<artifact>/<version>, or #data/diff/<artifact>/<a>/<b> for a diff.
+  const route = useRoute();
+  const here = route.section === section ? route.parts : [];
+  const diffLink = here[0] === 'diff' && here.length === 4 ? here : null;
+  const selName = diffLink ? diffLink[1] : here[0];
+  const selVersion = diffLink ? Number(diffLink[3]) : here[1] !== undefined ? Number(here[1]) : null;
+  const artifact: ArtifactInfo | undefined = list.find((a) => a.name === selName) ?? list[0];
   const versionNumber =
-    sel && artifact && sel.artifact === artifact.name && sel.version !== null
-      ? sel.version
+    artifact && artifact.name === selName && artifact.versions.some((v) => v.number === selVersion)
+      ? selVersion
       : (artifact?.versions[0]?.number ?? null);
   const version = artifact?.versions.find((v) => v.number === versionNumber);
   const cmpA = compare.a ?? artifact?.versions[1]?.number ?? null;
   const cmpB = compare.b ?? artifact?.versions[0]?.number ?? null;
 
-  // Links from elsewhere (the Compare diff) arrive as #data/diff/<artifact>/<a>/<b>: open that diff here,
-  // or hand it to the other artifacts section when the artifact is of its kind.
+  // A link to an artifact of the other kind (from a run, say) goes to its section; a diff link picks the pair.
   useEffect(() => {
-    const apply = () => {
-      const m = /^#(?:data|models)\/diff\/([^/]+)\/(\d+)\/(\d+)$/.exec(window.location.hash);
-      const target = m && s.artifacts.find((a) => a.name === decodeURIComponent(m[1]));
-      if (!m || !target) return;
-      if (!kinds.includes(target.kind)) {
-        useUiStore.getState().setSection(section === 'data' ? 'models' : 'data');
-        return;
-      }
-      s.select(section, target.name, Number(m[3]));
-      setCompare({ a: Number(m[2]), b: Number(m[3]) });
-      history.replaceState(null, '', window.location.pathname + window.location.search);
-    };
-    apply();
-    window.addEventListener('hashchange', apply);
-    return () => window.removeEventListener('hashchange', apply);
-  }, [s.artifacts, section]);
+    const target = s.artifacts.find((x) => x.name === selName);
+    if (target && !kinds.includes(target.kind))
+      navigate(href(section === 'data' ? 'models' : 'data', here), { replace: true });
+    else if (diffLink) setCompare({ a: Number(diffLink[2]), b: Number(diffLink[3]) });
+  }, [s.artifacts, section, here.join('/')]);
 
   useEffect(() => {
     if (artifact && versionNumber !== null) void s.loadTree(api, artifact.name, versionNumber);
@@ -166,7 +160,7 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
               key={a.name}
               className={`dv-item${a.name === artifact.name ? ' is-selected' : ''}`}
               onClick={() => {
-                s.select(section, a.name, null);
+                navigate(href(section, [a.name]));
                 setCompare({ a: null, b: null });
               }}
               data-testid={`artifact-${a.name}`}
@@ -208,6 +202,7 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
                 ))}
               </datalist>
             </label>
+            <CopyLink />
           </div>
           {artifact.versions.length === 0 ? (
             <p className="muted">
@@ -219,7 +214,7 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
               selected={versionNumber}
               compare={{ a: cmpA, b: cmpB }}
               alias={alias}
-              onSelect={(v) => s.select(section, artifact.name, v.number)}
+              onSelect={(v) => navigate(href(section, [artifact.name, v.number]))}
               onCompare={(side, v) => setCompare({ a: cmpA, b: cmpB, [side]: v.number })}
               onPromote={(v) => void promote(v)}
               gateBadge={section === 'models' ? (v) => <GateBadge report={gates.get(v.number)} /> : undefined}

@@ -3,6 +3,7 @@ import type { Api, RunFile, RunFileContent } from '../../../shared/api/index.js'
 import type { StrataErrorData } from '../../../shared/errors.js';
 import { formatBytes } from '../../../shared/format.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
+import { href } from '../../stores/route.js';
 
 /** A table file (log_table) is { columns, data }; shown as a table, the first rows. */
 function TablePreview({ text }: { text: string }) {
@@ -145,8 +146,8 @@ export function RunArtifacts({ api, runId, version }: { api: Api; runId: string;
                 <a
                   href={
                     f.version && f.version > 1
-                      ? `#data/diff/${encodeURIComponent(f.artifact ?? '')}/${f.version - 1}/${f.version}`
-                      : '#data'
+                      ? href('data', ['diff', f.artifact ?? '', f.version - 1, f.version])
+                      : href('data', f.artifact && f.version ? [f.artifact, f.version] : [])
                   }
                   title={f.version && f.version > 1 ? 'what changed from the version before' : 'open Data'}
                 >

@@ -4,6 +4,7 @@ import type { StrataErrorData } from '../../../shared/errors.js';
 import { describeCodeState, DIFF_PREVIEW_BYTES } from '../../../shared/code-state.js';
 import { formatBytes } from '../../../shared/format.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
+import { CopyLink } from '../../components/CopyLink.js';
 import { SectionHeader } from '../../components/SectionHeader.js';
 import { useRunsStore } from '../../stores/runs.js';
 import { duration, num, paramText, runDuration } from './format.js';
@@ -115,6 +116,7 @@ export function RunPage({ api, runId, onBack }: { api: Api; runId: string; onBac
                 Cancel run
               </button>
             )}
+            <CopyLink />
             {back}
           </>
         }

@@ -1,27 +1,87 @@
-import { useEffect } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { SectionHeader } from '../../components/SectionHeader.js';
-import { followRuns, useRunsStore } from '../../stores/runs.js';
+import { isTyping } from '../../components/keys.js';
+import { RunsTable } from '../../components/runs-table/RunsTable.js';
+import { Toolbar } from '../../components/runs-table/Toolbar.js';
+import { defaultColumns, useRunsView } from '../../components/runs-table/useRunsView.js';
+import { followRunsTable, useCompareStore, viewOf, type ViewState } from '../../stores/compare.js';
+import { href, navigate, useRoute } from '../../stores/route.js';
+import { followRuns } from '../../stores/runs.js';
 import type { SectionProps } from '../types.js';
-import { num, paramText, runDuration } from './format.js';
 import { RunPage } from './RunPage.js';
 import './runs.css';
 
-const KEY_COLUMNS = 3;
-
+/**
+ * Every run of the project in the one runs table Compare uses (virtualized, sortable by any column,
+ * filterable): the same view, so a filter set here is still set there. A click opens the run.
+ */
 export function RunsSection({ api, project }: SectionProps) {
-  const s = useRunsStore();
-  useEffect(() => {
-    followRuns(api);
-    void s.load(api);
-  }, [api, project.root]);
+  const openRunId = useRoute((r) => (r.section === 'runs' ? (r.parts[0] ?? null) : null));
+  useEffect(() => followRuns(api), [api]);
+  if (openRunId) return <RunPage api={api} runId={openRunId} onBack={() => navigate(href('runs'))} />;
+  return <RunsList api={api} project={project} />;
+}
 
-  if (s.openRunId) return <RunPage api={api} runId={s.openRunId} onBack={() => s.open(null)} />;
+/** The run's own fields, params and metrics, and the versions it read and wrote. */
+const withData = (ids: string[]) => [...ids, 'field:data'];
+
+function RunsList({ api, project }: SectionProps) {
+  const s = useCompareStore();
+  const view = viewOf(s);
+  const columnChoice = useMemo(
+    () => view.columns ?? (s.table ? withData(defaultColumns(s.table)) : null),
+    [s.table, view.columns],
+  );
+  const shown: ViewState = { ...view, columns: columnChoice };
+  const filterRef = useRef<HTMLInputElement>(null);
+  const [cursor, setCursor] = useState(0);
+  const { items, rows, columns, filterError } = useRunsView(s.table, shown, s.selected);
+  const selected = useMemo(() => new Set(s.selected), [s.selected]);
+  useEffect(() => followRunsTable(api, project.root), [api, project.root]);
+  useEffect(() => setCursor((c) => Math.min(c, Math.max(0, items.length - 1))), [items.length]);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey || e.key !== '/') return;
+      e.preventDefault();
+      filterRef.current?.focus();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+  const onSelectMany = useCallback((ids: string[]) => {
+    const st = useCompareStore.getState();
+    st.setSelected([...new Set([...st.selected, ...ids])]);
+  }, []);
+  const onPin = useCallback((id: string | null) => useCompareStore.getState().setView({ baseline: id }), []);
+  const onOpen = useCallback((id: string) => navigate(href('runs', [id])), []);
+  const onSort = (col: string) => {
+    const cur = view.sort;
+    const dir = cur?.col === col ? (cur.dir === 'desc' ? 'asc' : null) : 'desc';
+    s.setView({ sort: dir ? { col, dir } : null });
+  };
+
   const header = (
     <SectionHeader
       title="Runs"
-      subtitle={`Every run of ${project.name}: status, duration, parameters, metrics and the versions it read and wrote.`}
+      subtitle={
+        s.table && s.table.count > 0
+          ? `${s.table.count.toLocaleString('en-US')} runs of ${project.name}; ${rows.length.toLocaleString('en-US')} shown. Click a run to open it, a column to sort.`
+          : `Every run of ${project.name}: status, duration, parameters, metrics and the versions it read and wrote.`
+      }
+      actions={
+        s.selected.length > 0 && (
+          <button
+            type="button"
+            className="btn btn--primary btn--small"
+            onClick={s.compareSelection}
+            data-testid="compare-button"
+          >
+            Compare {s.selected.length}
+          </button>
+        )
+      }
     />
   );
   if (s.error)
@@ -31,7 +91,7 @@ export function RunsSection({ api, project }: SectionProps) {
         <ErrorNotice error={s.error} />
       </>
     );
-  if (!s.loaded)
+  if (!s.table)
     return (
       <>
         {header}
@@ -40,7 +100,7 @@ export function RunsSection({ api, project }: SectionProps) {
         </p>
       </>
     );
-  if (s.runs.length === 0) {
+  if (s.table.count === 0) {
     return (
       <>
         {header}
@@ -54,89 +114,36 @@ export function RunsSection({ api, project }: SectionProps) {
       </>
     );
   }
-  // The columns worth a glance: the params that differ between runs, then the most common metrics.
-  const paramKeys = [...new Set(s.runs.flatMap((r) => Object.keys(r.params)))]
-    .filter(
-      (k) =>
-        new Set(s.runs.map((r) => (Object.hasOwn(r.params, k) ? JSON.stringify(r.params[k]) : undefined)))
-          .size > 1,
-    )
-    .slice(0, KEY_COLUMNS);
-  const metricCount = new Map<string, number>();
-  for (const r of s.runs)
-    for (const k of Object.keys(r.metrics)) metricCount.set(k, (metricCount.get(k) ?? 0) + 1);
-  const metricKeys = [...metricCount]
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .slice(0, KEY_COLUMNS)
-    .map(([k]) => k);
+  const baselineRow = s.baseline === null ? null : (s.table.rowOf.get(s.baseline) ?? null);
   return (
-    <>
+    <div className="rn-list">
       {header}
-      <div className="rn-scroll">
-        <table className="rn-table" data-testid="runs-table">
-          <thead>
-            <tr>
-              <th>Status</th>
-              <th>Run</th>
-              <th>Started</th>
-              <th>Duration</th>
-              {paramKeys.map((k) => (
-                <th key={`p-${k}`} className="rn-param">
-                  {k}
-                </th>
-              ))}
-              {metricKeys.map((k) => (
-                <th key={`m-${k}`} className="rn-metric">
-                  {k}
-                </th>
-              ))}
-              <th>Data and models</th>
-            </tr>
-          </thead>
-          <tbody>
-            {s.runs.map((r) => (
-              <tr key={r.id} className="rn-row" onClick={() => s.open(r.id)} data-testid={`run-row-${r.id}`}>
-                <td>
-                  <span className={`rn-status rn-status--${r.status}`}>{r.status}</span>
-                </td>
-                <td>
-                  <span className="rn-name">{r.name}</span>
-                  <code className="rn-id">{r.id}</code>
-                </td>
-                <td>{new Date(r.startedAt).toLocaleString()}</td>
-                <td className="rn-num">{runDuration(r)}</td>
-                {paramKeys.map((k) => (
-                  <td key={`p-${k}`} className="rn-num">
-                    {Object.hasOwn(r.params, k) ? paramText(r.params[k]) : ''}
-                  </td>
-                ))}
-                {metricKeys.map((k) => (
-                  <td key={`m-${k}`} className="rn-num">
-                    {Object.hasOwn(r.metrics, k) ? num(r.metrics[k]) : ''}
-                  </td>
-                ))}
-                <td className="rn-versions">
-                  {r.versions
-                    .filter(
-                      (v) =>
-                        v.role === 'out' ||
-                        !r.versions.some((o) => o.role === 'out' && o.versionId === v.versionId),
-                    )
-                    .map((v) => (
-                      <span
-                        key={`${v.role}-${v.stage}-${v.versionId}`}
-                        className={`rn-version rn-version--${v.role}`}
-                        title={`${v.role === 'in' ? 'read' : 'wrote'} ${v.path}`}
-                      >
-                        {v.role === 'in' ? '←' : '→'} {v.artifact}@{v.version}
-                      </span>
-                    ))}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      <Toolbar
+        table={s.table}
+        view={shown}
+        shownColumns={shown.columns ?? columns.map((c) => c.id)}
+        filterRef={filterRef}
+        filterError={filterError}
+        onView={s.setView}
+      />
+      <div className="rn-list__table">
+        <RunsTable
+          table={s.table}
+          items={items}
+          columns={columns}
+          selected={selected}
+          baselineRow={baselineRow}
+          sort={view.sort}
+          cursor={cursor}
+          onCursor={setCursor}
+          onToggle={s.toggleSelected}
+          onSelectMany={onSelectMany}
+          onSort={onSort}
+          onPin={onPin}
+          onCompare={s.compareSelection}
+          onOpen={onOpen}
+        />
       </div>
-    </>
+    </div>
   );
 }

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { Column, RunsTable } from '../../components/runs-table/table.js';
+import type { Column, RunsTable } from './table.js';
 
 const GROUPS: [Column['group'], string][] = [
   ['field', 'Run'],

@@ -1,6 +1,7 @@
+import './toolbar.css';
 import type { RefObject } from 'react';
 import type { StrataErrorData } from '../../../shared/errors.js';
-import type { Column, RunsTable } from '../../components/runs-table/table.js';
+import type { Column, NumberColumn, RunsTable } from './table.js';
 import type { ViewState } from '../../stores/compare.js';
 import { ColumnPicker } from './ColumnPicker.js';
 
@@ -18,6 +19,30 @@ function dictOf(table: RunsTable, id: string): string[] {
   return c && c.kind === 'text' ? [...c.dict].sort() : [];
 }
 
+/** Which names are allowed as they are in a filter; others need backticks (see expr-parse.ts). */
+const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_.:]*$/;
+
+/**
+ * An example filter in this project's own terms: a numeric param and metric that vary, compared with a
+ * value one of its runs has, so the placeholder reads as something the user could type.
+ */
+export function filterExample(table: RunsTable): string {
+  const condition = (group: 'param' | 'metric', op: string) => {
+    const numeric = table.columns.filter((c): c is NumberColumn => c.group === group && c.kind === 'number');
+    const valuesOf = (c: NumberColumn) => Array.from(c.values).filter((_, i) => !c.missing?.[i]);
+    // A column whose runs differ makes a filter worth typing; a constant one matches all or nothing.
+    const col = numeric.find((c) => new Set(valuesOf(c)).size > 1) ?? numeric[0];
+    if (!col) return null;
+    const values = valuesOf(col).sort((a, b) => a - b);
+    if (values.length === 0) return null;
+    const mid = Number(values[Math.floor(values.length / 2)].toPrecision(2));
+    const name = PLAIN_NAME.test(col.key) ? col.key : `\`${col.key}\``;
+    return `${name} ${op} ${mid}`;
+  };
+  const parts = [condition('param', '<='), condition('metric', '>=')].filter((p) => p !== null);
+  return parts.length > 0 ? parts.join(' and ') : 'status == "done"';
+}
+
 /** Filters (expression, status, tag, dates, data version), grouping, column choice and the differing-only toggle. */
 export function Toolbar({ table, view, shownColumns, filterRef, filterError, onView }: Props) {
   const statuses = dictOf(table, 'field:status');
@@ -31,7 +56,7 @@ export function Toolbar({ table, view, shownColumns, filterRef, filterError, onV
         <input
           ref={filterRef}
           className={`input input--mono${filterError ? ' input--error' : ''}`}
-          placeholder="Filter: lr < 0.01 and acc > 0.9   (press / to focus)"
+          placeholder={`Filter: ${filterExample(table)}   (press / to focus)`}
           value={view.filter}
           onChange={(e) => onView({ filter: e.target.value })}
           onKeyDown={(e) => {

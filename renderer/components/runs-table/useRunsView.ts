@@ -1,9 +1,9 @@
 import { useMemo } from 'react';
 import { toErrorData, type StrataErrorData } from '../../../shared/errors.js';
-import { columnDiffers } from '../../components/runs-table/differing.js';
-import { compileFilter, type RowPredicate } from '../../components/runs-table/expr-eval.js';
-import { filterRows, groupRows, sortRows, type DisplayItem } from '../../components/runs-table/rows.js';
-import type { Column, RunsTable } from '../../components/runs-table/table.js';
+import { columnDiffers } from './differing.js';
+import { compileFilter, type RowPredicate } from './expr-eval.js';
+import { filterRows, groupRows, sortRows, type DisplayItem } from './rows.js';
+import type { Column, RunsTable } from './table.js';
 import type { ViewState } from '../../stores/compare.js';
 
 const DEFAULT_FIELDS = ['field:name', 'field:status', 'field:started', 'field:duration'];
