@@ -5,9 +5,7 @@ import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { saveHtml } from '../../components/saveHtml.js';
 import { SectionHeader } from '../../components/SectionHeader.js';
-import { useArtifactsStore } from '../../stores/artifacts.js';
-import { useRunsStore } from '../../stores/runs.js';
-import { useUiStore } from '../../stores/ui.js';
+import { href, navigate } from '../../stores/route.js';
 import type { SectionProps } from '../types.js';
 import { LineageGraph } from './LineageGraph.js';
 import './review.css';
@@ -93,14 +91,12 @@ export function ReviewSection({ api, project }: SectionProps) {
 
   const open = (n: LineageNode) => {
     if (n.kind === 'run') {
-      useRunsStore.getState().open(n.ref);
-      useUiStore.getState().setSection('runs');
+      navigate(href('runs', [n.ref]));
       return;
     }
     const at = n.ref.lastIndexOf('@');
     const section = n.kind === 'dataset' ? 'data' : 'models';
-    useArtifactsStore.getState().select(section, n.ref.slice(0, at), Number(n.ref.slice(at + 1)));
-    useUiStore.getState().setSection(section);
+    navigate(href(section, [n.ref.slice(0, at), n.ref.slice(at + 1)]));
   };
   const runs = graph?.nodes.filter((n) => n.kind === 'run') ?? [];
   const exportReview = () =>
