@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Reproduction } from '../../shared/api/review.js';
@@ -196,4 +197,75 @@ describe('strata reproduce', () => {
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/--tolerance acc: write <metric>=<number>/);
   });
+});
+
+describe('strata reproduce, when the environment has changed or the user stops it', () => {
+  it('names a stage whose command is no longer installed, as an environment difference', () => {
+    const dir = folder();
+    repo(
+      dir,
+      {
+        'strata.yaml': 'stages:\n  make:\n    cmd: mytool\n    outs: [made.txt]\n',
+        'tools/mytool': '#!/bin/sh\necho made > made.txt\n',
+      },
+      ['made.txt'],
+    );
+    fs.chmodSync(path.join(dir, 'tools', 'mytool'), 0o755);
+    const withTool = { PATH: `${path.join(dir, 'tools')}${path.delimiter}${process.env.PATH}` };
+    const run = runCli(['run', '--json', '--project', dir], { env: withTool });
+    expect(run.code, run.stderr).toBe(0);
+    const { code, r } = reproduce(dir, JSON.parse(run.stdout).id);
+    expect(code).toBe(1);
+    expect(r.verdict).toBe('not-reproduced');
+    expect(r.differences).toContainEqual(
+      expect.objectContaining({ category: 'environment', subject: 'stage make', reproduced: 'failed' }),
+    );
+  }, 120000);
+
+  it('is a job: cancelling it stops the stage, ends it cancelled and removes the scratch worktree', async () => {
+    const { Engine } = await import('../../electron/core/engine.js');
+    const dir = folder();
+    repo(
+      dir,
+      {
+        'strata.yaml': 'stages:\n  wait:\n    cmd: node wait.js\n    outs: [done.txt]\n',
+        'wait.js':
+          "setTimeout(() => require('fs').writeFileSync('done.txt', 'ok'), Number(process.env.REPRO_TEST_DELAY || 0));\n",
+      },
+      ['done.txt'],
+    );
+    const id = runPipeline(dir);
+    const scratchBefore = fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('strata-repro-')).length;
+    const engine = new Engine({ services: [], rememberRecent: false });
+    process.env.REPRO_TEST_DELAY = '60000';
+    try {
+      await engine.invoke('project.open', { path: dir });
+      const started = await engine.invoke('reproduce.start', { run: id });
+      let pid: number | null = null;
+      for (let i = 0; i < 400 && pid === null; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        const rep = await engine.invoke('reproduce.get', { id: started.reproductionId });
+        if (rep.reproRunId) {
+          const row = engine
+            .project!.db.prepare("SELECT pid FROM run_stages WHERE run_id = ? AND status = 'running'")
+            .get(rep.reproRunId) as { pid: number | null } | undefined;
+          pid = row?.pid ?? null;
+        }
+      }
+      expect(pid).not.toBeNull();
+      await engine.invoke('jobs.cancel', { id: started.jobId });
+      const job = await engine.invoke('jobs.wait', { id: started.jobId });
+      expect(job.state).toBe('cancelled');
+      const rep = await engine.invoke('reproduce.get', { id: started.reproductionId });
+      expect(rep.status).toBe('cancelled');
+      expect(() => process.kill(pid!, 0)).toThrow();
+    } finally {
+      delete process.env.REPRO_TEST_DELAY;
+      await engine.shutdown();
+    }
+    expect(git(dir, 'worktree', 'list').split('\n')).toHaveLength(1);
+    expect(fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('strata-repro-')).length).toBe(
+      scratchBefore,
+    );
+  }, 120000);
 });
