@@ -62,6 +62,10 @@ test('Reproduce on the run page, lineage in Review, and an exported review that 
     await expect(page.getByTestId('repro-badge')).toHaveText('reproduced exactly', { timeout: 90_000 });
     await page.getByTestId('reproduce-panel').scrollIntoViewIfNeeded();
     await page.screenshot({ path: screenPath('review-run-reproduced') });
+    await page.getByTestId('compare-reproduction').click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Compare' })).toBeVisible();
+    await expect(page.getByText('2 runs of churn-example; 2 shown, 2 selected')).toBeVisible();
+    await page.screenshot({ path: screenPath('review-compare-reproduction') });
 
     await nav(page, /^Review/);
     const graph = page.getByTestId('lineage-graph');

@@ -2,6 +2,9 @@ import { useEffect, useState } from 'react';
 import type { Api, Reproduction } from '../../../shared/api/index.js';
 import type { StrataErrorData } from '../../../shared/errors.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
+import { useCompareStore } from '../../stores/compare.js';
+import { useProjectStore } from '../../stores/project.js';
+import { useUiStore } from '../../stores/ui.js';
 import { saveHtml } from '../../components/saveHtml.js';
 import { verdictText } from './verdict.js';
 import './review.css';
@@ -51,6 +54,13 @@ export function ReproducePanel({
       ({ fileName, html }) => saveHtml(fileName, html),
       (e: StrataErrorData) => setError(e),
     );
+  const compare = async (reproRunId: string) => {
+    // Loaded first: a first load for this project would clear a selection made before it.
+    await useCompareStore.getState().load(api, useProjectStore.getState().project!.root);
+    useCompareStore.getState().setSelected([runId, reproRunId]);
+    useCompareStore.getState().compareSelection();
+    useUiStore.getState().setSection('compare');
+  };
   const v = latest ? verdictText(latest) : null;
   return (
     <div className="rv-panel" data-testid="reproduce-panel">
@@ -69,6 +79,16 @@ export function ReproducePanel({
             data-testid="reproduce"
           >
             {latest ? 'Reproduce again' : 'Reproduce'}
+          </button>
+        )}
+        {latest?.reproRunId && latest.status !== 'running' && (
+          <button
+            type="button"
+            className="btn btn--small"
+            onClick={() => void compare(latest.reproRunId!)}
+            data-testid="compare-reproduction"
+          >
+            Compare side by side
           </button>
         )}
         <button type="button" className="btn btn--small" onClick={exportReview} data-testid="export-review">
