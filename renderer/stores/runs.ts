@@ -13,6 +13,9 @@ interface RunsState {
   live: Record<string, string>;
   load(api: Api): Promise<void>;
   upsert(run: RunSummary): void;
+  /** a run the engine dropped (it ran nothing): gone from the list, its reason kept for who started it */
+  remove(id: string, reason: string): void;
+  removed: Record<string, string>;
   appendLive(runId: string, text: string): void;
 }
 
@@ -21,6 +24,7 @@ export const useRunsStore = create<RunsState>()((set) => ({
   loaded: false,
   error: null,
   live: {},
+  removed: {},
   async load(api) {
     try {
       const runs = await api.call('runs.list', { limit: 500 });
@@ -37,6 +41,8 @@ export const useRunsStore = create<RunsState>()((set) => ({
       runs[i] = run;
       return { runs };
     }),
+  remove: (id, reason) =>
+    set((s) => ({ runs: s.runs.filter((r) => r.id !== id), removed: { ...s.removed, [id]: reason } })),
   appendLive: (runId, text) =>
     set((s) => {
       const next = (s.live[runId] ?? '') + text;
@@ -60,5 +66,6 @@ export function followRuns(api: Api): void {
   if (following.has(api)) return;
   following.add(api);
   api.on('run.update', (run) => useRunsStore.getState().upsert(run));
+  api.on('run.removed', ({ run, reason }) => useRunsStore.getState().remove(run.id, reason));
   api.on('run.log', (e) => useRunsStore.getState().appendLive(e.runId, e.text));
 }

@@ -18,6 +18,11 @@ export const events = {
   'watch.status': returns<WatchStatus>(),
   /** A run started, a stage of it changed state, or it ended. */
   'run.update': returns<RunSummary>(),
+  /**
+   * A pipeline run found every stage up to date and ran nothing: its record was dropped (a run that
+   * did nothing is no run). `run` is its last state, with each stage's reason.
+   */
+  'run.removed': returns<{ run: RunSummary; reason: string }>(),
   /** Output of a running stage, as it is printed (until the stage's log cap). */
   'run.log': returns<RunLogEvent>(),
   /** New points were stored for these metric keys of a run. */

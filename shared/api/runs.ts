@@ -29,6 +29,11 @@ export interface RunVersion {
   version: number;
   versionId: number;
   rootHash: string;
+  /**
+   * an out of a stage this run skipped as up to date: the version the run kept, not one it wrote
+   * (it belongs to the run's lineage all the same)
+   */
+  kept: boolean;
 }
 
 /** A param as the run logged it: JSON's types. */

@@ -11,13 +11,15 @@ import { runDuration, stageLine } from '../format/runs.js';
 function followRun(
   api: CliApi,
   onStage: (stage: string, status: StageStatus, reason: string) => void,
-): { runId: (id: string) => void; ended: Promise<RunSummary> } {
+): { runId: (id: string) => void; ended: Promise<RunSummary & { removed?: string }> } {
   let id: string | null = null;
   const early: RunSummary[] = [];
+  const removed = new Map<string, string>();
   const seen = new Map<string, StageStatus>();
-  let resolve!: (run: RunSummary) => void;
-  const ended = new Promise<RunSummary>((r) => (resolve = r));
+  let resolve!: (run: RunSummary & { removed?: string }) => void;
+  const ended = new Promise<RunSummary & { removed?: string }>((r) => (resolve = r));
   const take = (run: RunSummary) => {
+    if (removed.has(run.id)) return resolve({ ...run, removed: removed.get(run.id) });
     // The final summary may skip stages the run never reached; the runner said nothing of those.
     if (run.status !== 'running') return resolve(run);
     for (const s of run.stages) {
@@ -30,7 +32,16 @@ function followRun(
     if (id === null) early.push(run);
     else if (run.id === id) take(run);
   });
-  void ended.then(off);
+  // A run that found everything up to date is dropped: its last state comes with the reason.
+  const offRemoved = api.on('run.removed', ({ run, reason }) => {
+    removed.set(run.id, reason);
+    if (id === null) early.push(run);
+    else if (run.id === id) take(run);
+  });
+  void ended.then(() => {
+    off();
+    offRemoved();
+  });
   return {
     runId: (given) => {
       id = given;
@@ -98,6 +109,14 @@ export const runCommand: Command = {
         if (cancelled) cancel();
         if (!quiet) io.err(`run ${runId} started`);
         const run = await follow.ended;
+        if (run.removed) {
+          if (quiet) printJson(io, { upToDate: true, reason: run.removed, stages: run.stages });
+          else {
+            io.err(`up to date: ${run.removed}`);
+            for (const s of run.stages) io.err(stageLine(s));
+          }
+          return 0;
+        }
         if (quiet) printJson(io, run);
         else {
           io.err(`run ${run.id} ${run.status} in ${runDuration(run)}`);

@@ -53,7 +53,7 @@ export function runText(r: RunDetail): string[] {
       'versions:',
       ...r.versions.map(
         (v) =>
-          `  ${v.role === 'in' ? 'read ' : 'wrote'} ${v.artifact}@${v.version}  ${v.path}${v.stage ? `  (${v.stage})` : ''}`,
+          `  ${v.role === 'in' ? 'read ' : v.kept ? 'kept ' : 'wrote'} ${v.artifact}@${v.version}  ${v.path}${v.stage ? `  (${v.stage}${v.kept ? ', up to date' : ''})` : ''}`,
       ),
     );
   const tags = Object.entries(r.tags);

@@ -33,6 +33,7 @@ export class PipelineController {
       signal: abort.signal,
       events: {
         onRun: (run) => engine.emit('run.update', run),
+        onRemoved: (run, reason) => engine.emit('run.removed', { run, reason }),
         onLog: (e) => engine.emit('run.log', e),
         onMetrics: (id, keys) => engine.emit('run.metrics', { runId: id, keys }),
         onStage: (_s, status) => {

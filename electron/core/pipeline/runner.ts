@@ -26,6 +26,8 @@ import { blockingReasons, validateStageInputs, type InputCheck } from '../valida
 export interface RunnerEvents {
   /** the run or one of its stages changed state */
   onRun?: (run: RunSummary) => void;
+  /** the run ran nothing (every stage up to date) and its record was dropped; instead of a last onRun */
+  onRemoved?: (run: RunSummary, reason: string) => void;
   onStage?: (stage: string, status: StageStatus, reason: string) => void;
   onLog?: (event: RunLogEvent) => void;
   onMetrics?: (runId: string, keys: string[]) => void;
@@ -240,8 +242,27 @@ async function execute(
     .run(stats.skipped, stats.nonFinite, runId);
   setRunStatus(project, runId, status, error);
   const summary = runSummary(project, runId);
+  if (status === 'done' && summary.stages.every((s) => s.status === 'skipped')) {
+    dropRun(project, runId);
+    ev.onRemoved?.(summary, UP_TO_DATE);
+    return summary;
+  }
   ev.onRun?.(summary);
   return summary;
+}
+
+export const UP_TO_DATE = 'every stage was up to date: nothing ran, so no run was recorded';
+
+/**
+ * Forgets a run that ran nothing: `strata runs` and the Runs list show real runs only. Versions it
+ * recorded of what it read stay (they are the data's history), without the run they name.
+ */
+function dropRun(project: Project, runId: string): void {
+  project.db.transaction(() => {
+    project.db.prepare('UPDATE versions SET run_id = NULL WHERE run_id = ?').run(runId);
+    project.db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
+  })();
+  fs.rmSync(runDir(project, runId), { recursive: true, force: true });
 }
 
 type StageFn = (

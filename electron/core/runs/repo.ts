@@ -142,13 +142,16 @@ function stagesOf(project: Project, id: string): StageRun[] {
 }
 
 function versionsOf(project: Project, id: string): RunVersion[] {
-  return project.db
+  const rows = project.db
     .prepare(
-      `SELECT io.role, io.stage, io.path, a.name AS artifact, v.number AS version, v.id AS versionId, v.root_hash AS rootHash
+      `SELECT io.role, io.stage, io.path, a.name AS artifact, v.number AS version, v.id AS versionId, v.root_hash AS rootHash,
+              (io.role = 'out' AND coalesce(s.status, '') = 'skipped') AS kept
        FROM run_io io JOIN versions v ON v.id = io.version_id JOIN artifacts a ON a.id = v.artifact_id
+       LEFT JOIN run_stages s ON s.run_id = io.run_id AND s.stage = io.stage
        WHERE io.run_id = ? ORDER BY io.role, io.stage, io.path`,
     )
-    .all(id) as RunVersion[];
+    .all(id) as (Omit<RunVersion, 'kept'> & { kept: number })[];
+  return rows.map((r) => ({ ...r, kept: r.kept === 1 }));
 }
 
 /** Params are stored as JSON text; a value that is not JSON (written by an older Strata) is a string. */

@@ -19,7 +19,11 @@ function filesOf(project: Project, v: VersionInfo): Map<string, ManifestEntry> {
 }
 
 /** Files added, removed and changed between two versions, and for tabular files what changed in their shape. */
-export async function diffVersions(project: Project, a: VersionInfo, b: VersionInfo): Promise<Omit<DiffResult, 'paths'>> {
+export async function diffVersions(
+  project: Project,
+  a: VersionInfo,
+  b: VersionInfo,
+): Promise<Omit<DiffResult, 'paths'>> {
   const before = filesOf(project, a);
   const after = filesOf(project, b);
   const added: FileChange[] = [];

@@ -17,6 +17,7 @@ export function PipelinesSection({ api, project }: SectionProps) {
   const [lastRunId, setLastRunId] = useState<string | null>(null);
   const live = useRunsStore((s) => (lastRunId ? (s.live[lastRunId] ?? '') : ''));
   const lastRun = useRunsStore((s) => s.runs.find((r) => r.id === lastRunId) ?? null);
+  const upToDate = useRunsStore((s) => (lastRunId ? (s.removed[lastRunId] ?? null) : null));
   const logRef = useRef<HTMLPreElement>(null);
   const asked = useRef(0);
 
@@ -241,7 +242,12 @@ export function PipelinesSection({ api, project }: SectionProps) {
           )}
         </dl>
       )}
-      {lastRunId && (
+      {upToDate && (
+        <p className="pl-uptodate" data-testid="run-up-to-date">
+          Up to date: {upToDate}.
+        </p>
+      )}
+      {lastRunId && !upToDate && (
         <section className="pl-live">
           <h2 className="rn-h2">
             Output of run <code>{lastRunId}</code>{' '}

@@ -242,10 +242,15 @@ export function RunPage({ api, runId, onBack }: { api: Api; runId: string; onBac
               {run.versions
                 .filter((v) => v.role === 'out')
                 .map((v) => (
-                  <div key={`o${v.stage}${v.versionId}`} className="rn-version rn-version--out">
+                  <div
+                    key={`o${v.stage}${v.versionId}`}
+                    className={`rn-version rn-version--out${v.kept ? ' rn-version--kept' : ''}`}
+                    title={v.kept ? `${v.stage} was up to date: this run kept this version, it did not write it` : undefined}
+                  >
                     {v.artifact}@{v.version}{' '}
                     <small>
                       {v.stage} → {v.path}
+                      {v.kept ? ' (kept, up to date)' : ''}
                     </small>
                   </div>
                 ))}
