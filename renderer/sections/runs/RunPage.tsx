@@ -245,7 +245,11 @@ export function RunPage({ api, runId, onBack }: { api: Api; runId: string; onBac
                   <div
                     key={`o${v.stage}${v.versionId}`}
                     className={`rn-version rn-version--out${v.kept ? ' rn-version--kept' : ''}`}
-                    title={v.kept ? `${v.stage} was up to date: this run kept this version, it did not write it` : undefined}
+                    title={
+                      v.kept
+                        ? `${v.stage} was up to date: this run kept this version, it did not write it`
+                        : undefined
+                    }
                   >
                     {v.artifact}@{v.version}{' '}
                     <small>
