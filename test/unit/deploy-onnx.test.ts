@@ -1,0 +1,136 @@
+// The built-in ONNX server (onnxruntime-node in a child process) deployed through the engine, and a
+// host's deploy service: services stopped when the project closes, started again when it reopens.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Engine } from '../../electron/core/engine.js';
+import { deployService } from '../../electron/core/deploy/service.js';
+import type { DeployResult, TargetInfo } from '../../shared/api/deploy.js';
+import type { JobInfo } from '../../shared/api/jobs.js';
+import { tempDir } from '../helpers/cli.js';
+import { logistic, writeLogisticOnnx } from '../helpers/onnx-model.js';
+
+const t = tempDir('strata-onnx-');
+const root = path.join(t.dir, 'proj');
+const engine = new Engine({ services: [deployService], rememberRecent: false });
+let model: { w: number[]; b: number };
+const pids: number[] = [];
+
+beforeAll(async () => {
+  process.env.STRATA_HOME = path.join(t.dir, 'home');
+  fs.mkdirSync(path.join(root, 'onnx'), { recursive: true });
+  model = writeLogisticOnnx(path.join(root, 'onnx', 'model.onnx'), 30);
+  fs.writeFileSync(
+    path.join(root, 'strata.yaml'),
+    `artifacts:
+  clf: { path: onnx, kind: model }
+targets:
+  web:
+    type: http
+    health_timeout: 60
+  kept:
+    type: http
+    keep_running: true
+    health_timeout: 60
+`,
+  );
+  fs.writeFileSync(
+    path.join(root, 'onnx', 'input_example.json'),
+    JSON.stringify({ rows: [Array(30).fill(0.5)] }),
+  );
+  engine.openProject(root, 'init');
+  const job = await engine.invoke('artifacts.add', { path: 'onnx', kind: 'model' });
+  const done: JobInfo = await engine.invoke('jobs.wait', { id: job.jobId });
+  expect(done.state).toBe('done');
+}, 120000);
+
+afterAll(async () => {
+  await engine.shutdown();
+  for (const pid of pids)
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already stopped
+    }
+  t.cleanup();
+});
+
+async function deploy(target: string): Promise<DeployResult> {
+  const { jobId } = await engine.invoke('deploy.start', { target, model: 'clf@1' });
+  const job: JobInfo = await engine.invoke('jobs.wait', { id: jobId });
+  expect(job.error, JSON.stringify(job.error)).toBe(null);
+  const r = job.result as DeployResult;
+  if (r.deployment.pid) pids.push(r.deployment.pid);
+  return r;
+}
+
+const target = async (name: string): Promise<TargetInfo> =>
+  (await engine.invoke('deploy.targets', {})).find((x) => x.name === name) as TargetInfo;
+
+describe('the ONNX server', () => {
+  it('answers /predict and OIP infer with the model’s arithmetic, refuses a wrong width with 400, and logs each row', async () => {
+    const { deployment } = await deploy('web');
+    expect(deployment.server).toBe('onnx');
+    expect(deployment.message).toContain('smoke test: 1 rows from input_example.json answered');
+    const rows = [
+      Array.from({ length: 30 }, (_, i) => i / 30),
+      Array.from({ length: 30 }, (_, i) => -i / 10),
+    ];
+    const r = await fetch(`${deployment.url}/predict`, { method: 'POST', body: JSON.stringify({ rows }) });
+    const body = (await r.json()) as { predictions: number[] };
+    expect(body.predictions).toHaveLength(2);
+    body.predictions.forEach((p, i) => expect(p).toBeCloseTo(logistic(rows[i], model), 5));
+
+    const infer = await fetch(`${deployment.url}/v2/models/clf/infer`, {
+      method: 'POST',
+      body: JSON.stringify({ inputs: [{ name: 'input', shape: [1, 30], datatype: 'FP32', data: rows[0] }] }),
+    });
+    const out = (await infer.json()) as { outputs: { name: string; shape: number[]; data: number[] }[] };
+    expect(out.outputs[0]).toMatchObject({ name: 'probability', shape: [1, 1] });
+    expect(out.outputs[0].data[0]).toBeCloseTo(logistic(rows[0], model), 5);
+
+    const bad = await fetch(`${deployment.url}/predict`, {
+      method: 'POST',
+      body: JSON.stringify({ rows: [[1, 2, 3]] }),
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: 'row 0 has 3 values where the model takes 30' });
+    const notJson = await fetch(`${deployment.url}/predict`, { method: 'POST', body: '{"rows": [' });
+    expect(notJson.status).toBe(400);
+    expect((await fetch(`${deployment.url}/v2/health/ready`)).status).toBe(200);
+
+    const logDir = path.join(root, 'predictions', 'web');
+    const lines = fs
+      .readFileSync(path.join(logDir, fs.readdirSync(logDir)[0]), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(1 + 2 + 1);
+    expect(lines[2]).toMatchObject({ model: 'clf', version: 1, x0: 0, x29: -2.9 });
+    expect(lines[2].prediction).toBeCloseTo(logistic(rows[1], model), 5);
+  }, 120000);
+
+  it('a host stops its services when the project closes, except one kept running, and starts them again when it reopens', async () => {
+    const kept = (await deploy('kept')).deployment;
+    const web = (await target('web')).current!;
+    expect((await target('web')).health).toBe('healthy');
+    await engine.closeProject();
+    await expect(fetch(`${web.url}/v2/health/ready`)).rejects.toThrow();
+    expect((await fetch(`${kept.url}/v2/health/ready`)).status).toBe(200);
+
+    engine.openProject(root);
+    let again: TargetInfo | null = null;
+    for (let i = 0; i < 300 && again?.health !== 'healthy'; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      again = await target('web');
+    }
+    expect(again).toMatchObject({ health: 'healthy', current: { id: web.id, version: 1 } });
+    pids.push(again!.current!.pid!);
+    expect((await target('kept')).current).toMatchObject({ id: kept.id, pid: kept.pid });
+    const p = await fetch(`${again!.current!.url}/predict`, {
+      method: 'POST',
+      body: JSON.stringify({ rows: [Array(30).fill(0)] }),
+    });
+    expect(p.status).toBe(200);
+  }, 120000);
+});
