@@ -17,6 +17,7 @@ import { VersionTable as VersionTableBlock } from './VersionTable.js';
 import { bytes } from './format.js';
 import './data.css';
 import { GateBadge, OverrideForm, useGates } from '../models/gates.js';
+import { DeployDialog } from '../deploy/DeployDialog.js';
 
 interface Props extends SectionProps {
   section: 'data' | 'models';
@@ -34,6 +35,7 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
   const [alias, setAlias] = useState(addKind === 'model' ? 'champion' : 'prod');
   const [compare, setCompare] = useState<{ a: number | null; b: number | null }>({ a: null, b: null });
   const [actionError, setActionError] = useState<StrataErrorData | null>(null);
+  const [deploying, setDeploying] = useState<number | null>(null);
   const [refused, setRefused] = useState<VersionInfo | null>(null);
   useEffect(() => {
     void s.load(api);
@@ -218,6 +220,28 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
               onCompare={(side, v) => setCompare({ a: cmpA, b: cmpB, [side]: v.number })}
               onPromote={(v) => void promote(v)}
               gateBadge={section === 'models' ? (v) => <GateBadge report={gates.get(v.number)} /> : undefined}
+              actions={
+                section === 'models'
+                  ? (v) => (
+                      <button
+                        type="button"
+                        className="btn btn--ghost btn--small"
+                        onClick={() => setDeploying(v.number)}
+                        data-testid={`deploy-${v.number}`}
+                      >
+                        Deploy…
+                      </button>
+                    )
+                  : undefined
+              }
+            />
+          )}
+          {deploying !== null && (
+            <DeployDialog
+              api={api}
+              model={artifact.name}
+              version={deploying}
+              onClose={() => setDeploying(null)}
             />
           )}
           {artifact.versions.length > 0 && <AliasHistory api={api} artifact={artifact} alias={alias} />}

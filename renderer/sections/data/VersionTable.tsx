@@ -13,6 +13,8 @@ interface Props {
   onPromote(v: VersionInfo): void;
   /** what the Models screen shows beside a version's aliases: its gate status */
   gateBadge?: (v: VersionInfo) => ReactNode;
+  /** more actions on a version, after promoting (the Models screen's Deploy…) */
+  actions?: (v: VersionInfo) => ReactNode;
 }
 
 /** The versions of one artifact, newest first: what each is, where it came from, and its aliases. */
@@ -25,6 +27,7 @@ export function VersionTable({
   onCompare,
   onPromote,
   gateBadge,
+  actions,
 }: Props) {
   // Files of each version that the last integrity check found without their content.
   const report = checkReport(useStoreHealth((h) => h.check?.ended ?? null));
@@ -116,6 +119,7 @@ export function VersionTable({
                   Make {alias}
                 </button>
               )}
+              {actions?.(v)}
             </td>
           </tr>
         ))}
