@@ -34,10 +34,7 @@ export interface EngineOptions extends HostHooks {
   services?: ProjectServiceFactory[];
   /** Whether opening a project puts it on the start screen's recent list (default true). */
   rememberRecent?: boolean;
-  /**
-   * Review mode (`strata ui --read-only`): projects open without writing into their folder, no
-   * service but the background verification starts, and calls that would write are refused.
-   */
+  /** Every project opens read-only (`strata ui --read-only`); see openProject. */
   readOnly?: boolean;
 }
 
@@ -60,7 +57,7 @@ export class Engine {
   private listeners = new Set<AnyListener>();
   private readonly serviceFactories: ProjectServiceFactory[];
   private readonly rememberRecent: boolean;
-  readonly readOnly: boolean;
+  private readonly alwaysReadOnly: boolean;
   private services: ProjectService[] = [];
   /** projects being closed: their services and jobs are still ending, their databases still open */
   private closing = new Set<Promise<void>>();
@@ -68,8 +65,8 @@ export class Engine {
 
   constructor(options: EngineOptions = {}) {
     this.hooks = { pickFolder: options.pickFolder };
-    this.readOnly = options.readOnly ?? false;
-    this.serviceFactories = this.readOnly ? [verifyOnOpen] : (options.services ?? hostServices);
+    this.alwaysReadOnly = options.readOnly ?? false;
+    this.serviceFactories = options.services ?? hostServices;
     this.rememberRecent = options.rememberRecent ?? true;
     this.jobs.onUpdate((job) => this.emit('job.update', job));
   }
@@ -86,7 +83,7 @@ export class Engine {
   /** Validates an untrusted request and runs its handler. Throws StrataError on any failure. */
   async call(name: unknown, params: unknown): Promise<unknown> {
     const req = parseRequest(name, params);
-    if (this.readOnly) refuseWriteInReview(req.name);
+    if (this.alwaysReadOnly || this.current?.readOnly) refuseWriteInReview(req.name);
     const handler = handlers[req.name] as (p: unknown, e: Engine) => unknown;
     try {
       return await handler(req.params, this);
@@ -126,8 +123,14 @@ export class Engine {
     return () => this.listeners.delete(listener);
   }
 
-  openProject(dir: string, mode: 'open' | 'init' = 'open'): Project {
-    const project = this.readOnly
+  /**
+   * Opens (or initialises) a project. Read-only is review mode: nothing is written into the folder,
+   * no service but the background verification of the store starts, and calls that would write are
+   * refused while it is open.
+   */
+  openProject(dir: string, mode: 'open' | 'init' = 'open', readOnly = false): Project {
+    const review = readOnly || this.alwaysReadOnly;
+    const project = review
       ? Project.openReadOnly(dir)
       : mode === 'init'
         ? Project.init(dir)
@@ -137,7 +140,7 @@ export class Engine {
     this.current = project;
     this.configError = null;
     this.watchConfig(project);
-    this.services = this.serviceFactories.map((start) => start(project, this));
+    this.services = (review ? [verifyOnOpen] : this.serviceFactories).map((start) => start(project, this));
     if (this.rememberRecent) addRecent(project.root, project.name);
     this.emit('project.changed', this.summary());
     return project;

@@ -35,6 +35,16 @@ export async function openProjectFlow(engine: CallTarget, dialogs: MenuDialogs, 
   }
 }
 
+/** File → Open for Review (Read-Only)…: nothing is written into the folder, and it is never initialised. */
+export async function reviewProjectFlow(engine: CallTarget, dialogs: MenuDialogs): Promise<void> {
+  try {
+    const target = ((await engine.call('app.pickFolder', {})) as { path: string | null }).path;
+    if (target) await engine.call('project.open', { path: target, readOnly: true });
+  } catch (err) {
+    dialogs.showError('Cannot open the project for review', formatError(toErrorData(err)));
+  }
+}
+
 export async function closeProjectFlow(engine: CallTarget, dialogs: MenuDialogs): Promise<void> {
   try {
     await engine.call('project.close', {});

@@ -36,6 +36,8 @@ export interface MenuItemSpec {
 
 export interface MenuActions {
   openProject(): void;
+  /** open a project read-only, for review */
+  reviewProject(): void;
   openRecent(path: string): void;
   closeProject(): void;
 }
@@ -69,6 +71,7 @@ export function menuTemplate(state: MenuState, actions: MenuActions): MenuItemSp
     submenu: [
       { label: 'Open Project…', accelerator: 'CmdOrCtrl+O', click: () => actions.openProject() },
       { label: 'Open Recent', submenu: recentItems(state.recent, actions) },
+      { label: 'Open for Review (Read-Only)…', click: () => actions.reviewProject() },
       separator,
       {
         label: 'Close Project',

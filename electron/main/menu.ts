@@ -1,6 +1,12 @@
 import { Menu } from 'electron';
 import type { Engine } from '../core/engine.js';
-import { closeProjectFlow, menuInputs, openProjectFlow, type MenuDialogs } from './menu-actions.js';
+import {
+  closeProjectFlow,
+  menuInputs,
+  openProjectFlow,
+  reviewProjectFlow,
+  type MenuDialogs,
+} from './menu-actions.js';
 import { menuTemplate, type MenuActions } from './menu-template.js';
 
 /** Installs the native menu and rebuilds it when the project (and with it the recent list) changes. */
@@ -11,6 +17,7 @@ export function installMenu(
 ): void {
   const actions: MenuActions = {
     openProject: () => void openProjectFlow(engine, dialogs),
+    reviewProject: () => void reviewProjectFlow(engine, dialogs),
     openRecent: (path) => void openProjectFlow(engine, dialogs, path),
     closeProject: () => void closeProjectFlow(engine, dialogs),
   };

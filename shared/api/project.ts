@@ -38,7 +38,13 @@ const pathParam = z.object({ path: z.string().min(1, 'a folder path is required'
 
 export const projectCalls = {
   'project.inspect': { params: pathParam, result: returns<FolderState>() },
-  'project.open': { params: pathParam, result: returns<ProjectSummary>() },
+  'project.open': {
+    /** readOnly: review mode, nothing is written into the folder (see docs/reproduce.md) */
+    params: z
+      .object({ path: z.string().min(1, 'a folder path is required'), readOnly: z.boolean().default(false) })
+      .strict(),
+    result: returns<ProjectSummary>(),
+  },
   'project.init': { params: pathParam, result: returns<ProjectSummary>() },
   'project.close': { params: z.object({}).strict(), result: returns<null>() },
   'project.current': { params: z.object({}).strict(), result: returns<ProjectSummary | null>() },

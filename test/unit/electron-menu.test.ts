@@ -13,6 +13,7 @@ import {
   closeProjectFlow,
   menuInputs,
   openProjectFlow,
+  reviewProjectFlow,
   type MenuDialogs,
 } from '../../electron/main/menu-actions.js';
 import { repoRoot, tempDir } from '../helpers/cli.js';
@@ -32,6 +33,7 @@ function recorder() {
   const calls: string[] = [];
   const actions: MenuActions = {
     openProject: () => calls.push('open'),
+    reviewProject: () => calls.push('review'),
     openRecent: (p) => calls.push(`recent:${p}`),
     closeProject: () => calls.push('close'),
   };
@@ -151,6 +153,32 @@ describe('menu actions through the engine', () => {
     expect(engine.project).toBeNull();
     expect((await menuInputs(engine)).hasProject).toBe(false);
     engine.dispose();
+  });
+
+  it('Open for Review (Read-Only)… opens the picked project read-only; a folder with no record is refused', async () => {
+    const { calls, actions } = recorder();
+    item(top(menuTemplate(base, actions), 'File'), 'Open for Review (Read-Only)…').click!();
+    expect(calls).toEqual(['review']);
+
+    const dir = exampleCopy();
+    const engine = new Engine({ pickFolder: async () => dir, services: [] });
+    const first = dialogs(false);
+    await reviewProjectFlow(engine, first.d);
+    expect(first.shown[0]?.message).toContain('there is no record to review');
+    expect(engine.project).toBeNull();
+    // Once it has a record (opened normally once), it opens for review and refuses to be changed.
+    await openProjectFlow(engine, first.d);
+    await closeProjectFlow(engine, first.d);
+    const second = dialogs(false);
+    await reviewProjectFlow(engine, second.d);
+    expect(second.shown).toEqual([]);
+    expect(engine.project?.readOnly).toBe(true);
+    await expect(engine.call('pipelines.run', {})).rejects.toMatchObject({ code: 'READ_ONLY' });
+    await closeProjectFlow(engine, second.d);
+    // Closed, the engine is no longer in review mode.
+    await openProjectFlow(engine, second.d);
+    expect(engine.project?.readOnly).toBe(false);
+    await engine.dispose();
   });
 
   it('does nothing when the picker is cancelled', async () => {

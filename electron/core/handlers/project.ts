@@ -21,8 +21,8 @@ function keptPaths(project: Project): string[] {
 
 export const projectHandlers: Handlers<typeof projectCalls> = {
   'project.inspect': ({ path: dir }) => inspectFolder(path.resolve(dir)),
-  'project.open': ({ path: dir }, engine) => {
-    engine.openProject(dir, 'open');
+  'project.open': ({ path: dir, readOnly }, engine) => {
+    engine.openProject(dir, 'open', readOnly);
     return engine.summary()!;
   },
   'project.init': ({ path: dir }, engine) => {
