@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { returns } from './define.js';
+import type { MetricGoal } from '../metric-goal.js';
 
 /**
  * The runs table travels COLUMNAR: one array per column instead of one object per run, numbers as
@@ -12,6 +13,8 @@ export interface NumberColumnWire {
   group: ColumnGroup;
   key: string;
   kind: 'number' | 'time';
+  /** metrics only: whether higher or lower is better (strata.yaml's metrics:, else the name); absent when unknown */
+  goal?: MetricGoal;
   /** base64 of a Float64Array, one value per run */
   f64: string;
   /** base64 of a Uint8Array, 1 where the run has no value; null when every run has one */

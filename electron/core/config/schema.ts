@@ -83,6 +83,8 @@ export const configSchema = z
     monitors: named(monitorSchema).default({}),
     targets: named(targetSchema).default({}),
     gates: named(z.array(z.unknown())).default({}),
+    /** Per metric, whether higher or lower is better: colours deltas against a baseline. */
+    metrics: z.record(z.string(), z.object({ goal: z.enum(['maximize', 'minimize']) }).strict()).default({}),
   })
   .strict();
 

@@ -20,6 +20,8 @@ function themed(layout: Record<string, unknown>): Record<string, unknown> {
     font: { color: text, size: 11 },
     margin: { l: 56, r: 16, t: 32, b: 40 },
     ...layout,
+    // Plotly's toolbar sits at the top right: a title at the top left is never under it.
+    ...(layout.title ? { title: { x: 0, xref: 'paper', xanchor: 'left', ...(layout.title as object) } } : {}),
     xaxis: { gridcolor: grid, zerolinecolor: grid, ...(layout.xaxis as object) },
     yaxis: { gridcolor: grid, zerolinecolor: grid, ...(layout.yaxis as object) },
   };

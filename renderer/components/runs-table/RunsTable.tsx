@@ -335,10 +335,7 @@ const RunRow = memo(function RunRow({
           >
             <span className="rt-value">{formatCell(c, item)}</span>
             {d && (
-              <span
-                className={`rt-delta${d.abs > 0 ? ' rt-delta--up' : d.abs < 0 ? ' rt-delta--down' : ''}`}
-                data-testid="delta"
-              >
+              <span className={`rt-delta${deltaTone(c, d.abs)}`} data-testid="delta">
                 {formatDelta(d)}
               </span>
             )}
@@ -348,6 +345,16 @@ const RunRow = memo(function RunRow({
     </div>
   );
 }, rowPropsEqual);
+
+/**
+ * Better or worse only where the metric says which way is better; params, durations and metrics of
+ * unknown direction get the neutral colour, since a rise there is neither good nor bad.
+ */
+function deltaTone(col: Column, change: number): string {
+  const goal = col.kind === 'text' ? undefined : col.goal;
+  if (!goal || change === 0) return '';
+  return change > 0 === (goal === 'maximize') ? ' rt-delta--better' : ' rt-delta--worse';
+}
 
 /** style is rebuilt every render; only what it holds matters. */
 function rowPropsEqual(a: RowProps, b: RowProps): boolean {

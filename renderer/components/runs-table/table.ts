@@ -1,3 +1,4 @@
+import type { MetricGoal } from '../../../shared/metric-goal.js';
 import type { ColumnGroup, ColumnWire, RunsTableWire } from '../../../shared/api/compare.js';
 
 /** One column of the runs table, decoded into typed arrays indexed by row (= position in `ids`). */
@@ -12,6 +13,8 @@ interface ColumnBase {
 
 export interface NumberColumn extends ColumnBase {
   kind: 'number' | 'time';
+  /** metrics whose direction is known: which way is better */
+  goal?: MetricGoal;
   values: Float64Array;
   /** 1 where a run has no value; null when all runs have one */
   missing: Uint8Array | null;
@@ -82,6 +85,7 @@ export function decodeColumn(w: ColumnWire, count: number): Column {
     kind: w.kind,
     values: typed(w.f64, Float64Array, count, id),
     missing,
+    ...(w.goal ? { goal: w.goal } : {}),
   };
 }
 

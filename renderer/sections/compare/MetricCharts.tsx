@@ -63,8 +63,27 @@ function MetricChart({
     };
   }, [api, runIds, metric, points, x]);
 
+  // A metric every run logged once (a final test score) has no curve: one bar per run shows it.
+  const scalar = series !== null && series.every((s) => s.total <= 1);
   const data = useMemo(() => {
     if (!series) return null;
+    if (scalar) {
+      const logged = series.filter((s) => s.total === 1);
+      if (logged.length === 0) return [];
+      const values = logged.map((s) => decodeF64(s.y)[0]);
+      return [
+        {
+          type: 'bar',
+          orientation: 'h',
+          y: logged.map((s) => names.get(s.runId) ?? s.runId),
+          x: values,
+          text: values.map((v) => String(Number(v.toPrecision(4)))),
+          textposition: 'auto',
+          marker: { color: logged.map((s) => colorOf(runIds.indexOf(s.runId))) },
+          hovertemplate: '%{y}: %{x}<extra></extra>',
+        },
+      ];
+    }
     const traces: unknown[] = [];
     series.forEach((s) => {
       if (s.total === 0) return;
@@ -97,20 +116,29 @@ function MetricChart({
       });
     });
     return traces;
-  }, [series, smoothing, names, runIds, x]);
+  }, [series, scalar, smoothing, names, runIds, x]);
 
   const layout = useMemo(
-    () => ({
-      title: { text: metric, font: { size: 13 } },
-      showlegend: runIds.length <= 10,
-      // Below the x axis title, with room made for it.
-      legend: { orientation: 'h', y: -0.32, yanchor: 'top' },
-      margin: { l: 56, r: 16, t: 32, b: runIds.length <= 10 ? 84 : 44 },
-      hovermode: runIds.length <= 20 ? 'x unified' : 'closest',
-      xaxis: { title: { text: X_TITLES[x] }, type: x === 'time' ? 'date' : 'linear' },
-      yaxis: { type: log ? 'log' : 'linear' },
-    }),
-    [metric, x, log, runIds.length],
+    () =>
+      scalar
+        ? {
+            title: { text: metric, font: { size: 13 } },
+            showlegend: false,
+            margin: { l: 16, r: 16, t: 32, b: 40 },
+            xaxis: { title: { text: 'value (logged once per run)' }, type: log ? 'log' : 'linear' },
+            yaxis: { automargin: true, autorange: 'reversed' },
+          }
+        : {
+            title: { text: metric, font: { size: 13 } },
+            showlegend: runIds.length <= 10,
+            // Below the x axis title, with room made for it.
+            legend: { orientation: 'h', y: -0.32, yanchor: 'top' },
+            margin: { l: 56, r: 16, t: 32, b: runIds.length <= 10 ? 84 : 44 },
+            hovermode: runIds.length <= 20 ? 'x unified' : 'closest',
+            xaxis: { title: { text: X_TITLES[x] }, type: x === 'time' ? 'date' : 'linear' },
+            yaxis: { type: log ? 'log' : 'linear' },
+          },
+    [scalar, metric, x, log, runIds.length],
   );
 
   if (error)
@@ -129,8 +157,14 @@ function MetricChart({
     return <p className="muted chart chart--empty">No run among these logged a series for {metric}.</p>;
   const total = series!.reduce((s, x) => s + x.total, 0);
   return (
-    <div data-metric={metric} data-points-stored={total}>
-      <PlotlyChart data={data} layout={layout} name={`${metric}-${x}`} testId="metric-chart" />
+    <div data-metric={metric} data-points-stored={total} data-shape={scalar ? 'bars' : 'lines'}>
+      <PlotlyChart
+        data={data}
+        layout={layout}
+        name={`${metric}-${x}`}
+        height={scalar ? Math.max(160, 80 + 28 * series!.length) : undefined}
+        testId="metric-chart"
+      />
     </div>
   );
 }
