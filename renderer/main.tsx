@@ -9,6 +9,7 @@ import './styles/base.css';
 import './styles/start.css';
 import './styles/frame.css';
 import './styles/jobs.css';
+import './styles/picker.css';
 
 const { api, onConnection } = connectApi();
 connectStores(api, onConnection);

@@ -154,20 +154,20 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
   return (
     <>
       {top}
-      <div className="dv-layout">
-        <nav className="dv-list" aria-label={`${title} artifacts`}>
+      <div className="picker dv-layout">
+        <nav className="picker__list" aria-label={`${title} artifacts`}>
           {list.map((a) => (
             <button
               type="button"
               key={a.name}
-              className={`dv-item${a.name === artifact.name ? ' is-selected' : ''}`}
+              className={`picker__item${a.name === artifact.name ? ' is-selected' : ''}`}
               onClick={() => {
                 navigate(href(section, [a.name]));
                 setCompare({ a: null, b: null });
               }}
               data-testid={`artifact-${a.name}`}
             >
-              <span className="dv-item__name">{a.name}</span>
+              <span className="picker__name">{a.name}</span>
               <span className="dv-item__path">{a.path}</span>
               <span className="dv-item__meta">
                 {a.versions.length} version{a.versions.length === 1 ? '' : 's'}

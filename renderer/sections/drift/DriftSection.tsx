@@ -76,16 +76,16 @@ export function DriftSection({ api, project }: SectionProps) {
         }
       />
       {s.error && <ErrorNotice error={{ code: 'INTERNAL', message: s.error }} />}
-      <div className="dr-layout">
-        <nav className="dr-monitors" aria-label="Monitors">
+      <div className="picker">
+        <nav className="picker__list" aria-label="Monitors">
           {(s.monitors ?? []).map((m) => (
             <button
               key={m.name}
-              className={`dr-monitor${m.name === s.selected ? ' is-selected' : ''}`}
+              className={`picker__item${m.name === s.selected ? ' is-selected' : ''}`}
               onClick={() => void s.select(api, m.name)}
               data-testid={`monitor-${m.name}`}
             >
-              <span className="dr-monitor__name">
+              <span className="picker__name">
                 {m.name} {m.alert && <span className="dr-badge dr-badge--alert">alert</span>}
               </span>
               <span className="dr-monitor__meta">

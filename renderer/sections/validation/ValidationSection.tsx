@@ -139,19 +139,19 @@ export function ValidationSection({ api, project }: SectionProps) {
     <>
       {header}
       {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
-      <div className="vl-layout">
-        <nav className="vl-list" aria-label="Validated datasets">
+      <div className="picker">
+        <nav className="picker__list" aria-label="Validated datasets">
           {entries.map((e) => {
             const latest = e.versions[0]?.report?.status ?? 'none';
             return (
               <button
                 key={e.name}
                 type="button"
-                className={`vl-item${e.name === entry?.name ? ' is-selected' : ''}`}
+                className={`picker__item${e.name === entry?.name ? ' is-selected' : ''}`}
                 onClick={() => setSelected({ name: e.name, version: null })}
                 data-testid={`entry-${e.name}`}
               >
-                <span className="vl-item__name">
+                <span className="picker__name vl-item__name">
                   {e.name} <span className={`vl-dot vl-dot--${latest}`} />
                 </span>
                 <span className="vl-item__meta">
