@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reviewHtml } from '../../electron/core/review/report.js';
+import { lineageGraph } from '../../electron/core/review/lineage.js';
+import { recordVersion } from '../../electron/core/store/api.js';
 import { runCli } from '../helpers/cli.js';
 import { addLongRun } from '../helpers/long-run.js';
 import { makeProject, type Fixture } from './runs-fixture.js';
@@ -43,5 +45,38 @@ describe('the review report', () => {
     expect(bad.stderr).toContain('no run "nosuch"');
     const noModel = runCli(['review', 'model@1', '--html', file, '--project', fx.dir]);
     expect(noModel.code).not.toBe(0);
+  });
+});
+
+describe('deployments in the review', () => {
+  it('shows where a model the run wrote was deployed, in the lineage and in the report', async () => {
+    fx = makeProject('stages: {}\n', { 'model.json': '{"w": [1, 2]}' });
+    addLongRun(fx.project, 'trainer', 1, 10);
+    const v = await recordVersion(fx.project, {
+      path: 'model.json',
+      name: 'model',
+      kind: 'model',
+      source: 'run',
+      runId: 'trainer',
+    });
+    fx.project.db
+      .prepare(
+        "INSERT INTO run_io (run_id, version_id, role, stage, path) VALUES ('trainer', ?, 'out', 'train', 'model.json')",
+      )
+      .run(v.id);
+    fx.project.db
+      .prepare(
+        "INSERT INTO deployments (target, type, version_id, status, action, who) VALUES ('prod', 'folder', ?, 'active', 'deploy', 'me@host')",
+      )
+      .run(v.id);
+    const graph = lineageGraph(fx.project);
+    expect(graph.nodes).toContainEqual(
+      expect.objectContaining({ kind: 'deployment', label: 'prod #1', status: 'active' }),
+    );
+    expect(graph.edges).toContainEqual({ from: 'version:model@1', to: 'deployment:1' });
+    const { html } = await reviewHtml(fx.project, 'model@1');
+    expect(html.slice(html.indexOf('<h2>Deployments'))).toMatch(
+      /^<h2>Deployments<\/h2>\n<table>.*<td>prod<\/td><td>model@1<\/td>/s,
+    );
   });
 });

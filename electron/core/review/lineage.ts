@@ -1,15 +1,16 @@
 import type { LineageGraph, LineageNode } from '../../../shared/api/review.js';
 import type { Project } from '../project/project.js';
+import { history } from '../deploy/records.js';
 import { gatesOfArtifact } from '../gates/evaluate.js';
 import { REPRODUCES_TAG } from '../reproduce/reproduce.js';
 
-/** Newest runs drawn; older ones stay reachable from the runs list. */
+/** Newest runs (and deployments) drawn; older ones stay reachable from their sections. */
 const RUNS_SHOWN = 200;
 
 /**
  * dataset versions → runs → model versions → gates → deployments, from what runs recorded reading and
- * writing (run_io). A model artifact with gates in strata.yaml gets one gate node per version.
- * Deployments join here once a deploy domain records them (no table for them yet).
+ * writing (run_io). A model artifact with gates in strata.yaml gets one gate node per version; a
+ * deployment hangs off its version's gate node, or the version itself when it has none.
  */
 export function lineageGraph(project: Project): LineageGraph {
   const nodes = new Map<string, LineageNode>();
@@ -57,6 +58,14 @@ export function lineageGraph(project: Project): LineageGraph {
       nodes.set(id, { id, kind: 'gate', label: `gates ${ref}`, ref, status: g.status });
       edges.push({ from: `version:${ref}`, to: id });
     }
+  }
+  for (const d of history(project, undefined, RUNS_SHOWN)) {
+    const ref = `${d.model}@${d.version}`;
+    const from = nodes.has(`gate:${ref}`) ? `gate:${ref}` : `version:${ref}`;
+    if (!nodes.has(from)) continue;
+    const id = `deployment:${d.id}`;
+    nodes.set(id, { id, kind: 'deployment', label: `${d.target} #${d.id}`, ref: d.target, status: d.status });
+    edges.push({ from, to: id });
   }
   return { nodes: [...nodes.values()], edges };
 }

@@ -3,6 +3,7 @@ import type { RunDetail } from '../../../shared/api/runs.js';
 import { describeCodeState } from '../../../shared/code-state.js';
 import { parseSpec } from '../../../shared/version-spec.js';
 import { StrataError } from '../../../shared/errors.js';
+import { history } from '../deploy/records.js';
 import { listMonitors } from '../drift/monitor.js';
 import { checkGates } from '../gates/evaluate.js';
 import { readSeries } from '../metrics/series.js';
@@ -262,6 +263,29 @@ function checksSection(project: Project, run: RunDetail): Html[] {
   return out;
 }
 
+function deploymentsSection(project: Project, run: RunDetail): Html[] {
+  const wrote = new Set(run.versions.filter((v) => v.role === 'out').map((v) => v.versionId));
+  const rows = history(project).filter((d) => wrote.has(d.versionId));
+  return [
+    heading(2, 'Deployments'),
+    rows.length
+      ? table(
+          ['Target', 'Version', 'Status', 'Action', 'Started', 'Ended', 'By', 'Message'],
+          rows.map((d) => [
+            d.target,
+            `${d.model}@${d.version}`,
+            badge(d.status === 'active' ? 'pass' : d.status === 'failed' ? 'fail' : 'none', d.status),
+            d.action,
+            d.startedAt,
+            d.endedAt ?? '–',
+            d.who,
+            d.message ?? '',
+          ]),
+        )
+      : para('Nothing this run wrote has been deployed.', 'muted'),
+  ];
+}
+
 function driftSection(project: Project): Html[] {
   const monitors = listMonitors(project);
   if (!monitors.length) return [heading(2, 'Drift'), para('No drift monitors in this project.', 'muted')];
@@ -309,6 +333,7 @@ export async function reviewHtml(
     ...metricsSection(project, run),
     ...checksSection(project, run),
     ...driftSection(project),
+    ...deploymentsSection(project, run),
   ];
   const subtitle = `${via ? `${via} was written by ` : ''}run ${run.id} · ${run.status} · ${new Date(run.startedAt).toISOString()} · ${project.name}`;
   return {

@@ -4,7 +4,6 @@ import type { StrataErrorData } from '../../../shared/errors.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { useCompareStore } from '../../stores/compare.js';
 import { useProjectStore } from '../../stores/project.js';
-import { useUiStore } from '../../stores/ui.js';
 import { saveHtml } from '../../components/saveHtml.js';
 import { verdictText } from './verdict.js';
 import './review.css';
@@ -59,7 +58,6 @@ export function ReproducePanel({
     await useCompareStore.getState().load(api, useProjectStore.getState().project!.root);
     useCompareStore.getState().setSelected([runId, reproRunId]);
     useCompareStore.getState().compareSelection();
-    useUiStore.getState().setSection('compare');
   };
   const v = latest ? verdictText(latest) : null;
   return (

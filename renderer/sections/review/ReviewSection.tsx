@@ -90,6 +90,10 @@ export function ReviewSection({ api, project }: SectionProps) {
   );
 
   const open = (n: LineageNode) => {
+    if (n.kind === 'deployment') {
+      navigate(href('deploy'));
+      return;
+    }
     if (n.kind === 'run') {
       navigate(href('runs', [n.ref]));
       return;
