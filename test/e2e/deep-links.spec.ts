@@ -1,4 +1,6 @@
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
+import path from 'node:path';
 import {
   test,
   expect,
@@ -103,4 +105,25 @@ test('a comparison has a URL; closing it is a step Back undoes', async ({ page }
   await page.goBack();
   await expect(page.getByTestId('compare-view')).toContainText('Comparing 2 runs');
   await page.screenshot({ path: screenPath('deep-link-compare') });
+});
+
+test('Models: a version names its run as a link, with the metrics that run logged beside it', async ({
+  page,
+}) => {
+  const db = new Database(path.join(dir, '.strata', 'strata.db'), { readonly: true });
+  const accuracy = db
+    .prepare("SELECT value FROM run_metrics WHERE run_id = ? AND key = 'test.accuracy'")
+    .pluck()
+    .get(ids[1]) as number;
+  db.close();
+  await signIn(page, host);
+  await page.goto(`${host.origin}/#models/model/2`);
+  await expect(page.getByTestId('source-run')).toContainText(ids[1]);
+  await expect(page.getByTestId('source-run-metrics')).toContainText(
+    `test.accuracy${String(Number(accuracy.toPrecision(6)))}`,
+  );
+  await page.screenshot({ path: screenPath('models-source-run') });
+  await page.getByTestId('source-run-2').click();
+  expect(hashOf(page.url())).toBe(`#runs/${ids[1]}`);
+  await expect(page.getByTestId('run-page')).toContainText(ids[1]);
 });

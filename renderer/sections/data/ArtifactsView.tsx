@@ -17,6 +17,7 @@ import { VersionTable as VersionTableBlock } from './VersionTable.js';
 import { bytes } from './format.js';
 import './data.css';
 import { GateBadge, OverrideForm, useGates } from '../models/gates.js';
+import { SourceRun } from '../models/SourceRun.js';
 import { DeployDialog } from '../deploy/DeployDialog.js';
 
 interface Props extends SectionProps {
@@ -246,6 +247,12 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
           )}
           {artifact.versions.length > 0 && <AliasHistory api={api} artifact={artifact} alias={alias} />}
           <div className="dv-panes">
+            {section === 'models' && version?.runId && (
+              <section className="dv-pane">
+                <h3 className="dv-h3">Run behind @{version.number}</h3>
+                <SourceRun api={api} runId={version.runId} />
+              </section>
+            )}
             {version && s.tree?.key === `${artifact.name}@${version.number}` && (
               <section className="dv-pane" data-testid="version-files">
                 <div className="dv-pane__head">

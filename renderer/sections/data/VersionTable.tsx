@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import type { ArtifactInfo, VersionInfo } from '../../../shared/api/index.js';
 import { bytes, when } from './format.js';
 import { checkReport, useStoreHealth } from './storeHealth.js';
+import { href } from '../../stores/route.js';
 
 interface Props {
   artifact: ArtifactInfo;
@@ -94,9 +95,15 @@ export function VersionTable({
             <td>
               <span className={`dv-source dv-source--${v.source}`}>{v.source}</span>
               {v.runId && (
-                <code className="dv-run" title="the run that produced this version">
-                  {v.runId.slice(0, 8)}
-                </code>
+                <a
+                  className="dv-run"
+                  href={href('runs', [v.runId])}
+                  title="open the run that produced this version"
+                  onClick={(e) => e.stopPropagation()}
+                  data-testid={`source-run-${v.number}`}
+                >
+                  <code>{v.runId.slice(0, 8)}</code>
+                </a>
               )}
             </td>
             <td>
