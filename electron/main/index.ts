@@ -9,6 +9,7 @@ import { nativeDialogs } from './dialogs.js';
 import { hardenContents, hardenSession } from './harden.js';
 import { forwardEvents, serveCalls } from './ipc.js';
 import { installMenu } from './menu.js';
+import { notifyAlerts } from './notify.js';
 import { openProjectFlow } from './menu-actions.js';
 import { pathWithNode } from './node-shim.js';
 import { projectArg } from './policy.js';
@@ -73,6 +74,7 @@ function start(): void {
       devTools,
     });
     forwardEvents(engine, win);
+    notifyAlerts(engine, () => win);
     win.on('closed', () => (win = null));
   });
 }
