@@ -199,6 +199,61 @@ describe('strata reproduce', () => {
   });
 });
 
+/** Debian's scikit-learn is for /usr/bin/python3; a pyenv python3 earlier on PATH may lack it. */
+const sklearnPython = ['python3', '/usr/bin/python3'].find(
+  (py) => spawnSync(py, ['-c', 'import sklearn']).status === 0,
+);
+
+describe('strata reproduce, more examples and limits', () => {
+  it.skipIf(!sklearnPython)(
+    'reproduces the scikit-learn example exactly',
+    () => {
+      const dir = folder();
+      fs.cpSync(path.join(repoRoot, 'resources', 'examples', 'sklearn'), dir, { recursive: true });
+      repo(dir, {}, ['data/', 'models/', 'reports/', '__pycache__/']);
+      const env = sklearnPython!.includes('/')
+        ? { PATH: `${path.dirname(sklearnPython!)}${path.delimiter}${process.env.PATH}` }
+        : {};
+      const run = runCli(['run', '--json', '--project', dir], { env });
+      expect(run.code, run.stderr).toBe(0);
+      const out = runCli(['reproduce', JSON.parse(run.stdout).id, '--json', '--project', dir], { env });
+      const r = JSON.parse(out.stdout) as Reproduction;
+      expect(r.differences).toEqual([]);
+      expect(r.verdict).toBe('exact');
+      expect(r.outputs.map((o) => o.path).sort()).toEqual(['data/split', 'models/model.pkl']);
+    },
+    240000,
+  );
+
+  it('names an untracked file over the cap as a limit, and still compares what it can', () => {
+    const dir = folder();
+    repo(
+      dir,
+      {
+        'strata.yaml':
+          "stages:\n  s:\n    cmd: node -e \"require('fs').writeFileSync('o.txt', 'x')\"\n    outs: [o.txt]\n",
+      },
+      ['o.txt'],
+    );
+    fs.writeFileSync(path.join(dir, 'big.bin'), Buffer.alloc(2 << 20, 1));
+    const id = runPipeline(dir);
+    const { code, r } = reproduce(dir, id);
+    expect(r.limits).toEqual([
+      {
+        kind: 'untracked-skipped',
+        fatal: false,
+        message: expect.stringMatching(/^untracked file big\.bin was not kept \(over the cap for one file\)/),
+      },
+    ]);
+    expect(r.differences).toContainEqual(
+      expect.objectContaining({ category: 'code', subject: 'file big.bin' }),
+    );
+    expect(r.outputs).toEqual([expect.objectContaining({ path: 'o.txt', equal: true })]);
+    expect(r.verdict).toBe('exact');
+    expect(code).toBe(0);
+  }, 120000);
+});
+
 describe('strata reproduce, when the environment has changed or the user stops it', () => {
   it('names a stage whose command is no longer installed, as an environment difference', () => {
     const dir = folder();
