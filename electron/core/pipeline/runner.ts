@@ -17,6 +17,7 @@ import { selectStages } from './dag.js';
 import { stepEnv } from './env.js';
 import { linkSkipped, recordLoggedArtifacts, recordStageLineage } from './lineage.js';
 import { readAllParams } from './params.js';
+import { autoRunName } from '../runs/names.js';
 import { loadDag } from './plan.js';
 import { runStep } from './process.js';
 import { plotPaths } from './dvc/resolve.js';
@@ -117,7 +118,11 @@ export function startRun(
   const id = newRunId();
   const name =
     opts.name ??
-    `${stages.length === dag.order.length ? 'pipeline' : stages.map((s) => s.name).join('+')} ${new Date().toISOString().slice(0, 19).replace('T', ' ')}`;
+    autoRunName(
+      project,
+      stages.length === dag.order.length ? 'pipeline' : stages.map((s) => s.name).join('+'),
+      params,
+    );
   claimSlot(project, { id, name, hash: pipelineHash(dag.order), stages, params });
   const done = execute(project, id, stages, dag.order, opts);
   return { runId: id, done };
