@@ -139,7 +139,9 @@ export function lineSvg(
     y1 = Math.max(y1, band ? band.maxs[i] : ys[i]);
   }
   const h = height - 14;
-  const sx = (x: number) => (x1 > x0 ? ((x - x0) / (x1 - x0)) * width : width / 2).toFixed(1);
+  // The y range is written in a right margin and the x range under the plot, so no label covers the line.
+  const pw = width - 44;
+  const sx = (x: number) => (x1 > x0 ? ((x - x0) / (x1 - x0)) * pw : pw / 2).toFixed(1);
   const sy = (y: number) => (y1 > y0 ? h - ((y - y0) / (y1 - y0)) * (h - 2) - 1 : h / 2).toFixed(1);
   const pts: string[] = [];
   for (let i = 0; i < n; i++) pts.push(`${sx(xs[i])},${sy(ys[i])}`);
@@ -154,7 +156,7 @@ export function lineSvg(
     area = `<polygon class="band" points="${up.join(' ')} ${down.join(' ')}"/>`;
   }
   return raw(
-    `<svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="series">${area}<polyline class="line" points="${pts.join(' ')}"/><text class="axis" x="0" y="${height - 2}">${esc(fmt(x0))}</text><text class="axis" x="${width}" y="${height - 2}" text-anchor="end">${esc(fmt(x1))}</text><text class="axis" x="${width}" y="10" text-anchor="end">${esc(fmt(y1))}</text><text class="axis" x="${width}" y="${h}" text-anchor="end">${esc(fmt(y0))}</text></svg>`,
+    `<svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="series">${area}<polyline class="line" points="${pts.join(' ')}"/><text class="axis" x="0" y="${height - 2}">${esc(fmt(x0))}</text><text class="axis" x="${pw}" y="${height - 2}" text-anchor="end">${esc(fmt(x1))}</text><text class="axis" x="${width}" y="10" text-anchor="end">${esc(fmt(y1))}</text><text class="axis" x="${width}" y="${h}" text-anchor="end">${esc(fmt(y0))}</text></svg>`,
   );
 }
 
