@@ -3,8 +3,8 @@ import { returns } from './define.js';
 
 export interface BundleVerifyReport {
   file: string;
-  /** the bundle file's own sha256 */
-  sha256: string;
+  /** the bundle file's own sha256, when asked for (import records it) */
+  sha256: string | null;
   model: { name: string; version: number; rootHash: string } | null;
   files: number;
   bytes: number;
@@ -19,7 +19,6 @@ export interface BundleExportResult {
   bytes: number;
   files: number;
   signed: boolean;
-  sha256: string;
 }
 
 export interface BundleImportResult {

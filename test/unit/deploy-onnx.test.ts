@@ -99,12 +99,18 @@ describe('the ONNX server', () => {
     expect(notJson.status).toBe(400);
     expect((await fetch(`${deployment.url}/v2/health/ready`)).status).toBe(200);
 
+    // Lines are written in batches, within 100 ms.
     const logDir = path.join(root, 'predictions', 'web');
-    const lines = fs
-      .readFileSync(path.join(logDir, fs.readdirSync(logDir)[0]), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const read = () =>
+      fs.existsSync(logDir) && fs.readdirSync(logDir).length
+        ? fs
+            .readFileSync(path.join(logDir, fs.readdirSync(logDir)[0]), 'utf8')
+            .trim()
+            .split('\n')
+            .filter(Boolean)
+        : [];
+    for (let i = 0; i < 50 && read().length < 4; i++) await new Promise((r) => setTimeout(r, 100));
+    const lines = read().map((l) => JSON.parse(l));
     expect(lines).toHaveLength(1 + 2 + 1);
     expect(lines[2]).toMatchObject({ model: 'clf', version: 1, x0: 0, x29: -2.9 });
     expect(lines[2].prediction).toBeCloseTo(logistic(rows[1], model), 5);

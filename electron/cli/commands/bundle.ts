@@ -29,10 +29,7 @@ export const bundleCommand: Command = {
           await api.call('bundle.export', { model: what, out, sign: !!args.flags.sign }),
         );
         if (args.flags.json) printJson(io, r);
-        else
-          io.out(
-            `wrote ${r.file}: ${r.files} files, ${r.bytes} bytes${r.signed ? ', signed' : ''}, sha256 ${r.sha256}`,
-          );
+        else io.out(`wrote ${r.file}: ${r.files} files, ${r.bytes} bytes${r.signed ? ', signed' : ''}`);
         return 0;
       });
     }

@@ -29,7 +29,6 @@ export interface ExportResult {
   bytes: number;
   files: number;
   signed: boolean;
-  sha256: string;
 }
 
 function readme(m: BundleManifest): string {
@@ -170,6 +169,5 @@ export function exportBundle(
     bytes: fs.statSync(abs).size,
     files: files.length,
     signed: !!opts.sign,
-    sha256: w.sha256.digest('hex'),
   };
 }

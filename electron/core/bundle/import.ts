@@ -25,7 +25,7 @@ export async function importBundle(
   fs.mkdirSync(root, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(root, 'import-'));
   try {
-    const r = await readBundle(file, { extractTo: tmp, limits: opts.limits });
+    const r = await readBundle(file, { extractTo: tmp, limits: opts.limits, hashWhole: true });
     const report = reportOf(file, r);
     if (!report.ok)
       throw new StrataError(
@@ -40,7 +40,7 @@ export async function importBundle(
       name: m.name,
       kind: 'model',
       source: 'manual',
-      message: `imported from bundle ${path.basename(file)} (${m.name}@${m.version}, sha256 ${report.sha256.slice(0, 12)})`,
+      message: `imported from bundle ${path.basename(file)} (${m.name}@${m.version}, sha256 ${(report.sha256 as string).slice(0, 12)})`,
       from,
       reuseAnyVersion: true,
       signal: opts.signal,

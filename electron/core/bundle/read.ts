@@ -25,8 +25,8 @@ export interface ReadResult {
   signature: BundleSignature | null;
   /** every file read but the manifest and signature: its size and sha256 */
   files: Map<string, { size: number; sha256: string }>;
-  /** the sha256 of the bundle file itself */
-  bundleSha256: string;
+  /** the sha256 of the bundle file itself, with hashWhole */
+  bundleSha256: string | null;
 }
 
 const META_CAP = 64 * 1024 * 1024;
@@ -38,7 +38,7 @@ const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
  */
 export function readBundle(
   file: string,
-  opts: { extractTo?: string; limits?: Limits } = {},
+  opts: { extractTo?: string; limits?: Limits; hashWhole?: boolean } = {},
 ): Promise<ReadResult> {
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const shown = path.basename(file);
@@ -50,7 +50,7 @@ export function readBundle(
   }
   if (!st.isFile()) throw new StrataError('BAD_REQUEST', `${file} is not a file`);
   return new Promise<ReadResult>((resolve, reject) => {
-    const whole = crypto.createHash('sha256');
+    const whole = opts.hashWhole ? crypto.createHash('sha256') : null;
     const files = new Map<string, { size: number; sha256: string }>();
     const seen = new Set<string>();
     let manifestBytes: Buffer | null = null;
@@ -60,7 +60,7 @@ export function readBundle(
     let failed: Error | null = null;
     let pending = 0;
     let ended = false;
-    const input = fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
+    const input = fs.createReadStream(file, { highWaterMark: 4 * 1024 * 1024 });
     const parser = new Parser({ strict: true, maxMetaEntrySize: 1024 * 1024 });
 
     const fail = (err: unknown) => {
@@ -94,7 +94,7 @@ export function readBundle(
             refuse(shown, `its ${SIGNATURE_NAME} is not JSON`);
           }
         }
-        resolve({ manifest, manifestBytes, signature, files, bundleSha256: whole.digest('hex') });
+        resolve({ manifest, manifestBytes, signature, files, bundleSha256: whole?.digest('hex') ?? null });
       } catch (err) {
         fail(err);
       }
@@ -180,7 +180,7 @@ export function readBundle(
           : new StrataError('BUNDLE_INVALID', `${shown} is damaged: ${err.message}`),
       ),
     );
-    input.on('data', (c: Buffer | string) => whole.update(c as Buffer));
+    if (whole) input.on('data', (c: Buffer | string) => whole.update(c as Buffer));
     input.on('error', fail);
     parser.on('end', () => {
       ended = true;

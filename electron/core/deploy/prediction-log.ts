@@ -6,9 +6,16 @@ import path from 'node:path';
 export const FIXED_KEYS = new Set(['id', 'time', 'model', 'version', 'request', 'prediction', 'probability']);
 export const DEFAULT_LOG_MAX_BYTES = 64 * 1024 * 1024;
 
+/** Lines wait at most this long (or until 64 KiB gather) before they are written: one write per batch, not per request. */
+const FLUSH_MS = 100;
+const FLUSH_BYTES = 64 * 1024;
+
 export class PredictionLog {
   private fd: number | null = null;
   private size = 0;
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
   private seq = 0;
   private readonly start = new Date()
     .toISOString()
@@ -46,9 +53,21 @@ export class PredictionLog {
       if (probabilities) line.probability = probabilities[i];
       text += JSON.stringify(line) + '\n';
     });
+    this.pending.push(text);
+    this.pendingBytes += text.length;
+    if (this.pendingBytes >= FLUSH_BYTES) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.pending.length === 0) return;
     if (this.fd === null || this.size >= this.maxBytes) this.rotate();
-    const buf = Buffer.from(text);
-    fs.writeSync(this.fd as number, buf);
+    const buf = Buffer.from(this.pending.join(''));
+    this.pending = [];
+    this.pendingBytes = 0;
+    for (let off = 0; off < buf.length;) off += fs.writeSync(this.fd as number, buf, off);
     this.size += buf.length;
   }
 
@@ -61,6 +80,7 @@ export class PredictionLog {
   }
 
   close(): void {
+    this.flush();
     if (this.fd !== null) fs.closeSync(this.fd);
     this.fd = null;
   }
