@@ -12,6 +12,7 @@ import { gateCalls } from './gates.js';
 import { reviewCalls } from './review.js';
 import { deployCalls, serveCalls } from './deploy.js';
 import { bundleCalls } from './bundle.js';
+import { importCalls } from './imports.js';
 import { events } from './events.js';
 
 /** Every request the UI can make. A new call is one entry in one domain's map. */
@@ -30,6 +31,7 @@ export const calls = {
   ...deployCalls,
   ...serveCalls,
   ...bundleCalls,
+  ...importCalls,
 } satisfies CallMap;
 
 export { events };
@@ -69,3 +71,4 @@ export type * from './review.js';
 export type * from './deploy.js';
 export type * from './bundle.js';
 export type * from './stats.js';
+export type * from './imports.js';

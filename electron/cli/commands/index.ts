@@ -25,6 +25,7 @@ import { reviewCommand } from './review.js';
 import { deployCommand, deploymentsCommand, rollbackCommand, undeployCommand } from './deploy.js';
 import { serveCommand } from './serve.js';
 import { bundleCommand } from './bundle.js';
+import { importCommand } from './import.js';
 
 /** Every `strata` subcommand. A domain adds its commands here. */
 export const commands: Command[] = [
@@ -57,4 +58,5 @@ export const commands: Command[] = [
   undeployCommand,
   serveCommand,
   bundleCommand,
+  importCommand,
 ];

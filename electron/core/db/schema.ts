@@ -6,6 +6,7 @@ import { driftMigrations } from '../drift/migrations.js';
 import { validationMigrations } from '../validation/migrations.js';
 import { reproduceMigrations } from '../reproduce/migrations.js';
 import { deployMigrations } from '../deploy/migrations.js';
+import { importMigrations } from '../import/migrations.js';
 
 /**
  * All migrations of the project database, in the order a new database gets them. Each domain keeps its
@@ -38,4 +39,5 @@ export const migrations: Migration[] = [
   ...validationMigrations,
   ...reproduceMigrations,
   ...deployMigrations,
+  ...importMigrations,
 ];

@@ -13,6 +13,7 @@ import { gateHandlers } from './gates.js';
 import { reviewHandlers } from './review.js';
 import { deployHandlers } from './deploy.js';
 import { bundleHandlers } from './bundle.js';
+import { importHandlers } from './imports.js';
 
 /** One handler per call of the contract; the compiler rejects a call without one. */
 export const handlers: Handlers<Calls> = {
@@ -29,4 +30,5 @@ export const handlers: Handlers<Calls> = {
   ...reviewHandlers,
   ...deployHandlers,
   ...bundleHandlers,
+  ...importHandlers,
 };
