@@ -1,9 +1,10 @@
 import { useEffect } from 'react';
 import type { ProjectSummary } from '../../shared/api/index.js';
 import { useApi } from '../app/context.js';
-import { JobsTray } from '../jobs/JobsTray.js';
+import { JobsButton, JobsPanel } from '../jobs/JobsTray.js';
 import { sectionById, sections } from '../sections/registry.js';
 import { useRoute } from '../stores/route.js';
+import { useUiStore } from '../stores/ui.js';
 import { ConfigBanner } from './ConfigBanner.js';
 import { DriftAlertBanner } from '../sections/drift/AlertBanner.js';
 import { Header } from './Header.js';
@@ -15,6 +16,7 @@ import { Sidebar } from './Sidebar.js';
 export function Frame({ project }: { project: ProjectSummary }) {
   const api = useApi();
   const sectionId = useRoute((r) => r.section);
+  const trayOpen = useUiStore((s) => s.trayOpen);
   const section = sectionById(sectionId) ?? sections[0];
   const Section = section.component;
 
@@ -26,7 +28,7 @@ export function Frame({ project }: { project: ProjectSummary }) {
   }, [project.name, section.title]);
 
   return (
-    <div className="frame" data-testid="app-frame">
+    <div className={`frame${trayOpen ? ' frame--tray' : ''}`} data-testid="app-frame">
       <Header project={project} />
       <Sidebar active={section.id} />
       <main className="frame__main" id="section" aria-label={section.title} data-section={section.id}>
@@ -38,9 +40,10 @@ export function Frame({ project }: { project: ProjectSummary }) {
           </SectionBoundary>
         </div>
       </main>
+      {trayOpen && <JobsPanel />}
       <footer className="statusbar">
         <ProjectFacts project={project} />
-        <JobsTray />
+        <JobsButton />
       </footer>
     </div>
   );

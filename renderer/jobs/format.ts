@@ -1,6 +1,6 @@
 import type { JobInfo } from '../../shared/api/index.js';
-import { formatDuration } from '../../shared/format.js';
-import { formatBytes, formatCount } from '../components/format.js';
+import { formatBytes, formatDuration } from '../../shared/format.js';
+import { formatCount } from '../components/format.js';
 
 export function progressText(job: JobInfo): string {
   const unit = job.unit ? ` ${job.unit}` : '';

@@ -52,11 +52,14 @@ export class PipelineController {
         ctx = job;
         job.signal.addEventListener('abort', () => abort.abort(), { once: true });
         const summary = await done;
-        if (summary.status === 'failed')
+        if (summary.status === 'failed') {
+          // A stage's reason already says "failed: exit code 1": name the stage, do not repeat the word.
+          const stage = summary.stages.find((s) => s.status === 'failed');
           throw new StrataError(
             'INTERNAL',
-            `run ${runId} failed: ${summary.stages.find((s) => s.status === 'failed')?.reason ?? 'see its logs'}`,
+            stage ? `stage ${stage.stage} ${stage.reason}` : `run ${runId} failed; see its logs`,
           );
+        }
         if (summary.status === 'cancelled') throw new StrataError('CANCELLED', `run ${runId} was cancelled`);
         return { runId };
       },

@@ -7,6 +7,7 @@ import { SectionHeader } from '../../components/SectionHeader.js';
 import { followRuns, useRunsStore } from '../../stores/runs.js';
 import type { SectionProps } from '../types.js';
 import { DagView } from './DagView.js';
+import { withLiveRun } from './liveStages.js';
 import '../runs/runs.css';
 
 export function PipelinesSection({ api, project }: SectionProps) {
@@ -20,14 +21,17 @@ export function PipelinesSection({ api, project }: SectionProps) {
   const upToDate = useRunsStore((s) => (lastRunId ? (s.removed[lastRunId] ?? null) : null));
   const logRef = useRef<HTMLPreElement>(null);
   const asked = useRef(0);
+  const [planAskedAt, setPlanAskedAt] = useState(0);
 
   const refresh = useCallback(() => {
     // Checking the stages hashes files and can take a while: an older answer arriving after a newer one is dropped.
     const ticket = ++asked.current;
+    const at = Date.now();
     api.call('pipelines.status', {}).then(
       (s) => {
         if (ticket !== asked.current) return;
         setStatus(s);
+        setPlanAskedAt(at);
         if (s.runningRunId) setLastRunId(s.runningRunId);
       },
       (e: StrataErrorData) => setError(e),
@@ -151,13 +155,14 @@ export function PipelinesSection({ api, project }: SectionProps) {
       </>
     );
   }
-  const sel = status.stages.find((s) => s.stage === selected) ?? null;
+  const stages = withLiveRun(status.stages, lastRun, planAskedAt);
+  const sel = stages.find((s) => s.stage === selected) ?? null;
   return (
     <div className="pl" data-testid="pipelines-section">
       {header}
       {error && <ErrorNotice error={error} onDismiss={() => setError(null)} />}
       <div className="pl-graph">
-        <DagView stages={status.stages} selected={selected} onSelect={setSelected} />
+        <DagView stages={stages} selected={selected} onSelect={setSelected} />
       </div>
       <table className="rn-table pl-stages" data-testid="stage-table">
         <thead>
@@ -169,7 +174,7 @@ export function PipelinesSection({ api, project }: SectionProps) {
           </tr>
         </thead>
         <tbody>
-          {status.stages.map((s) => (
+          {stages.map((s) => (
             <tr
               key={s.stage}
               className={s.stage === selected ? 'is-selected' : ''}
