@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -40,6 +41,46 @@ describe('strata compare', () => {
     expect(runCli(['compare', older, newer, '--all', '--project', dir]).stdout).toMatch(
       / {2}train\.epochs\s+60 {2}\| {2}60/,
     );
+
+    // The newer run as if it had run with another interpreter and one package upgraded: --all names
+    // that package, the interpreter and the OS, and counts the identical packages instead of listing them.
+    const db = new Database(path.join(dir, '.strata', 'strata.db'));
+    const envOf = (id: string) =>
+      JSON.parse(db.prepare('SELECT environment FROM runs WHERE id = ?').pluck().get(id) as string);
+    const env = envOf(older);
+    const freeze = [...(env.pipFreeze ?? []), 'scikit_learn==1.4.2', 'numpy==1.26.4', 'tqdm==4.66.0'];
+    db.prepare('UPDATE runs SET environment = ? WHERE id = ?').run(
+      JSON.stringify({ ...env, pipFreeze: freeze }),
+      older,
+    );
+    db.prepare('UPDATE runs SET environment = ? WHERE id = ?').run(
+      JSON.stringify({
+        ...env,
+        python: '3.12.1',
+        pipFreeze: freeze.map((l) => (l === 'numpy==1.26.4' ? 'numpy==2.0.1' : l)),
+      }),
+      newer,
+    );
+    db.close();
+    const all = runCli(['compare', older, newer, '--all', '--project', dir]);
+    expect(all.code).toBe(0);
+    const envLines = all.stdout
+      .split('environment\n')[1]
+      .split(/\n(?=\S)/)[0]
+      .split('\n');
+    expect(envLines).toContainEqual(
+      expect.stringMatching(/^ {2}≠ packages\.numpy\s+1\.26\.4 {2}\| {2}2\.0\.1$/),
+    );
+    expect(envLines).toContainEqual(expect.stringMatching(/^ {2}≠ python\s+\S+ {2}\| {2}3\.12\.1$/));
+    expect(envLines).toContainEqual(expect.stringMatching(/^ {4}os\.platform\s+linux {2}\| {2}linux$/));
+    expect(envLines).toContainEqual(
+      expect.stringMatching(/^ {4}\d+ packages the same in every run \(--json lists them\)$/),
+    );
+    expect(all.stdout).not.toMatch(/scikit|tqdm|pipFreeze/);
+    // Each line says one thing: no package list folded into one value.
+    expect(Math.max(...envLines.map((l) => l.length))).toBeLessThan(200);
+    const envJson = JSON.parse(runCli(['compare', older, newer, '--json', '--project', dir]).stdout);
+    expect(envJson.env['packages.scikit-learn']).toEqual({ values: ['1.4.2', '1.4.2'], differs: false });
   }, 180000);
 
   it('refuses one run, and names a run that does not exist', () => {

@@ -24,13 +24,27 @@ function table(title: string, rows: Record<string, DiffValue>, all: boolean): st
   ];
 }
 
+/**
+ * The environment: what differs (packages one per line, interpreter, OS), and with `all` the other
+ * keys too, except the packages every run has alike, which are counted rather than listed: a hundred
+ * identical versions hide the one that matters.
+ */
+function environment(env: Record<string, DiffValue>, all: boolean): string[] {
+  const same = new Set(Object.keys(env).filter((k) => k.startsWith('packages.') && !env[k].differs));
+  const shown = Object.fromEntries(Object.entries(env).filter(([k]) => !same.has(k)));
+  const lines = table('environment', shown, all);
+  if (!all || same.size === 0) return lines;
+  const note = `    ${same.size} package${same.size === 1 ? '' : 's'} the same in every run (--json lists them)`;
+  return lines.length ? [...lines, note] : ['environment', note];
+}
+
 export function renderDiff(diff: RunDiff, all: boolean): string[] {
   const out = [`runs: ${diff.runs.map((r) => `${r.name} (${r.id}, ${r.status})`).join('  |  ')}`];
   out.push(
     ...table('params', diff.params, all),
     ...table('metrics', diff.metrics, all),
     ...table('tags', diff.tags, all),
-    ...table('environment', diff.env, all),
+    ...environment(diff.env, all),
   );
   const data = diff.data.map(
     (refs) =>

@@ -38,6 +38,44 @@ export function flatten(
   return out;
 }
 
+/** PEP 503's normal form, so `scikit_learn` from pip and `scikit-learn` from a client are one package. */
+function packageName(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+/** `name==1.2`, `name @ file:///…`, `-e git+…#egg=name`: the package and what of it is installed. */
+function requirement(line: string): [string, string] {
+  const pinned = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:==|===)\s*(.+)$/.exec(line);
+  if (pinned) return [pinned[1], pinned[2]];
+  const direct = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s+@\s+(.+)$/.exec(line);
+  if (direct) return [direct[1], direct[2]];
+  const egg = /#egg=([A-Za-z0-9._-]+)/.exec(line);
+  return egg ? [egg[1], line] : [line, 'installed'];
+}
+
+/**
+ * A run's environment as one key per thing that can differ: each package on its own line
+ * (`packages.numpy`, from pip freeze or a client's package map alike), lock files by hash rather than
+ * their text, and the rest (OS, interpreter, CPU) as dotted keys.
+ */
+export function environmentRecord(env: Record<string, unknown>): Record<string, Scalar> {
+  const { pipFreeze, packages, lockFiles, ...rest } = env;
+  const out = flatten(rest);
+  if (Array.isArray(pipFreeze))
+    for (const line of pipFreeze as string[]) {
+      const [name, version] = requirement(line);
+      out[`packages.${packageName(name)}`] = version;
+    }
+  if (packages && typeof packages === 'object')
+    for (const [name, version] of Object.entries(packages))
+      out[`packages.${packageName(name)}`] =
+        typeof version === 'string' || typeof version === 'number' ? version : JSON.stringify(version);
+  if (lockFiles && typeof lockFiles === 'object')
+    for (const [name, f] of Object.entries(lockFiles as Record<string, { sha256?: string; bytes?: number }>))
+      out[`lockFiles.${name}`] = f.sha256 ? `sha256 ${f.sha256.slice(0, 12)}, ${f.bytes ?? '?'} bytes` : null;
+  return out;
+}
+
 function sameValue(a: Scalar, b: Scalar): boolean {
   return a === b || (typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b));
 }
@@ -90,7 +128,7 @@ export function diffRuns(db: Db, runIds: string[]): RunDiff {
   const env = rows.map((r) => {
     if (!r.environment) return {};
     try {
-      return flatten(JSON.parse(r.environment));
+      return environmentRecord(JSON.parse(r.environment) as Record<string, unknown>);
     } catch {
       return { environment: r.environment };
     }
