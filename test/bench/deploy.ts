@@ -197,8 +197,22 @@ try {
     },
     targets: [{ on: 'value', op: '<=', limit: 2 }],
   });
+  // The floor of any Node HTTP server here: one that parses nothing and predicts nothing.
+  const noopPort = 20000 + Math.floor(Math.random() * 20000);
+  const noop = spawn(
+    process.execPath,
+    [
+      '-e',
+      `require('http').createServer((q, s) => { q.resume(); q.on('end', () => s.end('{"predictions":[0]}')); }).listen(${noopPort}, '127.0.0.1')`,
+    ],
+    { stdio: 'ignore' },
+  );
+  children.push(noop);
+  await new Promise((r) => setTimeout(r, 500));
+  const floorNode = await latencies(noopPort, '/predict', row, REQUESTS);
   note(
-    `p50 ${percentile(ours, 50).toFixed(3)} ms (Python ${percentile(theirs, 50).toFixed(3)} ms); both log nothing but ours writes the JSONL prediction log`,
+    `p50 ${percentile(ours, 50).toFixed(3)} ms (Python ${percentile(theirs, 50).toFixed(3)} ms); ours also writes the JSONL prediction log. ` +
+      `A Node HTTP server that does nothing, same client: p50 ${percentile(floorNode, 50).toFixed(3)} ms, p99 ${percentile(floorNode, 99).toFixed(3)} ms`,
   );
   const tOurs = await throughput(onnx.port!, '/predict', row, 3);
   const tTheirs = await throughput(pyPort, '/predict', row, 3);
@@ -253,6 +267,9 @@ try {
     targets: [{ on: 'ratio', op: '>=', limit: 0.8 }],
   });
 } finally {
+  // What the engine deployed runs detached from it (as from the CLI): stopped here, whatever failed.
+  for (const target of ['local', 'onnx'])
+    await engine.invoke('deploy.stop', { target }).catch(() => undefined);
   for (const c of children) c.kill('SIGKILL');
   agent.destroy();
   await engine.shutdown();
