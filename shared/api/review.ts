@@ -112,7 +112,7 @@ export const toleranceText = z
   );
 
 export const reviewCalls = {
-  /** Re-runs a run's recorded stages in a scratch folder and judges the outcome; a job of stages. */
+  /** Re-runs a run's recorded stages (run: id, prefix, name, or artifact@version it wrote) in a scratch folder and judges the outcome; a job of stages. */
   'reproduce.start': {
     params: z
       .object({

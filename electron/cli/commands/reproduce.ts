@@ -47,7 +47,7 @@ export function printReproduction(io: Io, r: Reproduction): void {
 export const reproduceCommand: Command = {
   name: 'reproduce',
   summary: 'run a run again from its record (code, data, params) and say whether it reproduces',
-  usage: 'strata reproduce <run> [--tolerance <metric>=<abs|rel%>]… [--json]',
+  usage: 'strata reproduce <run>|<artifact>@<version> [--tolerance <metric>=<abs|rel%>]… [--json]',
   description:
     'The recorded commit is checked out in a scratch git worktree, the stored uncommitted change and untracked files put back, the recorded data versions checked out from the store; every recorded stage runs again. Exit 0: reproduced exactly or within tolerance; 1: not reproduced or refused. Ctrl+C cancels.',
   flags: {
@@ -61,7 +61,7 @@ export const reproduceCommand: Command = {
   },
   async run(args, io) {
     if (args.positional.length !== 1)
-      throw new UsageError('strata reproduce takes one run (id, prefix or name)');
+      throw new UsageError('strata reproduce takes one run (id, prefix or name) or <artifact>@<version>');
     const tolerances = parseTolerances(args.flags.tolerance as string | undefined);
     return withProject(args.flags, async (api) => {
       const started = await api.call('reproduce.start', { run: args.positional[0], tolerances });

@@ -5,6 +5,8 @@ import type { Engine } from '../engine.js';
 import type { Project } from '../project/project.js';
 import { startRun } from '../pipeline/runner.js';
 import { resolveRunId } from '../runs/repo.js';
+import { resolveRef } from '../store/repo.js';
+import { parseSpec } from '../../../shared/version-spec.js';
 import { compareRuns, parseTolerance, type Comparison } from './compare.js';
 import { checkoutInputs } from './inputs.js';
 import { fullSeries, readRecord, type RunRecord } from './record.js';
@@ -60,6 +62,19 @@ export function latestReproduction(project: Project, run: string): Reproduction 
     .prepare('SELECT * FROM reproductions WHERE run_id = ? ORDER BY started_at DESC LIMIT 1')
     .get(resolveRunId(project, run)) as Row | undefined;
   return row ? fromRow(row) : null;
+}
+
+/** A run id (or prefix, or name), or artifact@version: the run that wrote that version. */
+export function runOf(project: Project, ref: string): string {
+  if (!ref.includes('@')) return resolveRunId(project, ref);
+  const { artifact, ref: version } = parseSpec(ref);
+  const v = resolveRef(project, artifact, version);
+  if (!v.runId)
+    throw new StrataError(
+      'NOT_FOUND',
+      `${artifact}@${v.number} was not written by a run (source: ${v.source}): there is nothing to reproduce`,
+    );
+  return v.runId;
 }
 
 /** What the record itself lacks, before anything is set up. */
@@ -128,7 +143,7 @@ export function startReproduction(
   runRef: string,
   toleranceTexts: Record<string, string>,
 ): { jobId: string; reproductionId: string } {
-  const runId = resolveRunId(project, runRef);
+  const runId = runOf(project, runRef);
   const original = readRecord(project, runId);
   const tolerances: Record<string, Tolerance> = {};
   for (const [k, t] of Object.entries(toleranceTexts)) tolerances[k] = parseTolerance(t);
