@@ -89,6 +89,19 @@ describe('the ONNX server', () => {
     expect(out.outputs[0]).toMatchObject({ name: 'probability', shape: [1, 1] });
     expect(out.outputs[0].data[0]).toBeCloseTo(logistic(rows[0], model), 5);
 
+    // Requests that arrive together are run as one batch: each still gets its own rows' answers.
+    const many = Array.from({ length: 24 }, (_, k) =>
+      Array.from({ length: 30 }, (_, i) => ((i * k) % 7) / 7 - 0.5),
+    );
+    const answers = await Promise.all(
+      many.map((r) =>
+        fetch(`${deployment.url}/predict`, { method: 'POST', body: JSON.stringify({ rows: [r] }) }).then(
+          (x) => x.json() as Promise<{ predictions: number[] }>,
+        ),
+      ),
+    );
+    answers.forEach((a, k) => expect(a.predictions[0]).toBeCloseTo(logistic(many[k], model), 5));
+
     const bad = await fetch(`${deployment.url}/predict`, {
       method: 'POST',
       body: JSON.stringify({ rows: [[1, 2, 3]] }),
@@ -109,9 +122,9 @@ describe('the ONNX server', () => {
             .split('\n')
             .filter(Boolean)
         : [];
-    for (let i = 0; i < 50 && read().length < 4; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && read().length < 28; i++) await new Promise((r) => setTimeout(r, 100));
     const lines = read().map((l) => JSON.parse(l));
-    expect(lines).toHaveLength(1 + 2 + 1);
+    expect(lines).toHaveLength(1 + 2 + 1 + 24);
     expect(lines[2]).toMatchObject({ model: 'clf', version: 1, x0: 0, x29: -2.9 });
     expect(lines[2].prediction).toBeCloseTo(logistic(rows[1], model), 5);
   }, 120000);

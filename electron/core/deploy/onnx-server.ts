@@ -55,19 +55,57 @@ const latencies: number[] = [];
 let requests = 0;
 let errors = 0;
 
-async function predict(
-  rows: number[][],
-): Promise<{ predictions: unknown[]; probabilities: unknown[] | null }> {
-  const n = rows.length;
-  const w = rows[0].length;
-  const data = new Float32Array(n * w);
-  rows.forEach((r, i) => data.set(r, i * w));
-  const out = await session.run({ [inputName]: new ort.Tensor('float32', data, [n, w]) });
-  const first = out[session.outputNames[0]];
-  const values = Array.from(first.data as ArrayLike<number | bigint>, Number);
-  const per = values.length / n;
-  const predictions = per === 1 ? values : rows.map((_, i) => values.slice(i * per, (i + 1) * per));
-  return { predictions, probabilities: null };
+interface Waiting {
+  rows: number[][];
+  resolve(r: { predictions: unknown[]; probabilities: unknown[] | null }): void;
+  reject(err: unknown): void;
+}
+let queue: Waiting[] = [];
+let running = false;
+
+/**
+ * Requests that arrive while a run is in flight wait and then go in one run together: a run's cost
+ * is mostly the hop to onnxruntime's thread and back, so under load batching them multiplies
+ * throughput; alone, a request runs at once.
+ */
+function predict(rows: number[][]): Promise<{ predictions: unknown[]; probabilities: unknown[] | null }> {
+  return new Promise((resolve, reject) => {
+    queue.push({ rows, resolve, reject });
+    if (!running) void drain();
+  });
+}
+
+async function drain(): Promise<void> {
+  running = true;
+  while (queue.length) {
+    const batch = queue;
+    queue = [];
+    // Rows of different widths cannot share a tensor: each width runs on its own.
+    const widths = new Map<number, Waiting[]>();
+    for (const b of batch) widths.set(b.rows[0].length, [...(widths.get(b.rows[0].length) ?? []), b]);
+    for (const [w, group] of widths) {
+      const n = group.reduce((s, g) => s + g.rows.length, 0);
+      const data = new Float32Array(n * w);
+      let at = 0;
+      for (const g of group) for (const r of g.rows) data.set(r, w * at++);
+      try {
+        const out = await session.run({ [inputName]: new ort.Tensor('float32', data, [n, w]) });
+        const values = Array.from(out[session.outputNames[0]].data as ArrayLike<number | bigint>, Number);
+        const per = values.length / n;
+        let row = 0;
+        for (const g of group) {
+          const mine = g.rows.map((_, i) =>
+            per === 1 ? values[row + i] : values.slice((row + i) * per, (row + i + 1) * per),
+          );
+          row += g.rows.length;
+          g.resolve({ predictions: mine, probabilities: null });
+        }
+      } catch (err) {
+        for (const g of group) g.reject(err);
+      }
+    }
+  }
+  running = false;
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
