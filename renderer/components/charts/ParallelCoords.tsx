@@ -11,6 +11,18 @@ interface Props {
   height?: number;
 }
 
+// The weight and size of .pc__title and .pc__tick (compare.css), for measuring labels before they are drawn.
+const TITLE_FONT = '600 12px';
+const TICK_FONT = '10px';
+let measure: CanvasRenderingContext2D | null = null;
+
+function textWidth(text: string, font: string): number {
+  measure ??= document.createElement('canvas').getContext('2d');
+  if (!measure) return text.length * 7.5;
+  measure.font = `${font} ${getComputedStyle(document.body).fontFamily}`;
+  return measure.measureText(text).width;
+}
+
 interface Axis {
   col: Column;
   /** value → 0 (bottom) .. 1 (top); null for a missing value */
@@ -53,12 +65,22 @@ function axisOf(col: Column, rows: number[]): Axis {
  */
 export function ParallelCoords({ axes, rows, names, height = 320 }: Props) {
   const svg = useRef<SVGSVGElement>(null);
-  const width = Math.max(480, axes.length * 130);
-  const pad = { l: 60, r: 60, t: 36, b: 28 };
+  const built = axes.map((c) => axisOf(c, rows));
+  // Room from the labels themselves, so none is cut at the edge or runs into its neighbour's: axes
+  // at least as far apart as the widest title, the ends padded by half a title or the first axis's ticks.
+  const titles = built.map((a) => textWidth(a.col.key, TITLE_FONT));
+  const firstTicks = Math.max(0, ...(built[0]?.ticks ?? []).map((t) => textWidth(t.label, TICK_FONT) + 8));
+  const gap = Math.max(130, ...titles.map((w) => w + 16));
+  const pad = {
+    l: Math.max(60, (titles[0] ?? 0) / 2 + 8, firstTicks + 8),
+    r: Math.max(60, (titles[titles.length - 1] ?? 0) / 2 + 8),
+    t: 36,
+    b: 28,
+  };
+  const width = Math.max(480, pad.l + pad.r + gap * Math.max(0, axes.length - 1));
   const x = (i: number) =>
     pad.l + (axes.length === 1 ? 0 : (i * (width - pad.l - pad.r)) / (axes.length - 1));
   const y = (t: number) => pad.t + (1 - t) * (height - pad.t - pad.b);
-  const built = axes.map((c) => axisOf(c, rows));
 
   return (
     <figure className="chart" data-testid="parallel-coords">

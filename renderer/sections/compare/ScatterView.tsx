@@ -2,14 +2,19 @@ import { useMemo, useState } from 'react';
 import { colorOf } from '../../components/charts/colors.js';
 import { PlotlyChart } from '../../components/charts/PlotlyChart.js';
 import { TRACE_TYPE } from '../../components/charts/plotly.js';
-import { cellValue, type RunsTable } from '../../components/runs-table/table.js';
+import { columnDiffers } from '../../components/runs-table/differing.js';
+import { cellValue, type Column, type RunsTable } from '../../components/runs-table/table.js';
 
 /** Any param against any metric, one point per compared run. */
 export function ScatterView({ table, rows }: { table: RunsTable; rows: number[] }) {
   const params = table.columns.filter((c) => c.group === 'param');
   const metrics = table.columns.filter((c) => c.group === 'metric');
-  const [px, setPx] = useState(params[0]?.id ?? '');
-  const [my, setMy] = useState(metrics[0]?.id ?? '');
+  // A column with one value among these runs draws every point on one line: start with ones that vary.
+  const firstVarying = (cols: Column[]) =>
+    (cols.find((c) => columnDiffers(c, rows)) ?? cols.find((c) => rows.some((r) => cellValue(c, r) !== null)))
+      ?.id ?? '';
+  const [px, setPx] = useState(() => firstVarying(params));
+  const [my, setMy] = useState(() => firstVarying(metrics));
   const cx = table.byId.get(px);
   const cy = table.byId.get(my);
 
