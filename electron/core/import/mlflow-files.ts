@@ -74,7 +74,7 @@ function readYaml(file: string, problems: ProblemList): Record<string, unknown> 
     if (typeof doc === 'object' && doc !== null && !Array.isArray(doc)) return doc as Record<string, unknown>;
     problems.add(file, 'is not a YAML mapping');
   } catch (err) {
-    problems.add(file, `is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+    problems.add(file, `is not valid YAML: ${(err as Error).message.split('\n')[0].replace(/:$/, '')}`);
   }
   return null;
 }
@@ -241,10 +241,10 @@ export function readMetric(key: string, file: string, problems: ProblemList): Me
     if (stop > pos) {
       const a = text.indexOf(' ', pos);
       const b = a >= 0 && a < stop ? text.indexOf(' ', a + 1) : -1;
-      const time = a > pos && a < stop ? Number(text.slice(pos, a)) : NaN;
+      const time = a > pos && a < stop ? numberAt(text, pos, a) : NaN;
       const valueText = a >= 0 && a < stop ? text.slice(a + 1, b >= 0 && b < stop ? b : stop) : '';
       const value = valueText ? pyFloat(valueText) : NaN;
-      const step = b >= 0 && b < stop ? Number(text.slice(b + 1, stop)) : 0;
+      const step = b >= 0 && b < stop ? numberAt(text, b + 1, stop) : 0;
       const ok =
         Number.isFinite(time) && Number.isFinite(step) && (!Number.isNaN(value) || /^nan$/i.test(valueText));
       if (ok) {
@@ -272,6 +272,24 @@ export function readMetric(key: string, file: string, problems: ProblemList): Me
     );
   }
   return { key, steps, values, times, n };
+}
+
+/**
+ * The number in text[from, to): timestamps and steps are plain integers, read digit by digit without
+ * making a string (exact below 2^53); anything else goes through Number().
+ */
+function numberAt(text: string, from: number, to: number): number {
+  if (to - from <= 15) {
+    let v = 0;
+    let i = from;
+    for (; i < to; i++) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      v = v * 10 + d;
+    }
+    if (i === to && to > from) return v;
+  }
+  return to > from ? Number(text.slice(from, to)) : NaN;
 }
 
 function grow(a: Float64Array, cap: number): Float64Array<ArrayBuffer> {

@@ -10,6 +10,7 @@ import { followRunsTable, useCompareStore, viewOf, type ViewState } from '../../
 import { href, navigate, useRoute } from '../../stores/route.js';
 import { followRuns } from '../../stores/runs.js';
 import type { SectionProps } from '../types.js';
+import { ImportDialog } from './ImportDialog.js';
 import { RunPage } from './RunPage.js';
 import './runs.css';
 
@@ -37,6 +38,7 @@ function RunsList({ api, project }: SectionProps) {
   const shown: ViewState = { ...view, columns: columnChoice };
   const filterRef = useRef<HTMLInputElement>(null);
   const [cursor, setCursor] = useState(0);
+  const [importing, setImporting] = useState(false);
   const { items, rows, columns, filterError } = useRunsView(s.table, shown, s.selected);
   const selected = useMemo(() => new Set(s.selected), [s.selected]);
   useEffect(() => followRunsTable(api, project.root), [api, project.root]);
@@ -71,47 +73,60 @@ function RunsList({ api, project }: SectionProps) {
           : `Every run of ${project.name}: status, duration, parameters, metrics and the versions it read and wrote.`
       }
       actions={
-        s.selected.length > 0 && (
+        <>
           <button
             type="button"
-            className="btn btn--primary btn--small"
-            onClick={s.compareSelection}
-            data-testid="compare-button"
+            className="btn btn--small"
+            onClick={() => setImporting(true)}
+            data-testid="import-mlflow"
           >
-            Compare {s.selected.length}
+            Import from MLflow…
           </button>
-        )
+          {s.selected.length > 0 && (
+            <button
+              type="button"
+              className="btn btn--primary btn--small"
+              onClick={s.compareSelection}
+              data-testid="compare-button"
+            >
+              Compare {s.selected.length}
+            </button>
+          )}
+          {importing && <ImportDialog api={api} onClose={() => setImporting(false)} />}
+        </>
       }
     />
   );
+  // Every state keeps the header in the same place, so an import started from it (its dialog and
+  // job) lives on while its first runs turn the empty list into a table.
   if (s.error)
     return (
-      <>
+      <div className="rn-list">
         {header}
         <ErrorNotice error={s.error} />
-      </>
+      </div>
     );
   if (!s.table)
     return (
-      <>
+      <div className="rn-list">
         {header}
         <p className="muted" aria-busy="true">
           Reading runs…
         </p>
-      </>
+      </div>
     );
   if (s.table.count === 0) {
     return (
-      <>
+      <div className="rn-list">
         {header}
         <EmptyState title="No runs yet" command="strata run">
           <p>
             Runs appear here when you run the pipeline: <code>strata run</code> in a terminal, or the Run
             button in Pipelines. Scripts that log through the Python or Node client from a terminal appear
-            too.
+            too. Runs kept in MLflow come in through Import from MLflow… above.
           </p>
         </EmptyState>
-      </>
+      </div>
     );
   }
   const baselineRow = s.baseline === null ? null : (s.table.rowOf.get(s.baseline) ?? null);
