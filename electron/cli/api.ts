@@ -39,8 +39,12 @@ function apiOf(engine: Engine): CliApi {
  * handlers as the UI's, so checks, locks and errors are written once. The engine starts no
  * background services and remembers no recent project; it is shut down when fn ends.
  */
-export async function withEngine<T>(fn: (api: CliApi) => Promise<T>): Promise<T> {
-  const engine = new Engine({ services: [], rememberRecent: false });
+export async function withEngine<T>(
+  fn: (api: CliApi) => Promise<T>,
+  opts: { hostServices?: boolean } = {},
+): Promise<T> {
+  // hostServices: a command that stays up in place of the app (`strata ct watch`) starts what the app starts.
+  const engine = new Engine({ services: opts.hostServices ? undefined : [], rememberRecent: false });
   try {
     return await fn(apiOf(engine));
   } finally {
@@ -52,9 +56,10 @@ export async function withEngine<T>(fn: (api: CliApi) => Promise<T>): Promise<T>
 export function withProject<T>(
   flags: Record<string, string | boolean | undefined>,
   fn: (api: CliApi) => Promise<T>,
+  opts: { hostServices?: boolean } = {},
 ): Promise<T> {
   return withEngine(async (api) => {
     await api.call('project.open', { path: locateProject(flags.project as string | undefined) });
     return fn(api);
-  });
+  }, opts);
 }

@@ -5,6 +5,7 @@ import { startWatching } from './watch/service.js';
 import { startMonitoring } from './drift/watch.js';
 import { validateOnRecord } from './validation/on-record.js';
 import { deployService } from './deploy/service.js';
+import { ctService } from './ct/service.js';
 
 /** What a long-running host starts for every opened project, in this order. */
 export const hostServices: ProjectServiceFactory[] = [
@@ -14,4 +15,5 @@ export const hostServices: ProjectServiceFactory[] = [
   (project, engine) => startMonitoring(project, engine),
   validateOnRecord,
   deployService,
+  ctService,
 ];

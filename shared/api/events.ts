@@ -5,6 +5,7 @@ import type { ProjectSummary } from './project.js';
 import type { RunLogEvent, RunSummary } from './runs.js';
 import type { DriftAlert } from './drift.js';
 import type { ValidationSummary } from './validation.js';
+import type { CtCycle, CtStatus } from './ct.js';
 
 /** Push events, engine → UI. Each domain adds its own entries here. */
 export const events = {
@@ -33,4 +34,8 @@ export const events = {
   'drift.alert': returns<DriftAlert>(),
   /** A dataset version was validated as it was recorded (the watcher, an add, a run). */
   'validation.report': returns<ValidationSummary>(),
+  /** A CT cycle started, moved to its next step, waits for approval, or ended: the UI notifies. */
+  'ct.cycle': returns<CtCycle>(),
+  /** The CT loop was paused or resumed, or its pending triggers changed. */
+  'ct.status': returns<CtStatus>(),
 };

@@ -13,6 +13,7 @@ import { reviewCalls } from './review.js';
 import { deployCalls, serveCalls } from './deploy.js';
 import { bundleCalls } from './bundle.js';
 import { importCalls } from './imports.js';
+import { ctCalls } from './ct.js';
 import { events } from './events.js';
 
 /** Every request the UI can make. A new call is one entry in one domain's map. */
@@ -32,6 +33,7 @@ export const calls = {
   ...serveCalls,
   ...bundleCalls,
   ...importCalls,
+  ...ctCalls,
 } satisfies CallMap;
 
 export { events };
@@ -72,3 +74,4 @@ export type * from './deploy.js';
 export type * from './bundle.js';
 export type * from './stats.js';
 export type * from './imports.js';
+export type * from './ct.js';

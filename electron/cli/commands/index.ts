@@ -26,6 +26,7 @@ import { deployCommand, deploymentsCommand, rollbackCommand, undeployCommand } f
 import { serveCommand } from './serve.js';
 import { bundleCommand } from './bundle.js';
 import { importCommand } from './import.js';
+import { ctCommand } from './ct.js';
 
 /** Every `strata` subcommand. A domain adds its commands here. */
 export const commands: Command[] = [
@@ -59,4 +60,5 @@ export const commands: Command[] = [
   serveCommand,
   bundleCommand,
   importCommand,
+  ctCommand,
 ];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { nameProblem } from '../../../shared/names.js';
 import { monitorSchema } from '../drift/config.js';
 import { targetSchema } from '../deploy/config.js';
+import { ctSchema } from '../ct/config.js';
 import { artifactPathIssues, outsideProblem, stagePathIssues, type PathIssue } from './inside.js';
 
 const relPath = z.string().min(1, 'must be a non-empty path');
@@ -85,6 +86,7 @@ export const configSchema = z
     gates: named(z.array(z.unknown())).default({}),
     /** Per metric, whether higher or lower is better: colours deltas against a baseline. */
     metrics: z.record(z.string(), z.object({ goal: z.enum(['maximize', 'minimize']) }).strict()).default({}),
+    ct: ctSchema.optional(),
   })
   .strict();
 

@@ -7,6 +7,7 @@ import { validationMigrations } from '../validation/migrations.js';
 import { reproduceMigrations } from '../reproduce/migrations.js';
 import { deployMigrations } from '../deploy/migrations.js';
 import { importMigrations } from '../import/migrations.js';
+import { ctMigrations } from '../ct/migrations.js';
 
 /**
  * All migrations of the project database, in the order a new database gets them. Each domain keeps its
@@ -40,4 +41,5 @@ export const migrations: Migration[] = [
   ...reproduceMigrations,
   ...deployMigrations,
   ...importMigrations,
+  ...ctMigrations,
 ];

@@ -14,6 +14,7 @@ import { reviewHandlers } from './review.js';
 import { deployHandlers } from './deploy.js';
 import { bundleHandlers } from './bundle.js';
 import { importHandlers } from './imports.js';
+import { ctHandlers } from './ct.js';
 
 /** One handler per call of the contract; the compiler rejects a call without one. */
 export const handlers: Handlers<Calls> = {
@@ -31,4 +32,5 @@ export const handlers: Handlers<Calls> = {
   ...deployHandlers,
   ...bundleHandlers,
   ...importHandlers,
+  ...ctHandlers,
 };

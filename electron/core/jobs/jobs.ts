@@ -9,6 +9,8 @@ export interface JobContext {
   progress(done: number, total?: number | null): void;
   /** Throws CANCELLED if the job was cancelled; call between units of work. */
   checkCancelled(): void;
+  /** Renames the job, for work whose current phase is its news (a CT cycle's step). */
+  relabel(label: string): void;
 }
 
 export interface StartJobOptions {
@@ -77,6 +79,10 @@ export class JobManager {
       },
       checkCancelled: () => {
         if (controller.signal.aborted) throw new StrataError('CANCELLED', `${opts.label}: cancelled`);
+      },
+      relabel: (label) => {
+        job.label = label;
+        this.emit(job, true);
       },
     };
     const done = (async () => {
