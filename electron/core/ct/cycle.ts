@@ -137,30 +137,24 @@ export async function runCycle(
     },
     evaluate: async (s) => {
       const model = policy.model as string;
-      const row = state.runId
-        ? (project.db
-            .prepare(
-              `SELECT v.number FROM versions v JOIN artifacts a ON a.id = v.artifact_id
-               WHERE a.name = ? AND v.run_id = ? ORDER BY v.number DESC LIMIT 1`,
-            )
-            .pluck()
-            .get(model, state.runId) as number | undefined)
-        : undefined;
+      const run = state.runId ? await engine.invoke('runs.get', { id: state.runId }) : null;
+      const written = run?.versions.find((v) => v.role === 'out' && v.artifact === model);
       const version =
-        row ?? (await engine.invoke('artifacts.versions', { artifact: model })).versions[0]?.number;
+        written?.version ??
+        (await engine.invoke('artifacts.versions', { artifact: model })).versions[0]?.number;
       if (version === undefined) throw new Stop('failed', `the run wrote no version of ${model}`);
-      state.version = version;
       cycle.model = model;
       cycle.version = version;
       s.links.model = `${model}@${version}`;
-      const runId = state.runId ?? versionRun(project, model, version);
+      const runId = run?.id ?? versionRun(project, model, version);
       if (runId) {
-        s.metrics = (await engine.invoke('runs.get', { id: runId })).metrics;
+        s.metrics =
+          run?.id === runId ? run.metrics : (await engine.invoke('runs.get', { id: runId })).metrics;
         s.links.runId = runId;
       }
       const current = policy.promote ? aliasTarget(project, model, policy.promote) : null;
       state.previous = current;
-      if (row === undefined && current === version)
+      if (current === version)
         throw new Stop('unchanged', `nothing new: ${model}@${version} is already ${policy.promote}`);
       const shown = Object.entries(s.metrics ?? {})
         .slice(0, 4)
@@ -256,7 +250,12 @@ export async function runCycle(
         s.message = await steps[s.name](s);
         s.status = 'passed';
       } catch (err) {
-        s.status = err instanceof Stop && err.status === 'cancelled' ? 'cancelled' : 'failed';
+        s.status =
+          err instanceof Stop && err.status !== 'failed' && err.status !== 'rejected'
+            ? err.status === 'cancelled'
+              ? 'cancelled'
+              : 'passed'
+            : 'failed';
         s.message = err instanceof Error ? err.message : String(err);
         throw err;
       } finally {

@@ -277,9 +277,19 @@ export class CtLoop {
       this.retry(BUSY_RETRY_MS);
       return;
     }
-    const triggers = this.pending;
+    const triggers = this.unanswered(this.pending);
     this.pending = [];
-    this.startCycle(policy, triggers);
+    if (triggers.length) this.startCycle(policy, triggers);
+  }
+
+  /** A cycle trains on the latest data: triggers for versions or alerts an earlier cycle saw are answered. */
+  private unanswered(triggers: Pending[]): Pending[] {
+    const seenV = Number(getState(this.project, 'seen.version') ?? 0);
+    const seenA = Number(getState(this.project, 'seen.alert') ?? 0);
+    return triggers.filter(
+      (t) =>
+        (t.versionId === undefined || t.versionId > seenV) && (t.alertId === undefined || t.alertId > seenA),
+    );
   }
 
   private retry(ms: number): void {
