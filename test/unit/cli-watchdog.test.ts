@@ -73,6 +73,12 @@ function cases(): Record<string, Case[]> {
       { args: ['bundle', 'verify', path.join(t.dir, 'd.tar')], code: 0 },
       { args: ['bundle', 'verify', path.join(root, 'pipe')], code: 2 },
     ],
+    ct: [
+      { args: ['ct', 'cycles', '--json', ...p], code: 0 },
+      // Refused: the project has no ct: policy.
+      { args: ['ct', 'run', ...p], code: 1 },
+      { args: ['ct', 'watch', ...p], code: 0, stopWhen: /Watching for triggers/ },
+    ],
   };
 }
 
