@@ -63,7 +63,7 @@ describe('bundle round trip', () => {
   it('export → verify → import reproduces every file byte for byte, with the executable bit', () => {
     const ex = cli(src, ['bundle', 'export', 'model@1', '-o', bundle, '--sign', '--json']);
     expect(ex.code, ex.stderr).toBe(0);
-    expect(JSON.parse(ex.stdout)).toMatchObject({ signed: true, files: 4 + 4 });
+    expect(JSON.parse(ex.stdout)).toMatchObject({ signed: true, files: 4 + 6 });
     const v = cli(dst, ['bundle', 'verify', bundle, '--json']);
     expect(v.code, v.stderr).toBe(0);
     const report = JSON.parse(v.stdout);
@@ -268,4 +268,33 @@ describe('hostile archives', () => {
     const r = await importBundle(project, bundle);
     expect(r).toMatchObject({ model: 'model', version: 1, existing: true, signature: { status: 'trusted' } });
   });
+});
+
+describe('what a bundle carries', () => {
+  it('the lineage, the validation reports and the column statistics of the data the model was trained on', () => {
+    const dir = path.join(t.dir, 'tabular');
+    fs.cpSync(path.join(repoRoot, 'resources', 'examples', 'tabular'), dir, { recursive: true });
+    fs.appendFileSync(
+      path.join(dir, 'strata.yaml'),
+      '\nvalidations:\n  customers:\n    rules:\n      - { column: tenure_months, min: 0 }\n',
+    );
+    expect(cli(dir, ['init']).code).toBe(0);
+    const run = cli(dir, ['run']);
+    expect(run.code, run.stderr).toBe(0);
+    const out = path.join(t.dir, 'tabular.tar');
+    expect(cli(dir, ['bundle', 'export', 'model@1', '-o', out]).code).toBe(0);
+    const entry = (name: string) =>
+      JSON.parse(spawnSync('tar', ['xOf', out, name], { encoding: 'utf8' }).stdout);
+    const lineage = entry('lineage.json');
+    expect(lineage.inputs.map((i: { artifact: string }) => i.artifact)).toContain('customers');
+    expect(lineage.run.params).toBeTruthy();
+    const validation = entry('validation.json');
+    expect(validation).toContainEqual(
+      expect.objectContaining({ artifact: 'customers', version: 1, status: 'pass' }),
+    );
+    const stats = entry('reference-statistics.json');
+    const customers = stats.find((s: { artifact: string }) => s.artifact === 'customers');
+    expect(customers.profile.rows).toBe(800);
+    expect(customers.profile.columns.map((c: { name: string }) => c.name)).toContain('tenure_months');
+  }, 180000);
 });

@@ -8,6 +8,7 @@ import type { Project } from '../project/project.js';
 import { checkGates } from '../gates/evaluate.js';
 import { runDetail } from '../runs/repo.js';
 import { parseEntries } from '../store/manifest.js';
+import { versionProfiles } from '../stats/profiles.js';
 import { locateObject } from '../store/packs.js';
 import { manifestText, requireArtifact } from '../store/repo.js';
 import { inputExample } from '../deploy/smoke.js';
@@ -40,6 +41,8 @@ A Strata deploy bundle, made ${m.createdAt} by ${m.createdBy}.
 - lineage.json: the run that made it, its code commit and state, params, the dataset versions it read
 - environment.json: the interpreter and packages the run recorded
 - gates.json: the version's gate results when it was exported
+- validation.json: the validation reports of the data it was trained on
+- reference-statistics.json: that data's column statistics, the reference drift monitors compare with
 - input_example.json: rows to call it with, when known
 - ${MANIFEST_NAME}: every file's sha256 and size${'\n'}
 Check it without extracting: \`strata bundle verify <file>\`.
@@ -63,17 +66,70 @@ function lineage(project: Project, version: VersionInfo): Record<string, unknown
   return { run: { ...run, environment: undefined }, inputs };
 }
 
+interface InputVersion {
+  id: number;
+  artifact: string;
+  version: number;
+  root: string;
+}
+
+function inputVersions(project: Project, version: VersionInfo): InputVersion[] {
+  if (!version.runId) return [];
+  return project.db
+    .prepare(
+      `SELECT v.id AS id, a.name AS artifact, v.number AS version, v.root_hash AS root
+       FROM run_io io JOIN versions v ON v.id = io.version_id JOIN artifacts a ON a.id = v.artifact_id
+       WHERE io.run_id = ? AND io.role = 'in' ORDER BY a.name, v.number`,
+    )
+    .all(version.runId) as InputVersion[];
+}
+
+/** The validation reports stored for the data the model was trained on, as they were. */
+function validation(project: Project, inputs: InputVersion[]): unknown[] {
+  const get = project.db.prepare(
+    'SELECT name, status, report, created_at AS at FROM validation_reports WHERE version_id = ? ORDER BY id',
+  );
+  return inputs.flatMap((i) =>
+    (get.all(i.id) as { name: string; status: string; report: string; at: string }[]).map((r) => ({
+      artifact: i.artifact,
+      version: i.version,
+      name: r.name,
+      status: r.status,
+      at: r.at,
+      report: JSON.parse(r.report) as unknown,
+    })),
+  );
+}
+
+/**
+ * The column statistics of the training data's tabular files (what drift monitors compare with),
+ * computed once per content and kept, as validation and drift compute them.
+ */
+async function referenceStatistics(project: Project, inputs: InputVersion[]): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for (const i of inputs)
+    for (const f of await versionProfiles(project, { artifact: i.artifact, rootHash: i.root }))
+      out.push({
+        artifact: i.artifact,
+        version: i.version,
+        file: f.path,
+        profile: f.profile,
+        error: f.error,
+      });
+  return out;
+}
+
 /**
  * Writes the bundle to a temporary file beside `out` and renames it into place: the model's bytes
  * are streamed from the store and hashed on the way (a store that no longer matches its hashes
  * fails the export), the manifest is written first, the signature last.
  */
-export function exportBundle(
+export async function exportBundle(
   project: Project,
   version: VersionInfo,
   out: string,
   opts: { sign?: boolean } = {},
-): ExportResult {
+): Promise<ExportResult> {
   const artifact = requireArtifact(project, version.artifact);
   const tree = manifestText(project, version.rootHash);
   const entries = parseEntries(tree.entries).filter((e) => e.kind === 'f');
@@ -87,6 +143,9 @@ export function exportBundle(
   const run = version.runId ? runDetail(project, version.runId) : null;
   extras.set('environment.json', json(run?.environment ?? null));
   extras.set('gates.json', json(checkGates(project, version)));
+  const inputs = inputVersions(project, version);
+  extras.set('validation.json', json(validation(project, inputs)));
+  extras.set('reference-statistics.json', json(await referenceStatistics(project, inputs)));
   const example = inputExample(project, version, path.join(project.strataDir, 'no-such-folder'));
   if (example) extras.set('input_example.json', json({ rows: example.rows, source: example.source }));
 
