@@ -18,6 +18,21 @@ export const artifactSchema = z
 
 const depOrOut = z.union([relPath, z.record(z.string(), z.unknown())]);
 
+/** What a stage asks of a SLURM cluster; each becomes the sbatch option of the same meaning. */
+export const slurmResourcesSchema = z
+  .object({
+    partition: z.string().min(1).optional(),
+    /** sbatch --time: minutes, or [days-]hours:minutes:seconds */
+    time: z.union([z.string().min(1), z.number().int().positive()]).optional(),
+    cpus: z.number().int().positive().optional(),
+    /** sbatch --mem: megabytes, or with a unit (4G) */
+    mem: z.union([z.string().min(1), z.number().int().positive()]).optional(),
+    gres: z.string().min(1).optional(),
+    /** further sbatch options, passed as written (--account=x, --qos=y) */
+    options: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
 export const stageSchema = z
   .object({
     cmd: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
@@ -33,6 +48,9 @@ export const stageSchema = z
     always_changed: z.boolean().optional(),
     frozen: z.boolean().optional(),
     meta: z.unknown().optional(),
+    /** where the command runs: here (local, the default) or as a job on a SLURM cluster */
+    executor: z.enum(['local', 'slurm']).optional(),
+    slurm: slurmResourcesSchema.optional(),
   })
   .strict();
 
@@ -93,5 +111,6 @@ export const configSchema = z
 export type StrataConfig = z.output<typeof configSchema>;
 export type ArtifactConfig = z.output<typeof artifactSchema>;
 export type StageConfig = z.output<typeof stageSchema>;
+export type SlurmResources = z.output<typeof slurmResourcesSchema>;
 
 export const emptyConfig: StrataConfig = configSchema.parse({});

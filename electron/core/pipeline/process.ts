@@ -13,6 +13,10 @@ export interface StepResult {
   cancelled: boolean;
   /** the command could not be started at all */
   spawnError: string | null;
+  /** why the step did not succeed, in its executor's words, where an exit code does not say it */
+  failure?: string;
+  /** what the executor has to tell about the step, for its log */
+  notes?: string[];
 }
 
 export interface StepOptions {

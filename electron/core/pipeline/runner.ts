@@ -19,7 +19,8 @@ import { linkSkipped, recordLoggedArtifacts, recordStageLineage } from './lineag
 import { readAllParams } from './params.js';
 import { autoRunName } from '../runs/names.js';
 import { loadDag } from './plan.js';
-import { runStep } from './process.js';
+import { runStep, type StepResult } from './process.js';
+import { runSlurmStep, type SlurmJob } from './slurm.js';
 import { plotPaths } from './dvc/resolve.js';
 import { pipelineHash, within, type Stage } from './stages.js';
 import { blockingReasons, validateStageInputs, type InputCheck } from '../validation/stage-inputs.js';
@@ -325,12 +326,13 @@ async function runOne(
   const logFlush = setInterval(() => sink.flush(), 100);
   // Stopped however the step ends: a step that cannot even start (a bad environment) must not leave
   // it holding the process open forever.
-  let result;
+  let result: StepResult;
+  let slurmJob: SlurmJob | null = null;
   try {
     stage(s.name, 'running', verdict.reason, { started_at: started, deps: JSON.stringify(verdict.now.deps) });
     sink.note(`[strata] stage ${s.name}: ${s.cmd}   (${verdict.reason})`);
     const cwd = path.join(project.root, s.wdir);
-    result = await runStep({
+    const step = {
       cmd: s.cmd,
       cwd,
       env: stepEnv(opts.baseEnv ?? process.env, {
@@ -340,11 +342,29 @@ async function runOne(
         stage: s.name,
         trackingFile,
       }),
-      onOutput: (stream, text) => sink.write(stream, text),
-      onStart: (pid) => updateStage(project, runId, s.name, { pid }),
+      onOutput: (stream: 'stdout' | 'stderr', text: string) => sink.write(stream, text),
       signal,
-      graceMs: opts.graceMs,
-    });
+    };
+    // The executor is all that differs: how the command is started, waited for and stopped.
+    result = s.slurm
+      ? await runSlurmStep({
+          ...step,
+          stage: s.name,
+          resources: s.slurm,
+          runDir: dir,
+          onJob: (job) => {
+            slurmJob = job;
+            recordSlurmJob(project, runId, s.name, job);
+            sink.note(
+              `[strata] SLURM job ${job.id} ${job.state}${job.node ? ` on ${job.node}` : ''}${job.reason ? ` (reason: ${job.reason})` : ''}`,
+            );
+          },
+        })
+      : await runStep({
+          ...step,
+          onStart: (pid) => updateStage(project, runId, s.name, { pid }),
+          graceMs: opts.graceMs,
+        });
   } finally {
     clearInterval(logFlush);
   }
@@ -357,6 +377,7 @@ async function runOne(
     ? `${result.survivors.length} of its processes could not be stopped (pid ${result.survivors.join(', ')})`
     : null;
   if (unstopped) sink.note(`[strata] ${unstopped}`);
+  for (const note of result.notes ?? []) sink.note(`[strata] ${note}`);
   if (result.spawnError) sink.note(`[strata] could not start the step: ${result.spawnError}`);
   if (result.exitCode === 127)
     sink.note(`[strata] exit code 127: the shell could not find the command (${s.cmd.split(/\s+/)[0]})`);
@@ -379,7 +400,9 @@ async function runOne(
   }
   if (result.exitCode !== 0) {
     const how =
-      result.spawnError ?? (result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode}`);
+      result.spawnError ??
+      result.failure ??
+      (result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode}`);
     sink.note(`[strata] stage ${s.name} failed: ${how}`);
     sink.flush();
     stage(s.name, 'failed', unstopped ? `failed: ${how}; ${unstopped}` : `failed: ${how}`, fields);
@@ -407,11 +430,25 @@ async function runOne(
   }
   sink.note(`[strata] stage ${s.name} done in ${((ended - started) / 1000).toFixed(1)} s`);
   sink.flush();
-  stage(s.name, 'done', unstopped ? `${verdict.reason}; ${unstopped}` : verdict.reason, {
+  const job = slurmJob as SlurmJob | null;
+  const done = job
+    ? `${verdict.reason}; SLURM job ${job.id}${job.node ? ` on ${job.node}` : ''}`
+    : verdict.reason;
+  stage(s.name, 'done', unstopped ? `${done}; ${unstopped}` : done, {
     ...fields,
     outs: JSON.stringify(outs),
   });
   return 'ok';
+}
+
+/** The job behind a SLURM stage, as run tags (slurm.<stage>.job, .node, .state): shown with the run. */
+function recordSlurmJob(project: Project, runId: string, stage: string, job: SlurmJob): void {
+  const put = project.db.prepare('INSERT OR REPLACE INTO run_tags (run_id, key, value) VALUES (?, ?, ?)');
+  project.db.transaction(() => {
+    put.run(runId, `slurm.${stage}.job`, job.id);
+    put.run(runId, `slurm.${stage}.state`, job.state);
+    if (job.node) put.run(runId, `slurm.${stage}.node`, job.node);
+  })();
 }
 
 /**

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
-import type { StageConfig, StrataConfig } from '../config/schema.js';
+import type { SlurmResources, StageConfig, StrataConfig } from '../config/schema.js';
 
 /** A stage with every path made relative to the project root (forward slashes), whatever its wdir. */
 export interface Stage {
@@ -26,6 +26,8 @@ export interface Stage {
   frozen: boolean;
   desc?: string;
   meta?: unknown;
+  /** set when the stage runs as a SLURM job (executor: slurm), with what it asks of the cluster */
+  slurm?: SlurmResources;
 }
 
 function rel(wdir: string, p: string): string {
@@ -93,6 +95,8 @@ export function normalizeStage(name: string, s: StageConfig, config: StrataConfi
     !stage.plots.length
   )
     stage.alwaysChanged = true;
+  // Only on SLURM stages, so a local stage's definition (and the pipeline hash) is what it always was.
+  if (s.executor === 'slurm') stage.slurm = s.slurm ?? { options: [] };
   if (s.desc !== undefined) stage.desc = s.desc;
   if (s.meta !== undefined) stage.meta = s.meta;
   return stage;
