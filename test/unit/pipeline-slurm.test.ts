@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRun } from '../../electron/core/pipeline/runner.js';
+import { recoverInterrupted } from '../../electron/core/runs/recover.js';
 import { runDetail, runLogs } from '../../electron/core/runs/repo.js';
 import { runCli, spawnCli, tempDir } from '../helpers/cli.js';
 import { makeProject, waitFor, type Fixture } from './runs-fixture.js';
@@ -48,6 +49,16 @@ function inQueue(job: string): boolean {
   return r.stdout.trim() !== '';
 }
 
+/** The run and job of a SLURM stage once its job is running (it has printed its first line). */
+function runningJob(f: Fixture): { id: string; job: string } | null {
+  const row = f.project.db
+    .prepare("SELECT run_id AS id, value AS job FROM run_tags WHERE key = 'slurm.train.job'")
+    .get() as { id: string; job: string } | undefined;
+  return row && text(f, row.id).includes('as train of') ? row : null;
+}
+
+const SLEEPS = TRAIN.replace('cat in.txt > model.txt', 'sleep 300');
+
 describe('a stage with executor: slurm, without SLURM', () => {
   it('fails with a clear reason when sbatch is not on PATH', async () => {
     fx = makeProject(TRAIN, { 'in.txt': 'data' });
@@ -92,15 +103,10 @@ describe.skipIf(!cluster)('a stage with executor: slurm, on a single-node cluste
   }, 120000);
 
   it('`strata cancel` scancels the job: it leaves the queue and the stage is cancelled', async () => {
-    fx = makeProject(TRAIN.replace('cat in.txt > model.txt', 'sleep 300'), { 'in.txt': 'data' });
+    fx = makeProject(SLEEPS, { 'in.txt': 'data' });
     const child = spawnCli(['run', '--project', fx.dir]);
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    const { id, job } = await waitFor(() => {
-      const row = fx!.project.db
-        .prepare("SELECT run_id AS id, value AS job FROM run_tags WHERE key = 'slurm.train.job'")
-        .get() as { id: string; job: string } | undefined;
-      return row && text(fx!, row.id).includes('on ') ? row : null;
-    }, 60000);
+    const { id, job } = await waitFor(() => runningJob(fx!), 60000);
     expect(inQueue(job)).toBe(true);
     const cancel = runCli(['cancel', id, '--project', fx.dir]);
     expect(cancel.code, cancel.stderr).toBe(0);
@@ -109,6 +115,18 @@ describe.skipIf(!cluster)('a stage with executor: slurm, on a single-node cluste
     const run = runDetail(fx.project, id);
     expect(run.stages[0]).toMatchObject({ status: 'cancelled' });
     expect(run.tags['slurm.train.state']).toBe('CANCELLED');
+  }, 120000);
+
+  it('a run whose runner was killed has its job scancelled when the run is recovered', async () => {
+    fx = makeProject(SLEEPS, { 'in.txt': 'data' });
+    const child = spawnCli(['run', '--project', fx.dir]);
+    const { id, job } = await waitFor(() => runningJob(fx!), 60000);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    expect(inQueue(job)).toBe(true);
+    expect(recoverInterrupted(fx.project)).toEqual([id]);
+    await waitFor(() => !inQueue(job), 10000);
+    expect(runDetail(fx.project, id).stages[0].status).toBe('interrupted');
   }, 120000);
 
   it('a job the cluster refuses or kills shows the reason', async () => {

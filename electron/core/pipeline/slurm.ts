@@ -106,6 +106,18 @@ function run(
   });
 }
 
+/**
+ * Cancels jobs whose runner is gone (it was killed mid-run), so they do not hold the cluster's nodes.
+ * Returns what could not be cancelled, in words.
+ */
+export async function cancelJobs(ids: string[], env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
+  if (!ids.length) return [];
+  const r = await run('scancel', ids, env);
+  return r.code === 0
+    ? []
+    : [`SLURM job ${ids.join(', ')} could not be cancelled: ${r.stderr.trim() || r.error?.message}`];
+}
+
 /** Passes on what was appended to a file since the last look (the job writes it on the cluster's node). */
 class FileTail {
   private offset = 0;

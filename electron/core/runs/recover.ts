@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { Project } from '../project/project.js';
 import { stopMarked } from '../pipeline/marked.js';
 import { groupAlive, stopGroup } from '../pipeline/process.js';
+import { cancelJobs } from '../pipeline/slurm.js';
 
 export function processAlive(pid: number): boolean {
   try {
@@ -34,17 +35,28 @@ export async function stopRunProcesses(project: Project, runId: string, graceMs 
     .prepare("SELECT pid FROM run_stages WHERE run_id = ? AND status = 'running' AND pid IS NOT NULL")
     .pluck()
     .all(runId) as number[];
-  const [, marked] = await Promise.all([
+  // A SLURM stage's job runs on the cluster, not under the dead runner: it is stopped by its id.
+  const jobs = project.db
+    .prepare(
+      `SELECT t.value FROM run_stages s JOIN run_tags t ON t.run_id = s.run_id AND t.key = 'slurm.' || s.stage || '.job'
+       WHERE s.run_id = ? AND s.status = 'running'`,
+    )
+    .pluck()
+    .all(runId) as string[];
+  const [, marked, uncancelled] = await Promise.all([
     Promise.all(pids.filter((p) => groupAlive(p)).map((p) => stopGroup(p, graceMs))),
     stopMarked(runId, graceMs),
+    cancelJobs(jobs),
   ]);
-  if (marked.survivors.length && project.db.open)
+  const problems = [...uncancelled];
+  if (marked.survivors.length)
+    problems.push(
+      `${marked.survivors.length} of its processes could not be stopped (pid ${marked.survivors.join(', ')})`,
+    );
+  if (problems.length && project.db.open)
     project.db
       .prepare("UPDATE runs SET error = COALESCE(error || '; ', '') || ? WHERE id = ?")
-      .run(
-        `${marked.survivors.length} of its processes could not be stopped (pid ${marked.survivors.join(', ')})`,
-        runId,
-      );
+      .run(problems.join('; '), runId);
 }
 
 /**
