@@ -77,6 +77,22 @@ describe('a stage with executor: slurm, without SLURM', () => {
   });
 });
 
+describe('executor: slurm in strata.yaml', () => {
+  it('refuses slurm: resources on a stage that does not say executor: slurm, with the line', () => {
+    const bad = tempDir('strata-slurm-config-');
+    fs.writeFileSync(
+      path.join(bad.dir, 'strata.yaml'),
+      'stages:\n  a:\n    cmd: echo hi\n    slurm: { cpus: 2 }\n',
+    );
+    const r = runCli(['run', '--project', bad.dir]);
+    bad.cleanup();
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      'strata.yaml:4:5: stages.a.slurm: slurm: resources apply only to a stage with executor: slurm',
+    );
+  });
+});
+
 describe.skipIf(!cluster)('a stage with executor: slurm, on a single-node cluster', () => {
   it('runs as a SLURM job with its log, job id, node and metrics, and is cached on the second run', () => {
     fx = makeProject(TRAIN, { 'in.txt': 'data' });

@@ -52,7 +52,17 @@ export const stageSchema = z
     executor: z.enum(['local', 'slurm']).optional(),
     slurm: slurmResourcesSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    // Resources without the executor would be ignored without a word, and the stage run here.
+    if (s.slurm && s.executor !== 'slurm')
+      ctx.addIssue({
+        code: 'custom',
+        message: 'slurm: resources apply only to a stage with executor: slurm',
+        path: ['slurm'],
+        params: { at: 'key' },
+      });
+  });
 
 /**
  * A map of named things. The names are checked on the raw object, before zod's record, which drops a
