@@ -18,6 +18,9 @@ test('a tab whose `strata ui` stopped says it lost contact instead of showing st
     await signIn(page, host);
     await expect(page.getByTestId('app-frame')).toBeVisible();
     await expect(page.getByTestId('offline-banner')).toHaveCount(0);
+    // The section has read what it shows before the host goes (the runs table is read by a worker and
+    // can still be on its way; that read would fail with the same notice).
+    await expect(page.getByRole('heading', { name: 'No runs yet' })).toBeVisible();
     await stopHost(host);
     const banner = page.getByTestId('offline-banner');
     await expect(banner).toBeVisible();
