@@ -7,6 +7,7 @@ import { useRoute } from '../stores/route.js';
 import { useUiStore } from '../stores/ui.js';
 import { ConfigBanner } from './ConfigBanner.js';
 import { DriftAlertBanner } from '../sections/drift/AlertBanner.js';
+import { CtBanner } from '../sections/pipelines/CtBanner.js';
 import { Header } from './Header.js';
 import { ProjectFacts } from './ProjectFacts.js';
 import { SectionBoundary } from './SectionBoundary.js';
@@ -34,6 +35,7 @@ export function Frame({ project }: { project: ProjectSummary }) {
       <main className="frame__main" id="section" aria-label={section.title} data-section={section.id}>
         {project.configError && <ConfigBanner error={project.configError} />}
         <DriftAlertBanner />
+        <CtBanner />
         <div className="frame__section">
           <SectionBoundary key={section.id} title={section.title}>
             <Section api={api} project={project} />

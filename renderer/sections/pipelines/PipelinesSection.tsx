@@ -6,6 +6,7 @@ import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { SectionHeader } from '../../components/SectionHeader.js';
 import { followRuns, useRunsStore } from '../../stores/runs.js';
 import type { SectionProps } from '../types.js';
+import { AutomationPanel } from './AutomationPanel.js';
 import { DagView } from './DagView.js';
 import { withLiveRun } from './liveStages.js';
 import '../runs/runs.css';
@@ -267,6 +268,7 @@ export function PipelinesSection({ api, project }: SectionProps) {
           </pre>
         </section>
       )}
+      <AutomationPanel api={api} />
     </div>
   );
 }
