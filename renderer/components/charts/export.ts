@@ -1,17 +1,4 @@
-function download(url: string, filename: string): void {
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-}
-
-export function downloadText(text: string, filename: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  download(url, filename);
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
+import { downloadText, downloadUrl } from '../download.js';
 
 /** Exports one of our own SVG charts (those plotly does not draw) as SVG, or as PNG through a canvas. */
 export async function exportSvg(svg: SVGSVGElement, filename: string, format: 'svg' | 'png'): Promise<void> {
@@ -45,5 +32,5 @@ export async function exportSvg(svg: SVGSVGElement, filename: string, format: 's
   ctx.scale(2, 2);
   ctx.drawImage(img, 0, 0, width, height);
   URL.revokeObjectURL(url);
-  download(canvas.toDataURL('image/png'), `${filename}.png`);
+  downloadUrl(canvas.toDataURL('image/png'), `${filename}.png`);
 }

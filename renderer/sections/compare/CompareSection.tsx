@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { SectionHeader } from '../../components/SectionHeader.js';
-import { downloadText } from '../../components/charts/export.js';
+import { downloadText } from '../../components/download.js';
 import { loadPlotly } from '../../components/charts/plotly.js';
 import { toCsv } from '../../components/runs-table/csv.js';
 import { isTyping } from '../../components/keys.js';

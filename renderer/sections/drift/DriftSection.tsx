@@ -1,3 +1,4 @@
+import { downloadHtml } from '../../components/download.js';
 import { useEffect } from 'react';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
@@ -26,12 +27,7 @@ export function DriftSection({ api, project }: SectionProps) {
   const exportHtml = async () => {
     if (!s.selected) return;
     const { fileName, html } = await api.call('drift.exportHtml', { name: s.selected });
-    const url = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = fileName;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    downloadHtml(fileName, html);
   };
 
   if (s.monitors !== null && s.monitors.length === 0)

@@ -4,7 +4,7 @@ import type { StrataErrorData } from '../../../shared/errors.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { useCompareStore } from '../../stores/compare.js';
 import { useProjectStore } from '../../stores/project.js';
-import { saveHtml } from '../../components/saveHtml.js';
+import { downloadHtml } from '../../components/download.js';
 import { verdictText } from './verdict.js';
 import './review.css';
 
@@ -50,7 +50,7 @@ export function ReproducePanel({
   };
   const exportReview = () =>
     api.call('review.html', { target: runId }).then(
-      ({ fileName, html }) => saveHtml(fileName, html),
+      ({ fileName, html }) => downloadHtml(fileName, html),
       (e: StrataErrorData) => setError(e),
     );
   const compare = async (reproRunId: string) => {

@@ -3,7 +3,7 @@ import type { LineageGraph as Graph, LineageNode, VerifyState } from '../../../s
 import type { StrataErrorData } from '../../../shared/errors.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
-import { saveHtml } from '../../components/saveHtml.js';
+import { downloadHtml } from '../../components/download.js';
 import { SectionHeader } from '../../components/SectionHeader.js';
 import { href, navigate } from '../../stores/route.js';
 import type { SectionProps } from '../types.js';
@@ -105,7 +105,7 @@ export function ReviewSection({ api, project }: SectionProps) {
   const runs = graph?.nodes.filter((n) => n.kind === 'run') ?? [];
   const exportReview = () =>
     api.call('review.html', { target: target || runs[0].ref }).then(
-      ({ fileName, html }) => saveHtml(fileName, html),
+      ({ fileName, html }) => downloadHtml(fileName, html),
       (e: StrataErrorData) => setError(e),
     );
   const startVerify = () =>

@@ -12,7 +12,7 @@ import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { SectionHeader } from '../../components/SectionHeader.js';
 
 import type { SectionProps } from '../types.js';
-import { downloadHtml } from './download.js';
+import { downloadHtml } from '../../components/download.js';
 import { GatesView } from './GatesView.js';
 import { ProfilesView } from './ProfilesView.js';
 import { ReportView } from './ReportView.js';
@@ -100,7 +100,7 @@ export function ValidationSection({ api, project }: SectionProps) {
     if (reportId === null) return;
     try {
       const { html, fileName } = await api.call('validation.html', { id: reportId });
-      downloadHtml(html, fileName);
+      downloadHtml(fileName, html);
     } catch (err) {
       setError(toErrorData(err));
     }
@@ -109,7 +109,7 @@ export function ValidationSection({ api, project }: SectionProps) {
   const exportGates = async (r: GateReport) => {
     try {
       const { html, fileName } = await api.call('gates.html', { target: `${r.artifact}@${r.version}` });
-      downloadHtml(html, fileName);
+      downloadHtml(fileName, html);
     } catch (err) {
       setError(toErrorData(err));
     }
