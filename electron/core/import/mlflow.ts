@@ -10,20 +10,28 @@ import type { Project } from '../project/project.js';
 import { insertRun, newRunId } from '../runs/repo.js';
 import { recordVersion } from '../store/api.js';
 import { setAlias } from '../store/repo.js';
+import { workerPool } from '../jobs/worker.js';
 import {
   listExperiments,
   listModels,
   localUri,
-  metricFiles,
   ProblemList,
-  readMetric,
-  readRun,
-  readValues,
   runDirs,
   type MlflowExperiment,
   type MlflowModel,
   type MlflowRun,
 } from './mlflow-files.js';
+import type { ParsedRun, ParseRunInput } from './mlflow-worker.js';
+
+/** Run folders parsed ahead of the one being written: the workers read while the database writes. */
+const AHEAD = 3;
+
+const parsers = () =>
+  workerPool<ParseRunInput, ParsedRun>(new URL('./mlflow-worker.js', import.meta.url), {
+    maxWorkers: 2,
+    keepIdle: 2,
+    idleMs: 10_000,
+  });
 
 const SOURCE = 'mlflow';
 /** The stage name an imported run's artifacts and model versions are filed under in its lineage. */
@@ -118,21 +126,35 @@ export async function importMlflow(
   const dirs = experiments.flatMap((e) => runDirs(e).map((dir) => ({ dir, exp: e })));
   ctx.progress(0, dirs.length);
   const artifactDirs = new Map<string, string>();
-  for (const [i, { dir, exp }] of dirs.entries()) {
-    ctx.checkCancelled();
-    const run = readRun(dir, exp, problems);
-    if (run?.deleted) report.deletedSkipped += 1;
-    else if (run) {
-      const runId = importRun(project, run, problems, report);
-      if (run.artifactDir) {
-        artifactDirs.set(run.id, run.artifactDir);
-        await versionArtifacts(project, run, runId, problems, report);
+  const pool = parsers();
+  const pending: Promise<ParsedRun>[] = [];
+  const parse = (i: number) => {
+    if (i < dirs.length) pending[i] = pool.run({ dir: dirs[i].dir, experiment: dirs[i].exp });
+  };
+  for (let i = 0; i < AHEAD; i++) parse(i);
+  try {
+    for (let i = 0; i < dirs.length; i++) {
+      ctx.checkCancelled();
+      parse(i + AHEAD);
+      const parsed = await pending[i];
+      delete pending[i];
+      problems.items.push(...parsed.problems);
+      const run = parsed.run;
+      if (run?.deleted) report.deletedSkipped += 1;
+      else if (run) {
+        // One run a transaction, written on this thread between awaits: other calls are served meanwhile.
+        const runId = importRun(project, parsed, run, report);
+        if (run.artifactDir) {
+          artifactDirs.set(run.id, run.artifactDir);
+          await versionArtifacts(project, run, runId, problems, report);
+        }
+        opts.onRun?.(runId);
       }
-      opts.onRun?.(runId);
+      ctx.progress(i + 1, dirs.length);
     }
-    ctx.progress(i + 1, dirs.length);
-    // One run at a time, with a turn of the event loop between: other calls are served meanwhile.
-    await new Promise((r) => setImmediate(r));
+  } finally {
+    // A cancelled or failed import leaves no parse owing an answer.
+    await Promise.allSettled(pending.filter(Boolean));
   }
   const imported = opts.experiment ? new Set(report.runs.map((r) => r.mlflowId)) : null;
   for (const model of listModels(root, problems)) {
@@ -143,17 +165,9 @@ export async function importMlflow(
   return report;
 }
 
-function importRun(
-  project: Project,
-  run: MlflowRun,
-  problems: ProblemList,
-  report: MlflowImportReport,
-): string {
-  const params = readValues(path.join(run.dir, 'params'), problems);
-  const tags = new Map(readValues(path.join(run.dir, 'tags'), problems));
-  const series = metricFiles(run.dir)
-    .map(([key, file]) => readMetric(key, file, problems))
-    .filter((s) => s !== null);
+function importRun(project: Project, parsed: ParsedRun, run: MlflowRun, report: MlflowImportReport): string {
+  const { params, series } = parsed;
+  const tags = new Map(parsed.tags);
   const name = run.name ?? tags.get('mlflow.runName') ?? run.id;
   const user = run.user ?? tags.get('mlflow.user') ?? null;
   const source = run.source ?? tags.get('mlflow.source.name') ?? null;
