@@ -19,6 +19,8 @@ export interface StagePlan {
   frozen: boolean;
   /** runs every time (DVC's always_changed, or a stage with no deps, params or outs) */
   alwaysChanged: boolean;
+  /** a stage with executor: slurm: the sbatch options its resources become (docs/slurm.md) */
+  slurm?: string[];
   /** DVC's desc and meta, kept as written */
   desc?: string;
   meta?: unknown;

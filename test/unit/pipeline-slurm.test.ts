@@ -91,6 +91,17 @@ describe('executor: slurm in strata.yaml', () => {
       'strata.yaml:4:5: stages.a.slurm: slurm: resources apply only to a stage with executor: slurm',
     );
   });
+  it('shows the stage as a SLURM job with its sbatch options in the plan (CLI and API)', () => {
+    fx = makeProject(TRAIN, { 'in.txt': 'data' });
+    const dry = runCli(['run', '--dry', '--project', fx.dir]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('on SLURM: sbatch --partition=debug --time=5 --cpus-per-task=1 --mem=100');
+    const plan = JSON.parse(runCli(['run', '--dry', '--json', '--project', fx.dir]).stdout) as {
+      stage: string;
+      slurm?: string[];
+    }[];
+    expect(plan[0].slurm).toEqual(['--partition=debug', '--time=5', '--cpus-per-task=1', '--mem=100']);
+  });
 });
 
 describe.skipIf(!cluster)('a stage with executor: slurm, on a single-node cluster', () => {

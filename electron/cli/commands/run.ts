@@ -78,6 +78,7 @@ export const runCommand: Command = {
             );
             const desc = p.desc?.split('\n').find((l) => l.trim());
             if (desc) io.out(`${''.padEnd(16)} ${desc.trim()}`);
+            if (p.slurm) io.out(`${''.padEnd(16)} on SLURM: sbatch ${p.slurm.join(' ')}`.trimEnd());
           }
         return 0;
       }

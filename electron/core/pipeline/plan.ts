@@ -2,6 +2,7 @@ import type { StagePlan } from '../../../shared/api/pipelines.js';
 import type { Project } from '../project/project.js';
 import { checkStage } from './cache.js';
 import { buildDag, selectStages, type Dag } from './dag.js';
+import { sbatchOptions } from './slurm.js';
 import type { Stage } from './stages.js';
 
 export interface PlanOptions {
@@ -29,6 +30,7 @@ export function planEntry(stage: Stage, dag: Dag, run: boolean, reason: string):
     autoRun: stage.autoRun,
     frozen: stage.frozen,
     alwaysChanged: stage.alwaysChanged,
+    ...(stage.slurm ? { slurm: sbatchOptions(stage.slurm) } : {}),
     ...(stage.desc !== undefined ? { desc: stage.desc } : {}),
     ...(stage.meta !== undefined ? { meta: stage.meta } : {}),
   };

@@ -197,6 +197,15 @@ export function PipelinesSection({ api, project }: SectionProps) {
                     always
                   </span>
                 )}
+                {s.slurm && (
+                  <span
+                    className="badge rn-badge"
+                    title={`runs as a SLURM job: sbatch ${s.slurm.join(' ') || '(the cluster’s defaults)'}`}
+                    data-testid={`stage-slurm-${s.stage}`}
+                  >
+                    slurm
+                  </span>
+                )}
                 {s.desc && <span className="pl-desc">{s.desc.split('\n').find((l) => l.trim())}</span>}
               </td>
               <td>
