@@ -152,4 +152,38 @@ describe('the ONNX server', () => {
     });
     expect(p.status).toBe(200);
   }, 120000);
+
+  it('serves a version, and a bundle without its project, until stopped (strata serve through serve.start and serve.stop)', async () => {
+    const served = await engine.invoke('serve.start', { model: 'clf@1' });
+    pids.push(served.pid);
+    const row = [Array.from({ length: 30 }, (_, i) => i / 10)];
+    const r = await fetch(`${served.url}/predict`, { method: 'POST', body: JSON.stringify({ rows: row }) });
+    expect(((await r.json()) as { predictions: number[] }).predictions[0]).toBeCloseTo(
+      logistic(row[0], model),
+      5,
+    );
+    expect(await engine.invoke('serve.stop', { pid: served.pid })).toEqual({ stopped: true });
+    await expect(fetch(`${served.url}/v2/health/ready`)).rejects.toThrow();
+    expect(fs.existsSync(path.dirname(served.outputFile))).toBe(false);
+    // Only what serve.start started can be stopped through it.
+    expect(await engine.invoke('serve.stop', { pid: process.pid })).toEqual({ stopped: false });
+
+    const file = path.join(t.dir, 'clf.tar');
+    const ex = await engine.invoke('bundle.export', { model: 'clf@1', out: file });
+    expect(((await engine.invoke('jobs.wait', { id: ex.jobId })) as JobInfo).state).toBe('done');
+    const other = new Engine({ services: [], rememberRecent: false });
+    try {
+      const b = await other.invoke('serve.start', { bundle: file });
+      pids.push(b.pid);
+      expect(b.serving).toBe('clf@1');
+      const p = await fetch(`${b.url}/predict`, { method: 'POST', body: JSON.stringify({ rows: row }) });
+      expect(((await p.json()) as { predictions: number[] }).predictions[0]).toBeCloseTo(
+        logistic(row[0], model),
+        5,
+      );
+      expect(await other.invoke('serve.stop', { pid: b.pid })).toEqual({ stopped: true });
+    } finally {
+      await other.shutdown();
+    }
+  }, 120000);
 });

@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import type { ServeInfo } from '../../../shared/api/deploy.js';
 import { freePort, serverAlive, serverKind, startServer, stopServer } from './server.js';
 
-/** pid → a folder to remove once it is stopped (an extracted bundle) */
-const started = new Map<number, string | null>();
+/** pid → folders to remove once it is stopped: its output's, and an extracted bundle's */
+const started = new Map<number, { output: string; bundle: string | null }>();
 
 export async function serveFolder(opts: {
   modelDir: string;
@@ -22,21 +22,28 @@ export async function serveFolder(opts: {
   const port = opts.port || (await freePort());
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-serve-'));
   const outputFile = path.join(outDir, 'server.log');
-  const s = await startServer(
-    {
-      kind: serverKind('auto', opts.modelDir),
-      modelDir: opts.modelDir,
-      port,
-      name: opts.model,
-      version: opts.version,
-      logs: opts.logs ? path.resolve(opts.logs) : null,
-      python: opts.python ?? process.env.STRATA_PYTHON,
-      outputFile,
-      cwd: opts.cwd,
-    },
-    60_000,
-  );
-  started.set(s.pid, opts.cleanup ?? null);
+  let s;
+  try {
+    s = await startServer(
+      {
+        kind: serverKind('auto', opts.modelDir),
+        modelDir: opts.modelDir,
+        port,
+        name: opts.model,
+        version: opts.version,
+        logs: opts.logs ? path.resolve(opts.logs) : null,
+        python: opts.python ?? process.env.STRATA_PYTHON,
+        outputFile,
+        cwd: opts.cwd,
+      },
+      60_000,
+    );
+  } catch (err) {
+    // The error carries the server's last lines already.
+    fs.rmSync(outDir, { recursive: true, force: true });
+    throw err;
+  }
+  started.set(s.pid, { output: outDir, bundle: opts.cleanup ?? null });
   return {
     pid: s.pid,
     url: s.url,
@@ -49,10 +56,12 @@ export async function serveFolder(opts: {
 
 export async function stopServed(pid: number): Promise<boolean> {
   if (!started.has(pid)) return false;
-  const cleanup = started.get(pid);
+  const dirs = started.get(pid)!;
   started.delete(pid);
   const alive = serverAlive(pid);
   await stopServer(pid);
-  if (cleanup) fs.rmSync(cleanup, { recursive: true, force: true });
+  if (dirs.bundle) fs.rmSync(dirs.bundle, { recursive: true, force: true });
+  // A server that ended by itself keeps its output for the person reading why.
+  if (alive) fs.rmSync(dirs.output, { recursive: true, force: true });
   return alive;
 }
