@@ -10,6 +10,30 @@ interface Props {
   testId?: string;
 }
 
+/**
+ * Plotly's toolbar takes the top TOOLBAR_PX of the chart, at the right. The title sits in a band below
+ * it, just above the plot, so no width of chart, title or toolbar can put one over the other.
+ */
+const TOOLBAR_PX = 28;
+const TITLE_BAND_PX = 24;
+
+function titledBelowToolbar(layout: Record<string, unknown>): Record<string, unknown> {
+  const margin = (layout.margin as Record<string, number> | undefined) ?? {};
+  return {
+    title: {
+      x: 0,
+      xref: 'paper',
+      xanchor: 'left',
+      y: 1,
+      yref: 'paper',
+      yanchor: 'bottom',
+      pad: { b: 6 },
+      ...(layout.title as object),
+    },
+    margin: { l: 56, r: 16, b: 40, ...margin, t: Math.max(margin.t ?? 0, TOOLBAR_PX + TITLE_BAND_PX) },
+  };
+}
+
 function themed(layout: Record<string, unknown>): Record<string, unknown> {
   const css = getComputedStyle(document.documentElement);
   const text = css.getPropertyValue('--text').trim() || '#1c2330';
@@ -20,8 +44,7 @@ function themed(layout: Record<string, unknown>): Record<string, unknown> {
     font: { color: text, size: 11 },
     margin: { l: 56, r: 16, t: 32, b: 40 },
     ...layout,
-    // Plotly's toolbar sits at the top right: a title at the top left is never under it.
-    ...(layout.title ? { title: { x: 0, xref: 'paper', xanchor: 'left', ...(layout.title as object) } } : {}),
+    ...(layout.title ? titledBelowToolbar(layout) : {}),
     xaxis: { gridcolor: grid, zerolinecolor: grid, ...(layout.xaxis as object) },
     yaxis: { gridcolor: grid, zerolinecolor: grid, ...(layout.yaxis as object) },
   };
