@@ -27,6 +27,8 @@ export const errorCodes = [
   'PORT_IN_USE',
   /** a bundle file is damaged, tampered with, signed by an unknown key or unsafe to extract */
   'BUNDLE_INVALID',
+  /** a remote could not be reached, or what it holds is missing or does not match its name */
+  'REMOTE_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -14,6 +14,7 @@ import { deployCalls, serveCalls } from './deploy.js';
 import { bundleCalls } from './bundle.js';
 import { importCalls } from './imports.js';
 import { ctCalls } from './ct.js';
+import { remoteCalls } from './remotes.js';
 import { events } from './events.js';
 
 /** Every request the UI can make. A new call is one entry in one domain's map. */
@@ -34,6 +35,7 @@ export const calls = {
   ...bundleCalls,
   ...importCalls,
   ...ctCalls,
+  ...remoteCalls,
 } satisfies CallMap;
 
 export { events };
@@ -75,3 +77,4 @@ export type * from './bundle.js';
 export type * from './stats.js';
 export type * from './imports.js';
 export type * from './ct.js';
+export type * from './remotes.js';

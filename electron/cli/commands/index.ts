@@ -27,6 +27,7 @@ import { serveCommand } from './serve.js';
 import { bundleCommand } from './bundle.js';
 import { importCommand } from './import.js';
 import { ctCommand } from './ct.js';
+import { pullCommand, pushCommand, remoteCommand } from './remote.js';
 
 /** Every `strata` subcommand. A domain adds its commands here. */
 export const commands: Command[] = [
@@ -61,4 +62,7 @@ export const commands: Command[] = [
   bundleCommand,
   importCommand,
   ctCommand,
+  pushCommand,
+  pullCommand,
+  remoteCommand,
 ];

@@ -3,6 +3,7 @@ import { nameProblem } from '../../../shared/names.js';
 import { monitorSchema } from '../drift/config.js';
 import { targetSchema } from '../deploy/config.js';
 import { ctSchema } from '../ct/config.js';
+import { remoteSchema } from '../remote/config.js';
 import { artifactPathIssues, outsideProblem, stagePathIssues, type PathIssue } from './inside.js';
 
 const relPath = z.string().min(1, 'must be a non-empty path');
@@ -111,6 +112,7 @@ export const configSchema = z
     validations: named(z.record(z.string(), z.unknown())).default({}),
     monitors: named(monitorSchema).default({}),
     targets: named(targetSchema).default({}),
+    remotes: named(remoteSchema).default({}),
     gates: named(z.array(z.unknown())).default({}),
     /** Per metric, whether higher or lower is better: colours deltas against a baseline. */
     metrics: z.record(z.string(), z.object({ goal: z.enum(['maximize', 'minimize']) }).strict()).default({}),

@@ -15,6 +15,7 @@ import { deployHandlers } from './deploy.js';
 import { bundleHandlers } from './bundle.js';
 import { importHandlers } from './imports.js';
 import { ctHandlers } from './ct.js';
+import { remoteHandlers } from './remotes.js';
 
 /** One handler per call of the contract; the compiler rejects a call without one. */
 export const handlers: Handlers<Calls> = {
@@ -33,4 +34,5 @@ export const handlers: Handlers<Calls> = {
   ...bundleHandlers,
   ...importHandlers,
   ...ctHandlers,
+  ...remoteHandlers,
 };
