@@ -21,3 +21,12 @@ export function formatDuration(ms: number | null): string {
   if (m < 60) return `${m} min ${s % 60} s`;
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
+
+/** "12.0 MiB / 40.0 MiB, 8.1 MiB/s, 3 s left" for work counted in bytes (push, pull). */
+export function transferProgress(done: number, total: number | null, startedAt: number, now: number): string {
+  const seconds = Math.max((now - startedAt) / 1000, 0.001);
+  const rate = done / seconds;
+  const left = total !== null && rate > 0 && total > done ? Math.ceil((total - done) / rate) : null;
+  const of = total === null ? '' : ` / ${formatBytes(total)}`;
+  return `${formatBytes(done)}${of}, ${formatBytes(Math.round(rate))}/s${left === null ? '' : `, ${formatDuration(left * 1000)} left`}`;
+}

@@ -1,8 +1,9 @@
 import type { JobInfo } from '../../shared/api/index.js';
-import { formatBytes, formatDuration } from '../../shared/format.js';
+import { formatBytes, formatDuration, transferProgress } from '../../shared/format.js';
 import { formatCount } from '../components/format.js';
 
-export function progressText(job: JobInfo): string {
+export function progressText(job: JobInfo, now = Date.now()): string {
+  if (job.unit === 'bytes') return transferProgress(job.done, job.total, job.startedAt, job.endedAt ?? now);
   const unit = job.unit ? ` ${job.unit}` : '';
   if (job.total === null) return `${formatCount(job.done)}${unit}`;
   return `${formatCount(job.done)} / ${formatCount(job.total)}${unit}`;

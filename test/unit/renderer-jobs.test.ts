@@ -69,6 +69,10 @@ describe('job progress text', () => {
     expect(progressFraction(job('a', { done: 150, total: 100 }))).toBe(1);
     expect(progressText(job('a', { done: 12000, total: 20000 }))).toBe('12,000 / 20,000 files');
     expect(progressText(job('a', { done: 12000 }))).toBe('12,000 files');
+    // A push or pull: bytes, rate and time left (3 MiB in 2 s of 9 MiB: 1.5 MiB/s, 4 s to go).
+    expect(
+      progressText(job('a', { unit: 'bytes', done: 3 << 20, total: 9 << 20, startedAt: 1000 }), 3000),
+    ).toBe('3.0 MiB / 9.0 MiB, 1.5 MiB/s, 4.0 s left');
   });
 
   it('says how a job ended: its result counts, how far a cancelled one got, why a failed one failed', () => {

@@ -1,14 +1,10 @@
 import type { JobInfo } from '../../../shared/api/jobs.js';
 import type { RemoteStatus, TransferReport } from '../../../shared/api/remotes.js';
-import { formatBytes } from '../../../shared/format.js';
+import { formatBytes, transferProgress } from '../../../shared/format.js';
 
-/** "12.0 MB of 40.0 MB, 8.1 MB/s, 3 s left" for a job that counts bytes. */
+/** "sent 12.0 MiB / 40.0 MiB, 8.1 MiB/s, 3 s left": the same line the jobs tray shows. */
 export function progressLine(verb: string, job: JobInfo, now = Date.now()): string {
-  const seconds = Math.max((now - job.startedAt) / 1000, 0.001);
-  const rate = job.done / seconds;
-  const total = job.total ?? 0;
-  const left = rate > 0 && total > job.done ? Math.ceil((total - job.done) / rate) : null;
-  return `${verb} ${formatBytes(job.done)} of ${formatBytes(total)}, ${formatBytes(rate)}/s${left === null ? '' : `, ${left} s left`}`;
+  return `${verb} ${transferProgress(job.done, job.total, job.startedAt, now)}`;
 }
 
 export function reportLine(verb: string, r: TransferReport): string {
