@@ -78,7 +78,7 @@ describe('job progress text', () => {
   it('says how a job ended: its result counts, how far a cancelled one got, why a failed one failed', () => {
     expect(
       outcomeText(job('a', { state: 'done', result: { files: 20001, bytes: 1_500_000, folders: 3 } })),
-    ).toBe('20,001 files, 1.5 MB');
+    ).toBe('20,001 files, 1.4 MiB');
     expect(outcomeText(job('a', { state: 'cancelled', done: 3500 }))).toBe('cancelled after 3,500 files');
     expect(
       outcomeText(job('a', { state: 'failed', error: { code: 'DISK_FULL', message: 'the disk is full' } })),
