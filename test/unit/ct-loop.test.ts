@@ -8,6 +8,8 @@ import { Engine } from '../../electron/core/engine.js';
 import { startWatching } from '../../electron/core/watch/service.js';
 import { ctService } from '../../electron/core/ct/service.js';
 import { ctLoopFor } from '../../electron/core/ct/loop.js';
+import { startMonitoring } from '../../electron/core/drift/watch.js';
+import { normals } from '../helpers/drift-data.js';
 import type { CtCycle } from '../../shared/api/ct.js';
 import { repoRoot, runCli, runCliAsync, tempDir } from '../helpers/cli.js';
 
@@ -319,6 +321,42 @@ describe('the CT loop', () => {
     expect(next.reason).toMatch(/raw@\d+ \(recorded while no loop ran\)/);
     expect(next.status).toBe('succeeded');
   }, 180000);
+
+  it("starts a cycle on a monitor's drift alert", async () => {
+    const root = project(
+      POLICY.replace('datasets: [raw]', 'monitors: [churn]'),
+      `monitors:
+  churn:
+    reference: ref.csv
+    logs: logs
+    window: { rows: 500 }
+`,
+    );
+    const csvOf = (xs: Float64Array) => 'x\n' + [...xs].map((v) => v.toFixed(4)).join('\n') + '\n';
+    fs.writeFileSync(path.join(root, 'ref.csv'), csvOf(normals(1, 3000)));
+    fs.mkdirSync(path.join(root, 'logs'));
+    const engine = new Engine({
+      services: [(p, e) => startMonitoring(p, e, 200), ctService],
+      rememberRecent: false,
+    });
+    cleanups.push(() => engine.shutdown());
+    engine.openProject(root);
+    const { jobId } = await engine.invoke('artifacts.add', { path: 'data/raw' });
+    await engine.invoke('jobs.wait', { id: jobId });
+    // prediction logs whose x moved by three standard deviations, settled (written a minute ago)
+    const log = path.join(root, 'logs', '001.csv');
+    fs.writeFileSync(log, csvOf(normals(2, 500, 3)));
+    const past = new Date(Date.now() - 60_000);
+    fs.utimesSync(log, past, past);
+    const c = await until('the drift cycle', async () => {
+      const [x] = await cycles(engine);
+      return x && ended(x) ? x : null;
+    });
+    expect(c).toMatchObject({ trigger: 'drift', status: 'succeeded', version: 1 });
+    expect(c.reason).toMatch(/^monitor churn, window 1 \(x\)$/);
+    await settledLoop(engine, 1500);
+    expect(await cycles(engine)).toHaveLength(1);
+  }, 120000);
 
   it('refuses a policy naming what strata.yaml lacks, at its line', async () => {
     const root = project(POLICY.replace('model: model', 'model: model\n  deploy: [prod]'));
