@@ -74,7 +74,7 @@ describe('a stage with executor: slurm, without SLURM', () => {
     } finally {
       bin.cleanup();
     }
-  });
+  }, 60000);
 });
 
 describe('executor: slurm in strata.yaml', () => {
@@ -90,7 +90,7 @@ describe('executor: slurm in strata.yaml', () => {
     expect(r.stderr).toContain(
       'strata.yaml:4:5: stages.a.slurm: slurm: resources apply only to a stage with executor: slurm',
     );
-  });
+  }, 60000);
   it('shows the stage as a SLURM job with its sbatch options in the plan (CLI and API)', () => {
     fx = makeProject(TRAIN, { 'in.txt': 'data' });
     const dry = runCli(['run', '--dry', '--project', fx.dir]);
@@ -101,7 +101,7 @@ describe('executor: slurm in strata.yaml', () => {
       slurm?: string[];
     }[];
     expect(plan[0].slurm).toEqual(['--partition=debug', '--time=5', '--cpus-per-task=1', '--mem=100']);
-  });
+  }, 60000);
 });
 
 describe.skipIf(!cluster)('a stage with executor: slurm, on a single-node cluster', () => {
