@@ -13,6 +13,7 @@ export interface Route {
   query: Record<string, string>;
 }
 
+// Listed here rather than read from the registry, whose sections import this store.
 const SECTIONS: readonly SectionId[] = [
   'runs',
   'compare',
@@ -25,8 +26,8 @@ const SECTIONS: readonly SectionId[] = [
   'review',
 ];
 
-/** The section a project opens on. Named here, not taken from the registry: the registry's sections import this store. */
-export const DEFAULT_SECTION: SectionId = 'runs';
+/** The section a project opens on. */
+const DEFAULT_SECTION: SectionId = 'runs';
 
 export function parseHash(hash: string): Route {
   const raw = hash.replace(/^#\/?/, '');

@@ -2,8 +2,6 @@ import { create } from 'zustand';
 import type { SectionId } from '../sections/types.js';
 import { href, navigate } from './route.js';
 
-export { DEFAULT_SECTION } from './route.js';
-
 export type Overlay = 'shortcuts' | 'open' | null;
 
 interface UiState {

@@ -132,3 +132,17 @@ test('Models: a version names its run as a link, with the metrics that run logge
   expect(hashOf(page.url())).toBe(`#runs/${ids[1]}`);
   await expect(page.getByTestId('run-page')).toContainText(ids[1]);
 });
+
+test('closing the project forgets the place; the project opens again on its list of runs', async ({
+  page,
+}) => {
+  await signIn(page, host);
+  await page.goto(`${host.origin}/#runs/${ids[0]}`);
+  await expect(page.getByTestId('run-page')).toContainText(ids[0]);
+  await page.getByRole('button', { name: 'Close project' }).click();
+  await expect(page.getByTestId('start-screen')).toBeVisible();
+  expect(hashOf(page.url())).toBe('#runs');
+  await page.getByTestId('recent-item').first().click();
+  await expect(page.getByTestId(`run-row-${ids[0]}`)).toBeVisible();
+  await expect(page.getByTestId('run-page')).toHaveCount(0);
+});
