@@ -60,7 +60,10 @@ function safeDecode(s: string): string {
   }
 }
 
-export const useRoute = create<Route>()(() => parseHash(window.location.hash));
+// Stores are also loaded under Node (engine-free store tests), where there is no window.
+export const useRoute = create<Route>()(() =>
+  parseHash(typeof window === 'undefined' ? '' : window.location.hash),
+);
 
 /** Goes to a place as a new history entry (Back returns here); `replace` rewrites the current one instead. */
 export function navigate(to: string, opts: { replace?: boolean } = {}): void {
