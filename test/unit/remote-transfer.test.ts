@@ -170,6 +170,18 @@ describe('folder remote', () => {
   );
 
   it(
+    'a push that stopped before its version records resumes without sending contents again',
+    () => {
+      // What an interruption after the contents leaves: contents there, no record naming them.
+      fs.rmSync(path.join(s.base, 'nas', 'versions'), { recursive: true });
+      const resumed = s.json(s.a, 'push', '--all');
+      expect(resumed.versions.sort()).toEqual(['data@1', 'data@2', 'model@1']);
+      expect(resumed).toMatchObject({ contents: 0, bytes: 0, skipped: 45 });
+    },
+    SLOW,
+  );
+
+  it(
     'names the remote when its folder is not there',
     () => {
       const d = path.join(s.base, 'd');

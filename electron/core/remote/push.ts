@@ -75,10 +75,12 @@ export async function push(
     const packed = await remotePackedHashes(remote, listing.packs, opts.signal);
 
     const wanted = new Map<string, ObjectLocation>();
+    const seen = new Set<string>();
     let skipped = 0;
     for (const v of missing)
       for (const hash of fileHashes(manifestText(project, v.rootHash).entries)) {
-        if (wanted.has(hash)) continue;
+        if (seen.has(hash)) continue;
+        seen.add(hash);
         if (listing.loose.has(hash) || packed.has(hash)) {
           skipped++;
           continue;
