@@ -156,6 +156,38 @@ describe('the CT loop', () => {
     });
   }, 120000);
 
+  it('coalesces the triggers that arrive during a cycle into one more cycle', async () => {
+    const root = project(POLICY);
+    fs.writeFileSync(path.join(root, 'sleep.txt'), '15000');
+    const engine = await open(root);
+    await until('the first run step', async () => (await cycles(engine))[0]?.step === 'run');
+    for (const name of ['b', 'c', 'd']) {
+      fs.writeFileSync(path.join(root, 'data/raw', `${name}.csv`), 'x\n5\n');
+      const { jobId } = await engine.invoke('artifacts.add', { path: 'data/raw' });
+      await engine.invoke('jobs.wait', { id: jobId });
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    // versions the first cycle's run recorded of what it read are its own, not triggers
+    const arrived = (await engine.invoke('artifacts.versions', { artifact: 'raw' })).versions.filter(
+      (v) => v.source !== 'run',
+    );
+    expect(arrived.length).toBe(4);
+    // all three arrived while the first cycle was still running
+    expect((await cycles(engine)).map((c) => [c.id, c.status])).toEqual([[1, 'running']]);
+    await settledLoop(engine);
+    const all = await cycles(engine);
+    expect(all).toHaveLength(2);
+    expect(all[1].status).toBe('succeeded');
+    // whether the second finds work depends on what the first run's hashes of data/raw saw
+    expect(['succeeded', 'unchanged']).toContain(all[0].status);
+    expect(all[0].triggers.map((t) => t.detail)).toEqual(
+      arrived
+        .slice(0, 3)
+        .reverse()
+        .map((v) => `raw@${v.number}`),
+    );
+  }, 120000);
+
   it('does not re-trigger on its own outputs, and holds triggers beyond max_cycles_per_hour', async () => {
     // feat is written by the prep stage: its new versions are the cycle's own output.
     const root = project(
