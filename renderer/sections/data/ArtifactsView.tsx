@@ -13,6 +13,7 @@ import { AliasHistory } from './AliasHistory.js';
 import { DiffPanel } from './DiffPanel.js';
 import { FileTree } from './FileTree.js';
 import { StorePanel } from './StorePanel.js';
+import { RemotesPanel } from './RemotesPanel.js';
 import { VersionTable as VersionTableBlock } from './VersionTable.js';
 import { bytes } from './format.js';
 import './data.css';
@@ -120,6 +121,7 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
       {header}
       {adding && <AddForm api={api} kind={addKind} onClose={() => setAdding(false)} />}
       <StorePanel api={api} root={project.root} />
+      <RemotesPanel api={api} root={project.root} />
       {s.watch?.mode === 'polling' && (
         <div className="notice notice--info" role="status" data-testid="watch-polling">
           <p className="notice__message">{s.watch.message}</p>
