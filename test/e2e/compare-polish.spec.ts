@@ -76,15 +76,13 @@ test('the scatter starts on columns that vary; parallel-coordinate labels are ne
   const svg = view.locator('svg.pc');
   await expect(svg.locator('.pc__title')).toHaveCount(4);
   const box = (await svg.boundingBox())!;
-  const labels = await svg
-    .locator('.pc__title, .pc__tick')
-    .evaluateAll((els) =>
-      els.map((e) => ({
-        text: e.textContent,
-        title: e.classList.contains('pc__title'),
-        ...e.getBoundingClientRect().toJSON(),
-      })),
-    );
+  const labels = await svg.locator('.pc__title, .pc__tick').evaluateAll((els) =>
+    els.map((e) => ({
+      text: e.textContent,
+      title: e.classList.contains('pc__title'),
+      ...e.getBoundingClientRect().toJSON(),
+    })),
+  );
   for (const l of labels) {
     expect(l.left, `${l.text} starts inside the chart`).toBeGreaterThanOrEqual(box.x);
     expect(l.right, `${l.text} ends inside the chart`).toBeLessThanOrEqual(box.x + box.width);

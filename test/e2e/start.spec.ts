@@ -100,7 +100,8 @@ test('a folder that is not a project is offered for initialisation, and nothing 
   await page.getByRole('button', { name: 'Open', exact: true }).click();
   await page.getByTestId('init-offer').getByRole('button', { name: 'Initialise project' }).click();
   await expect(page.getByTestId('project-name')).toHaveText(path.basename(dir));
-  expect(fs.readdirSync(dir).sort()).toEqual(['.strata', 'notes.txt', 'strata.yaml']);
+  // Initialising also keeps .strata/ out of git, as `strata init` does.
+  expect(fs.readdirSync(dir).sort()).toEqual(['.gitignore', '.strata', 'notes.txt', 'strata.yaml']);
   expect(fs.readFileSync(path.join(dir, 'notes.txt'), 'utf8')).toBe('keep me');
   await closeProject(page);
 });
