@@ -160,7 +160,12 @@ describe('the CT loop', () => {
     const root = project(POLICY);
     fs.writeFileSync(path.join(root, 'sleep.txt'), '15000');
     const engine = await open(root);
-    await until('the first run step', async () => (await cycles(engine))[0]?.step === 'run');
+    // once train's process runs, the run has read data/raw: what is written now is new data
+    await until('the first train stage running', async () => {
+      const runId = (await cycles(engine))[0]?.steps[1].links.runId;
+      const run = runId ? await engine.invoke('runs.get', { id: runId }) : null;
+      return run?.stages.find((x) => x.stage === 'train')?.status === 'running';
+    });
     for (const name of ['b', 'c', 'd']) {
       fs.writeFileSync(path.join(root, 'data/raw', `${name}.csv`), 'x\n5\n');
       const { jobId } = await engine.invoke('artifacts.add', { path: 'data/raw' });
