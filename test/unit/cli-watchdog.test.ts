@@ -73,6 +73,12 @@ function cases(): Record<string, Case[]> {
       { args: ['bundle', 'verify', path.join(t.dir, 'd.tar')], code: 0 },
       { args: ['bundle', 'verify', path.join(root, 'pipe')], code: 2 },
     ],
+    // Refused: no such mlruns folder.
+    import: [{ args: ['import', 'mlflow', path.join(t.dir, 'no-mlruns'), '--json', ...p], code: 1 }],
+    // Refused: the project has no remotes:.
+    push: [{ args: ['push', '--all', '--json', ...p], code: 2 }],
+    pull: [{ args: ['pull', '--all', '--json', ...p], code: 2 }],
+    remote: [{ args: ['remote', 'status', '--json', ...p], code: 0 }],
     ct: [
       { args: ['ct', 'cycles', '--json', ...p], code: 0 },
       // Refused: the project has no ct: policy.
