@@ -27,13 +27,18 @@ export function connectStores(
   const offJobs = api.on('job.update', (j) => {
     jobs.upsert(j);
     // Long work should never be invisible, but background jobs that finish in a blink (a watched file
-    // re-versioned) must not pop the tray open all day: it opens for jobs still running after a moment.
+    // re-versioned) must not pop the tray open all day: it opens for jobs still running after a
+    // moment, and for any job that fails.
     if (j.state === 'running' && !seen.has(j.id)) {
       seen.add(j.id);
       setTimeout(() => {
         if (useJobsStore.getState().jobs[j.id]?.state === 'running') useUiStore.getState().setTrayOpen(true);
       }, TRAY_DELAY_MS);
-    } else if (j.state !== 'running') seen.delete(j.id);
+    } else if (j.state !== 'running') {
+      seen.delete(j.id);
+      // A failure is never left in the status bar, however quickly it came.
+      if (j.state === 'failed') useUiStore.getState().setTrayOpen(true);
+    }
   });
 
   api.call('app.info', {}).then(project.setInfo, (err) => project.setFatal(toErrorData(err)));
