@@ -2,25 +2,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { repoRoot, tempDir, type CliResult } from '../helpers/cli.js';
+import { runCli, tempDir } from '../helpers/cli.js';
 
-const tsx = import.meta.resolve('tsx');
 const t = tempDir();
 afterAll(() => t.cleanup());
 const root = path.join(t.dir, 'proj');
-const cli = (...args: string[]): CliResult => {
-  const r = spawnSync(
-    process.execPath,
-    ['--import', tsx, path.join(repoRoot, 'electron', 'cli', 'main.ts'), ...args],
-    {
-      cwd: root,
-      env: { ...process.env, STRATA_HOME: path.join(t.dir, 'home') },
-      encoding: 'utf8',
-      timeout: 120000,
-    },
-  );
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-};
+// The real CLI, run from inside the project folder (the compiled one under npm test).
+const cli = (...args: string[]) =>
+  runCli(args, { cwd: root, env: { STRATA_HOME: path.join(t.dir, 'home') } });
 
 /** The JUnit file as Python's XML parser reads it: suites with their counts, cases with their outcome. */
 function parseJunit(file: string) {
