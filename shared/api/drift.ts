@@ -185,6 +185,8 @@ export interface MonitorState {
   malformed: { count: number; first: MalformedLine[] };
   /** files seen but not read yet because they were still being written */
   unsettled: string[];
+  /** FIFOs, sockets and devices named like log files in the logs or labels folder: never read */
+  special: { file: string; kind: string }[];
   /** rows waiting for their window to fill */
   pendingRows: number;
   /** labels received, and predictions still waiting for theirs */

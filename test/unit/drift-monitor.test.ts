@@ -1,9 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../electron/core/engine.js';
 import { Project } from '../../electron/core/project/project.js';
-import { runCliAsync, tempDir } from '../helpers/cli.js';
+import type { MonitorState } from '../../shared/api/drift.js';
+import { runCliAsync, spawnCli, tempDir } from '../helpers/cli.js';
 import { categories, normals, uniform } from '../helpers/drift-data.js';
 
 // Monitors through the engine as the UI calls them: real log files, the real worker, the real database.
@@ -244,6 +246,36 @@ describe('drift monitors over prediction logs', () => {
       clearInterval(timer);
     }
   });
+
+  it('a FIFO named like a log in the logs or labels folder is skipped and reported, never read (which would block)', async () => {
+    fs.writeFileSync(
+      path.join(root, 'strata.yaml'),
+      'monitors:\n  m:\n    reference: ref.csv\n    logs: logs\n    labels: labels\n    id: id\n    prediction: pred\n    window: { rows: 1000 }\n',
+    );
+    fs.mkdirSync(path.join(root, 'labels'));
+    const log = path.join(root, 'logs', 'b.jsonl');
+    fs.writeFileSync(log, jsonl(rows(11, 1000)));
+    settle(log);
+    for (const f of [path.join(root, 'logs', 'a.jsonl'), path.join(root, 'labels', 'l.jsonl')]) {
+      expect(spawnSync('mkfifo', [f]).status).toBe(0);
+      settle(f);
+    }
+    // In another process: a read of a FIFO blocks the thread that makes it, so a hang is a timeout here.
+    const child = spawnCli(['monitor', 'm', '--json', '--project', root]);
+    let stdout = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    clearTimeout(timer);
+    expect(code).toBe(0);
+    const s = JSON.parse(stdout) as MonitorState;
+    expect(s.error).toBeNull();
+    expect(s.special).toEqual([
+      { file: path.join('logs', 'a.jsonl'), kind: 'FIFO' },
+      { file: path.join('labels', 'l.jsonl'), kind: 'FIFO' },
+    ]);
+    expect(s.windows.map((w) => w.rows)).toEqual([1000]);
+  }, 90_000);
 
   it('an unknown monitor and a bad monitor entry are clear errors', async () => {
     await expect(engine.invoke('drift.monitor', { name: 'nope' })).rejects.toThrow(

@@ -8,6 +8,7 @@ import { planPipeline } from '../../electron/core/pipeline/plan.js';
 import { startRun } from '../../electron/core/pipeline/runner.js';
 import { Project } from '../../electron/core/project/project.js';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { dvcMd5 } from '../../electron/core/pipeline/dvc/md5.js';
 import { DVC_STAGE_NAMES, md5, writeDvcProject, writeFiles } from '../helpers/dvc-project.js';
 
 let cleanups: (() => void)[] = [];
@@ -456,4 +457,40 @@ describe('dvc.yaml errors name the file, line and column', () => {
       `${path.join(dir, 'dvc.yaml')}:3:15: stages.a.cmd: undefined variable in \${missing}`,
     );
   }, 60000);
+});
+
+describe('DVC hashes of special files', () => {
+  it('a FIFO dependency is refused by name instead of holding a pool thread until a writer comes', async () => {
+    const { dir, cleanup } = tempDir('strata-dvc-fifo-');
+    cleanups.push(cleanup);
+    const fifo = path.join(dir, 'dep');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const hashed = dvcMd5(fifo);
+    let timer: NodeJS.Timeout | undefined;
+    const hang = new Promise((resolve) => (timer = setTimeout(() => resolve('still waiting'), 5000)));
+    try {
+      const outcome = await Promise.race([
+        hashed.then(
+          () => 'hashed',
+          (err: unknown) => err,
+        ),
+        hang,
+      ]);
+      expect(outcome).toBeInstanceOf(StrataError);
+      expect(outcome).toMatchObject({
+        code: 'BAD_REQUEST',
+        message: expect.stringContaining(`${fifo} is a FIFO, not a regular file`),
+        where: { file: fifo },
+      });
+    } finally {
+      clearTimeout(timer);
+      // Releases a blocked open (the open succeeds once a writer is there), so nothing outlives the test.
+      try {
+        fs.closeSync(fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
+      } catch {
+        // ENXIO: no reader is waiting, which is the outcome wanted.
+      }
+      await hashed.catch(() => undefined);
+    }
+  });
 });

@@ -11,6 +11,7 @@ function printState(io: Io, s: MonitorState): void {
   );
   if (s.error) io.out(`  error: ${s.error}`);
   if (s.unsettled.length) io.out(`  still being written (read once settled): ${s.unsettled.join(', ')}`);
+  for (const f of s.special) io.out(`  skipped ${f.file}: a ${f.kind}, not a log file`);
   if (s.malformed.count) {
     io.out(`  ${s.malformed.count} malformed lines skipped:`);
     for (const m of s.malformed.first.slice(0, 5)) io.out(`    ${m.file}:${m.line}: ${m.reason}`);

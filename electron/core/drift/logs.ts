@@ -3,6 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MalformedLine } from '../../../shared/api/drift.js';
+import { StrataError } from '../../../shared/errors.js';
+import { specialKind, type SpecialKind } from '../store/hash-tree.js';
 import { tabularFormat } from '../store/tabular.js';
 import { cellValue, CsvError, parseCsvLine } from '../tabular/csv.js';
 import { parseJsonRecord } from './table.js';
@@ -20,19 +22,70 @@ export interface LogChunk {
   malformed: MalformedLine[];
 }
 
-/** Log files of a folder in name order (the order a service writes rotated logs in). */
-export function listLogFiles(dir: string): string[] {
+export interface SpecialLogFile {
+  file: string;
+  kind: SpecialKind;
+}
+
+/**
+ * A log folder's files in name order (the order a service writes rotated logs in), and the special
+ * files (FIFOs, sockets, devices) named like logs: reading one would block until a writer comes, so
+ * they are left out and reported.
+ */
+export function scanLogFolder(dir: string): { files: string[]; special: SpecialLogFile[] } {
   let names: string[];
   try {
     names = fs.readdirSync(dir);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { files: [], special: [] };
     throw err;
   }
-  return names
+  const files: string[] = [];
+  const special: SpecialLogFile[] = [];
+  for (const n of names
     .filter((n) => !n.startsWith('.') && tabularFormat(n) !== null && tabularFormat(n) !== 'parquet')
-    .sort()
-    .map((n) => path.join(dir, n));
+    .sort()) {
+    const file = path.join(dir, n);
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(file);
+    } catch {
+      // Gone (or a dangling link) between the listing and the stat: nothing to read.
+      continue;
+    }
+    if (st.isFile()) files.push(file);
+    else if (!st.isDirectory()) special.push({ file, kind: specialKind(st) });
+  }
+  return { files, special };
+}
+
+/** The regular log files of a folder in name order. */
+export function listLogFiles(dir: string): string[] {
+  return scanLogFolder(dir).files;
+}
+
+/**
+ * Opens a log file for reading without blocking: a FIFO swapped in after the listing would otherwise
+ * hold the open (and the thread) until a writer comes. Refuses anything but a regular file.
+ */
+export function openLogFile(file: string): number {
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  const st = fs.fstatSync(fd);
+  if (st.isFile()) return fd;
+  fs.closeSync(fd);
+  throw new StrataError('BAD_REQUEST', `${file} is a ${specialKind(st)}, not a log file; it is skipped`, {
+    where: { file },
+  });
+}
+
+/** A regular log file's whole text (labels files are read whole each run). */
+export function readLogFile(file: string): string {
+  const fd = openLogFile(file);
+  try {
+    return fs.readFileSync(fd, 'utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** A file is read once it has not changed for settleMs: a service may still be writing it. */
@@ -42,7 +95,7 @@ export function settled(file: string, settleMs: number, now = Date.now()): boole
 
 /** The rows added to `cursor.file` since the cursor, and the cursor after them. `name` labels errors. */
 export function readNewRows(cursor: LogCursor, name: string): LogChunk {
-  const fd = fs.openSync(cursor.file, 'r');
+  const fd = openLogFile(cursor.file);
   let buf: Buffer;
   try {
     const size = fs.fstatSync(fd).size;

@@ -19,7 +19,7 @@ import type { Project } from '../project/project.js';
 import { durationMs, monitorSettings, type MonitorConfig } from './config.js';
 import { DEFAULTS } from './defaults.js';
 import { detect, makeDetector, type DetectorConfig } from './detectors.js';
-import { listLogFiles, settled, type LogCursor } from './logs.js';
+import { listLogFiles, openLogFile, readLogFile, scanLogFolder, settled, type LogCursor } from './logs.js';
 import type { MonitorAnswer, MonitorJob, ReferenceJoint } from './monitor-worker.js';
 import { bbse, classificationPerformance, labelShift, regressionPerformance } from './performance.js';
 import { resolveSample } from './source.js';
@@ -87,7 +87,7 @@ function ingestLabels(project: Project, name: string, m: MonitorConfig): void {
   const records: Record<string, unknown>[] = [];
   for (const file of listLogFiles(abs(project, m.labels))) {
     if (!settled(file, DEFAULTS.settleMs)) continue;
-    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    const lines = readLogFile(file).split('\n');
     if (file.endsWith('.csv')) {
       let header: string[] | null = null;
       for (const l of lines) {
@@ -128,10 +128,14 @@ function ingestLabels(project: Project, name: string, m: MonitorConfig): void {
 function modelOfLogs(project: Project, m: MonitorConfig): string {
   for (const file of listLogFiles(abs(project, m.logs))) {
     if (!file.endsWith('.jsonl') && !file.endsWith('.ndjson')) continue;
-    const fd = fs.openSync(file, 'r');
+    const fd = openLogFile(file);
     const buf = Buffer.alloc(64 * 1024);
-    const n = fs.readSync(fd, buf, 0, buf.length, 0);
-    fs.closeSync(fd);
+    let n: number;
+    try {
+      n = fs.readSync(fd, buf, 0, buf.length, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
     const first = buf.subarray(0, n).toString('utf8').split('\n')[0];
     const rec = first.trim() ? parseJsonRecord(first) : null;
     if (rec && typeof rec !== 'string' && typeof rec.model === 'string' && rec.version !== undefined)
@@ -357,6 +361,7 @@ export function computeMonitorState(project: StateSource, name: string, m: Monit
     detectors: m.detectors as DetectorName[],
     malformed: { count: 0, first: [] },
     unsettled: [],
+    special: [],
     pendingRows: 0,
     labels: { joined: 0, waiting: 0 },
     alert: false,
@@ -367,6 +372,14 @@ export function computeMonitorState(project: StateSource, name: string, m: Monit
   base.unsettled = listLogFiles(abs(project, m.logs))
     .filter((f) => !settled(f, DEFAULTS.settleMs, now))
     .map((f) => path.relative(project.root, f));
+  base.special = [m.logs, m.labels].flatMap((folder) =>
+    folder
+      ? scanLogFolder(abs(project, folder)).special.map((s) => ({
+          file: path.relative(project.root, s.file),
+          kind: s.kind,
+        }))
+      : [],
+  );
   if (!st || st.config_hash !== configHash(m)) return base;
   const db = project.db;
   const joint = st.reference_joint ? (JSON.parse(st.reference_joint) as ReferenceJoint) : null;

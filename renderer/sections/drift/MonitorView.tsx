@@ -71,6 +71,11 @@ export function MonitorView({ state }: { state: MonitorState }) {
           Still being written, read once quiet: {state.unsettled.join(', ')}
         </p>
       )}
+      {state.special.length > 0 && (
+        <p className="dr-note dr-note--warn" data-testid="special-files">
+          Skipped, not log files: {state.special.map((f) => `${f.file} (a ${f.kind})`).join(', ')}
+        </p>
+      )}
       {state.malformed.count > 0 && (
         <details className="dr-note dr-note--warn" data-testid="malformed">
           <summary>

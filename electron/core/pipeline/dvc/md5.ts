@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { StrataError } from '../../../../shared/errors.js';
+import { specialKind } from '../../store/hash-tree.js';
 
 /**
  * DVC's content hashes, to compare with a dvc.lock or a `.dvc` file:
@@ -58,8 +60,16 @@ export async function fileMd5(abs: string, legacy = false): Promise<string> {
 
 async function hashFile(abs: string, legacy: boolean): Promise<string> {
   const hash = crypto.createHash('md5');
-  const fh = await fs.promises.open(abs, 'r');
+  // Non-blocking: opening a FIFO waits for a writer, holding a thread of libuv's small pool.
+  const fh = await fs.promises.open(abs, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   try {
+    const st = await fh.stat();
+    if (!st.isFile())
+      throw new StrataError(
+        'BAD_REQUEST',
+        `${abs} is a ${specialKind(st)}, not a regular file: DVC hashes regular files and folders only`,
+        { where: { file: abs } },
+      );
     const buf = Buffer.allocUnsafe(CHUNK);
     for (;;) {
       // DVC 2 decided text or binary per read of 1 MiB, so chunks are filled whole.
