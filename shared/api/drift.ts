@@ -147,6 +147,10 @@ export interface WindowPerformance {
 /** Confidence-based performance estimation: expected accuracy from the logged probabilities. */
 export interface CbpeEstimate {
   method: 'cbpe';
+  /** binary: from the positive class's probability; multiclass: from the predicted class's */
+  classes?: 'binary' | 'multiclass';
+  /** rows the estimate is over (those whose probabilities could be read) */
+  rows?: number;
   accuracy: number;
   /** standard error of the estimate (Poisson-binomial) and a 95% interval */
   stderr: number;

@@ -36,8 +36,19 @@ export const monitorSchema = z
       .default({ rows: DEFAULTS.windowRows }),
     task: z.enum(['classification', 'regression']).default('classification'),
     prediction: z.string().min(1).optional(),
-    /** the logged probability of the positive class (binary classifiers), for CBPE */
-    probability: z.string().min(1).optional(),
+    /**
+     * the logged probabilities, for CBPE: a column holding the positive class's probability (binary),
+     * a list of class probabilities or an object class → probability (multiclass); or a map
+     * class → column, one column per class
+     */
+    probability: z
+      .union([z.string().min(1), z.record(z.string(), z.string().min(1, 'a column name is required'))])
+      .optional(),
+    /** the classes a logged list of probabilities is in the order of (default: the largest is predicted) */
+    classes: z
+      .array(z.union([z.string(), z.number()]).transform(String))
+      .min(2, 'a classifier has at least two classes')
+      .optional(),
     /** the ground truth, when it is logged with the prediction */
     label: z.string().min(1).optional(),
     /** the column joining a prediction to labels that arrive later in `labels` */
@@ -61,7 +72,19 @@ export const monitorSchema = z
     /** per detector, river's parameter names in camelCase (e.g. adwin: { delta: 0.001 }) */
     detector_params: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
   })
-  .strict();
+  .strict()
+  .refine((m) => typeof m.probability !== 'object' || m.prediction, {
+    message: 'a probability column per class needs the prediction column that picks one',
+    path: ['probability'],
+  })
+  .refine((m) => !m.classes || m.prediction, {
+    message: 'classes pick the predicted class out of a list of probabilities: set prediction too',
+    path: ['classes'],
+  })
+  .refine((m) => !m.classes || typeof m.probability === 'string', {
+    message: 'classes name the order of a logged list of probabilities: set probability to its column',
+    path: ['classes'],
+  });
 
 export type MonitorConfig = z.output<typeof monitorSchema>;
 
@@ -87,7 +110,8 @@ export function monitorSettings(m: MonitorConfig): Partial<DriftSettings> {
 
 /** The columns that describe the model's output rather than its input: not compared as features. */
 export function outputColumns(m: MonitorConfig): Set<string> {
+  const probability = typeof m.probability === 'object' ? Object.values(m.probability) : [m.probability];
   return new Set(
-    [m.prediction, m.probability, m.label, m.id, m.window.time_column].filter((x): x is string => !!x),
+    [m.prediction, ...probability, m.label, m.id, m.window.time_column].filter((x): x is string => !!x),
   );
 }

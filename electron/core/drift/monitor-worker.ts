@@ -5,14 +5,17 @@ import { serveWorker } from '../jobs/worker.js';
 import { compareProfiles } from './compare.js';
 import { loadProfile } from './load.js';
 import { readNewRows, type LogCursor } from './logs.js';
-import { cbpe, fitCalibration, type Calibration } from './performance.js';
+import { cbpe, fitCalibration, rowProbability, type Calibration } from './performance.js';
 import { profileTable, type Profile } from './profile.js';
 import type { SampleInput } from './source.js';
 import { readTable, TableBuilder } from './table.js';
 
 export interface OutputFields {
   prediction?: string;
-  probability?: string;
+  /** one column, or one column per class */
+  probability?: string | Record<string, string>;
+  /** the classes a logged list of probabilities is in the order of */
+  classes?: string[];
   label?: string;
   id?: string;
   time_column?: string;
@@ -82,29 +85,50 @@ async function referenceJoint(input: SampleInput, o: OutputFields): Promise<Refe
   };
   const label = col(o.label);
   const pred = col(o.prediction);
-  const prob = col(o.probability);
+  const probColumns = probabilityColumns(o).map((n) => col(n));
   if (!label) return { confusion: null, calibration: null, labelCounts: null };
   const labelCounts: Record<string, number> = {};
   const confusion: Record<string, Record<string, number>> = {};
   const scores: number[] = [];
-  const positives: boolean[] = [];
+  const hits: boolean[] = [];
+  let multiclass = false;
   for (let i = 0; i < t.rows; i++) {
     const l = cell(label, i);
     if (l === null) continue;
     labelCounts[l] = (labelCounts[l] ?? 0) + 1;
     const p = cell(pred, i);
     if (p !== null) (confusion[l] ??= {})[p] = (confusion[l][p] ?? 0) + 1;
-    if (prob && prob.kind === 'numeric' && !Number.isNaN(prob.values[i])) {
-      scores.push(prob.values[i]);
-      positives.push(l === '1' || l === 'true' || l === 'True');
+    if (!o.probability || probColumns.every((c) => !c)) continue;
+    const rec: Record<string, unknown> = {};
+    for (const c of probColumns) if (c) rec[c.name] = cell(c, i);
+    if (o.prediction) rec[o.prediction] = p;
+    const got = rowProbability(rec, {
+      probability: o.probability,
+      classes: o.classes,
+      prediction: o.prediction,
+    });
+    if (Number.isNaN(got.p)) continue;
+    // Binary: is the label the positive class; multiclass: is the prediction right.
+    if (got.kind === 'multiclass') {
+      if (p === null) continue;
+      multiclass = true;
     }
+    scores.push(got.p);
+    hits.push(got.kind === 'multiclass' ? p === l : l === '1' || l === 'true' || l === 'True');
   }
   for (const l of Object.keys(labelCounts)) confusion[l] ??= {};
   return {
     confusion: pred ? confusion : null,
-    calibration: scores.length >= 100 ? fitCalibration(scores, positives) : null,
+    calibration:
+      scores.length >= 100 ? fitCalibration(scores, hits, multiclass ? 'correct' : 'positive') : null,
     labelCounts,
   };
+}
+
+/** The columns holding the model's probabilities. */
+function probabilityColumns(o: OutputFields): string[] {
+  if (!o.probability) return [];
+  return typeof o.probability === 'string' ? [o.probability] : Object.values(o.probability);
 }
 
 function windowOf(
@@ -118,7 +142,9 @@ function windowOf(
   const b = new TableBuilder();
   for (const r of rows) b.add(r);
   const o = job.outputs;
-  const outputs = new Set([o.prediction, o.probability, o.label, o.id, o.time_column].filter(Boolean));
+  const outputs = new Set(
+    [o.prediction, ...probabilityColumns(o), o.label, o.id, o.time_column].filter(Boolean),
+  );
   const wanted = job.columns ?? reference.columns.map((c) => c.name).filter((n) => !outputs.has(n));
   const current = profileTable(b.finish(), new Set(wanted));
   const report = compareProfiles(
@@ -128,7 +154,6 @@ function windowOf(
     job.settings,
     wanted,
   );
-  const scores = o.probability ? rows.map((r) => Number(r[o.probability!])) : [];
   return {
     index,
     firstRow,
@@ -136,7 +161,9 @@ function windowOf(
     from: o.time_column ? timeText(rows[0][o.time_column]) : null,
     to: o.time_column ? timeText(rows[rows.length - 1][o.time_column]) : null,
     report,
-    estimated: o.probability ? cbpe(scores, calibration) : null,
+    estimated: o.probability
+      ? cbpe(rows, { probability: o.probability, classes: o.classes, prediction: o.prediction }, calibration)
+      : null,
     predictions:
       o.prediction || o.id || o.label
         ? rows.map((r, k) => ({

@@ -222,6 +222,7 @@ async function runOnce(project: Project, name: string): Promise<{ newWindows: nu
       outputs: {
         prediction: m.prediction,
         probability: m.probability,
+        classes: m.classes,
         label: m.label,
         id: m.id,
         time_column: m.window.time_column,

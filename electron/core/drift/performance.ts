@@ -54,13 +54,24 @@ export function regressionPerformance(pairs: Labelled[]): WindowPerformance {
   return { labelled: n, mae: n ? abs / n : undefined, rmse: n ? Math.sqrt(sq / n) : undefined };
 }
 
-/** Histogram-binning calibration fitted on the reference: the observed positive rate per score bin. */
+/**
+ * Histogram-binning calibration fitted on the reference: the observed rate per score bin. Binary
+ * monitors calibrate the positive-class probability (target `positive`, the rate of positive labels);
+ * multiclass monitors the probability of the predicted class (target `correct`, the rate of right
+ * predictions). Joints stored before the target existed are binary.
+ */
 export interface Calibration {
   bins: number;
   positiveRate: (number | null)[];
+  target?: 'positive' | 'correct';
 }
 
-export function fitCalibration(scores: number[], positives: boolean[], bins = 10): Calibration {
+export function fitCalibration(
+  scores: number[],
+  positives: boolean[],
+  target: 'positive' | 'correct' = 'positive',
+  bins = 10,
+): Calibration {
   const n = new Array<number>(bins).fill(0);
   const pos = new Array<number>(bins).fill(0);
   scores.forEach((s, i) => {
@@ -68,26 +79,98 @@ export function fitCalibration(scores: number[], positives: boolean[], bins = 10
     n[b]++;
     if (positives[i]) pos[b]++;
   });
-  return { bins, positiveRate: n.map((c, b) => (c >= 10 ? pos[b] / c : null)) };
+  return { bins, positiveRate: n.map((c, b) => (c >= 10 ? pos[b] / c : null)), target };
+}
+
+function calibrated(p: number, calibration: Calibration): number {
+  const b = Math.min(calibration.bins - 1, Math.floor(p * calibration.bins));
+  return calibration.positiveRate[b] ?? p;
+}
+
+/** Where a monitor's logs carry the model's probabilities (strata.yaml's probability and classes). */
+export interface ProbabilityFields {
+  /** one column (a number, a list or an object per row), or one column per class */
+  probability: string | Record<string, string>;
+  /** the classes a logged list is in the order of */
+  classes?: string[];
+  prediction?: string;
+}
+
+/** A list or object logged as JSON text (a CSV cell) is read as the value it spells. */
+function structured(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  const t = v.trim();
+  if (!t.startsWith('[') && !t.startsWith('{')) return v;
+  try {
+    return JSON.parse(t) as unknown;
+  } catch {
+    return v;
+  }
+}
+
+const probabilityOf = (v: unknown): number => {
+  const p = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  return p >= 0 && p <= 1 ? p : NaN;
+};
+
+/**
+ * One row's probabilities as CBPE reads them: `binary` with the positive class's probability (a
+ * number), or `multiclass` with the probability of the class the row predicts — from a list in
+ * `classes` order (without `classes`, the largest: the prediction is taken to be the most probable
+ * class, as scikit-learn's predict is for its probabilistic classifiers), from an object keyed by
+ * class, or from the prediction's own column. NaN where the row does not give it.
+ */
+export function rowProbability(
+  row: Record<string, unknown>,
+  f: ProbabilityFields,
+): { kind: 'binary' | 'multiclass'; p: number } {
+  const predicted = f.prediction ? row[f.prediction] : undefined;
+  const cls = predicted === null || predicted === undefined || predicted === '' ? null : String(predicted);
+  if (typeof f.probability !== 'string') {
+    const column = cls === null ? undefined : f.probability[cls];
+    return { kind: 'multiclass', p: column ? probabilityOf(row[column]) : NaN };
+  }
+  const v = structured(row[f.probability]);
+  if (Array.isArray(v)) {
+    if (f.classes) {
+      const at = cls === null ? -1 : f.classes.indexOf(cls);
+      return { kind: 'multiclass', p: at >= 0 && at < v.length ? probabilityOf(v[at]) : NaN };
+    }
+    const ps = v.map(probabilityOf);
+    return { kind: 'multiclass', p: ps.length && !ps.some(Number.isNaN) ? Math.max(...ps) : NaN };
+  }
+  if (typeof v === 'object' && v !== null)
+    return { kind: 'multiclass', p: cls === null ? NaN : probabilityOf((v as Record<string, unknown>)[cls]) };
+  return { kind: 'binary', p: probabilityOf(v) };
 }
 
 /**
- * CBPE for a binary classifier: each prediction is right with probability max(p, 1 − p) for its
- * (calibrated) positive-class score p, so the expected accuracy is their mean and, the rows being
- * independent Bernoulli trials, its standard error is √Σ c(1 − c) / n.
+ * CBPE (NannyML's confidence-based performance estimation): each prediction is right with the
+ * probability c its model gave the predicted class — max(p, 1 − p) for a binary classifier's
+ * (calibrated) positive-class score p, the predicted class's probability for a multiclass one — so the
+ * expected accuracy is the mean of c. The rows being independent Bernoulli trials, the realised
+ * accuracy has standard error √Σ c(1 − c) / n around it; the band is ±1.96 of those. A window whose
+ * rows give multiclass probabilities is estimated from those rows alone.
  */
-export function cbpe(scores: number[], calibration: Calibration | null): CbpeEstimate | null {
+export function cbpe(
+  rows: Record<string, unknown>[],
+  fields: ProbabilityFields,
+  calibration: Calibration | null,
+): CbpeEstimate | null {
+  const read = rows.map((r) => rowProbability(r, fields));
+  const kind = read.some((x) => x.kind === 'multiclass') ? 'multiclass' : 'binary';
+  const usable = (kind === 'binary' ? 'positive' : 'correct') === (calibration?.target ?? 'positive');
+  const cal = usable ? calibration : null;
   let sum = 0;
   let varSum = 0;
   let n = 0;
-  for (const raw of scores) {
-    if (!Number.isFinite(raw)) continue;
-    let p = Math.min(1, Math.max(0, raw));
-    if (calibration) {
-      const b = Math.min(calibration.bins - 1, Math.floor(p * calibration.bins));
-      p = calibration.positiveRate[b] ?? p;
-    }
-    const c = Math.max(p, 1 - p);
+  for (const { kind: k, p: raw } of read) {
+    if (k !== kind || Number.isNaN(raw)) continue;
+    let c: number;
+    if (kind === 'binary') {
+      const p = cal ? calibrated(raw, cal) : raw;
+      c = Math.max(p, 1 - p);
+    } else c = cal ? calibrated(raw, cal) : raw;
     sum += c;
     varSum += c * (1 - c);
     n++;
@@ -97,11 +180,13 @@ export function cbpe(scores: number[], calibration: Calibration | null): CbpeEst
   const stderr = Math.sqrt(varSum) / n;
   return {
     method: 'cbpe',
+    classes: kind,
+    rows: n,
     accuracy,
     stderr,
     low: Math.max(0, accuracy - 1.96 * stderr),
     high: Math.min(1, accuracy + 1.96 * stderr),
-    calibrated: calibration !== null,
+    calibrated: cal !== null,
   };
 }
 

@@ -14,7 +14,7 @@ const EXAMPLE = `monitors:
     logs: logs/predictions           # JSONL or CSV files your service writes
     window: { rows: 10000 }
     prediction: predicted
-    probability: proba               # optional: estimated accuracy (CBPE)
+    probability: proba               # optional: estimated accuracy (CBPE); a number, or a list per class
     label: churned                   # optional: measured accuracy, concept drift`;
 
 export function DriftSection({ api, project }: SectionProps) {
