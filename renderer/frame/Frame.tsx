@@ -3,7 +3,7 @@ import type { ProjectSummary } from '../../shared/api/index.js';
 import { useApi } from '../app/context.js';
 import { JobsButton, JobsPanel } from '../jobs/JobsTray.js';
 import { sectionById, sections } from '../sections/registry.js';
-import { useRoute } from '../stores/route.js';
+import { navigate, useRoute } from '../stores/route.js';
 import { useUiStore } from '../stores/ui.js';
 import { ConfigBanner } from './ConfigBanner.js';
 import { DriftAlertBanner } from '../sections/drift/AlertBanner.js';
@@ -20,6 +20,8 @@ export function Frame({ project }: { project: ProjectSummary }) {
   const trayOpen = useUiStore((s) => s.trayOpen);
   const section = sectionById(sectionId) ?? sections[0];
   const Section = section.component;
+
+  useEffect(() => api.on('app.show', ({ to }) => navigate(to)), [api]);
 
   useEffect(() => {
     document.title = `${project.name} — ${section.title} — Strata`;

@@ -38,4 +38,6 @@ export const events = {
   'ct.cycle': returns<CtCycle>(),
   /** The CT loop was paused or resumed, or its pending triggers changed. */
   'ct.status': returns<CtStatus>(),
+  /** The desktop shell asks the window to show a place (a notification was clicked): a route hash. */
+  'app.show': returns<{ to: string }>(),
 };

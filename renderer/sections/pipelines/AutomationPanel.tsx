@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Api, CtChampion, CtCycle, CtStatus } from '../../../shared/api/index.js';
 import type { StrataErrorData } from '../../../shared/errors.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
+import { useRoute } from '../../stores/route.js';
 import './automation.css';
 
 const seconds = (ms: number | null) =>
@@ -72,6 +73,8 @@ export function AutomationPanel({ api }: { api: Api }) {
   const [cycles, setCycles] = useState<CtCycle[]>([]);
   const [champions, setChampions] = useState<CtChampion[]>([]);
   const [error, setError] = useState<StrataErrorData | null>(null);
+  const asked = useRoute((r) => r.parts[0] === 'automation');
+  const here = useRef<HTMLElement>(null);
 
   const refresh = useCallback(() => {
     Promise.all([
@@ -103,11 +106,17 @@ export function AutomationPanel({ api }: { api: Api }) {
     };
   }, [api, refresh]);
 
+  // #pipelines/automation (a notification, the banner) shows this panel, below the pipeline.
+  const loaded = status !== null;
+  useEffect(() => {
+    if (asked && loaded) here.current?.scrollIntoView({ block: 'start' });
+  }, [asked, loaded]);
+
   const act = (p: Promise<unknown>) => p.then(refresh, (e: StrataErrorData) => setError(e));
   if (!status) return error ? <ErrorNotice error={error} /> : null;
   const { policy } = status;
   return (
-    <section className="ct" data-testid="automation">
+    <section className="ct" data-testid="automation" ref={here}>
       <div className="ct__head">
         <h2 className="rn-h2">Automation</h2>
         {policy && (

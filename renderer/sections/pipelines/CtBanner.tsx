@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { CtCycle } from '../../../shared/api/index.js';
 import { useApi } from '../../app/context.js';
-import { useUiStore } from '../../stores/ui.js';
+import { href, navigate } from '../../stores/route.js';
 
 const NEWS: Partial<Record<CtCycle['status'], string>> = {
   waiting: 'waits for approval',
@@ -31,7 +31,7 @@ export function CtBanner() {
     void api.call(call, { id: cycle.id }).finally(() => setCycle(null));
   return (
     <div
-      className={`banner${cycle.status === 'succeeded' || waiting ? '' : ' banner--error'}`}
+      className={`banner ${waiting ? 'banner--ask' : cycle.status === 'succeeded' ? 'banner--ok' : 'banner--error'}`}
       role="status"
       data-testid="ct-banner"
     >
@@ -54,7 +54,7 @@ export function CtBanner() {
         )}
         <button
           className="btn btn--small btn--ghost"
-          onClick={() => useUiStore.getState().setSection('pipelines')}
+          onClick={() => navigate(href('pipelines', ['automation']))}
         >
           Open automation
         </button>
