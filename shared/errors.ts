@@ -29,6 +29,8 @@ export const errorCodes = [
   'BUNDLE_INVALID',
   /** a remote could not be reached, or what it holds is missing or does not match its name */
   'REMOTE_FAILED',
+  /** what was asked for is not in this store but on a remote (details: a RemoteCheckout); pulling it is offered */
+  'ON_REMOTE',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

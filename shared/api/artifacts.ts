@@ -189,8 +189,21 @@ export const artifactCalls = {
       .strict(),
     result: returns<{ jobId: string }>(),
   },
+  /**
+   * A job. When the version's contents (or the version itself) are only on a remote, it is refused
+   * with ON_REMOTE (details: a RemoteCheckout) unless pull is set: then the one job pulls and checks out.
+   */
   'artifacts.checkout': {
-    params: z.object({ artifact: artifactName, ref, force: z.boolean().default(false) }).strict(),
+    params: z
+      .object({
+        artifact: artifactName,
+        ref,
+        force: z.boolean().default(false),
+        pull: z.boolean().default(false),
+        /** the remote to look on (default: every remote of strata.yaml, the default one first) */
+        remote: z.string().min(1).optional(),
+      })
+      .strict(),
     result: returns<{ jobId: string }>(),
   },
   'artifacts.watchStatus': { params: z.object({}).strict(), result: returns<WatchStatus>() },

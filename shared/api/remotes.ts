@@ -32,6 +32,20 @@ export interface TransferReport {
   packs: number;
 }
 
+/** A checkout that needs contents this store lacks: what the remote that has them would send. */
+export interface RemoteCheckout {
+  /** artifact@number */
+  version: string;
+  rootHash: string;
+  /** the remote's name in strata.yaml */
+  remote: string;
+  /** contents this store lacks, and their bytes */
+  contents: number;
+  bytes: number;
+  /** the version is recorded here (its contents are not), or known only to the remote */
+  recorded: boolean;
+}
+
 const transfer = z
   .object({
     /** the remote's name in strata.yaml; default: the only one, or "origin" */

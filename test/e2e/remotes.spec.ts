@@ -55,3 +55,63 @@ test('Data: a remote shows what is only here, and Push all sends it', async ({ p
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// A fresh clone (strata.yaml from git, an empty store): the Data section lists the version only the
+// remote has; Check out names the contents to fetch and from where, and "Pull and check out" is one
+// job that leaves the version's files in the workspace and the version in this store.
+test('Data: checking out a version only on the remote offers to pull it, then does both', async ({
+  page,
+}) => {
+  const a = copyProject(exampleDir);
+  const nas = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-nas-'));
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-home-'));
+  const cli = (cwd: string, ...args: string[]) => {
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'strata.js'), ...args, '--json'], {
+      cwd,
+      env: { ...process.env, STRATA_HOME: home },
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+  };
+  fs.appendFileSync(path.join(a, 'strata.yaml'), `\nremotes:\n  nas:\n    type: folder\n    path: ${nas}\n`);
+  const labels = 'id,label\n1,cat\n2,dog\n3,bird\n';
+  fs.mkdirSync(path.join(a, 'data', 'raw'), { recursive: true });
+  fs.writeFileSync(path.join(a, 'data', 'raw', 'labels.csv'), labels);
+  fs.writeFileSync(path.join(a, 'data', 'raw', 'notes.txt'), 'collected on a Tuesday\n');
+  cli(a, 'add', 'data/raw');
+  cli(a, 'push', '--all');
+  const b = copyProject(exampleDir);
+  fs.copyFileSync(path.join(a, 'strata.yaml'), path.join(b, 'strata.yaml'));
+  const host = await startHost(b);
+  try {
+    await signIn(page, host);
+    await page.keyboard.press('ControlOrMeta+3');
+    const main = page.getByRole('main', { name: 'Data' });
+    await main.getByTestId('artifact-raw').click();
+    const only = main.getByTestId('remote-only-1');
+    await expect(only).toContainText('on nas', { timeout: 15000 });
+    await only.getByRole('button', { name: 'Check out' }).click();
+    const offer = main.getByTestId('pull-offer');
+    await expect(offer).toContainText('2 contents');
+    await expect(offer).toContainText('of raw@1 are only on remote nas');
+    await page.screenshot({ path: screenPath('remotes-pull-offer'), fullPage: true });
+    await offer.getByRole('button', { name: 'Pull and check out' }).click();
+    await expect(main.getByTestId('versions-table')).toContainText('@1', { timeout: 30000 });
+    await expect(main.getByTestId('remote-only')).toHaveCount(0);
+    // One job did both (its label was the pull's, then the checkout's); the tray opens only for slow ones.
+    if (!(await page.getByTestId('jobs-tray').isVisible())) await page.getByTestId('jobs-button').click();
+    await expect(page.getByTestId('job').filter({ hasText: 'Checking out raw@1' })).toHaveCount(1);
+    await expect(page.getByTestId('job').filter({ hasText: 'raw@1' }).first()).toHaveAttribute(
+      'data-state',
+      'done',
+    );
+    expect(fs.readFileSync(path.join(b, 'data', 'raw', 'labels.csv'), 'utf8')).toBe(labels);
+    expect(fs.readFileSync(path.join(b, 'data', 'raw', 'notes.txt'), 'utf8')).toBe(
+      'collected on a Tuesday\n',
+    );
+    await page.screenshot({ path: screenPath('remotes-pulled-checkout'), fullPage: true });
+  } finally {
+    await stopHost(host);
+    for (const d of [a, b, nas, home]) fs.rmSync(d, { recursive: true, force: true });
+  }
+});

@@ -132,6 +132,49 @@ function roundTrip(name: string, remotesYaml: string, env: NodeJS.ProcessEnv) {
     },
     SLOW,
   );
+  it(
+    'a checkout of a version only on the remote names it and the remote, and --pull does both',
+    () => {
+      const e = path.join(base, 'checkout');
+      fs.mkdirSync(e, { recursive: true });
+      fs.writeFileSync(path.join(e, 'strata.yaml'), yaml);
+      const remoteName = /^ {2}(\w+):/m.exec(remotesYaml)![1];
+      // Not on a terminal: no question, the command fails and says what to pass.
+      const refused = cliIn(e)('checkout', 'data@2');
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(
+        `data@2 is only on remote "${remoteName}", with 42 contents (19 MiB) this store lacks; pass --pull`,
+      );
+      expect(json(e, 'remote', 'status')[0]).toMatchObject({ both: 0, onlyHere: [] });
+      expect(fs.existsSync(path.join(e, 'data'))).toBe(false);
+
+      expect(json(e, 'checkout', 'data@2', '--pull').number).toBe(2);
+      const got = readTree(path.join(e, 'data'));
+      expect(Object.keys(got).sort()).toEqual(Object.keys(expected['data@2']).sort());
+      for (const [rel, bytes] of Object.entries(expected['data@2']))
+        expect(got[rel].equals(bytes), rel).toBe(true);
+      expect(json(e, 'versions', 'data').versions.map((v: { number: number }) => v.number)).toEqual([2]);
+
+      // A version recorded here whose content is gone (the 17 MiB one): named, and fetched alone.
+      const objects = path.join(e, '.strata', 'objects');
+      const lost = fs
+        .readdirSync(objects)
+        .filter((d) => /^[0-9a-f]{2}$/.test(d))
+        .flatMap((d) => fs.readdirSync(path.join(objects, d)).map((f) => path.join(objects, d, f)))
+        .find((f) => fs.statSync(f).size === 17 << 20)!;
+      fs.rmSync(lost);
+      fs.rmSync(path.join(e, 'data'), { recursive: true });
+      const gone = cliIn(e)('checkout', 'data@2');
+      expect(gone.code).toBe(1);
+      expect(gone.stderr).toContain(`data@2: 1 content (17 MiB) is only on remote "${remoteName}"`);
+      expect(json(e, 'checkout', 'data@2', '--pull', '--remote', remoteName).number).toBe(2);
+      expect(fs.readFileSync(path.join(e, 'data', 'big.bin')).equals(expected['data@2']['big.bin'])).toBe(
+        true,
+      );
+      expect(json(e, 'fsck').ok ?? true).toBe(true);
+    },
+    SLOW,
+  );
   return { base, a, cliIn, json };
 }
 

@@ -1,10 +1,10 @@
-import type { JobInfo } from '../../../shared/api/jobs.js';
 import type { TransferReport } from '../../../shared/api/remotes.js';
 import type { Command, Io } from '../command.js';
 import { jsonFlag, printJson } from '../command.js';
 import { UsageError, type ParsedArgs } from '../args.js';
 import { projectFlag, withProject } from '../api.js';
-import { progressLine, reportLine, statusLines } from '../format/transfer.js';
+import { reportLine, statusLines } from '../format/transfer.js';
+import { followTransfer } from '../follow-transfer.js';
 
 const transferFlags = {
   all: { type: 'boolean', help: 'every version' },
@@ -13,10 +13,9 @@ const transferFlags = {
   ...jsonFlag,
 } as const;
 
-/** Progress on stderr about once a second, so a long transfer shows it is alive without flooding a log. */
 async function transfer(
   call: 'remotes.push' | 'remotes.pull',
-  verb: string,
+  verb: 'push' | 'pull',
   args: ParsedArgs,
   io: Io,
 ): Promise<number> {
@@ -28,22 +27,18 @@ async function transfer(
       versions: args.positional,
       all: Boolean(args.flags.all),
     });
-    let last = 0;
-    const off = args.flags.json
-      ? () => undefined
-      : api.on('job.update', (job: JobInfo) => {
-          if (job.id !== started.jobId || job.state !== 'running' || Date.now() - last < 1000) return;
-          last = Date.now();
-          io.err(progressLine(verb === 'push' ? 'sent' : 'received', job));
-        });
-    try {
-      const r = await api.job<TransferReport>(started);
-      if (args.flags.json) printJson(io, r);
-      else io.out(reportLine(verb === 'push' ? 'pushed' : 'pulled', r));
-      return 0;
-    } finally {
-      off();
+    const end = await followTransfer<TransferReport>(api, started, io, {
+      command: verb,
+      verb: verb === 'push' ? 'sent' : 'received',
+      quiet: Boolean(args.flags.json),
+    });
+    if ('cancelled' in end) {
+      io.err(`strata ${verb}: cancelled; run it again to resume`);
+      return 130;
     }
+    if (args.flags.json) printJson(io, end.result);
+    else io.out(reportLine(verb === 'push' ? 'pushed' : 'pulled', end.result));
+    return 0;
   });
 }
 
@@ -52,7 +47,7 @@ export const pushCommand: Command = {
   summary: 'send versions and the contents the remote lacks to a remote',
   usage: 'strata push [<artifact>@<version>…|--all] [--remote NAME] [--json]',
   description:
-    'Remotes are declared under remotes: in strata.yaml (docs/remotes.md). An interrupted push is resumed by running it again.',
+    'Remotes are declared under remotes: in strata.yaml (docs/remotes.md). An interrupted push is resumed by running it again; Ctrl-C cancels (exit 130).',
   flags: transferFlags,
   run: (args, io) => transfer('remotes.push', 'push', args, io),
 };
@@ -61,7 +56,8 @@ export const pullCommand: Command = {
   name: 'pull',
   summary: 'fetch versions and the contents this store lacks from a remote',
   usage: 'strata pull [<artifact>@<version>…|--all] [--remote NAME] [--json]',
-  description: 'Every content is checked against its hash before it enters the store.',
+  description:
+    'Every content is checked against its hash before it enters the store. Ctrl-C cancels (exit 130) and keeps nothing half-written.',
   flags: transferFlags,
   run: (args, io) => transfer('remotes.pull', 'pull', args, io),
 };

@@ -24,6 +24,7 @@ import {
   setAlias,
 } from '../store/repo.js';
 import { watchStatusOf } from '../watch/service.js';
+import { checkoutFromRemote, onRemoteError, remoteCheckoutPlan } from '../remote/checkout.js';
 import { CHAMPION, requireGates } from '../gates/evaluate.js';
 
 /**
@@ -96,10 +97,22 @@ export const artifactHandlers: Handlers<typeof artifactCalls> = {
     });
     return { jobId: job.id };
   },
-  'artifacts.checkout': async ({ artifact, ref, force }, engine) => {
+  'artifacts.checkout': async ({ artifact, ref, force, pull, remote }, engine) => {
     const project = storeOf(engine);
+    // Only a version or contents missing here sends it to the remotes; a complete one is answered locally.
+    const plan = await remoteCheckoutPlan(project, artifact, ref, remote, AbortSignal.timeout(60_000));
+    if (plan && !pull) throw onRemoteError(plan);
     // Checked before the job starts, so the UI gets the refusal as the answer and can offer --force.
-    if (!force) await assertNoLocalChanges(project, artifact, resolveRef(project, artifact, ref));
+    // An artifact this store has never seen is checked in the job, once the pull has told its path.
+    if (!force && findArtifact(project, artifact))
+      await assertNoLocalChanges(project, artifact, plan ?? resolveRef(project, artifact, ref));
+    if (plan) {
+      const { job } = engine.jobs.start(
+        { label: `Pulling ${plan.version} from ${plan.remote} to check it out`, unit: 'bytes' },
+        (ctx) => checkoutFromRemote(project, plan, { force, ctx }),
+      );
+      return { jobId: job.id };
+    }
     const { job } = engine.jobs.start({ label: `Checking out ${artifact}@${ref}`, unit: 'files' }, (ctx) =>
       checkout(project, artifact, ref, {
         force: true,

@@ -9,8 +9,8 @@ export interface JobContext {
   progress(done: number, total?: number | null): void;
   /** Throws CANCELLED if the job was cancelled; call between units of work. */
   checkCancelled(): void;
-  /** Renames the job, for work whose current phase is its news (a CT cycle's step). */
-  relabel(label: string): void;
+  /** Renames the job, for work whose current phase is its news (a CT cycle's step), and what it counts now. */
+  relabel(label: string, unit?: string): void;
 }
 
 export interface StartJobOptions {
@@ -80,8 +80,9 @@ export class JobManager {
       checkCancelled: () => {
         if (controller.signal.aborted) throw new StrataError('CANCELLED', `${opts.label}: cancelled`);
       },
-      relabel: (label) => {
+      relabel: (label, unit) => {
         job.label = label;
+        if (unit !== undefined) job.unit = unit;
         this.emit(job, true);
       },
     };

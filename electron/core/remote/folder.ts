@@ -73,9 +73,9 @@ export function folderTransport(name: string, root: string): Transport {
         throw fail(err, `cannot read ${key}`, abs(key));
       }
     },
-    async stream(key) {
+    async stream(key, signal) {
       requireRoot();
-      return fs.createReadStream(abs(key), { highWaterMark: 1 << 20 });
+      return fs.createReadStream(abs(key), { highWaterMark: 1 << 20, signal });
     },
     async writeBuffer(key, data) {
       requireRoot();

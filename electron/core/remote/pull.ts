@@ -10,7 +10,7 @@ import { useStore } from '../store/locks.js';
 import { fileHashes, rootHashOf } from '../store/manifest.js';
 import { fsyncPath, objectPath, tempPath } from '../store/objects.js';
 import { insertPacked, locateObject, PackWriter } from '../store/packs.js';
-import { findArtifact } from '../store/repo.js';
+import { findArtifact, manifestText } from '../store/repo.js';
 import { objectKey, packKey, parseListing, type RemoteVersion, type VersionRecord } from './layout.js';
 import { eachLimit } from './parallel.js';
 import { PARALLEL, remotePackedHashes, type TransferOptions } from './push.js';
@@ -66,9 +66,12 @@ export async function pull(
     'SELECT v.root_hash FROM versions v JOIN artifacts a ON a.id = v.artifact_id WHERE a.name = ? AND v.number = ?',
   );
   const conflicts: string[] = [];
+  // A version recorded here may still lack contents (lost, or never fetched): those are pulled too.
+  const recorded: { artifact: string; number: number; entries: string }[] = [];
   const missing = chosen.filter((v) => {
     const row = localRoot.get(v.artifact, v.number) as { root_hash: string } | undefined;
     if (row && row.root_hash !== v.rootHash) conflicts.push(`${v.artifact}@${v.number}`);
+    else if (row) recorded.push({ ...v, entries: manifestText(project, v.rootHash).entries });
     return !row;
   });
   if (conflicts.length)
@@ -88,8 +91,9 @@ export async function pull(
     records.push(r);
   });
 
+  const manifests = [...records, ...recorded];
   const wanted = new Map<string, number>();
-  for (const r of records)
+  for (const r of manifests)
     for (const hash of fileHashes(r.entries))
       if (!wanted.has(hash) && !locateObject(project.db, project.objectsDir, hash)) wanted.set(hash, 0);
   const packed = wanted.size ? await remotePackedHashes(remote, listing.packs, opts.signal) : new Map();
@@ -105,7 +109,7 @@ export async function pull(
       total += p.size;
     } else if (listing.loose.has(hash)) loose.push(hash);
     else {
-      const r = records.find((rec) => rec.entries.includes(hash))!;
+      const r = manifests.find((m) => m.entries.includes(hash))!;
       throw new StrataError(
         'REMOTE_FAILED',
         `${remote.label} lacks content ${hash.slice(0, 12)} of ${r.artifact}@${r.number}; push it again from a store that has it`,
@@ -113,7 +117,7 @@ export async function pull(
     }
   }
   const sizes = new Map<string, number>();
-  for (const r of records)
+  for (const r of manifests)
     for (const line of r.entries.split('\n')) {
       const m = /^f [0-7]+ (\d+) ([0-9a-f]{64}) /.exec(line);
       if (m) sizes.set(m[2], Number(m[1]));
@@ -184,6 +188,8 @@ async function fetchLoose(
   try {
     try {
       for await (const chunk of await remote.stream(objectKey(hash), signal)) {
+        // Whatever the transport does with the signal, a cancelled pull stops at the next chunk.
+        signal.throwIfAborted();
         hasher.update(chunk);
         for (let off = 0; off < chunk.length;) off += fs.writeSync(fd, chunk, off, chunk.length - off);
         onBytes(chunk.length);
@@ -204,6 +210,7 @@ async function fetchLoose(
     fsyncPath(path.dirname(dest));
     ok = true;
   } catch (err) {
+    if (signal.aborted) throw err;
     throw explainFsError(err, 'Cannot store a pulled content', tmp);
   } finally {
     if (!ok) fs.rmSync(tmp, { force: true });

@@ -11,7 +11,7 @@ import { requireArtifact, resolveRef } from './repo.js';
 export async function assertNoLocalChanges(
   project: Project,
   artifactName: string,
-  version: VersionInfo,
+  version: { rootHash: string },
   signal?: AbortSignal,
 ): Promise<void> {
   const artifact = requireArtifact(project, artifactName);

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { ArtifactInfo, ArtifactKind, VersionInfo } from '../../../shared/api/index.js';
+import type { ArtifactInfo, ArtifactKind, RemoteCheckout, VersionInfo } from '../../../shared/api/index.js';
 import type { StrataErrorData } from '../../../shared/errors.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
@@ -14,6 +14,8 @@ import { DiffPanel } from './DiffPanel.js';
 import { FileTree } from './FileTree.js';
 import { StorePanel } from './StorePanel.js';
 import { RemotesPanel } from './RemotesPanel.js';
+import { PullOffer, RemoteOnlyVersions } from './RemoteOnly.js';
+import { remoteOnlyVersions, useRemotesStore } from '../../stores/remotes.js';
 import { VersionTable as VersionTableBlock } from './VersionTable.js';
 import { bytes } from './format.js';
 import './data.css';
@@ -39,6 +41,10 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
   const [actionError, setActionError] = useState<StrataErrorData | null>(null);
   const [deploying, setDeploying] = useState<number | null>(null);
   const [refused, setRefused] = useState<VersionInfo | null>(null);
+  const [offer, setOffer] = useState<{ plan: RemoteCheckout; force: boolean } | null>(null);
+  const [pulling, setPulling] = useState(false);
+  const remotes = useRemotesStore((r) => r.status);
+  const refreshRemotes = useRemotesStore((r) => r.refresh);
   useEffect(() => {
     void s.load(api);
     return followArtifacts(api);
@@ -97,8 +103,38 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
     });
   const gateKey = artifact ? artifact.versions.map((v) => `${v.number}:${v.aliases.join()}`).join(' ') : '';
   const gates = useGates(api, section === 'models' ? artifact?.name : undefined, gateKey);
-  const checkout = (v: VersionInfo, force: boolean) =>
-    act(() => api.call('artifacts.checkout', { artifact: v.artifact, ref: String(v.number), force }));
+  // A version (or contents) only on a remote is refused with ON_REMOTE: the refusal becomes an offer.
+  const checkout = (v: { artifact: string; number: number }, force: boolean) =>
+    act(async () => {
+      setOffer(null);
+      try {
+        await api.call('artifacts.checkout', { artifact: v.artifact, ref: String(v.number), force });
+      } catch (err) {
+        const e = err as StrataErrorData;
+        if (e.code !== 'ON_REMOTE') throw err;
+        setOffer({ plan: e.details as RemoteCheckout, force });
+      }
+    });
+  const pullAndCheckout = ({ plan, force }: { plan: RemoteCheckout; force: boolean }) =>
+    act(async () => {
+      setPulling(true);
+      try {
+        const at = plan.version.lastIndexOf('@');
+        const { jobId } = await api.call('artifacts.checkout', {
+          artifact: plan.version.slice(0, at),
+          ref: plan.version.slice(at + 1),
+          force,
+          pull: true,
+          remote: plan.remote,
+        });
+        setOffer(null);
+        const job = await api.call('jobs.wait', { id: jobId });
+        if (job.state === 'failed' && job.error) throw job.error;
+        await refreshRemotes(api);
+      } finally {
+        setPulling(false);
+      }
+    });
 
   const header = (
     <SectionHeader
@@ -129,6 +165,14 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
       )}
       {s.error && <ErrorNotice error={s.error} />}
       {actionError && <ErrorNotice error={actionError} onDismiss={() => setActionError(null)} />}
+      {offer && (
+        <PullOffer
+          plan={offer.plan}
+          busy={pulling}
+          onPull={() => void pullAndCheckout(offer)}
+          onDismiss={() => setOffer(null)}
+        />
+      )}
       {refused && actionError?.code === 'GATE_FAILED' && (
         <OverrideForm onOverride={(reason) => void promote(refused, reason)} />
       )}
@@ -154,6 +198,7 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
     );
   }
   const aliases = [...new Set(list.flatMap((a) => a.versions.flatMap((v) => v.aliases)))];
+  const onRemote = remoteOnlyVersions(remotes, artifact.name);
   return (
     <>
       {top}
@@ -211,7 +256,13 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
           </div>
           {artifact.versions.length === 0 ? (
             <p className="muted">
-              No versions yet: record one with <code>strata add {artifact.path}</code>.
+              {onRemote.length ? (
+                'No versions in this store yet; a remote has some (below).'
+              ) : (
+                <>
+                  No versions yet: record one with <code>strata add {artifact.path}</code>.
+                </>
+              )}
             </p>
           ) : (
             <VersionTableBlock
@@ -239,6 +290,10 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
               }
             />
           )}
+          <RemoteOnlyVersions
+            versions={onRemote}
+            onCheckout={(number) => void checkout({ artifact: artifact.name, number }, false)}
+          />
           {deploying !== null && (
             <DeployDialog
               api={api}

@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Api, JobInfo, RemoteStatus } from '../../../shared/api/index.js';
 import { toErrorData, type StrataErrorData } from '../../../shared/errors.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { useArtifactsStore } from '../../stores/artifacts.js';
+import { useRemotesStore } from '../../stores/remotes.js';
 
 function summary(s: RemoteStatus): string {
   if (s.error) return s.error;
@@ -19,21 +20,19 @@ function summary(s: RemoteStatus): string {
  * Nothing is shown for a project without remotes.
  */
 export function RemotesPanel({ api, root }: { api: Api; root: string }) {
-  const [status, setStatus] = useState<RemoteStatus[] | null>(null);
+  const status = useRemotesStore((s) => s.status);
+  const refresh = useRemotesStore((s) => s.refresh);
+  const readError = useRemotesStore((s) => s.error);
   const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<StrataErrorData | null>(null);
+  const [failed, setError] = useState<StrataErrorData | null>(null);
+  const error = failed ?? readError;
   const load = useArtifactsStore((s) => s.load);
   // A new version (added, watched, pulled) changes what is only here.
   const artifacts = useArtifactsStore((s) => s.artifacts);
 
-  const refresh = useCallback(async () => {
-    const remotes = await api.call('remotes.list', {});
-    if (remotes.length === 0) return setStatus([]);
-    setStatus(await api.call('remotes.status', {}));
-  }, [api]);
   useEffect(() => {
-    refresh().catch((err) => setError(toErrorData(err)));
-  }, [refresh, root, artifacts]);
+    void refresh(api);
+  }, [api, refresh, root, artifacts]);
 
   const transfer = async (call: 'remotes.push' | 'remotes.pull', remote: string) => {
     setBusy(`${call} ${remote}`);
@@ -42,7 +41,7 @@ export function RemotesPanel({ api, root }: { api: Api; root: string }) {
       const { jobId } = await api.call(call, { remote, all: true, versions: [] });
       const job: JobInfo = await api.call('jobs.wait', { id: jobId });
       if (job.state === 'failed' && job.error) setError(job.error);
-      await Promise.all([refresh(), load(api)]);
+      await Promise.all([refresh(api), load(api)]);
     } catch (err) {
       setError(toErrorData(err));
     } finally {
