@@ -200,6 +200,22 @@ export interface MonitorState {
   error: string | null;
 }
 
+/** A drift report's content: the monitor's state without what describes the moment of asking. */
+export type DriftReportContent = Omit<
+  MonitorState,
+  'lastRunAt' | 'error' | 'unsettled' | 'special' | 'windows'
+> & {
+  format: string;
+  windows: (Omit<WindowSummary, 'report'> & { report: Omit<DriftReport, 'computedMs'> })[];
+};
+
+/** One file of a drift report: its name carries the start of the sha256 of its text. */
+export interface DriftReportFile {
+  fileName: string;
+  text: string;
+  sha256: string;
+}
+
 export interface MonitorSummary {
   name: string;
   reference: string;
@@ -235,9 +251,12 @@ export const driftCalls = {
     params: z.object({ name: z.string().min(1), run: z.boolean().default(false) }).strict(),
     result: returns<MonitorState>(),
   },
-  /** The monitor's drift report as one self-contained HTML file's text. */
-  'drift.exportHtml': {
+  /**
+   * The monitor's drift report: its data as canonical JSON and one self-contained HTML page, each
+   * named by the sha256 of its bytes (the same windows give the same files).
+   */
+  'drift.report': {
     params: z.object({ name: z.string().min(1) }).strict(),
-    result: returns<{ fileName: string; html: string }>(),
+    result: returns<{ json: DriftReportFile; html: DriftReportFile }>(),
   },
 };

@@ -106,7 +106,8 @@ describe('drift monitors over prediction logs', () => {
     expect(s.windows[0].estimated!.accuracy).toBeGreaterThan(0.6);
     expect(s.windows[0].estimated!.low).toBeLessThan(s.windows[0].estimated!.accuracy);
     // The report exports as one page with its charts inline and nothing to fetch or run.
-    const { html } = await engine.invoke('drift.exportHtml', { name: 'churn' });
+    const { html: htmlFile } = await engine.invoke('drift.report', { name: 'churn' });
+    const html = htmlFile.text;
     expect(html).toContain('Drift report: churn');
     expect(html).toMatch(/<svg[^>]*aria-label="columns by window"/);
     expect(html).not.toMatch(/<script|<link|src=/);

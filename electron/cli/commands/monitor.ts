@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { MonitorState } from '../../../shared/api/drift.js';
 import type { Command, Io } from '../command.js';
 import { jsonFlag, printJson } from '../command.js';
@@ -40,10 +42,17 @@ function printState(io: Io, s: MonitorState): void {
 export const monitorCommand: Command = {
   name: 'monitor',
   summary: 'run drift monitors over their prediction logs and show their windows',
-  usage: 'strata monitor [<name>] [--json]',
+  usage: 'strata monitor [<name>] [--json] [--report <folder>]',
   description:
     "Reads the new lines of each monitor's logs (declared under monitors: in strata.yaml), compares every full window with the reference and joins labels. Exits 1 when a monitor's newest window raises an alert.",
-  flags: { ...projectFlag, ...jsonFlag },
+  flags: {
+    ...projectFlag,
+    ...jsonFlag,
+    report: {
+      type: 'string',
+      help: "write each monitor's drift report (HTML and JSON, each named by its sha256) into this folder",
+    },
+  },
   async run(args, io) {
     if (args.positional.length > 1) throw new UsageError('strata monitor takes at most one monitor name');
     return withProject(args.flags, async (api) => {
@@ -52,6 +61,21 @@ export const monitorCommand: Command = {
         : (await api.call('drift.monitors', {})).map((m) => m.name);
       const states: MonitorState[] = [];
       for (const name of names) states.push(await api.call('drift.monitor', { name, run: true }));
+      const dir = args.flags.report;
+      if (dir !== undefined) {
+        if (typeof dir !== 'string' || !dir) throw new UsageError('--report needs the folder to write into');
+        fs.mkdirSync(dir, { recursive: true });
+        for (const s of states) {
+          const files = await api.call('drift.report', { name: s.name });
+          for (const f of [files.html, files.json]) {
+            const out = path.resolve(dir, f.fileName);
+            const tmp = `${out}.${process.pid}.tmp`;
+            fs.writeFileSync(tmp, f.text);
+            fs.renameSync(tmp, out);
+            if (!args.flags.json) io.out(`wrote ${out} (sha256 ${f.sha256})`);
+          }
+        }
+      }
       if (args.flags.json) printJson(io, args.positional.length ? states[0] : states);
       else if (states.length === 0) io.out('No monitors in strata.yaml (declare them under monitors:).');
       else for (const s of states) printState(io, s);

@@ -1,7 +1,7 @@
 // A monitor's drift report as one self-contained HTML file, through the shared report writer
 // (report/html.ts: inline CSS, SVG, no scripts, no network). The charts are drawn from the stored
 // windows: one point per window per column.
-import type { ColumnDrift, MonitorState } from '../../../shared/api/drift.js';
+import type { ColumnDrift, DriftReportContent } from '../../../shared/api/drift.js';
 import { badge, barsSvg, esc, heading, number, page, para, raw, table, type Html } from '../report/html.js';
 
 const fmt = (x: number | null | undefined) =>
@@ -43,7 +43,7 @@ function lineSvg(
 }
 
 /** Columns × windows: red where the column drifted, green where it did not, grey without a verdict. */
-function heatmapSvg(names: string[], s: MonitorState): Html {
+function heatmapSvg(names: string[], s: DriftReportContent): Html {
   const cell = Math.max(4, Math.min(18, Math.floor(700 / Math.max(s.windows.length, 1))));
   const labelW = 140;
   const rects = names
@@ -82,7 +82,8 @@ function overlay(c: ColumnDrift): Html | null {
   return null;
 }
 
-export function driftReportHtml(s: MonitorState): string {
+/** The page, drawn only from the report's content; it names the JSON file that content is, by hash. */
+export function driftReportHtml(s: DriftReportContent, jsonSha256: string): string {
   const last = s.windows.at(-1);
   const names = last ? last.report.columns.map((c) => c.name) : [];
   const detectionWindows = [...new Set(s.detections.map((d) => d.window))];
@@ -198,7 +199,7 @@ export function driftReportHtml(s: MonitorState): string {
   }
   return page(
     `Drift report: ${s.name}`,
-    `Reference ${s.reference} · logs ${s.source} · ${s.windows.length} windows · ${s.labels.joined} labelled predictions · generated ${new Date().toISOString()}`,
+    `Reference ${s.reference} · logs ${s.source} · ${s.windows.length} windows · ${s.labels.joined} labelled predictions · data: sha256 ${jsonSha256}`,
     body,
   );
 }

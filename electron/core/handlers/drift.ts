@@ -1,7 +1,7 @@
 import { driftCalls } from '../../../shared/api/drift.js';
 import type { Handlers } from '../engine.js';
 import { listMonitors, monitorState, runMonitor } from '../drift/monitor.js';
-import { driftReportHtml } from '../drift/html.js';
+import { driftReportFiles } from '../drift/report.js';
 import { compareSamples } from '../drift/service.js';
 
 export const driftHandlers: Handlers<typeof driftCalls> = {
@@ -13,8 +13,6 @@ export const driftHandlers: Handlers<typeof driftCalls> = {
     if (run) await runMonitor(project, name);
     return monitorState(project, name);
   },
-  'drift.exportHtml': async ({ name }, engine) => {
-    const state = await monitorState(engine.requireProject(), name);
-    return { fileName: `drift-${name}.html`, html: driftReportHtml(state) };
-  },
+  'drift.report': async ({ name }, engine) =>
+    driftReportFiles(await monitorState(engine.requireProject(), name)),
 };

@@ -33,7 +33,7 @@ const READS = new Set<CallName>([
   'compare.diff',
   'drift.monitors',
   'drift.monitor',
-  'drift.exportHtml',
+  'drift.report',
   'gates.check',
   'gates.list',
   'gates.overview',

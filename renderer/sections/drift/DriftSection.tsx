@@ -1,4 +1,4 @@
-import { downloadHtml } from '../../components/download.js';
+import { downloadHtml, downloadText } from '../../components/download.js';
 import { useEffect } from 'react';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
@@ -24,10 +24,12 @@ export function DriftSection({ api, project }: SectionProps) {
   }, [api, project.root, project.config.monitors]);
 
   const state = s.selected ? s.states[s.selected] : undefined;
-  const exportHtml = async () => {
+  // Each file is named by the sha256 of its bytes: the same windows give the same report.
+  const exportReport = async (kind: 'html' | 'json') => {
     if (!s.selected) return;
-    const { fileName, html } = await api.call('drift.exportHtml', { name: s.selected });
-    downloadHtml(fileName, html);
+    const files = await api.call('drift.report', { name: s.selected });
+    if (kind === 'html') downloadHtml(files.html.fileName, files.html.text);
+    else downloadText(files.json.text, files.json.fileName, 'application/json');
   };
 
   if (s.monitors !== null && s.monitors.length === 0)
@@ -64,8 +66,21 @@ export function DriftSection({ api, project }: SectionProps) {
               >
                 {s.running ? 'Reading logs…' : 'Read new logs'}
               </button>
-              <button className="btn btn--small" onClick={() => void exportHtml()} data-testid="drift-export">
+              <button
+                className="btn btn--small"
+                onClick={() => void exportReport('html')}
+                data-testid="drift-export"
+                title="One self-contained HTML file, named by the sha256 of its bytes"
+              >
                 Export HTML report
+              </button>
+              <button
+                className="btn btn--small"
+                onClick={() => void exportReport('json')}
+                data-testid="drift-export-json"
+                title="The report's data as JSON, named by the sha256 of its bytes"
+              >
+                JSON
               </button>
             </span>
           )
