@@ -39,7 +39,14 @@ export function Header({ project }: { project: ProjectSummary }) {
         <button
           type="button"
           className="btn btn--small"
-          title="Count the files and bytes in the project folder, in the background"
+          // A scan records what it saw in the project's database, which a read-only review never writes.
+          disabled={project.readOnly}
+          title={
+            project.readOnly
+              ? 'Not in a read-only review: scanning records the workspace in the project, which stays untouched'
+              : 'Count the files and bytes in the project folder, in the background'
+          }
+          data-testid="scan-workspace"
           onClick={() =>
             void act(async () => {
               await api.call('project.scan', {});

@@ -56,6 +56,7 @@ test('Reproduce on the run page, lineage in Review, and an exported review that 
   const host = await startHost(dir);
   try {
     await signIn(page, host);
+    await expect(page.getByTestId('scan-workspace')).toBeEnabled();
     await nav(page, /^Runs/);
     await page.getByTestId(`run-row-${runId}`).click();
     await page.getByTestId('reproduce').click();
@@ -124,6 +125,10 @@ test('read-only review: the store is verified on open and nothing offers to chan
     await expect(page.getByTestId('repro-badge')).toHaveText('reproduced exactly');
     await expect(page.getByTestId('export-review')).toBeVisible();
     await expect(page.getByTestId('reproduce')).toHaveCount(0);
+    // The header's scan would be refused (READ_ONLY): it is off, and says why.
+    const scan = page.getByTestId('scan-workspace');
+    await expect(scan).toBeDisabled();
+    await expect(scan).toHaveAttribute('title', /read-only review/);
   } finally {
     await stopHost(host);
   }
