@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
@@ -99,6 +100,8 @@ test('Drift: log files dropped into a monitored folder become windows, charts an
   await expect(page.getByTestId('malformed')).toContainText('1 malformed line');
   await expect(page.getByTestId('drift-alert')).toHaveCount(0);
 
+  // A FIFO named like a log is never opened (that would block): it is listed as skipped.
+  expect(spawnSync('mkfifo', [path.join(dir, 'pipe.jsonl')]).status).toBe(0);
   fs.writeFileSync(path.join(dir, '2026-11-30T09.jsonl'), predictions(base, 3, 400, true));
   await expect(page.getByTestId('drift-alert')).toBeVisible({ timeout: 20_000 });
   await expect(page.getByTestId('drift-alert')).toContainText('monthly_charges');
@@ -106,6 +109,9 @@ test('Drift: log files dropped into a monitored folder become windows, charts an
   await expect(page.getByTestId('timeline-monthly_charges')).toContainText('drift');
   await expect(page.getByTestId('timeline-tenure_months')).toContainText('ok');
   await expect(page.getByTestId('overlay-contract')).toContainText('new: weekly');
+  await expect(page.getByTestId('special-files')).toContainText(
+    `${path.join('logs', 'predictions', 'pipe.jsonl')} (a FIFO)`,
+  );
   // The most severe column comes first.
   await expect(page.getByTestId('timelines').locator('[data-testid^="timeline-"]').first()).toHaveAttribute(
     'data-testid',
@@ -134,6 +140,9 @@ test('Drift: log files dropped into a monitored folder become windows, charts an
   await page.getByTestId('drift-export').click();
   const file = await (await download).path();
   const html = fs.readFileSync(file!, 'utf8');
+  // Named by its content: the name carries the start of the file's sha256.
+  const sha = crypto.createHash('sha256').update(fs.readFileSync(file!)).digest('hex');
+  expect((await download).suggestedFilename()).toBe(`drift-churn-${sha.slice(0, 16)}.html`);
   expect(html).toContain('Drift report: churn');
   expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
   const saved = screenPath('drift-report').replace(/\.png$/, '.html');
