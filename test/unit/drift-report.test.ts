@@ -86,6 +86,15 @@ describe('drift reports are content-addressed', () => {
     expect(again.state.lastRunAt).not.toBe(first.state.lastRunAt);
     expect(again.files).toEqual(first.files);
 
+    // The project opened read-only for review gives the same files (a report writes nothing).
+    const reviewer = new Engine({ readOnly: true, rememberRecent: false });
+    try {
+      await reviewer.invoke('project.open', { path: a });
+      expect(await reviewer.invoke('drift.report', { name: 'churn' })).toEqual(first.files);
+    } finally {
+      await reviewer.shutdown();
+    }
+
     // The same reference and logs in another folder, computed afresh: the same files.
     const b = project();
     const elsewhere = await report(b);
