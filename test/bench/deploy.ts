@@ -3,7 +3,8 @@
 // check (the floor: Python importing scikit-learn and unpickling). (2) The built-in ONNX server, a
 // 30-feature logistic regression, batch 1 over HTTP on 127.0.0.1: p99 latency of sequential requests,
 // and throughput with 8 connections beside a plain Python http.server predictor doing the same
-// arithmetic (numpy dot + sigmoid), the same client driving both. (3) Bundle export and verify of a
+// arithmetic (numpy dot + sigmoid), the same client driving both from its own process (wrk when it is
+// installed), with a do-nothing Node server as the ceiling any Node server could reach here. (3) Bundle export and verify of a
 // 1 GiB model beside sha256sum on the same file.
 //   node --import tsx test/bench/deploy.ts   (STRATA_BENCH_DEPLOY_MB=1024, STRATA_BENCH_DEPLOY_REQUESTS=5000)
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -72,18 +73,74 @@ async function latencies(port: number, pathName: string, body: string, n: number
   return out;
 }
 
-async function throughput(port: number, pathName: string, body: string, seconds: number): Promise<number> {
-  let done = 0;
-  const end = performance.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (performance.now() < end) {
-        await post(port, pathName, body);
-        done++;
-      }
-    }),
-  );
-  return done / seconds;
+const WRK = spawnSync('wrk', ['--version'], { encoding: 'utf8' });
+const wrkVersion = WRK.error ? null : (/wrk (\S+)/.exec(WRK.stdout + WRK.stderr)?.[1] ?? 'unknown version');
+const loadClient = wrkVersion
+  ? `wrk ${wrkVersion} (a C load generator), 1 thread`
+  : 'a Node http client in its own process (wrk is not installed: apt-get install wrk, or brew install wrk)';
+
+/** CPU seconds a process has used, from /proc (null where there is none). */
+function cpuSeconds(pid: number): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ ticks
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Requests per second over 8 keep-alive connections for `seconds`, driven from outside this process
+ * (wrk, else test/helpers/http-load.mjs), and the server's CPU time per request: the client must
+ * not be what is measured, and on a shared 2-core machine CPU per request is the steadier figure.
+ */
+function throughput(
+  port: number,
+  pid: number,
+  body: string,
+  seconds: number,
+): { rps: number; cpuUs: number | null } {
+  const cpu0 = cpuSeconds(pid);
+  let ok: number;
+  let failed: number;
+  let elapsed: number;
+  if (wrkVersion) {
+    const script = path.join(root, 'post.lua');
+    fs.writeFileSync(
+      script,
+      `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [==[${body}]==]\n`,
+    );
+    const url = `http://127.0.0.1:${port}/predict`;
+    const r = spawnSync('wrk', ['-t1', '-c8', `-d${seconds}s`, '-s', script, url], { encoding: 'utf8' });
+    const total = /(\d+) requests in ([\d.]+)(m?s)/.exec(r.stdout);
+    if (r.status !== 0 || !total) throw new Error(`wrk failed: ${r.stdout}${r.stderr}`);
+    elapsed = Number(total[2]) / (total[3] === 'ms' ? 1000 : 1);
+    failed = Number(/Non-2xx or 3xx responses: (\d+)/.exec(r.stdout)?.[1] ?? 0);
+    const socket = /Socket errors: (.*)/.exec(r.stdout);
+    if (socket) throw new Error(`wrk saw socket errors against port ${port}: ${socket[1]}`);
+    ok = Number(total[1]) - failed;
+  } else {
+    const bodyFile = path.join(root, 'body.json');
+    fs.writeFileSync(bodyFile, body);
+    const client = path.join(repoRoot, 'test', 'helpers', 'http-load.mjs');
+    const r = spawnSync(
+      process.execPath,
+      [client, String(port), '/predict', bodyFile, String(seconds), '8'],
+      { encoding: 'utf8' },
+    );
+    if (r.status !== 0) throw new Error(`the load client failed: ${r.stderr}`);
+    ({
+      ok,
+      failed,
+      seconds: elapsed,
+    } = JSON.parse(r.stdout) as { ok: number; failed: number; seconds: number });
+  }
+  if (failed) throw new Error(`${failed} requests to port ${port} answered an error`);
+  const cpu1 = cpuSeconds(pid);
+  return {
+    rps: ok / elapsed,
+    cpuUs: cpu0 === null || cpu1 === null ? null : ((cpu1 - cpu0) * 1e6) / ok,
+  };
 }
 
 const pythonPredictor = `
@@ -214,15 +271,38 @@ try {
     `p50 ${percentile(ours, 50).toFixed(3)} ms (Python ${percentile(theirs, 50).toFixed(3)} ms); ours also writes the JSONL prediction log. ` +
       `A Node HTTP server that does nothing, same client: p50 ${percentile(floorNode, 50).toFixed(3)} ms, p99 ${percentile(floorNode, 99).toFixed(3)} ms`,
   );
-  const tOurs = await throughput(onnx.port!, '/predict', row, 3);
-  const tTheirs = await throughput(pyPort, '/predict', row, 3);
+  // Each server in turn, three rounds, the best round of each: the machine is shared, and another
+  // engineer's burst should cost a server one round, not its figure.
+  const servers = {
+    ours: { port: onnx.port!, pid: onnx.pid! },
+    python: { port: pyPort, pid: py.pid! },
+    noop: { port: noopPort, pid: noop.pid! },
+  };
+  const best: Record<string, { rps: number; cpuUs: number | null }> = {};
+  for (let round = 0; round < 3; round++)
+    for (const [who, s] of Object.entries(servers)) {
+      const r = throughput(s.port, s.pid, row, 3);
+      if (!best[who] || r.rps > best[who].rps) best[who] = r;
+    }
+  note(`throughput load client: ${loadClient}, 8 keep-alive connections, 3 s per server, best of 3 rounds`);
   figure({
-    name: 'ONNX server throughput, batch 1, 8 connections',
-    value: tOurs,
+    name: 'ONNX server throughput, batch 1, 8 connections (prediction log on)',
+    value: best.ours.rps,
     unit: 'req/s',
-    comparator: { label: 'Python http.server + numpy (threads), same client', value: tTheirs },
+    comparator: { label: 'Python http.server + numpy (threads), same client', value: best.python.rps },
     targets: [{ on: 'ratio', op: '>=', limit: 5 }],
   });
+  figure({
+    name: 'ceiling: a Node HTTP server that parses nothing, predicts nothing, logs nothing, same client',
+    value: best.noop.rps,
+    unit: 'req/s',
+    comparator: { label: 'Python http.server + numpy (threads), same client', value: best.python.rps },
+  });
+  const us = (x: number | null) => (x === null ? 'unknown' : `${x.toFixed(1)} µs`);
+  note(
+    `server CPU per request (from /proc): ours ${us(best.ours.cpuUs)}, Python ${us(best.python.cpuUs)}, ` +
+      `do-nothing Node server ${us(best.noop.cpuUs)}; the client and the server share ${os.availableParallelism()} cores`,
+  );
   await engine.invoke('deploy.stop', { target: 'onnx' });
 
   // (3) A 1 GiB model exported and verified, beside sha256sum of the same bytes.

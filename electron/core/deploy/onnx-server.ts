@@ -82,7 +82,11 @@ async function drain(): Promise<void> {
     queue = [];
     // Rows of different widths cannot share a tensor: each width runs on its own.
     const widths = new Map<number, Waiting[]>();
-    for (const b of batch) widths.set(b.rows[0].length, [...(widths.get(b.rows[0].length) ?? []), b]);
+    for (const b of batch) {
+      const group = widths.get(b.rows[0].length);
+      if (group) group.push(b);
+      else widths.set(b.rows[0].length, [b]);
+    }
     for (const [w, group] of widths) {
       const n = group.reduce((s, g) => s + g.rows.length, 0);
       const data = new Float32Array(n * w);
@@ -116,16 +120,20 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
 
 function readBody(req: http.IncomingMessage): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    let first: Buffer | null = null;
+    let more: Buffer[] | null = null;
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > 64 * 1024 * 1024) reject(new RowError('the request is larger than 64 MiB'));
-      else chunks.push(c);
+      else if (!first) first = c;
+      else (more ??= [first]).push(c);
     });
     req.on('end', () => {
+      // A small request arrives in one chunk: parsed where it lies, not copied into a new buffer first.
+      const body = more ? Buffer.concat(more) : first;
       try {
-        resolve(chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : null);
+        resolve(body ? JSON.parse(body.toString('utf8')) : null);
       } catch (err) {
         reject(new RowError(`the body is not JSON: ${(err as Error).message}`));
       }
