@@ -321,7 +321,9 @@ describe('deploy to folder and command targets', () => {
 
     const missing = cli('deploy', 'model@1', '--target', 'missing');
     expect(missing.code).not.toBe(0);
-    expect(missing.stderr).toContain(`The target folder ${path.join(t.dir, 'nowhere')} does not exist`);
+    expect(missing.stderr).toContain(
+      `Cannot deploy to target missing: the folder ${path.join(t.dir, 'nowhere')} does not exist`,
+    );
   }, 120000);
 
   it('a command gets the model folder, version and manifest in its environment; a failing one is refused with its output', () => {

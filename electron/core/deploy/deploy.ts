@@ -6,7 +6,7 @@ import path from 'node:path';
 import { StrataError } from '../../../shared/errors.js';
 import type { VersionInfo } from '../../../shared/api/artifacts.js';
 import type { GateReport } from '../../../shared/api/gates.js';
-import type { Project } from '../project/project.js';
+import { explainFsError, type Project } from '../project/project.js';
 import { requireGates } from '../gates/evaluate.js';
 import { versionById } from '../store/repo.js';
 import type { CommandTarget, FolderTarget, HttpTarget, TargetConfig } from './config.js';
@@ -183,16 +183,35 @@ async function deployHttp(
   }
 }
 
+/**
+ * Copies the version into `<path>/<model>@<N>/` and points `<path>/current` at it. Every failure
+ * names the target and the folder; the folder keeps what it had (the model is written into a temp
+ * folder beside it and renamed, the link is swapped by renaming a new one over it).
+ */
 function deployFolder(project: Project, req: DeployRequest, t: FolderTarget): string {
   const root = path.resolve(project.root, t.path);
-  const st = fs.statSync(root, { throwIfNoEntry: false });
-  if (!st?.isDirectory())
-    throw new StrataError('NOT_FOUND', `The target folder ${root} does not exist; create it first`);
+  const what = `Cannot deploy to target ${req.target}`;
   try {
+    const st = fs.statSync(root, { throwIfNoEntry: false });
+    if (!st)
+      throw new StrataError(
+        'NOT_FOUND',
+        `${what}: the folder ${root} does not exist; create it, or change the target's path: in strata.yaml`,
+        { where: { file: root } },
+      );
+    if (!st.isDirectory())
+      throw new StrataError('BAD_REQUEST', `${what}: ${root} is a file, not a folder`, {
+        where: { file: root },
+      });
+    // Checked before anything is written: a read-only mount answers EROFS here even to root.
     fs.accessSync(root, fs.constants.W_OK);
-  } catch {
-    throw new StrataError('PERMISSION_DENIED', `The target folder ${root} is not writable`);
+    return writeFolder(project, req, root);
+  } catch (err) {
+    throw explainFsError(err, what, root);
   }
+}
+
+function writeFolder(project: Project, req: DeployRequest, root: string): string {
   const name = `${req.version.artifact}@${req.version.number}`;
   const final = path.join(root, name);
   const existing = path.join(final, MODEL_MANIFEST);
@@ -201,24 +220,37 @@ function deployFolder(project: Project, req: DeployRequest, t: FolderTarget): st
     (JSON.parse(fs.readFileSync(existing, 'utf8')) as { rootHash?: string }).rootHash ===
       req.version.rootHash;
   if (!same) {
-    // Written beside the final name and renamed: readers never see a half-written model.
     const tmp = fs.mkdtempSync(path.join(root, '.strata-tmp-'));
+    // A folder of that name holding other content (another project's model@N) is set aside, not
+    // deleted, until the new one is in place.
+    const aside = fs.existsSync(final) ? `${tmp}-replaced` : null;
     try {
       materializeVersion(project, req.version, tmp);
-      fs.rmSync(final, { recursive: true, force: true });
       fs.chmodSync(tmp, 0o755);
-      fs.renameSync(tmp, final);
+      if (aside) fs.renameSync(final, aside);
+      try {
+        fs.renameSync(tmp, final);
+      } catch (err) {
+        if (aside) fs.renameSync(aside, final);
+        throw err;
+      }
     } catch (err) {
       fs.rmSync(tmp, { recursive: true, force: true });
       throw err;
     }
+    if (aside) fs.rmSync(aside, { recursive: true, force: true });
   }
   // `current` is swapped by renaming a new link over it, so it always names a whole model.
   const link = path.join(root, 'current');
   const tmpLink = path.join(root, `.strata-current-${process.pid}`);
   fs.rmSync(tmpLink, { force: true });
-  fs.symlinkSync(name, tmpLink);
-  fs.renameSync(tmpLink, link);
+  try {
+    fs.symlinkSync(name, tmpLink);
+    fs.renameSync(tmpLink, link);
+  } catch (err) {
+    fs.rmSync(tmpLink, { force: true });
+    throw err;
+  }
   return `${final} (current -> ${name})`;
 }
 
