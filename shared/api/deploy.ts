@@ -39,6 +39,8 @@ export interface TargetInfo {
   /** what the target points at, for people: a URL, a folder, a command */
   where: string;
   current: Deployment | null;
+  /** http: `keep_running:` in strata.yaml, what a deploy does when it does not say (the Deploy dialog's default) */
+  keepRunning: boolean | null;
   /** http: whether the service answers its health check now */
   health: 'healthy' | 'unhealthy' | 'stopped' | null;
   /** http: the service's own counters, when it answers */
@@ -62,6 +64,7 @@ export const deployCalls = {
         model: spec,
         /** a reason to deploy past failing gates; recorded */
         override: z.string().optional(),
+        /** http: leave the service up when the app quits (default: the target's keep_running:) */
         keepRunning: z.boolean().optional(),
       })
       .strict(),

@@ -46,7 +46,7 @@ async function predict(url: string): Promise<number[]> {
   return ((await r.json()) as { predictions: number[] }).predictions;
 }
 
-test('Deploy: the example model from Models to a local service, called, a second version, rollback, stop; a failing gate blocks', async ({
+test('Deploy: the example model from Models to a local service, called, a second version, rollback, stop; a failing gate blocks; a service kept running outlives the app', async ({
   page,
 }) => {
   test.setTimeout(300000);
@@ -68,6 +68,9 @@ test('Deploy: the example model from Models to a local service, called, a second
       `
 targets:
   local:
+    type: http
+    python: /usr/bin/python3
+  spare:
     type: http
     python: /usr/bin/python3
 gates:
@@ -111,7 +114,7 @@ gates:
     const deploy = page.getByRole('main', { name: 'Deploy' });
     await expect(deploy.getByTestId('now-local')).toContainText('model@2');
     await expect(deploy.getByTestId('health-local')).toHaveText('healthy');
-    await expect(deploy.getByTestId('stats-local')).toContainText('requests');
+    await expect(deploy.getByTestId('stats-local')).toContainText(/\d+ requests? · 0 errors/);
     await expect(deploy.getByTestId('history-local').locator('tbody tr')).toHaveCount(2);
     await shots(page, 'deploy-section');
 
@@ -127,8 +130,46 @@ gates:
     await expect(deploy.getByTestId('now-local')).toContainText('Nothing deployed.');
     await expect(fetch(`${listed.targets[0].current.url}/v2/health/ready`)).rejects.toThrow();
     await shots(page, 'deploy-stopped');
+
+    // Keep running: the dialog's switch marks a service to outlive the app; one deployed without it
+    // stops when the app quits.
+    await page.keyboard.press('ControlOrMeta+4');
+    await models.getByTestId('deploy-2').click();
+    await expect(dialog.getByTestId('deploy-keep-running')).not.toBeChecked();
+    await dialog.getByTestId('deploy-keep-running').check();
+    await dialog.getByTestId('deploy-override').fill('kept up for the demo');
+    await page.screenshot({ path: screenPath('deploy-dialog-keep-running-light') });
+    await dialog.getByTestId('deploy-go').click();
+    await expect(dialog.getByTestId('deploy-result')).toContainText('model@2 is live on local', {
+      timeout: 60000,
+    });
+    await dialog.getByLabel('Close').click();
+    await models.getByTestId('deploy-2').click();
+    await dialog.getByTestId('deploy-target').selectOption('spare');
+    await expect(dialog.getByTestId('deploy-keep-running')).not.toBeChecked();
+    await dialog.getByTestId('deploy-override').fill('not kept');
+    await dialog.getByTestId('deploy-go').click();
+    await expect(dialog.getByTestId('deploy-result')).toContainText('model@2 is live on spare', {
+      timeout: 60000,
+    });
+    await dialog.getByLabel('Close').click();
+    await page.keyboard.press('ControlOrMeta+8');
+    await expect(deploy.getByTestId('kept-local')).toHaveText('keeps running after Strata quits');
+    await expect(deploy.getByTestId('now-spare')).toContainText('model@2');
+    await expect(deploy.getByTestId('kept-spare')).toHaveCount(0);
+    await shots(page, 'deploy-kept-running');
+    const now = JSON.parse(strata(dir, home, 'deployments', '--json').stdout) as {
+      targets: { name: string; current: { url: string; keepRunning: boolean } }[];
+    };
+    const [kept, spare] = ['local', 'spare'].map((n) => now.targets.find((x) => x.name === n)!.current);
+    expect([kept.keepRunning, spare.keepRunning]).toEqual([true, false]);
+    await stopHost(host);
+    host = null;
+    expect(await predict(kept.url)).toHaveLength(1);
+    await expect(fetch(`${spare.url}/v2/health/ready`)).rejects.toThrow();
   } finally {
     if (host) await stopHost(host);
+    strata(dir, home, 'undeploy', '--target', 'local');
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(home, { recursive: true, force: true });
   }

@@ -87,6 +87,7 @@ export const deployHandlers: Handlers<typeof deployCalls & typeof serveCalls> = 
                 ? t.path
                 : t.run,
           current: current ? publicOf(current) : null,
+          keepRunning: t.type === 'http' ? t.keep_running : null,
           health: null,
           stats: null,
         };

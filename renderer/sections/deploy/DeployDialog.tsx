@@ -20,6 +20,8 @@ export function DeployDialog({ api, model, version, onClose }: Props) {
   const [gates, setGates] = useState<GateReport | null>(null);
   const [target, setTarget] = useState('');
   const [reason, setReason] = useState('');
+  /** null until the user flips it: the chosen target's keep_running: decides */
+  const [keep, setKeep] = useState<boolean | null>(null);
   const [jobId, setJobId] = useState<string | null>(null);
   const [startError, setStartError] = useState<StrataErrorData | null>(null);
   const { job, result, error } = useDeployJob(api, jobId);
@@ -38,11 +40,19 @@ export function DeployDialog({ api, model, version, onClose }: Props) {
   const failing = gates?.gates.filter((g) => g.status === 'fail' || g.status === 'error') ?? [];
   const blocked = (gates?.status === 'fail' || gates?.status === 'error') && !reason.trim();
   const running = job?.state === 'running' || (jobId !== null && !job);
+  const chosen = targets?.find((t) => t.name === target);
+  const serves = chosen?.type === 'http';
+  const keepRunning = keep ?? chosen?.keepRunning ?? false;
 
   const start = async () => {
     setStartError(null);
     try {
-      const r = await api.call('deploy.start', { target, model: spec, override: reason.trim() || undefined });
+      const r = await api.call('deploy.start', {
+        target,
+        model: spec,
+        override: reason.trim() || undefined,
+        keepRunning: serves ? keepRunning : undefined,
+      });
       setJobId(r.jobId);
     } catch (e) {
       setStartError(toErrorData(e));
@@ -87,7 +97,10 @@ export function DeployDialog({ api, model, version, onClose }: Props) {
             <select
               className="input"
               value={target}
-              onChange={(e) => setTarget(e.target.value)}
+              onChange={(e) => {
+                setTarget(e.target.value);
+                setKeep(null);
+              }}
               data-testid="deploy-target"
               disabled={running}
             >
@@ -99,6 +112,25 @@ export function DeployDialog({ api, model, version, onClose }: Props) {
             </select>
           )}
         </label>
+        {serves && (
+          <label className="dp-keep">
+            <input
+              type="checkbox"
+              checked={keepRunning}
+              onChange={(e) => setKeep(e.target.checked)}
+              disabled={running || !!result}
+              data-testid="deploy-keep-running"
+            />
+            <span>
+              Keep running after Strata quits
+              <span className="muted dp-keep__hint">
+                {keepRunning
+                  ? 'The service stays up until you stop it here or with strata undeploy.'
+                  : 'The service stops when Strata quits and starts again when the project opens.'}
+              </span>
+            </span>
+          </label>
+        )}
         {job && (
           <div data-testid="deploy-progress" data-state={job.state}>
             <progress className="dp-progress" max={job.total ?? 4} value={job.done} />

@@ -137,9 +137,15 @@ export function DeploySection({ api, project }: SectionProps) {
                     {c.url && t.health === 'healthy' && <code className="dp-stat">{c.url}/predict</code>}
                     {t.stats && (
                       <span className="dp-stat" data-testid={`stats-${t.name}`}>
-                        {t.stats.requests} requests · {t.stats.errors} errors · p50{' '}
+                        {t.stats.requests} {t.stats.requests === 1 ? 'request' : 'requests'} ·{' '}
+                        {t.stats.errors} errors · p50{' '}
                         {t.stats.p50Ms === null ? '–' : `${t.stats.p50Ms.toFixed(2)} ms`} · p99{' '}
                         {t.stats.p99Ms === null ? '–' : `${t.stats.p99Ms.toFixed(2)} ms`}
+                      </span>
+                    )}
+                    {c.keepRunning && c.type === 'http' && (
+                      <span className="dp-stat" data-testid={`kept-${t.name}`}>
+                        keeps running after Strata quits
                       </span>
                     )}
                     {c.override && <span className="dp-stat">gates overridden: {c.override}</span>}
@@ -149,50 +155,53 @@ export function DeploySection({ api, project }: SectionProps) {
                 )}
               </div>
               {past.length > 0 && (
-                <table className="dp-history" data-testid={`history-${t.name}`}>
-                  <thead>
-                    <tr>
-                      <th>#</th>
-                      <th>Model</th>
-                      <th>Result</th>
-                      <th>When</th>
-                      <th>Who</th>
-                      <th>What happened</th>
-                      <th />
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {past.map((d) => (
-                      <tr key={d.id} data-testid={`deployment-${d.id}`}>
-                        <td>{d.id}</td>
-                        <td>
-                          {d.model}@{d.version}
-                          {d.action === 'rollback' && <span className="muted"> (rollback)</span>}
-                        </td>
-                        <td>
-                          <span className={`dp-status dp-status--${d.status}`}>{d.status}</span>
-                        </td>
-                        <td className="dv-nowrap">{when(d.startedAt)}</td>
-                        <td>{d.who}</td>
-                        <td className="dp-history__message">{d.message}</td>
-                        <td>
-                          {(d.status === 'replaced' || d.status === 'stopped') && (
-                            <button
-                              type="button"
-                              className="btn btn--ghost btn--small"
-                              onClick={() =>
-                                void act(() => api.call('deploy.rollback', { target: t.name, to: d.id }))
-                              }
-                              data-testid={`rollback-to-${d.id}`}
-                            >
-                              Roll back to this
-                            </button>
-                          )}
-                        </td>
+                <div className="dp-history-wrap">
+                  <table className="dp-history" data-testid={`history-${t.name}`}>
+                    <thead>
+                      <tr>
+                        <th>#</th>
+                        <th>Model</th>
+                        <th>Result</th>
+                        <th>When</th>
+                        <th>Who</th>
+                        <th>What happened</th>
+                        <th />
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
+                    </thead>
+                    <tbody>
+                      {past.map((d) => (
+                        <tr key={d.id} data-testid={`deployment-${d.id}`}>
+                          <td>{d.id}</td>
+                          <td>
+                            {d.model}@{d.version}
+                            {d.action === 'rollback' && <span className="muted"> (rollback)</span>}
+                          </td>
+                          <td>
+                            <span className={`dp-status dp-status--${d.status}`}>{d.status}</span>
+                          </td>
+                          <td>{when(d.startedAt)}</td>
+                          <td>{d.who}</td>
+                          <td className="dp-history__message">{d.message}</td>
+                          <td>
+                            {(d.status === 'replaced' || d.status === 'stopped') && (
+                              <button
+                                type="button"
+                                className="btn btn--ghost btn--small"
+                                onClick={() =>
+                                  void act(() => api.call('deploy.rollback', { target: t.name, to: d.id }))
+                                }
+                                data-testid={`rollback-to-${d.id}`}
+                                title={`Put ${d.model}@${d.version} back on ${t.name}`}
+                              >
+                                Roll back
+                              </button>
+                            )}
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
               )}
             </section>
           );
