@@ -107,11 +107,3 @@ export function monitorSettings(m: MonitorConfig): Partial<DriftSettings> {
     datasetDriftShare: m.thresholds.dataset_share ?? DEFAULTS.datasetDriftShare,
   };
 }
-
-/** The columns that describe the model's output rather than its input: not compared as features. */
-export function outputColumns(m: MonitorConfig): Set<string> {
-  const probability = typeof m.probability === 'object' ? Object.values(m.probability) : [m.probability];
-  return new Set(
-    [m.prediction, ...probability, m.label, m.id, m.window.time_column].filter((x): x is string => !!x),
-  );
-}
