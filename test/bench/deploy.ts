@@ -298,6 +298,10 @@ try {
     unit: 'req/s',
     comparator: { label: 'Python http.server + numpy (threads), same client', value: best.python.rps },
   });
+  note(
+    `5× the Python predictor would be ${Math.round(5 * best.python.rps).toLocaleString('en-US')} req/s; a Node server that does nothing at all ` +
+      `answers ${Math.round(best.noop.rps).toLocaleString('en-US')} req/s (${(best.noop.rps / best.python.rps).toFixed(2)}×) with the same client on this machine`,
+  );
   const us = (x: number | null) => (x === null ? 'unknown' : `${x.toFixed(1)} µs`);
   note(
     `server CPU per request (from /proc): ours ${us(best.ours.cpuUs)}, Python ${us(best.python.cpuUs)}, ` +
