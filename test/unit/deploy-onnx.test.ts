@@ -7,7 +7,7 @@ import { Engine } from '../../electron/core/engine.js';
 import { deployService } from '../../electron/core/deploy/service.js';
 import type { DeployResult, TargetInfo } from '../../shared/api/deploy.js';
 import type { JobInfo } from '../../shared/api/jobs.js';
-import { tempDir } from '../helpers/cli.js';
+import { runCli, tempDir } from '../helpers/cli.js';
 import { logistic, writeLogisticOnnx } from '../helpers/onnx-model.js';
 
 const t = tempDir('strata-onnx-');
@@ -151,6 +151,23 @@ describe('the ONNX server', () => {
       body: JSON.stringify({ rows: [Array(30).fill(0)] }),
     });
     expect(p.status).toBe(200);
+  }, 120000);
+
+  it('strata deploy keeps its service running after it exits, unless --stop-on-exit marks it to stop with the app', () => {
+    const env = { STRATA_HOME: path.join(t.dir, 'home') };
+    const kept = runCli(['deploy', 'clf@1', '--target', 'web', '--json'], { cwd: root, env });
+    expect(kept.code, kept.stderr).toBe(0);
+    const first = (JSON.parse(kept.stdout) as DeployResult).deployment;
+    pids.push(first.pid!);
+    expect(first.keepRunning).toBe(true);
+    const marked = runCli(['deploy', 'clf@1', '--target', 'web', '--stop-on-exit', '--json'], {
+      cwd: root,
+      env,
+    });
+    expect(marked.code, marked.stderr).toBe(0);
+    const second = (JSON.parse(marked.stdout) as DeployResult).deployment;
+    pids.push(second.pid!);
+    expect(second).toMatchObject({ keepRunning: false, status: 'active' });
   }, 120000);
 
   it('serves a version, and a bundle without its project, until stopped (strata serve through serve.start and serve.stop)', async () => {

@@ -10,12 +10,16 @@ export const deployCommand: Command = {
   summary: 'deploy a model version to a target in strata.yaml (gates, health check, smoke test)',
   usage: 'strata deploy <model>@<version> --target <name> [--override "<reason>"] [--stop-on-exit] [--json]',
   description:
-    "An http target is started, health-checked and sent the model's input example; a failure rolls back to what served before. A version failing its gates is refused unless --override gives a reason, which is recorded. A service deployed from the command line keeps running after it exits (strata undeploy stops it).",
+    "An http target is started, health-checked and sent the model's input example; a failure rolls back to what served before. A version failing its gates is refused unless --override gives a reason, which is recorded. A service deployed from the command line keeps running after it exits (strata undeploy stops it); with --stop-on-exit it is marked like one deployed from the app without Keep running, so the Strata app that finds it running stops it when it quits.",
   flags: {
     ...projectFlag,
     ...jsonFlag,
     target: { type: 'string', help: 'the target (under targets: in strata.yaml)' },
     override: { type: 'string', help: 'deploy despite failing gates, for this reason (recorded)' },
+    'stop-on-exit': {
+      type: 'boolean',
+      help: 'http: not kept running; the Strata app that finds the service stops it when it quits',
+    },
   },
   async run(args, io) {
     if (args.positional.length !== 1)
@@ -27,7 +31,7 @@ export const deployCommand: Command = {
         target,
         model: args.positional[0],
         override: args.flags.override as string | undefined,
-        keepRunning: true,
+        keepRunning: !args.flags['stop-on-exit'],
       });
       const r = await api.job<DeployResult>(started);
       if (args.flags.json) printJson(io, r);
