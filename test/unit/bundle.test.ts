@@ -13,6 +13,8 @@ import { importBundle, importTempRoot } from '../../electron/core/bundle/import.
 import { verifyBundle } from '../../electron/core/bundle/verify.js';
 import { TarWriter, type EntryType } from '../../electron/core/bundle/tar-write.js';
 import { MANIFEST_NAME } from '../../electron/core/bundle/format.js';
+import { locateObject } from '../../electron/core/store/packs.js';
+import type { JobInfo } from '../../shared/api/jobs.js';
 
 const tsx = import.meta.resolve('tsx');
 const t = tempDir('strata-bundle-');
@@ -136,6 +138,49 @@ describe('bundle round trip', () => {
   }, 120000);
 });
 
+describe('export of a large model', () => {
+  // Larger than the copy's buffers together (4 × 4 MiB), and not a multiple of a chunk or a block.
+  const big = crypto.randomBytes(21 * 1024 * 1024 + 777);
+  const dir = path.join(t.dir, 'large');
+  const exportJob = async (out: string): Promise<JobInfo> => {
+    const { jobId } = await engine.invoke('bundle.export', { model: 'big@1', out });
+    return engine.invoke('jobs.wait', { id: jobId });
+  };
+
+  it('streams every chunk into place: the bundle holds the file byte for byte and verifies', async () => {
+    fs.mkdirSync(path.join(dir, 'big'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'big', 'a.bin'), big);
+    fs.writeFileSync(path.join(dir, 'big', 'b.txt'), 'after the large one\n');
+    engine.openProject(dir, 'init');
+    const added = await engine.invoke('artifacts.add', { path: 'big', kind: 'model', name: 'big' });
+    expect((await engine.invoke('jobs.wait', { id: added.jobId })).error).toBeFalsy();
+    const out = path.join(t.dir, 'large.tar');
+    const job = await exportJob(out);
+    expect(job.error, job.error?.message).toBeFalsy();
+    expect((await verifyBundle(out)).ok).toBe(true);
+    const x = spawnSync('tar', ['xOf', out, 'model/a.bin'], { maxBuffer: 64 * 1024 * 1024 });
+    expect(x.stdout.equals(big)).toBe(true);
+    expect(spawnSync('tar', ['xOf', out, 'model/b.txt'], { encoding: 'utf8' }).stdout).toBe(
+      'after the large one\n',
+    );
+  }, 120000);
+
+  it('a store copy that no longer matches its hash fails the export and leaves no file', async () => {
+    const project = engine.openProject(dir);
+    const hash = crypto.createHash('sha256').update(big).digest('hex');
+    const loc = locateObject(project.db, project.objectsDir, hash)!;
+    const fd = fs.openSync(loc.file, 'r+');
+    fs.writeSync(fd, Buffer.from([0x42]), 0, 1, loc.offset + 19 * 1024 * 1024);
+    fs.closeSync(fd);
+    const outDir = path.join(t.dir, 'damaged-out');
+    fs.mkdirSync(outDir);
+    const job = await exportJob(path.join(outDir, 'damaged.tar'));
+    expect(job.error?.code).toBe('DATA_INVALID');
+    expect(job.error?.message).toContain("The store's copy of model/a.bin no longer matches its hash");
+    expect(fs.readdirSync(outDir)).toEqual([]);
+  }, 120000);
+});
+
 interface Entry {
   name: string;
   type?: EntryType;
@@ -144,7 +189,7 @@ interface Entry {
   size?: number;
 }
 
-function archive(name: string, entries: Entry[], gzip = false): string {
+async function archive(name: string, entries: Entry[], gzip = false): Promise<string> {
   const file = path.join(t.dir, 'hostile', name);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const w = new TarWriter(file);
@@ -152,10 +197,10 @@ function archive(name: string, entries: Entry[], gzip = false): string {
   for (const e of entries) {
     const data = e.data ?? Buffer.alloc(0);
     w.header(e.name, e.type && e.type !== 'File' ? 0 : data.length, { type: e.type, linkpath: e.linkpath });
-    if (data.length && (!e.type || e.type === 'File')) w.data(data);
+    if (data.length && (!e.type || e.type === 'File')) await w.data(data);
     w.end();
   }
-  w.close();
+  await w.close();
   if (gzip) {
     fs.writeFileSync(`${file}.gz`, zlib.gzipSync(fs.readFileSync(file), { level: 9 }));
     fs.rmSync(file);
@@ -168,7 +213,7 @@ describe('hostile archives', () => {
   const outside = path.join(t.dir, 'evil.txt');
   const absTarget = path.join(t.dir, 'abs-evil.txt');
   const payload = Buffer.from('pwned');
-  const cases: [string, () => string, RegExp][] = [
+  const cases: [string, () => Promise<string>, RegExp][] = [
     [
       'path traversal',
       () => archive('traversal.tar', [{ name: 'model/../../../evil.txt', data: payload }]),
@@ -247,7 +292,7 @@ describe('hostile archives', () => {
   it.each(cases)(
     '%s is refused on verify and on import, leaving nothing behind',
     async (_label, make, reason) => {
-      const file = make();
+      const file = await make();
       await expect(verifyBundle(file)).rejects.toThrow(reason);
       const project = engine.openProject(dst);
       const versions = project.db.prepare('SELECT count(*) FROM versions').pluck().get();

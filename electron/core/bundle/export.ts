@@ -24,6 +24,39 @@ import { sign } from './keys.js';
 import { TarWriter } from './tar-write.js';
 
 const CHUNK = 4 * 1024 * 1024;
+/** Chunks in flight: one read ahead, one being hashed here, the others being written. */
+const RING = 4;
+
+/**
+ * The buffers a model file is copied through. Reading and writing run on libuv's threads while this
+ * one hashes: in sequence (read, hash, write, next) export measured 0.72× sha256sum's speed on a
+ * 1 GiB model, the write alone taking as long as the hash. Each chunk is hashed from the very buffer
+ * that is written, so what the bundle holds is what was checked against the store's hash.
+ */
+class ChunkRing {
+  private readonly bufs = Array.from({ length: RING }, () => Buffer.allocUnsafe(CHUNK));
+  private readonly writes: (Promise<void> | null)[] = new Array<null>(RING).fill(null);
+  private next = 0;
+
+  /** The next buffer, once the write that last used it has finished, and its slot. */
+  async take(): Promise<{ buf: Buffer; slot: number }> {
+    const slot = this.next;
+    this.next = (slot + 1) % RING;
+    await this.writes[slot];
+    return { buf: this.bufs[slot], slot };
+  }
+
+  writing(slot: number, write: Promise<void>): void {
+    this.writes[slot] = write;
+  }
+}
+
+/** Reads up to `length` bytes at `position` into `buf` on libuv's threads. */
+function readAt(fd: number, buf: Buffer, length: number, position: number): Promise<number> {
+  return new Promise((resolve, reject) =>
+    fs.read(fd, buf, 0, length, position, (err, n) => (err ? reject(err) : resolve(n))),
+  );
+}
 
 export interface ExportResult {
   file: string;
@@ -185,7 +218,7 @@ export async function exportBundle(
   const w = new TarWriter(tmp);
   try {
     w.file(MANIFEST_NAME, manifestBytes);
-    const buf = Buffer.allocUnsafe(CHUNK);
+    const copy = new ChunkRing();
     for (const f of modelFiles) {
       const loc = locateObject(project.db, project.objectsDir, f.entry.hash);
       if (!loc)
@@ -196,16 +229,26 @@ export async function exportBundle(
       w.header(f.name, f.entry.size, { mode: f.entry.mode });
       const fd = fs.openSync(loc.file, 'r');
       const hash = crypto.createHash('sha256');
+      const readFrom = async (at: number) => {
+        const { buf, slot } = await copy.take();
+        const n = await readAt(fd, buf, Math.min(CHUNK, loc.size - at), loc.offset + at);
+        if (n === 0) throw new StrataError('INTERNAL', `${loc.file} ended early`);
+        return { part: buf.subarray(0, n), slot };
+      };
+      let ahead = loc.size > 0 ? readFrom(0) : null;
       try {
-        for (let done = 0; done < loc.size;) {
-          const n = fs.readSync(fd, buf, 0, Math.min(CHUNK, loc.size - done), loc.offset + done);
-          if (n === 0) throw new StrataError('INTERNAL', `${loc.file} ended early`);
-          const part = buf.subarray(0, n);
+        for (let done = 0; ahead;) {
+          const { part, slot } = await ahead;
+          done += part.length;
+          ahead = done < loc.size ? readFrom(done) : null;
+          // A read ahead that fails is thrown by the await above, the next time round.
+          ahead?.catch(() => undefined);
           hash.update(part);
-          w.data(part);
-          done += n;
+          copy.writing(slot, w.data(part));
         }
       } finally {
+        // Never close a descriptor a read on another thread still uses.
+        await ahead?.catch(() => undefined);
         fs.closeSync(fd);
       }
       if (hash.digest('hex') !== f.entry.hash)
@@ -217,10 +260,10 @@ export async function exportBundle(
     }
     for (const [name, bytes] of extras) w.file(name, bytes);
     if (opts.sign) w.file(SIGNATURE_NAME, json({ alg: 'ed25519', ...sign(manifestBytes) }));
-    w.close();
+    await w.close();
     fs.renameSync(tmp, abs);
   } catch (err) {
-    w.abort();
+    await w.abort();
     throw err;
   }
   return {
