@@ -52,6 +52,16 @@ export async function withEngine<T>(
   }
 }
 
+/** The project a command would open (--project, or the nearest one up), or null when there is none. */
+export function projectHere(flags: Record<string, string | boolean | undefined>): string | null {
+  try {
+    return locateProject(flags.project as string | undefined);
+  } catch (err) {
+    if (err instanceof StrataError && err.code === 'NOT_A_PROJECT') return null;
+    throw err;
+  }
+}
+
 /** withEngine with the project the command works on open: --project, or the nearest one up. */
 export function withProject<T>(
   flags: Record<string, string | boolean | undefined>,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { returns } from './define.js';
+import type { CodeState } from './runs.js';
 
 export interface BundleVerifyReport {
   file: string;
@@ -27,6 +28,85 @@ export interface BundleImportResult {
   /** true when the project already had this content: no new version was made */
   existing: boolean;
   signature: BundleVerifyReport['signature'];
+  /** the run's code as the bundle records it: its commit, and the uncommitted change it carries */
+  code: CodeState | null;
+  diff: { files: number; added: number; deleted: number; bytes: number } | null;
+}
+
+export interface BundleDiffFile {
+  path: string;
+  added: number;
+  deleted: number;
+  /** git names a changed binary file without its content */
+  binary: boolean;
+}
+
+/** A bundle opened for review: verified, extracted read-only into `folder`, and what it says. */
+export interface BundleReview {
+  file: string;
+  /** the extracted copy (files read-only), kept until later reviews push it out */
+  folder: string;
+  /** every checksum and the signature; a bundle opens for review with an unknown or no signer, shown here */
+  verify: BundleVerifyReport;
+  createdAt: string | null;
+  createdBy: string | null;
+  model: { name: string; version: number; rootHash: string; type: string; path: string };
+  files: { path: string; size: number; sha256: string }[];
+  run: {
+    id: string;
+    name: string;
+    kind: string;
+    status: string;
+    startedAt: number;
+    endedAt: number | null;
+  } | null;
+  code: CodeState | null;
+  /** the run's uncommitted change, carried whole in the bundle; text is its first 256 KiB */
+  diff: {
+    path: string;
+    bytes: number;
+    sha256: string;
+    files: BundleDiffFile[];
+    added: number;
+    deleted: number;
+    text: string;
+    truncated: boolean;
+  } | null;
+  params: Record<string, unknown>;
+  metrics: Record<string, number>;
+  /** the versions the run read, once each, with the stages that read them */
+  datasets: { artifact: string; version: number; rootHash: string; path: string; stages: string[] }[];
+  environment: {
+    python: string | null;
+    node: string | null;
+    os: string | null;
+    packages: string[];
+    lockFiles: { name: string; sha256: string; bytes: number }[];
+  } | null;
+  gates: {
+    status: string;
+    gates: { label: string; status: string; message: string }[];
+    overrides: { alias: string; who: string; reason: string }[];
+  } | null;
+  validation: {
+    artifact: string;
+    version: number;
+    name: string;
+    status: string;
+    at: string;
+    counts: { passed: number; warned: number; failed: number; errors: number } | null;
+  }[];
+  referenceStatistics: {
+    artifact: string;
+    version: number;
+    file: string;
+    rows: number | null;
+    columns: number | null;
+    error: string | null;
+  }[];
+  inputExample: { rows: number; source: string } | null;
+  /** files of the bundle whose content is not what this Strata expects (named, not guessed at) */
+  unreadable: string[];
 }
 
 export const bundleCalls = {
@@ -41,6 +121,14 @@ export const bundleCalls = {
   'bundle.verify': {
     params: z.object({ file: z.string().min(1) }).strict(),
     result: returns<BundleVerifyReport>(),
+  },
+  /**
+   * Opens a bundle for review without a project: verified, extracted safely into a read-only review
+   * folder, and summarised (lineage, code and diff, params, data, environment, checks, signature).
+   */
+  'bundle.review': {
+    params: z.object({ file: z.string().min(1) }).strict(),
+    result: returns<BundleReview>(),
   },
   /** Verifies, extracts safely into .strata/ and adds the model version to the project (a job). */
   'bundle.import': {

@@ -72,6 +72,8 @@ function cases(): Record<string, Case[]> {
       { args: ['bundle', 'export', 'data@1', '-o', path.join(t.dir, 'd.tar'), ...p], code: 0 },
       { args: ['bundle', 'verify', path.join(t.dir, 'd.tar')], code: 0 },
       { args: ['bundle', 'verify', path.join(root, 'pipe')], code: 2 },
+      { args: ['bundle', 'review', path.join(t.dir, 'd.tar'), '--json'], code: 0 },
+      { args: ['bundle', 'review', path.join(root, 'pipe')], code: 2 },
     ],
     // Refused: no such mlruns folder.
     import: [{ args: ['import', 'mlflow', path.join(t.dir, 'no-mlruns'), '--json', ...p], code: 1 }],

@@ -1,16 +1,30 @@
 import type { Command } from '../command.js';
 import { jsonFlag, printJson } from '../command.js';
 import { UsageError } from '../args.js';
-import { projectFlag, withEngine, withProject } from '../api.js';
+import { projectFlag, projectHere, withEngine, withProject, type CliApi } from '../api.js';
 import type { BundleExportResult, BundleImportResult } from '../../../shared/api/bundle.js';
+import type { Io } from '../command.js';
+import { bundleReviewLines } from '../format/bundle.js';
+import { describeCodeState } from '../../../shared/code-state.js';
+import { formatBytes } from '../../../shared/format.js';
+
+async function review(api: CliApi, file: string, json: boolean, io: Io, note?: string): Promise<number> {
+  const r = await api.call('bundle.review', { file });
+  if (json) printJson(io, r);
+  else {
+    if (note) io.out(note);
+    for (const line of bundleReviewLines(r)) io.out(line);
+  }
+  return 0;
+}
 
 export const bundleCommand: Command = {
   name: 'bundle',
   summary: 'export a model version as one verifiable file, verify one, or import one',
   usage:
-    'strata bundle export <model>@<version> -o <file> [--sign] | strata bundle verify <file> | strata bundle import <file>  [--json]',
+    'strata bundle export <model>@<version> -o <file> [--sign] | strata bundle verify <file> | strata bundle import <file> | strata bundle review <file>  [--json]',
   description:
-    'verify checks every checksum, the manifest and a signature without extracting anything (exit 0 whole, 1 not). import refuses a damaged, tampered or unsafe archive and leaves nothing behind.',
+    'verify checks every checksum, the manifest and a signature without extracting anything (exit 0 whole, 1 not). import refuses a damaged, tampered or unsafe archive and leaves nothing behind; outside a project it opens the bundle for review instead. review extracts it read-only into a review folder and shows its lineage, code and diff, params, data, environment, checks and signature.',
   flags: {
     ...projectFlag,
     ...jsonFlag,
@@ -20,7 +34,7 @@ export const bundleCommand: Command = {
   async run(args, io) {
     const [sub, what, ...rest] = args.positional;
     if (!what || rest.length)
-      throw new UsageError(`strata bundle takes export, verify or import and one argument`);
+      throw new UsageError(`strata bundle takes export, verify, import or review and one argument`);
     if (sub === 'export') {
       const out = args.flags.out;
       if (typeof out !== 'string' || !out) throw new UsageError('strata bundle export needs -o <file>');
@@ -45,16 +59,34 @@ export const bundleCommand: Command = {
         }
         return r.ok ? 0 : 1;
       });
+    const json = !!args.flags.json;
+    if (sub === 'review') return withEngine((api) => review(api, what, json, io));
+    if (sub === 'import' && projectHere(args.flags) === null)
+      return withEngine((api) =>
+        review(
+          api,
+          what,
+          json,
+          io,
+          'No Strata project here: the bundle is opened for review, not imported.\n',
+        ),
+      );
     if (sub === 'import')
       return withProject(args.flags, async (api) => {
         const r = await api.job<BundleImportResult>(await api.call('bundle.import', { file: what }));
         if (args.flags.json) printJson(io, r);
-        else
+        else {
           io.out(
             `${r.existing ? 'already had' : 'imported'} ${r.model}@${r.version} (signature ${r.signature.status})`,
           );
+          if (r.code) io.out(`  code  ${describeCodeState(r.code).headline}`);
+          if (r.diff)
+            io.out(
+              `  diff  ${r.diff.files} files, +${r.diff.added} -${r.diff.deleted} (${formatBytes(r.diff.bytes)}, in the bundle)`,
+            );
+        }
         return 0;
       });
-    throw new UsageError(`strata bundle takes export, verify or import, not ${sub}`);
+    throw new UsageError(`strata bundle takes export, verify, import or review, not ${sub}`);
   },
 };

@@ -15,6 +15,7 @@ import { inputExample } from '../deploy/smoke.js';
 import { whoAmI } from '../deploy/records.js';
 import {
   BUNDLE_FORMAT,
+  DIFF_NAME,
   MANIFEST_NAME,
   SIGNATURE_NAME,
   type BundleFile,
@@ -58,6 +59,14 @@ function readAt(fd: number, buf: Buffer, length: number, position: number): Prom
   );
 }
 
+interface StoredFile {
+  /** its name in the bundle */
+  name: string;
+  hash: string;
+  size: number;
+  mode: number;
+}
+
 export interface ExportResult {
   file: string;
   bytes: number;
@@ -72,6 +81,7 @@ A Strata deploy bundle, made ${m.createdAt} by ${m.createdBy}.
 
 - model/: the model's files (${m.model.path} in its project, root hash ${m.model.rootHash})
 - lineage.json: the run that made it, its code commit and state, params, the dataset versions it read
+- ${DIFF_NAME}: the uncommitted change (\`git diff\` against that commit) the run ran with, when it had one
 - environment.json: the interpreter and packages the run recorded
 - gates.json: the version's gate results when it was exported
 - validation.json: the validation reports of the data it was trained on
@@ -154,7 +164,7 @@ async function referenceStatistics(project: Project, inputs: InputVersion[]): Pr
 
 /**
  * Writes the bundle to a temporary file beside `out` and renames it into place: the model's bytes
- * are streamed from the store and hashed on the way (a store that no longer matches its hashes
+ * and the run's diff are streamed from the store and hashed on the way (a store that no longer matches its hashes
  * fails the export), the manifest is written first, the signature last.
  */
 export async function exportBundle(
@@ -166,14 +176,19 @@ export async function exportBundle(
   const artifact = requireArtifact(project, version.artifact);
   const tree = manifestText(project, version.rootHash);
   const entries = parseEntries(tree.entries).filter((e) => e.kind === 'f');
-  const modelFiles = entries.map((e) => ({
+  // Contents streamed from the store: the model's files, and the run's stored diff when it had one.
+  const stored: StoredFile[] = entries.map((e) => ({
     name: `model/${tree.type === 'file' ? path.posix.basename(artifact.path) : e.path}`,
-    entry: e,
+    hash: e.hash,
+    size: e.size,
+    mode: e.mode,
   }));
+  const run = version.runId ? runDetail(project, version.runId) : null;
+  if (run?.code.state === 'recorded' && run.code.diff)
+    stored.push({ name: DIFF_NAME, hash: run.code.diff.sha256, size: run.code.diff.bytes, mode: 0o644 });
   const extras = new Map<string, Buffer>();
   const json = (v: unknown) => Buffer.from(JSON.stringify(v, null, 2) + '\n');
   extras.set('lineage.json', json(lineage(project, version)));
-  const run = version.runId ? runDetail(project, version.runId) : null;
   extras.set('environment.json', json(run?.environment ?? null));
   extras.set('gates.json', json(checkGates(project, version)));
   const inputs = inputVersions(project, version);
@@ -182,11 +197,7 @@ export async function exportBundle(
   const example = inputExample(project, version, path.join(project.strataDir, 'no-such-folder'));
   if (example) extras.set('input_example.json', json({ rows: example.rows, source: example.source }));
 
-  const files: BundleFile[] = modelFiles.map((f) => ({
-    path: f.name,
-    size: f.entry.size,
-    sha256: f.entry.hash,
-  }));
+  const files: BundleFile[] = stored.map((f) => ({ path: f.name, size: f.size, sha256: f.hash }));
   const manifest: BundleManifest = {
     format: BUNDLE_FORMAT,
     createdAt: new Date().toISOString(),
@@ -219,14 +230,11 @@ export async function exportBundle(
   try {
     w.file(MANIFEST_NAME, manifestBytes);
     const copy = new ChunkRing();
-    for (const f of modelFiles) {
-      const loc = locateObject(project.db, project.objectsDir, f.entry.hash);
+    for (const f of stored) {
+      const loc = locateObject(project.db, project.objectsDir, f.hash);
       if (!loc)
-        throw new StrataError(
-          'NOT_FOUND',
-          `The store is missing ${f.name} (${f.entry.hash}); run \`strata fsck\``,
-        );
-      w.header(f.name, f.entry.size, { mode: f.entry.mode });
+        throw new StrataError('NOT_FOUND', `The store is missing ${f.name} (${f.hash}); run \`strata fsck\``);
+      w.header(f.name, f.size, { mode: f.mode });
       const fd = fs.openSync(loc.file, 'r');
       const hash = crypto.createHash('sha256');
       const readFrom = async (at: number) => {
@@ -251,7 +259,7 @@ export async function exportBundle(
         await ahead?.catch(() => undefined);
         fs.closeSync(fd);
       }
-      if (hash.digest('hex') !== f.entry.hash)
+      if (hash.digest('hex') !== f.hash)
         throw new StrataError(
           'DATA_INVALID',
           `The store's copy of ${f.name} no longer matches its hash; run \`strata fsck\``,

@@ -6,6 +6,8 @@ import { StrataError } from '../../../shared/errors.js';
 export const MANIFEST_NAME = 'strata-bundle.json';
 export const SIGNATURE_NAME = 'strata-bundle.sig';
 export const BUNDLE_FORMAT = 'strata-bundle-1';
+/** The uncommitted change the model's run ran with, as stored with the run (runs/code-state.ts). */
+export const DIFF_NAME = 'code/diff.patch';
 
 export interface BundleFile {
   path: string;

@@ -10,6 +10,7 @@ import { recordVersion } from '../store/api.js';
 import { findArtifact } from '../store/repo.js';
 import type { Limits } from './format.js';
 import { readBundle } from './read.js';
+import { summarise } from './review.js';
 import { reportOf } from './verify.js';
 
 export function importTempRoot(project: Project): string {
@@ -32,6 +33,7 @@ export async function importBundle(
         'BUNDLE_INVALID',
         `${path.basename(file)} is refused: ${report.problems.join('; ')}`,
       );
+    const { code, diff } = await summarise(file, tmp, r.manifest, report);
     const m = r.manifest.model;
     const from = path.join(tmp, 'model', ...(m.type === 'file' ? [path.posix.basename(m.path)] : []));
     const known = findArtifact(project, m.name);
@@ -60,7 +62,14 @@ export async function importBundle(
         r.manifestBytes.toString('utf8'),
         read('lineage.json'),
       );
-    return { model: v.artifact, version: v.version, existing: !v.created, signature: report.signature };
+    return {
+      model: v.artifact,
+      version: v.version,
+      existing: !v.created,
+      signature: report.signature,
+      code,
+      diff: diff && { files: diff.files.length, added: diff.added, deleted: diff.deleted, bytes: diff.bytes },
+    };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -3,6 +3,7 @@ import { parseSpec } from '../../../shared/version-spec.js';
 import type { Handlers } from '../engine.js';
 import { exportBundle } from '../bundle/export.js';
 import { importBundle } from '../bundle/import.js';
+import { reviewBundle } from '../bundle/review.js';
 import { verifyBundle } from '../bundle/verify.js';
 import { resolveRef } from '../store/repo.js';
 
@@ -18,6 +19,7 @@ export const bundleHandlers: Handlers<typeof bundleCalls> = {
     return { jobId: job.id };
   },
   'bundle.verify': ({ file }) => verifyBundle(file),
+  'bundle.review': ({ file }) => reviewBundle(file),
   'bundle.import': ({ file }, engine) => {
     const project = engine.requireProject();
     const { job } = engine.jobs.start({ label: `Importing ${file}`, unit: 'files' }, (ctx) =>

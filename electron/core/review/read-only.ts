@@ -41,6 +41,7 @@ const READS = new Set<CallName>([
   'deploy.targets',
   'deploy.history',
   'bundle.verify',
+  'bundle.review',
   'jobs.list',
   'jobs.cancel',
   'jobs.wait',
