@@ -38,10 +38,12 @@ export async function followTransfer<T>(
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    return { result: await api.job<T>(started) };
-  } catch (err) {
-    if (err instanceof StrataError && err.code === 'CANCELLED') return { cancelled: true };
-    throw err;
+    // The job's state, not its error, says it was cancelled: a transfer cut off fails in many ways.
+    const job = await api.call('jobs.wait', { id: started.jobId });
+    if (job.state === 'done') return { result: job.result as T };
+    if (job.state === 'cancelled') return { cancelled: true };
+    const e = job.error!;
+    throw new StrataError(e.code, e.message, { where: e.where, details: e.details });
   } finally {
     off();
     process.off('SIGINT', onSignal);

@@ -28,7 +28,10 @@ export interface TransferReport {
   /** contents transferred, and contents the other side already had */
   contents: number;
   skipped: number;
+  /** bytes sent (or received) this time */
   bytes: number;
+  /** bytes an interrupted upload had already sent, which this push did not send again */
+  resumed: number;
   packs: number;
 }
 

@@ -9,7 +9,7 @@ export function progressLine(verb: string, job: JobInfo, now = Date.now()): stri
 
 export function reportLine(verb: string, r: TransferReport): string {
   const what = r.versions.length ? r.versions.join(', ') : 'no new versions';
-  return `${verb} ${what}: ${r.contents} contents (${formatBytes(r.bytes)}${r.packs ? `` : ''})${r.skipped ? `, ${r.skipped} already there` : ''} — ${r.remote}`;
+  return `${verb} ${what}: ${r.contents} contents (${formatBytes(r.bytes)}${r.packs ? `` : ''})${r.skipped ? `, ${r.skipped} already there` : ''}${r.resumed ? `, ${formatBytes(r.resumed)} resumed from an interrupted upload` : ''} — ${r.remote}`;
 }
 
 export function statusLines(s: RemoteStatus): string[] {

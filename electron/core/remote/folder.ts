@@ -77,7 +77,8 @@ export function folderTransport(name: string, root: string): Transport {
       requireRoot();
       return fs.createReadStream(abs(key), { highWaterMark: 1 << 20, signal });
     },
-    async writeBuffer(key, data) {
+    async writeBuffer(key, data, signal) {
+      signal.throwIfAborted();
       requireRoot();
       const tmp = temp();
       try {
@@ -105,6 +106,7 @@ export function folderTransport(name: string, root: string): Transport {
           { signal },
         );
         settle(tmp, key);
+        return { resumed: 0 };
       } catch (err) {
         fs.rmSync(tmp, { force: true });
         if (signal.aborted) throw err;

@@ -4,8 +4,12 @@ import { StrataError } from '../../../shared/errors.js';
 import type { Project } from '../project/project.js';
 import type { RemoteConfig } from './config.js';
 import { folderTransport } from './folder.js';
-import { s3Transport } from './s3.js';
+import { s3Location, s3Transport } from './s3.js';
 import type { Transport } from './transport.js';
+import { UploadJournal } from './uploads.js';
+
+/** Under .strata/: the multipart uploads a push began and has not finished (uploads.ts). */
+const UPLOADS_DIR = 'uploads';
 
 const configWhere = (project: Project) =>
   project.config.file ? { where: { file: project.config.file } } : {};
@@ -51,5 +55,5 @@ export function pickRemote(project: Project, name: string | undefined): { name: 
 export function openTransport(project: Project, name: string, cfg: RemoteConfig): Transport {
   return cfg.type === 'folder'
     ? folderTransport(name, path.resolve(project.root, cfg.path))
-    : s3Transport(name, cfg);
+    : s3Transport(name, cfg, new UploadJournal(path.join(project.strataDir, UPLOADS_DIR), s3Location(cfg)));
 }

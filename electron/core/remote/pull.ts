@@ -150,7 +150,7 @@ export async function pull(
         progress(entries.reduce((n, e) => n + e.size, 0));
       }),
     ];
-    await eachLimit(tasks, PARALLEL, (t) => t());
+    await eachLimit(tasks, PARALLEL, (t) => t(), opts.signal);
     const batches = packs.finish();
     project.db.transaction(() => {
       insertPacked(project.db, batches);
@@ -168,6 +168,7 @@ export async function pull(
     contents: wanted.size,
     skipped: 0,
     bytes: total,
+    resumed: 0,
     packs: fromPacks.size,
   };
 }
@@ -210,7 +211,7 @@ async function fetchLoose(
     fsyncPath(path.dirname(dest));
     ok = true;
   } catch (err) {
-    if (signal.aborted) throw err;
+    if (signal.aborted) throw signal.reason;
     throw explainFsError(err, 'Cannot store a pulled content', tmp);
   } finally {
     if (!ok) fs.rmSync(tmp, { force: true });

@@ -60,7 +60,9 @@ export async function push(
   const versions = localSelection(project, opts.specs, opts.all);
   const release = await useStore(project.strataDir);
   try {
-    const listing = parseListing(await remote.list(opts.signal));
+    const keys = await remote.list(opts.signal);
+    const listing = parseListing(keys);
+    await remote.cleanUploads?.(keys, opts.signal);
     const there = new Map(listing.versions.map((v) => [`${v.artifact}@${v.number}`, v.rootHash]));
     const conflicts = versions.filter((v) => {
       const root = there.get(`${v.artifact}@${v.number}`);
@@ -111,15 +113,15 @@ export async function push(
       }
     }
     let done = 0;
+    let resumed = 0;
     const progress = (n: number) => opts.onProgress((done += n), total);
     opts.onProgress(0, total);
 
     const tasks: (() => Promise<void>)[] = [
-      ...large.map(
-        ([hash, loc]) =>
-          () =>
-            remote.writeFile(objectKey(hash), loc.file, loc.size, progress, opts.signal),
-      ),
+      ...large.map(([hash, loc]) => async () => {
+        resumed += (await remote.writeFile(objectKey(hash), loc.file, loc.size, progress, opts.signal))
+          .resumed;
+      }),
       ...groups
         .filter((g) => g.length)
         .map((g) => async () => {
@@ -129,36 +131,42 @@ export async function push(
           progress(g.reduce((n, [, loc]) => n + loc.size, 0));
         }),
     ];
-    await eachLimit(tasks, PARALLEL, (t) => t());
+    await eachLimit(tasks, PARALLEL, (t) => t(), opts.signal);
 
-    await eachLimit(missing, PARALLEL, async (v) => {
-      const a = findArtifact(project, v.artifact)!;
-      const record: VersionRecord = {
-        format: 1,
-        artifact: v.artifact,
-        path: a.path,
-        kind: a.kind,
-        number: v.number,
-        rootHash: v.rootHash,
-        type: v.type,
-        entries: manifestText(project, v.rootHash).entries,
-        message: v.message,
-        source: v.source,
-        parent: v.parent,
-        createdAt: v.createdAt,
-      };
-      await remote.writeBuffer(
-        versionKey(v.artifact, v.number, v.rootHash),
-        Buffer.from(JSON.stringify(record)),
-        opts.signal,
-      );
-    });
+    await eachLimit(
+      missing,
+      PARALLEL,
+      async (v) => {
+        const a = findArtifact(project, v.artifact)!;
+        const record: VersionRecord = {
+          format: 1,
+          artifact: v.artifact,
+          path: a.path,
+          kind: a.kind,
+          number: v.number,
+          rootHash: v.rootHash,
+          type: v.type,
+          entries: manifestText(project, v.rootHash).entries,
+          message: v.message,
+          source: v.source,
+          parent: v.parent,
+          createdAt: v.createdAt,
+        };
+        await remote.writeBuffer(
+          versionKey(v.artifact, v.number, v.rootHash),
+          Buffer.from(JSON.stringify(record)),
+          opts.signal,
+        );
+      },
+      opts.signal,
+    );
     return {
       remote: remote.label,
       versions: missing.map((v) => `${v.artifact}@${v.number}`),
       contents: wanted.size,
       skipped,
-      bytes: total,
+      bytes: total - resumed,
+      resumed,
       packs: tasks.length - large.length,
     };
   } finally {

@@ -1,21 +1,30 @@
 import fs from 'node:fs';
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   GetObjectCommand,
   ListObjectsV2Command,
+  ListPartsCommand,
   PutObjectCommand,
   S3Client,
+  UploadPartCommand,
   type ListObjectsV2CommandOutput,
+  type ListPartsCommandOutput,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { StrataError } from '../../../shared/errors.js';
 import type { RemoteConfig } from './config.js';
+import { eachLimit } from './parallel.js';
 import type { Transport } from './transport.js';
+import type { SavedUpload, UploadJournal } from './uploads.js';
 
 type S3Remote = Extract<RemoteConfig, { type: 's3' }>;
 
 /** Parts of a multipart upload; four in flight keep a link busy without holding much memory. */
-const PART_SIZE = 16 << 20;
+export const PART_SIZE = 16 << 20;
 const PARTS_IN_FLIGHT = 4;
+/** An upload left this long is given up (aborted, so its parts stop costing storage) and begun again. */
+const STALE_UPLOAD_MS = 7 * 24 * 3600_000;
 
 const AUTH_ERRORS = new Set([
   'InvalidAccessKeyId',
@@ -65,7 +74,16 @@ export function s3Error(label: string, err: unknown, key?: string): StrataError 
   });
 }
 
-export function s3Transport(name: string, cfg: S3Remote): Transport {
+/** Where a remote's objects live, whatever it is called in strata.yaml: what its saved uploads belong to. */
+export const s3Location = (cfg: S3Remote) => `s3|${cfg.endpoint ?? ''}|${cfg.bucket}`;
+
+/**
+ * An S3-compatible bucket. Large contents go up as multipart uploads of our own (not lib-storage's),
+ * so that an interrupted one can be resumed: with a journal, the upload id and each acknowledged
+ * part are saved, and the next attempt asks the server (ListParts) which parts it holds and sends
+ * only the others.
+ */
+export function s3Transport(name: string, cfg: S3Remote, journal?: UploadJournal): Transport {
   // The SDK warns on every process under Node 20 about its releases of 2027; Strata pins its
   // version, so the warning tells a user nothing they can act on.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -84,11 +102,13 @@ export function s3Transport(name: string, cfg: S3Remote): Transport {
     // An unreachable endpoint should be reported in seconds, not after the default back-off.
     maxAttempts: 2,
   });
-  const wrap = async <T>(key: string | undefined, fn: () => Promise<T>): Promise<T> => {
+  // A request cut off by a cancel fails in many ways (AbortError, a reset socket, a cut body): all
+  // of them are the cancel, reported as the signal's reason, not as a fault of the remote.
+  const wrap = async <T>(key: string | undefined, signal: AbortSignal, fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
     } catch (err) {
-      if ((err as Error).name === 'AbortError') throw err;
+      if (signal.aborted) throw signal.reason;
       throw s3Error(label, err, key);
     }
   };
@@ -96,7 +116,7 @@ export function s3Transport(name: string, cfg: S3Remote): Transport {
   return {
     label,
     list: (signal) =>
-      wrap(undefined, async () => {
+      wrap(undefined, signal, async () => {
         const out = new Map<string, number>();
         let token: string | undefined;
         do {
@@ -110,7 +130,7 @@ export function s3Transport(name: string, cfg: S3Remote): Transport {
         return out;
       }),
     read: (key, signal) =>
-      wrap(key, async () => {
+      wrap(key, signal, async () => {
         const r = await client.send(new GetObjectCommand({ Bucket: cfg.bucket, Key: base + key }), {
           abortSignal: signal,
         });
@@ -119,55 +139,179 @@ export function s3Transport(name: string, cfg: S3Remote): Transport {
         );
       }),
     stream: (key, signal) =>
-      wrap(key, async () => {
+      wrap(key, signal, async () => {
         const r = await client.send(new GetObjectCommand({ Bucket: cfg.bucket, Key: base + key }), {
           abortSignal: signal,
         });
         return r.Body as AsyncIterable<Uint8Array>;
       }),
     writeBuffer: (key, data, signal) =>
-      wrap(key, async () => {
+      wrap(key, signal, async () => {
         await client.send(new PutObjectCommand({ Bucket: cfg.bucket, Key: base + key, Body: data }), {
           abortSignal: signal,
         });
       }),
     writeFile: (key, file, size, onBytes, signal) =>
-      wrap(key, async () => {
+      wrap(key, signal, async () => {
         if (size <= PART_SIZE) {
           await client.send(
             new PutObjectCommand({ Bucket: cfg.bucket, Key: base + key, Body: fs.readFileSync(file) }),
             { abortSignal: signal },
           );
           onBytes(size);
-          return;
+          return { resumed: 0 };
         }
-        const upload = new Upload({
-          client,
-          params: {
-            Bucket: cfg.bucket,
-            Key: base + key,
-            Body: fs.createReadStream(file, { highWaterMark: 1 << 20 }),
-          },
-          partSize: PART_SIZE,
-          queueSize: PARTS_IN_FLIGHT,
-          // A failed upload's parts are aborted, so nothing half-written stays billed in the bucket.
-          leavePartsOnError: false,
-        });
-        let sent = 0;
-        upload.on('httpUploadProgress', (p) => {
-          if (p.loaded !== undefined && p.loaded > sent) {
-            onBytes(p.loaded - sent);
-            sent = p.loaded;
-          }
-        });
-        const stop = () => void upload.abort();
-        signal.addEventListener('abort', stop, { once: true });
-        try {
-          await upload.done();
-        } finally {
-          signal.removeEventListener('abort', stop);
+        return multipart(base + key, file, size, onBytes, signal);
+      }),
+    cleanUploads: (present, signal) =>
+      wrap(undefined, signal, async () => {
+        for (const u of journal?.list() ?? []) {
+          const there = u.key.startsWith(base) && present.has(u.key.slice(base.length));
+          if (there || Date.now() - u.startedAt > STALE_UPLOAD_MS) await giveUp(u, signal);
         }
-        if (sent < size) onBytes(size - sent);
       }),
   };
+
+  /** Aborts an upload that will not be finished, so its parts stop costing storage, and forgets it. */
+  async function giveUp(u: SavedUpload, signal: AbortSignal): Promise<void> {
+    try {
+      await client.send(
+        new AbortMultipartUploadCommand({ Bucket: cfg.bucket, Key: u.key, UploadId: u.uploadId }),
+        { abortSignal: signal },
+      );
+    } catch (err) {
+      // Already gone (finished, aborted, expired by a lifecycle rule): there is nothing left to abort.
+      if ((err as Error).name !== 'NoSuchUpload') throw err;
+    }
+    journal?.drop(u.key);
+  }
+
+  /** The parts the server holds for an upload, or null when it no longer knows the upload. */
+  async function listParts(u: SavedUpload, signal: AbortSignal) {
+    const out = new Map<number, { etag: string; size: number }>();
+    let marker: string | undefined;
+    try {
+      do {
+        const page: ListPartsCommandOutput = await client.send(
+          new ListPartsCommand({
+            Bucket: cfg.bucket,
+            Key: u.key,
+            UploadId: u.uploadId,
+            PartNumberMarker: marker,
+          }),
+          { abortSignal: signal },
+        );
+        for (const p of page.Parts ?? [])
+          if (p.PartNumber && p.ETag) out.set(p.PartNumber, { etag: p.ETag, size: p.Size ?? -1 });
+        marker = page.IsTruncated ? page.NextPartNumberMarker : undefined;
+      } while (marker);
+    } catch (err) {
+      if ((err as Error).name === 'NoSuchUpload') return null;
+      throw err;
+    }
+    return out;
+  }
+
+  async function multipart(
+    Key: string,
+    file: string,
+    size: number,
+    onBytes: (n: number) => void,
+    signal: AbortSignal,
+  ): Promise<{ resumed: number }> {
+    const count = Math.ceil(size / PART_SIZE);
+    const partSize = (n: number) => (n < count ? PART_SIZE : size - (count - 1) * PART_SIZE);
+    const done = new Map<number, string>();
+    let saved = journal?.find(Key) ?? null;
+    if (saved && (saved.size !== size || saved.partSize !== PART_SIZE)) {
+      await giveUp(saved, signal);
+      saved = null;
+    }
+    if (saved) {
+      const listed = await listParts(saved, signal);
+      if (listed === null) {
+        journal?.drop(Key);
+        saved = null;
+      } else
+        for (const [n, p] of listed)
+          // A part counts only if the server's ETag and size are the ones we were given for it.
+          if (n <= count && saved.parts[n] === p.etag && p.size === partSize(n)) done.set(n, p.etag);
+    }
+    const upload: SavedUpload = saved
+      ? { ...saved, parts: Object.fromEntries(done) }
+      : {
+          remote: s3Location(cfg),
+          key: Key,
+          uploadId: (
+            await client.send(new CreateMultipartUploadCommand({ Bucket: cfg.bucket, Key }), {
+              abortSignal: signal,
+            })
+          ).UploadId!,
+          partSize: PART_SIZE,
+          size,
+          parts: {},
+          startedAt: Date.now(),
+        };
+    journal?.save(upload);
+    let resumed = 0;
+    for (const n of done.keys()) resumed += partSize(n);
+    if (resumed) onBytes(resumed);
+
+    const todo = Array.from({ length: count }, (_, i) => i + 1).filter((n) => !done.has(n));
+    const fh = await fs.promises.open(file, 'r');
+    try {
+      await eachLimit(
+        todo,
+        PARTS_IN_FLIGHT,
+        async (n) => {
+          const len = partSize(n);
+          const body = Buffer.allocUnsafe(len);
+          for (let off = 0; off < len;) {
+            const { bytesRead } = await fh.read(body, off, len - off, (n - 1) * PART_SIZE + off);
+            if (bytesRead === 0)
+              throw new StrataError('CONFLICT', `${file} became shorter while it was being sent`);
+            off += bytesRead;
+          }
+          const r = await client.send(
+            new UploadPartCommand({
+              Bucket: cfg.bucket,
+              Key,
+              UploadId: upload.uploadId,
+              PartNumber: n,
+              Body: body,
+              ContentLength: len,
+            }),
+            { abortSignal: signal },
+          );
+          done.set(n, r.ETag!);
+          upload.parts[n] = r.ETag!;
+          journal?.save(upload);
+          onBytes(len);
+        },
+        signal,
+      );
+    } finally {
+      await fh.close();
+    }
+    try {
+      await client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: cfg.bucket,
+          Key,
+          UploadId: upload.uploadId,
+          MultipartUpload: {
+            Parts: [...done].sort((a, b) => a[0] - b[0]).map(([n, ETag]) => ({ PartNumber: n, ETag })),
+          },
+        }),
+        { abortSignal: signal },
+      );
+    } catch (err) {
+      // Parts the server refuses to assemble will not assemble next time either: begin again then.
+      if ((err as Error).name === 'InvalidPart' || (err as Error).name === 'InvalidPartOrder')
+        await giveUp(upload, signal);
+      throw err;
+    }
+    journal?.drop(Key);
+    return { resumed };
+  }
 }

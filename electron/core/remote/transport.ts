@@ -12,12 +12,20 @@ export interface Transport {
   stream(key: string, signal: AbortSignal): Promise<AsyncIterable<Uint8Array>>;
   /** Writes a whole object; a reader never sees it half-written. */
   writeBuffer(key: string, data: Buffer, signal: AbortSignal): Promise<void>;
-  /** Writes a local file as the object, reporting bytes sent as they go. */
+  /**
+   * Writes a local file as the object, reporting bytes as they go; `resumed` is what an earlier,
+   * interrupted attempt had already sent and this one did not send again (counted in onBytes too).
+   */
   writeFile(
     key: string,
     file: string,
     size: number,
     onBytes: (n: number) => void,
     signal: AbortSignal,
-  ): Promise<void>;
+  ): Promise<{ resumed: number }>;
+  /**
+   * Gives up uploads left unfinished by earlier pushes that will not be resumed: their object is
+   * there now (`present`: the listing's keys), or they are too old. Remotes without such uploads omit it.
+   */
+  cleanUploads?(present: Map<string, number>, signal: AbortSignal): Promise<void>;
 }
