@@ -1,4 +1,9 @@
+import { useState } from 'react';
+import type { BundleReview } from '../../shared/api/index.js';
+import { useApi } from '../app/context.js';
 import { Logo } from '../components/Logo.js';
+import { BundleReviewView } from '../sections/review/BundleReviewView.js';
+import { OpenBundle } from '../sections/review/OpenBundle.js';
 import { useProjectStore } from '../stores/project.js';
 import { useUiStore } from '../stores/ui.js';
 import { OpenPanel } from './OpenPanel.js';
@@ -10,6 +15,24 @@ export function StartScreen() {
   const flow = useOpenProject();
   const info = useProjectStore((s) => s.info);
   const setOverlay = useUiStore((s) => s.setOverlay);
+  const api = useApi();
+  const [bundle, setBundle] = useState<BundleReview | null>(null);
+
+  if (bundle)
+    return (
+      <main className="start start--bundle" data-testid="start-bundle-review">
+        <div className="start__wide">
+          <button type="button" className="btn btn--small rv-back" onClick={() => setBundle(null)}>
+            ← Back
+          </button>
+          <p className="hint">
+            A deploy bundle opened for review without a project: verified and unpacked read-only, nothing
+            imported.
+          </p>
+          <BundleReviewView review={bundle} />
+        </div>
+      </main>
+    );
 
   return (
     <main className="start" data-testid="start-screen">
@@ -50,6 +73,13 @@ export function StartScreen() {
             </button>
           </section>
         )}
+
+        <section className="start__card" aria-labelledby="bundle-title">
+          <h2 className="start__heading" id="bundle-title">
+            Review a deploy bundle
+          </h2>
+          <OpenBundle api={api} onOpen={setBundle} />
+        </section>
 
         <section className="start__card">
           <RecentList onOpen={(p) => void flow.open(p)} busy={flow.busy} />

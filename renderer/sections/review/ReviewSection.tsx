@@ -1,5 +1,10 @@
 import { useEffect, useState } from 'react';
-import type { LineageGraph as Graph, LineageNode, VerifyState } from '../../../shared/api/index.js';
+import type {
+  BundleReview,
+  LineageGraph as Graph,
+  LineageNode,
+  VerifyState,
+} from '../../../shared/api/index.js';
 import type { StrataErrorData } from '../../../shared/errors.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
@@ -7,7 +12,9 @@ import { downloadHtml } from '../../components/download.js';
 import { SectionHeader } from '../../components/SectionHeader.js';
 import { href, navigate } from '../../stores/route.js';
 import type { SectionProps } from '../types.js';
+import { BundleReviewView } from './BundleReviewView.js';
 import { LineageGraph } from './LineageGraph.js';
+import { OpenBundle } from './OpenBundle.js';
 import './review.css';
 
 function VerifyCard({ state, onStart }: { state: VerifyState; onStart(): void }) {
@@ -63,6 +70,7 @@ export function ReviewSection({ api, project }: SectionProps) {
   const [error, setError] = useState<StrataErrorData | null>(null);
   const [target, setTarget] = useState('');
   const [tick, setTick] = useState(0);
+  const [bundle, setBundle] = useState<BundleReview | null>(null);
   useEffect(() => {
     let on = true;
     api.call('review.lineage', {}).then(
@@ -111,6 +119,19 @@ export function ReviewSection({ api, project }: SectionProps) {
   const startVerify = () =>
     api.call('review.verify', { start: true }).then(setVerify, (e: StrataErrorData) => setError(e));
 
+  if (bundle)
+    return (
+      <>
+        <SectionHeader
+          title="Review"
+          subtitle="A deploy bundle, verified and unpacked read-only: nothing from it is in this project."
+        />
+        <button type="button" className="btn btn--small rv-back" onClick={() => setBundle(null)}>
+          ← Back to {project.name}
+        </button>
+        <BundleReviewView review={bundle} />
+      </>
+    );
   return (
     <>
       <SectionHeader
@@ -132,6 +153,10 @@ export function ReviewSection({ api, project }: SectionProps) {
         </div>
         <aside>
           {verify && <VerifyCard state={verify} onStart={startVerify} />}
+          <div className="rv-card">
+            <h2>Deploy bundle</h2>
+            <OpenBundle api={api} onOpen={setBundle} />
+          </div>
           {runs.length > 0 && (
             <div className="rv-card">
               <h2>Review report</h2>
