@@ -6,10 +6,14 @@ import {
   CreateBucketCommand,
   GetObjectCommand,
   ListMultipartUploadsCommand,
+  ListObjectsV2Command,
   ListPartsCommand,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import type { JobInfo } from '../../shared/api/jobs.js';
+import type { TransferReport } from '../../shared/api/remotes.js';
+import { Engine } from '../../electron/core/engine.js';
 import { Project } from '../../electron/core/project/project.js';
 import type { RemoteConfig } from '../../electron/core/remote/config.js';
 import { openTransport } from '../../electron/core/remote/open.js';
@@ -287,6 +291,49 @@ describe.skipIf(!endpoint)(`S3 remote against Swift${endpoint ? '' : ` — skipp
         expect((await openUploads()).map((u) => u.UploadId)).not.toContain(saved.uploadId);
       } finally {
         p.close();
+      }
+    },
+    SLOW,
+  );
+
+  it(
+    "the jobs tray's Cancel (jobs.cancel) stops a push mid-way: nothing named on the remote, and the next push resumes",
+    async () => {
+      const dir = path.join(t.dir, 'tray');
+      const tray = { ...cfg, prefix: 'tray' };
+      const p = projectAt(dir, 'swift', tray);
+      fs.writeFileSync(path.join(dir, 'large.bin'), crypto.randomBytes(6 * PART_SIZE));
+      await recordVersion(p, { path: 'large.bin', source: 'manual' });
+      p.close();
+      process.env.STRATA_HOME = path.join(t.dir, 'home-engine');
+      const engine = new Engine({ services: [], rememberRecent: false });
+      try {
+        engine.openProject(dir);
+        const { jobId } = await engine.invoke('remotes.push', { all: true });
+        // Progress counts acknowledged parts: cancel as soon as the first one is in, as a person would.
+        const off = engine.subscribe((name, payload) => {
+          const job = payload as JobInfo;
+          if (name === 'job.update' && job.id === jobId && job.state === 'running' && job.done > 0)
+            void engine.invoke('jobs.cancel', { id: jobId });
+        });
+        const ended = await engine.invoke('jobs.wait', { id: jobId });
+        off();
+        expect(ended.state).toBe('cancelled');
+        expect(ended.done).toBeLessThan(ended.total!);
+        const named = await client!.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'tray/' }));
+        expect(named.Contents ?? []).toEqual([]);
+
+        const again = await engine.invoke('jobs.wait', {
+          id: (await engine.invoke('remotes.push', { all: true })).jobId,
+        });
+        expect(again.state).toBe('done');
+        const report = again.result as TransferReport;
+        expect(report.versions).toEqual(['large@1']);
+        expect(report.resumed).toBeGreaterThanOrEqual(PART_SIZE);
+        expect(report.bytes).toBe(6 * PART_SIZE - report.resumed);
+      } finally {
+        await engine.shutdown();
+        delete process.env.STRATA_HOME;
       }
     },
     SLOW,

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { repoRoot, tempDir, type CliResult } from '../helpers/cli.js';
 
@@ -220,6 +220,45 @@ describe('folder remote', () => {
       const resumed = s.json(s.a, 'push', '--all');
       expect(resumed.versions.sort()).toEqual(['data@1', 'data@2', 'model@1']);
       expect(resumed).toMatchObject({ contents: 0, bytes: 0, skipped: 45 });
+    },
+    SLOW,
+  );
+
+  it(
+    'on a terminal, checkout asks before pulling: no leaves the store as it was, yes pulls and checks out',
+    async () => {
+      const f = path.join(s.base, 'tty');
+      fs.mkdirSync(f, { recursive: true });
+      fs.copyFileSync(path.join(s.a, 'strata.yaml'), path.join(f, 'strata.yaml'));
+      // util-linux script(1) gives the CLI a terminal; the answer is typed once the question shows.
+      const onTerminal = (answer: string) =>
+        new Promise<{ code: number | null; out: string }>((resolve, reject) => {
+          const cmd = [process.execPath, '--import', tsx, path.join(repoRoot, 'electron', 'cli', 'main.ts')];
+          const child = spawn('script', ['-qec', `${cmd.join(' ')} checkout model@1`, '/dev/null'], {
+            cwd: f,
+            env: { ...process.env, STRATA_HOME: path.join(t.dir, 'home') },
+          });
+          let out = '';
+          child.stdout.on('data', (d) => {
+            out += d;
+            if (out.includes('[y/N]') && !child.stdin.writableEnded) child.stdin.end(`${answer}\n`);
+          });
+          child.on('error', reject);
+          child.on('close', (code) => resolve({ code, out }));
+        });
+      const no = await onTerminal('n');
+      expect(no.out).toMatch(
+        /model@1 is only on remote "nas", with 1 content \(4\.0 KiB\) this store lacks\. Pull 4\.0 KiB from "nas" and check out\? \[y\/N\]/,
+      );
+      expect(no.code).toBe(1);
+      expect(fs.existsSync(path.join(f, 'model.bin'))).toBe(false);
+      expect(s.json(f, 'versions', 'model').versions).toEqual([]);
+      const yes = await onTerminal('y');
+      expect(yes.out).toContain('checked out model@1 into model.bin');
+      expect(yes.code).toBe(0);
+      expect(
+        fs.readFileSync(path.join(f, 'model.bin')).equals(fs.readFileSync(path.join(s.a, 'model.bin'))),
+      ).toBe(true);
     },
     SLOW,
   );
