@@ -261,6 +261,9 @@ describe('the CT loop', () => {
     await ctLoopFor(engine.requireProject(), engine).idle();
     const rejected = await engine.invoke('ct.cycle', { id: second.cycleId });
     expect(rejected.status).toBe('rejected');
+    // The jobs tray says so: the job ends as done (a decision, not a failure), labelled rejected.
+    const job = await engine.invoke('jobs.wait', { id: second.jobId });
+    expect(job).toMatchObject({ state: 'done', label: `CT cycle ${second.cycleId}: rejected` });
     expect(rejected.steps.find((s) => s.name === 'promote')?.status).toBe('skipped');
     expect((await champion(engine)).map((c) => c.version)).toEqual([1]);
     const twice = runCli(['ct', 'approve', String(second.cycleId), '--project', root]);

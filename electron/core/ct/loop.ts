@@ -328,6 +328,8 @@ export class CtLoop {
         });
         if (ended.status === 'cancelled') throw new StrataError('CANCELLED', ended.outcome ?? 'cancelled');
         if (ended.status === 'failed') throw new StrataError('INTERNAL', ended.outcome ?? 'failed');
+        // Neither is a failure of the job, but the tray must not read as if the cycle went through.
+        if (ended.status === 'rejected' || ended.status === 'unchanged') ctx.relabel(label(ended.status));
         return ended;
       },
     );
