@@ -36,13 +36,9 @@ function candidates(project: Project, name: string | undefined): [string, Remote
     const { cfg } = pickRemote(project, name);
     return [[name, cfg]];
   }
+  // As pickRemote chooses: the only remote, else origin; the others follow in the file's order.
   const all = Object.entries(project.config.config.remotes);
-  let first: string | undefined;
-  try {
-    first = pickRemote(project, undefined).name;
-  } catch {
-    // several remotes and none called origin: no default, every one is looked at in file order
-  }
+  const first = all.length === 1 ? all[0][0] : 'origin';
   return all.sort(([a], [b]) => Number(b === first) - Number(a === first));
 }
 
@@ -92,7 +88,10 @@ export async function remoteCheckoutPlan(
       if (here) entries = manifestText(project, here.rootHash).entries;
       else {
         const r = JSON.parse((await transport.read(found.key, signal)).toString('utf8')) as VersionRecord;
-        if (rootHashOf(r.type, r.entries) !== found.rootHash) continue;
+        if (rootHashOf(r.type, r.entries) !== found.rootHash) {
+          unread.push(`${transport.label}: ${found.key} does not match its root hash`);
+          continue;
+        }
         entries = r.entries;
       }
       return {
@@ -133,7 +132,8 @@ export function onRemoteError(plan: RemoteCheckout): StrataError {
 /**
  * The one job behind "Pull and check out": the version (and only the contents this store lacks) is
  * pulled, verified and recorded as by `strata pull`, then checked out. Cancelled during the pull,
- * it leaves the store as it was; the progress is the pull's bytes, then the checkout's files.
+ * it records no version and leaves the workspace alone; the progress is the pull's bytes, then the
+ * checkout's files.
  */
 export async function checkoutFromRemote(
   project: Project,
