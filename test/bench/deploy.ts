@@ -330,23 +330,31 @@ try {
   fs.closeSync(fd);
   const addBig = await engine.invoke('artifacts.add', { path: 'big', kind: 'model', name: 'big' });
   await engine.invoke('jobs.wait', { id: addBig.jobId });
-  const bundle = path.join(root, 'big.tar');
   const sha = () => {
     const t0 = performance.now();
     execFileSync('sha256sum', [path.join(big, 'weights.bin')]);
     return performance.now() - t0;
   };
   sha(); // the file in the page cache for every contestant
-  const shaMs = sha();
-  let t0 = performance.now();
-  const ex = await engine.invoke('bundle.export', { model: 'big@1', out: bundle });
-  const exJob: JobInfo = await engine.invoke('jobs.wait', { id: ex.jobId });
-  if (exJob.error) throw new Error(exJob.error.message);
-  const exportMs = performance.now() - t0;
-  t0 = performance.now();
-  const report = await engine.invoke('bundle.verify', { file: bundle });
-  const verifyMs = performance.now() - t0;
-  if (!report.ok) throw new Error(report.problems.join('; '));
+  // Three rounds of all three, the best round of each (as for throughput above). Every export writes
+  // a file of its own, kept to the end, so none reuses the page cache another one freed.
+  let shaMs = Infinity;
+  let exportMs = Infinity;
+  let verifyMs = Infinity;
+  for (let round = 0; round < 3; round++) {
+    shaMs = Math.min(shaMs, sha());
+    const bundle = path.join(root, `big-${round}.tar`);
+    let t0 = performance.now();
+    const ex = await engine.invoke('bundle.export', { model: 'big@1', out: bundle });
+    const exJob: JobInfo = await engine.invoke('jobs.wait', { id: ex.jobId });
+    if (exJob.error) throw new Error(exJob.error.message);
+    exportMs = Math.min(exportMs, performance.now() - t0);
+    t0 = performance.now();
+    const report = await engine.invoke('bundle.verify', { file: bundle });
+    verifyMs = Math.min(verifyMs, performance.now() - t0);
+    if (!report.ok) throw new Error(report.problems.join('; '));
+  }
+  note('bundle export and verify, and sha256sum: 3 rounds of each in turn, the best round of each');
   const mbps = (ms: number) => MB / (ms / 1000);
   figure({
     name: `bundle export of a ${MB} MiB model (read from the store, hashed, written)`,
