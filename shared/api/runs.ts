@@ -5,6 +5,8 @@ import type { SeriesX } from './compare.js';
 export type RunStatus = 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
 export type RunKind = 'pipeline' | 'client' | 'inbox';
 export type StageStatus = 'pending' | 'skipped' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+/** The reason of a pending stage the run has not reached; any other is a SLURM job queued ahead. */
+export const STAGE_WAITING = 'waiting';
 
 export interface StageRun {
   stage: string;

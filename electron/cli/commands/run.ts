@@ -1,21 +1,21 @@
-import type { RunSummary, StageStatus } from '../../../shared/api/runs.js';
+import { STAGE_WAITING, type RunSummary, type StageStatus } from '../../../shared/api/runs.js';
 import type { Command } from '../command.js';
 import { jsonFlag, printJson } from '../command.js';
 import { projectFlag, withProject, type CliApi } from '../api.js';
 import { runDuration, stageLine } from '../format/runs.js';
 
 /**
- * Resolves with the run's last summary once it has ended, saying each stage that starts or is
- * skipped as the engine's run.update events report it.
+ * Resolves with the run's last summary once it has ended, saying each stage that starts, is skipped
+ * or is queued on a SLURM cluster as the engine's run.update events report it.
  */
 function followRun(
   api: CliApi,
-  onStage: (stage: string, status: StageStatus, reason: string) => void,
+  onStage: (stage: string, status: StageStatus | 'queued', reason: string) => void,
 ): { runId: (id: string) => void; ended: Promise<RunSummary & { removed?: string }> } {
   let id: string | null = null;
   const early: RunSummary[] = [];
   const removed = new Map<string, string>();
-  const seen = new Map<string, StageStatus>();
+  const seen = new Map<string, StageStatus | 'queued'>();
   let resolve!: (run: RunSummary & { removed?: string }) => void;
   const ended = new Promise<RunSummary & { removed?: string }>((r) => (resolve = r));
   const take = (run: RunSummary) => {
@@ -23,9 +23,11 @@ function followRun(
     // The final summary may skip stages the run never reached; the runner said nothing of those.
     if (run.status !== 'running') return resolve(run);
     for (const s of run.stages) {
-      if (seen.get(s.stage) === s.status) continue;
-      seen.set(s.stage, s.status);
-      if (s.status === 'running' || s.status === 'skipped') onStage(s.stage, s.status, s.reason);
+      // A pending stage with a reason of its own has a SLURM job queued behind its upstream's.
+      const shown = s.status === 'pending' && s.reason !== STAGE_WAITING ? 'queued' : s.status;
+      if (seen.get(s.stage) === shown) continue;
+      seen.set(s.stage, shown);
+      if (shown === 'running' || shown === 'skipped' || shown === 'queued') onStage(s.stage, shown, s.reason);
     }
   };
   const off = api.on('run.update', (run) => {

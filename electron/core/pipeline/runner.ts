@@ -1,6 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RunLogEvent, RunSummary, StageStatus } from '../../../shared/api/runs.js';
+import {
+  STAGE_WAITING,
+  type RunLogEvent,
+  type RunSummary,
+  type StageStatus,
+} from '../../../shared/api/runs.js';
 import { StrataError } from '../../../shared/errors.js';
 import type { Project } from '../project/project.js';
 import { restoreVersion } from '../store/api.js';
@@ -13,17 +18,22 @@ import { TrackingPump } from '../runs/pump.js';
 import { recoverInterrupted } from '../runs/recover.js';
 import { insertRun, newRunId, runSummary, setRunStatus, updateStage } from '../runs/repo.js';
 import { checkStage, hashAll, saveState } from './cache.js';
-import { selectStages } from './dag.js';
+import { selectStages, type Dag } from './dag.js';
 import { stepEnv } from './env.js';
 import { linkSkipped, recordLoggedArtifacts, recordStageLineage } from './lineage.js';
 import { readAllParams } from './params.js';
 import { autoRunName } from '../runs/names.js';
 import { loadDag } from './plan.js';
 import { runStep, type StepResult } from './process.js';
-import { runSlurmStep, type SlurmJob } from './slurm.js';
+import { submitStageJob, type StageJob } from './slurm-stage.js';
 import { plotPaths } from './dvc/resolve.js';
 import { pipelineHash, within, type Stage } from './stages.js';
-import { blockingReasons, validateStageInputs, type InputCheck } from '../validation/stage-inputs.js';
+import {
+  blockingReasons,
+  readsValidatedData,
+  validateStageInputs,
+  type InputCheck,
+} from '../validation/stage-inputs.js';
 
 export interface RunnerEvents {
   /** the run or one of its stages changed state */
@@ -88,9 +98,9 @@ function claimSlot(
         runnerPid: process.pid,
       });
       const addStage = project.db.prepare(
-        "INSERT INTO run_stages (run_id, stage, ord, status, reason, cmd) VALUES (?, ?, ?, 'pending', 'waiting', ?)",
+        "INSERT INTO run_stages (run_id, stage, ord, status, reason, cmd) VALUES (?, ?, ?, 'pending', ?, ?)",
       );
-      run.stages.forEach((s, i) => addStage.run(run.id, s.name, i, s.cmd));
+      run.stages.forEach((s, i) => addStage.run(run.id, s.name, i, STAGE_WAITING, s.cmd));
       const addParam = project.db.prepare(
         'INSERT OR REPLACE INTO run_params (run_id, key, value) VALUES (?, ?, ?)',
       );
@@ -125,7 +135,7 @@ export function startRun(
       params,
     );
   claimSlot(project, { id, name, hash: pipelineHash(dag.order), stages, params });
-  const done = execute(project, id, stages, dag.order, opts);
+  const done = execute(project, id, stages, dag, opts);
   return { runId: id, done };
 }
 
@@ -133,7 +143,7 @@ async function execute(
   project: Project,
   runId: string,
   stages: Stage[],
-  allStages: Stage[],
+  dag: Dag,
   opts: RunOptions,
 ): Promise<RunSummary> {
   const ev = opts.events ?? {};
@@ -165,7 +175,7 @@ async function execute(
   const cancelPoll = setInterval(() => {
     if (project.db.open && !controller.signal.aborted && cancelRequested(project, runId)) controller.abort();
   }, 200);
-  let status: 'done' | 'failed' | 'cancelled' = 'done';
+  let status: 'done' | 'failed' | 'cancelled';
   let error: string | null = null;
   try {
     await recordCodeState(project, runId);
@@ -177,36 +187,26 @@ async function execute(
     );
     announce();
     pump.start();
-    for (let i = 0; i < stages.length; i++) {
-      const s = stages[i];
-      if (controller.signal.aborted) {
-        status = 'cancelled';
-        break;
-      }
-      const outcome = await runOne(
+    const ended = await runStages(
+      {
         project,
         runId,
-        s,
-        allStages,
+        allStages: dag.order,
         opts,
-        controller.signal,
+        signal: controller.signal,
         trackingFile,
         dir,
         stage,
         pump,
-      );
-      if (outcome !== 'ok') {
-        status = outcome;
-        if (outcome === 'failed') error = `stage ${s.name} failed`;
-        for (const rest of stages.slice(i + 1))
-          stage(
-            rest.name,
-            'skipped',
-            `not reached: stage ${s.name} ${outcome === 'cancelled' ? 'was cancelled' : 'failed'}`,
-          );
-        break;
-      }
-    }
+        live: new Set(),
+        stop: null,
+      },
+      stages,
+      dag.upstream,
+    );
+    if (ended.thrown) throw ended.thrown;
+    status = ended.cancelled ? 'cancelled' : ended.failed ? 'failed' : 'done';
+    if (status === 'failed') error = `stage ${ended.failed} failed`;
     if (status === 'cancelled') {
       for (const r of project.db
         .prepare("SELECT stage FROM run_stages WHERE run_id = ? AND status = 'pending'")
@@ -278,96 +278,311 @@ type StageFn = (
   extra?: Parameters<typeof updateStage>[3],
 ) => void;
 
+/** What every stage of one run shares. */
+interface Ctx {
+  project: Project;
+  runId: string;
+  allStages: Stage[];
+  opts: RunOptions;
+  signal: AbortSignal;
+  trackingFile: string;
+  dir: string;
+  stage: StageFn;
+  pump: TrackingPump;
+  /** the run's SLURM jobs still queued or running */
+  live: Set<StageJob>;
+  /** why no further stage starts ("stage x failed"), once one has failed or was cancelled */
+  stop: string | null;
+}
+
+/** 'notrun': not started, because of another stage or the run's cancel. */
+type Outcome = 'ok' | 'failed' | 'cancelled' | 'notrun';
+
+interface Slot {
+  stage: Stage;
+  done: Promise<Outcome>;
+  /** the stage's SLURM job id once submitted; null once the stage has ended without one */
+  job: Promise<string | null>;
+  settled: boolean;
+}
+
+/** A stage's log while it runs: kept in the database every 100 ms. */
+interface StageLog {
+  sink: LogSink;
+  close(): void;
+}
+
+/** A SLURM stage submitted before its upstream stages ended, behind their jobs. */
+interface Ahead {
+  job: StageJob;
+  log: StageLog;
+}
+
+function openLog(ctx: Ctx, s: Stage): StageLog {
+  const sink = new LogSink(
+    ctx.project.db,
+    ctx.runId,
+    s.name,
+    ctx.opts.logCap ?? DEFAULT_LOG_CAP,
+    (stream, text) => ctx.opts.events?.onLog?.({ runId: ctx.runId, stage: s.name, stream, text }),
+  );
+  const flush = setInterval(() => sink.flush(), 100);
+  return { sink, close: () => clearInterval(flush) };
+}
+
+function stepFor(ctx: Ctx, s: Stage): { cwd: string; env: NodeJS.ProcessEnv } {
+  return {
+    cwd: path.join(ctx.project.root, s.wdir),
+    env: stepEnv(ctx.opts.baseEnv ?? process.env, {
+      runId: ctx.runId,
+      runDir: ctx.dir,
+      projectRoot: ctx.project.root,
+      stage: s.name,
+      trackingFile: ctx.trackingFile,
+    }),
+  };
+}
+
+/**
+ * Runs the stages in dependency order. Local stages run one at a time, in the file's order. A SLURM
+ * stage does not wait for that turn, only for what it reads: independent ones are in the queue
+ * together, and one that reads only from SLURM stages still queued or running is submitted at once
+ * behind their jobs (afterok). A failure starts nothing new: jobs still waiting in the queue are
+ * withdrawn, what already runs ends and is recorded.
+ */
+async function runStages(
+  ctx: Ctx,
+  stages: Stage[],
+  upstream: Map<string, string[]>,
+): Promise<{ failed: string | null; cancelled: boolean; thrown: unknown }> {
+  const slots = new Map<string, Slot>();
+  let localTurn: Promise<unknown> = Promise.resolve();
+  let failed: string | null = null;
+  let thrown: unknown = null;
+  const halt = (why: string) => {
+    ctx.stop ??= why;
+    for (const j of ctx.live) j.withdraw();
+  };
+  for (const s of stages) {
+    const ups = (upstream.get(s.name) ?? []).flatMap((u) => slots.get(u) ?? []);
+    let submitted: (id: string | null) => void = () => undefined;
+    const job = new Promise<string | null>((resolve) => (submitted = resolve));
+    const turn = localTurn;
+    const slot: Slot = { stage: s, job, settled: false, done: Promise.resolve('notrun') };
+    slot.done = (async (): Promise<Outcome> => {
+      try {
+        const ahead = await submitAhead(ctx, s, ups);
+        if (ahead) submitted(ahead.job.id);
+        if (!s.slurm) await turn;
+        const outcomes = await Promise.all(ups.map((u) => u.done));
+        const bad = outcomes.findIndex((o) => o !== 'ok');
+        const why =
+          bad >= 0 && outcomes[bad] !== 'notrun'
+            ? `stage ${ups[bad].stage.name} ${outcomes[bad] === 'failed' ? 'failed' : 'was cancelled'}`
+            : ctx.stop;
+        if (bad >= 0 || ctx.stop || ctx.signal.aborted) return await notReached(ctx, s, ahead, why);
+        const outcome = await runOne(ctx, s, ahead, submitted);
+        if (outcome === 'failed') {
+          failed ??= s.name;
+          halt(`stage ${s.name} failed`);
+        } else if (outcome === 'cancelled') halt(`stage ${s.name} was cancelled`);
+        return outcome;
+      } catch (err) {
+        thrown ??= err;
+        halt(err instanceof StrataError ? err.message : `internal error: ${(err as Error).message}`);
+        return 'failed';
+      } finally {
+        submitted(null);
+        slot.settled = true;
+      }
+    })();
+    slots.set(s.name, slot);
+    if (!s.slurm) localTurn = slot.done;
+  }
+  const outcomes = await Promise.all([...slots.values()].map((s) => s.done));
+  // A stage that broke (the store, the disk) while its job was queued must not leave the job behind.
+  const left = [...ctx.live];
+  for (const j of left) j.stop();
+  await Promise.all(left.map((j) => j.result));
+  return {
+    failed,
+    cancelled: ctx.signal.aborted && outcomes.some((o) => o !== 'ok'),
+    thrown,
+  };
+}
+
+/**
+ * Submits a SLURM stage behind the jobs of the SLURM stages it reads from, when they are still queued
+ * or running. Its cache verdict cannot be known before they end (their outs are its deps): it runs
+ * whatever they write, and its cache entry is recorded when it ends, as for any stage. A stage whose
+ * deps are validated before it runs, a frozen one and one reading from a local stage wait instead.
+ */
+async function submitAhead(ctx: Ctx, s: Stage, ups: Slot[]): Promise<Ahead | null> {
+  if (!s.slurm || s.frozen || ups.length === 0 || !ups.every((u) => u.stage.slurm)) return null;
+  // A validations: file that cannot be read is reported when the stage is validated, in its turn.
+  if (await readsValidatedData(ctx.project, s).catch(() => true)) return null;
+  const ids = await Promise.all(ups.map((u) => u.job));
+  const behind = ups.flatMap((u, i) =>
+    ids[i] !== null && !u.settled ? [{ name: u.stage.name, id: ids[i] }] : [],
+  );
+  if (behind.length === 0 || ctx.stop || ctx.signal.aborted) return null;
+  const log = openLog(ctx, s);
+  const job = await submitStageJob({
+    project: ctx.project,
+    runId: ctx.runId,
+    runDir: ctx.dir,
+    stage: s,
+    ...stepFor(ctx, s),
+    sink: log.sink,
+    signal: ctx.signal,
+    after: behind.map((b) => b.id),
+    live: ctx.live,
+  });
+  if ('spawnError' in job) {
+    // Submitted again in its turn, where sbatch's refusal is reported as the stage's failure.
+    log.close();
+    return null;
+  }
+  const names = behind.map((b) => `${b.name} (job ${b.id})`).join(', ');
+  log.sink.note(
+    `[strata] stage ${s.name}: ${s.cmd}   (submitted behind stage ${names}: starts when it succeeds)`,
+  );
+  ctx.stage(s.name, 'pending', `SLURM job ${job.id} submitted behind stage ${names}`);
+  return { job, log };
+}
+
+/**
+ * A stage that will not run: skipped with the reason, or, with a job submitted ahead, that job
+ * taken out of the queue (stopped if it had started). `why` is null when the run was cancelled.
+ */
+async function notReached(ctx: Ctx, s: Stage, ahead: Ahead | null, why: string | null): Promise<Outcome> {
+  if (!ahead) {
+    if (why) ctx.stage(s.name, 'skipped', `not reached: ${why}`);
+    return 'notrun';
+  }
+  // Its job was submitted: on the run's cancel it is cancelled (the signal scancels it), not skipped.
+  const cause = ctx.signal.aborted ? null : why;
+  // An upstream Strata failed (its outs missing) may have ended well for SLURM, which then started this one.
+  if (cause) ahead.job.stop();
+  await ahead.job.result;
+  return endStopped(ctx, s, ahead.job, ahead.log, cause);
+}
+
+/** Records a stage whose job was stopped before it could succeed: by the run's cancel or by `why`. */
+function endStopped(ctx: Ctx, s: Stage, job: StageJob, log: StageLog, why: string | null): Outcome {
+  log.close();
+  const seen = job.job;
+  const fields = { ended_at: Date.now(), log_bytes: log.sink.bytes, log_dropped: log.sink.dropped };
+  if (why === null) {
+    log.sink.note('[strata] cancelled');
+    log.sink.flush();
+    ctx.stage(s.name, 'cancelled', 'cancelled', fields);
+    return 'cancelled';
+  }
+  const how =
+    seen.node === null
+      ? `its SLURM job ${seen.id} was taken out of the queue (${seen.state})`
+      : `its SLURM job ${seen.id} was stopped (${seen.state} on ${seen.node})`;
+  log.sink.note(`[strata] not run: ${why}; ${how}`);
+  log.sink.flush();
+  if (seen.node !== null) ctx.stage(s.name, 'cancelled', `stopped: ${why}; ${how}`, fields);
+  else ctx.stage(s.name, 'skipped', `not reached: ${why}; ${how}`, fields);
+  return 'notrun';
+}
+
 async function runOne(
-  project: Project,
-  runId: string,
+  ctx: Ctx,
   s: Stage,
-  allStages: Stage[],
-  opts: RunOptions,
-  signal: AbortSignal,
-  trackingFile: string,
-  dir: string,
-  stage: StageFn,
-  pump: TrackingPump,
-): Promise<'ok' | 'failed' | 'cancelled'> {
+  ahead: Ahead | null,
+  submitted: (id: string) => void,
+): Promise<Outcome> {
+  const { project, runId, opts, signal, stage, pump } = ctx;
   let verdict;
   try {
     verdict = await checkStage(project, s, { force: opts.force, signal });
   } catch (err) {
+    if (ahead) {
+      ahead.job.stop();
+      await ahead.job.result;
+      ahead.log.close();
+    }
     if (signal.aborted) return 'cancelled';
     stage(s.name, 'failed', (err as Error).message, { started_at: Date.now(), ended_at: Date.now() });
     return 'failed';
   }
-  if (verdict.frozen?.missing.length) {
-    stage(s.name, 'failed', verdict.reason, { started_at: Date.now(), ended_at: Date.now() });
-    return 'failed';
+  // A job submitted ahead already runs whatever the verdict (see submitAhead).
+  if (!ahead) {
+    if (verdict.frozen?.missing.length) {
+      stage(s.name, 'failed', verdict.reason, { started_at: Date.now(), ended_at: Date.now() });
+      return 'failed';
+    }
+    if (!verdict.run) {
+      for (const r of verdict.restore) await restoreVersion(project, r.hash, r.path);
+      const outs = await hashAll(project, s.outs, signal);
+      if (verdict.fromLock) {
+        // DVC's run becomes Strata's: its outs are versioned, so later runs compare (and restore) as usual.
+        await recordStageLineage(project, runId, s, ctx.allStages, verdict.now.deps, signal);
+        saveState(project, s.name, runId, {
+          cmd: s.cmd,
+          deps: verdict.now.deps,
+          params: verdict.now.params,
+          outs,
+        });
+      } else linkSkipped(project, runId, s, verdict.now.deps, outs);
+      stage(s.name, 'skipped', verdict.reason, { deps: JSON.stringify(verdict.now.deps) });
+      return 'ok';
+    }
+    if (!(await inputsValid(project, runId, s, verdict.now.deps, signal, stage))) return 'failed';
   }
-  if (!verdict.run) {
-    for (const r of verdict.restore) await restoreVersion(project, r.hash, r.path);
-    const outs = await hashAll(project, s.outs, signal);
-    if (verdict.fromLock) {
-      // DVC's run becomes Strata's: its outs are versioned, so later runs compare (and restore) as usual.
-      await recordStageLineage(project, runId, s, allStages, verdict.now.deps, signal);
-      saveState(project, s.name, runId, {
-        cmd: s.cmd,
-        deps: verdict.now.deps,
-        params: verdict.now.params,
-        outs,
-      });
-    } else linkSkipped(project, runId, s, verdict.now.deps, outs);
-    stage(s.name, 'skipped', verdict.reason, { deps: JSON.stringify(verdict.now.deps) });
-    return 'ok';
-  }
-  if (!(await inputsValid(project, runId, s, verdict.now.deps, signal, stage))) return 'failed';
+  const reason = verdict.run
+    ? verdict.reason
+    : 'submitted behind its upstream jobs before their outs were known; they came out unchanged';
   const started = Date.now();
-  const sink = new LogSink(project.db, runId, s.name, opts.logCap ?? DEFAULT_LOG_CAP, (stream, text) =>
-    opts.events?.onLog?.({ runId, stage: s.name, stream, text }),
-  );
-  const logFlush = setInterval(() => sink.flush(), 100);
+  const log = ahead?.log ?? openLog(ctx, s);
+  const sink = log.sink;
   // Stopped however the step ends: a step that cannot even start (a bad environment) must not leave
   // it holding the process open forever.
   let result: StepResult;
-  let slurmJob: SlurmJob | null = null;
+  let job: StageJob | null = ahead?.job ?? null;
   try {
-    stage(s.name, 'running', verdict.reason, { started_at: started, deps: JSON.stringify(verdict.now.deps) });
-    sink.note(`[strata] stage ${s.name}: ${s.cmd}   (${verdict.reason})`);
-    const cwd = path.join(project.root, s.wdir);
-    const step = {
-      cmd: s.cmd,
-      cwd,
-      env: stepEnv(opts.baseEnv ?? process.env, {
-        runId,
-        runDir: dir,
-        projectRoot: project.root,
-        stage: s.name,
-        trackingFile,
-      }),
-      onOutput: (stream: 'stdout' | 'stderr', text: string) => sink.write(stream, text),
-      signal,
+    stage(s.name, 'running', reason, { started_at: started, deps: JSON.stringify(verdict.now.deps) });
+    if (!ahead) sink.note(`[strata] stage ${s.name}: ${s.cmd}   (${reason})`);
+    const step = stepFor(ctx, s);
+    const onCluster = async (): Promise<StepResult> => {
+      if (!job) {
+        const sub = await submitStageJob({
+          project,
+          runId,
+          runDir: ctx.dir,
+          stage: s,
+          ...step,
+          sink,
+          signal,
+          after: [],
+          live: ctx.live,
+        });
+        if ('spawnError' in sub)
+          return { exitCode: null, signal: null, leftovers: false, survivors: [], cancelled: false, ...sub };
+        job = sub;
+        submitted(sub.id);
+      }
+      return job.result;
     };
     // The executor is all that differs: how the command is started, waited for and stopped.
     result = s.slurm
-      ? await runSlurmStep({
-          ...step,
-          stage: s.name,
-          resources: s.slurm,
-          runDir: dir,
-          onJob: (job) => {
-            slurmJob = job;
-            recordSlurmJob(project, runId, s.name, job);
-            sink.note(
-              `[strata] SLURM job ${job.id} ${job.state}${job.node ? ` on ${job.node}` : ''}${job.reason ? ` (reason: ${job.reason})` : ''}`,
-            );
-          },
-        })
+      ? await onCluster()
       : await runStep({
           ...step,
+          cmd: s.cmd,
+          onOutput: (stream, text) => sink.write(stream, text),
+          signal,
           onStart: (pid) => updateStage(project, runId, s.name, { pid }),
           graceMs: opts.graceMs,
         });
   } finally {
-    clearInterval(logFlush);
+    log.close();
   }
+  if (job?.withdrawn && result.cancelled) return endStopped(ctx, s, job, log, ctx.stop);
   const ended = Date.now();
   if (result.leftovers && !result.cancelled)
     sink.note(
@@ -416,9 +631,10 @@ async function runOne(
     stage(s.name, 'failed', `did not write its outs: ${missing.join(', ')}`, fields);
     return 'failed';
   }
-  readStageMetrics(project, s, started, pump);
+  // A job submitted ahead may have written its files before the run reached it.
+  readStageMetrics(project, s, ahead ? ahead.job.submittedAt : started, pump);
   if (!opts.reproduction) {
-    await recordStageLineage(project, runId, s, allStages, verdict.now.deps, signal);
+    await recordStageLineage(project, runId, s, ctx.allStages, verdict.now.deps, signal);
     for (const problem of await recordLoggedArtifacts(project, runId, s.name, signal))
       sink.note(`[strata] ${problem}`);
     saveState(project, s.name, runId, {
@@ -430,25 +646,12 @@ async function runOne(
   }
   sink.note(`[strata] stage ${s.name} done in ${((ended - started) / 1000).toFixed(1)} s`);
   sink.flush();
-  const job = slurmJob as SlurmJob | null;
-  const done = job
-    ? `${verdict.reason}; SLURM job ${job.id}${job.node ? ` on ${job.node}` : ''}`
-    : verdict.reason;
+  const done = job ? `${reason}; SLURM job ${job.id}${job.job.node ? ` on ${job.job.node}` : ''}` : reason;
   stage(s.name, 'done', unstopped ? `${done}; ${unstopped}` : done, {
     ...fields,
     outs: JSON.stringify(outs),
   });
   return 'ok';
-}
-
-/** The job behind a SLURM stage, as run tags (slurm.<stage>.job, .node, .state): shown with the run. */
-function recordSlurmJob(project: Project, runId: string, stage: string, job: SlurmJob): void {
-  const put = project.db.prepare('INSERT OR REPLACE INTO run_tags (run_id, key, value) VALUES (?, ?, ?)');
-  project.db.transaction(() => {
-    put.run(runId, `slurm.${stage}.job`, job.id);
-    put.run(runId, `slurm.${stage}.state`, job.state);
-    if (job.node) put.run(runId, `slurm.${stage}.node`, job.node);
-  })();
 }
 
 /**

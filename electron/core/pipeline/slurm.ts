@@ -14,13 +14,27 @@ export interface SlurmJob {
   reason: string | null;
 }
 
-export interface SlurmStepOptions extends Omit<StepOptions, 'onStart' | 'graceMs'> {
+export interface SlurmSubmitOptions {
+  cmd: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
   stage: string;
   resources: SlurmResources;
   /** the run's folder: the batch script and the job's output files go there */
   runDir: string;
-  /** the job was submitted, started on a node, or ended */
+  /** jobs that must end successfully before this one may start (sbatch --dependency=afterok) */
+  after?: string[];
+}
+
+export interface SlurmFollowOptions {
+  env: NodeJS.ProcessEnv;
+  stage: string;
+  runDir: string;
+  onOutput: StepOptions['onOutput'];
+  /** the job started on a node, changed state, or ended */
   onJob?: (job: SlurmJob) => void;
+  /** scancels the job */
+  signal?: AbortSignal;
   /** ms between looks at the job and its output files */
   pollMs?: number;
 }
@@ -159,27 +173,25 @@ function signalName(n: number): string | null {
   return entry ? entry[0] : null;
 }
 
+/** The job's output files are named after the stage and the job id, in the run's folder. */
+function outputBase(runDir: string, stage: string): string {
+  return path.join(runDir, `slurm-${encodeURIComponent(stage)}`);
+}
+
 /**
- * Runs a step as a SLURM batch job: submits it with sbatch, watches it with scontrol until it has
- * ended, passes on its output as the job writes it, and stops it with scancel on cancel. The job's
- * output files are in the run's folder, so the project folder must be shared with the cluster's nodes.
+ * Submits a step as a SLURM batch job with sbatch. With `after`, the job waits in the queue until
+ * those jobs have ended successfully, and SLURM cancels it if one of them fails
+ * (--kill-on-invalid-dep), so a failed upstream never leaves it pending, even when Strata is gone.
  */
-export async function runSlurmStep(opts: SlurmStepOptions): Promise<SlurmStepResult> {
-  const poll = opts.pollMs ?? 500;
-  const result = (fields: Partial<SlurmStepResult>): SlurmStepResult => ({
-    exitCode: null,
-    signal: null,
-    leftovers: false,
-    survivors: [],
-    cancelled: false,
-    spawnError: null,
-    job: null,
-    ...fields,
-  });
-  if (opts.signal?.aborted) return result({ cancelled: true });
+export async function submitSlurmJob(
+  opts: SlurmSubmitOptions,
+): Promise<{ id: string; spawnError?: undefined } | { id?: undefined; spawnError: string }> {
   const script = path.join(opts.runDir, `slurm-${encodeURIComponent(opts.stage)}.sh`);
   fs.writeFileSync(script, batchScript(opts.cmd, opts.cwd, opts.env), { mode: 0o755 });
-  const out = path.join(opts.runDir, `slurm-${encodeURIComponent(opts.stage)}`);
+  const out = outputBase(opts.runDir, opts.stage);
+  const after = opts.after?.length
+    ? [`--dependency=afterok:${opts.after.join(':')}`, '--kill-on-invalid-dep=yes']
+    : [];
   const submitted = await run(
     'sbatch',
     [
@@ -188,22 +200,32 @@ export async function runSlurmStep(opts: SlurmStepOptions): Promise<SlurmStepRes
       `--output=${slurmPattern(out)}-%j.out`,
       `--error=${slurmPattern(out)}-%j.err`,
       `--chdir=${opts.cwd}`,
+      ...after,
       ...sbatchOptions(opts.resources),
       script,
     ],
     opts.env,
   );
   if (submitted.error?.code === 'ENOENT')
-    return result({
+    return {
       spawnError: `sbatch was not found on PATH: a stage with executor: slurm needs SLURM's client commands (sbatch, squeue, scontrol, scancel) where Strata runs (${DOCS})`,
-    });
+    };
   if (submitted.error || submitted.code !== 0)
-    return result({
+    return {
       spawnError: `sbatch refused the job: ${(submitted.stderr.trim() || submitted.error?.message || `exit code ${submitted.code}`).replace(/\s*\n\s*/g, '; ')}`,
-    });
-  const id = submitted.stdout.trim().split(';')[0];
+    };
+  return { id: submitted.stdout.trim().split(';')[0] };
+}
+
+/**
+ * Follows a submitted job: watches it with scontrol until it has ended, passes on its output as the
+ * job writes it, and stops it with scancel when the signal aborts. The job's output files are in the
+ * run's folder, so the project folder must be shared with the cluster's nodes.
+ */
+export async function followSlurmJob(id: string, opts: SlurmFollowOptions): Promise<SlurmStepResult> {
+  const poll = opts.pollMs ?? 500;
+  const out = outputBase(opts.runDir, opts.stage);
   const job: SlurmJob = { id, state: 'SUBMITTED', node: null, reason: null };
-  opts.onJob?.({ ...job });
   const tails = (['stdout', 'stderr'] as const).map(
     (stream) =>
       new FileTail(`${out}-${id}.${stream === 'stdout' ? 'out' : 'err'}`, (text) =>
@@ -215,6 +237,8 @@ export async function runSlurmStep(opts: SlurmStepOptions): Promise<SlurmStepRes
   let cancelError: string | null = null;
   const onAbort = () => {
     cancelled = true;
+    // One that has ended (SLURM cancelled it for a failed dependency) has nothing left to stop.
+    if (ENDED.has(job.state)) return;
     void run('scancel', [id], opts.env).then((r) => {
       if (r.code !== 0) cancelError = r.stderr.trim() || r.error?.message || `exit code ${r.code}`;
     });
@@ -245,8 +269,8 @@ export async function runSlurmStep(opts: SlurmStepOptions): Promise<SlurmStepRes
       await new Promise((r) => setTimeout(r, poll));
     }
     // The node may write the last bytes after the controller records the end (and a shared filesystem
-    // may show them later still).
-    for (let i = 0; i < 10 && !tails[0].seen; i++) {
+    // may show them later still); a job that never reached a node has none to write.
+    for (let i = 0; i < 10 && !tails[0].seen && job.node !== null; i++) {
       await new Promise((r) => setTimeout(r, 200));
       tails[0].read();
     }
@@ -265,7 +289,7 @@ export async function runSlurmStep(opts: SlurmStepOptions): Promise<SlurmStepRes
     notes.push(
       `the job's output file ${tails[0].file} never appeared here: the project folder must be on a filesystem the cluster's nodes share (${DOCS})`,
     );
-  if (cancelError) notes.push(`scancel ${id} failed: ${cancelError}`);
+  if (cancelError && job.state !== 'CANCELLED') notes.push(`scancel ${id} failed: ${cancelError}`);
   if (lost) notes.push(`SLURM no longer knows job ${id} (${lost})`);
   const where = job.node ? ` on ${job.node}` : '';
   const completed = job.state === 'COMPLETED' && !lost;
@@ -275,7 +299,7 @@ export async function runSlurmStep(opts: SlurmStepOptions): Promise<SlurmStepRes
       job.state === 'FAILED' && code
         ? `exit code ${code} (SLURM job ${id} FAILED${where})`
         : `SLURM job ${id} ${lost ? 'ended unseen' : job.state}${where}${job.reason ? ` (reason: ${job.reason})` : ''}`;
-  return result({
+  return {
     // A job the cluster ended (TIMEOUT, NODE_FAIL…) may report exit code 0: it still did not succeed.
     exitCode: completed ? (code ?? 0) : code || null,
     signal: sig ? signalName(sig) : null,
@@ -283,5 +307,8 @@ export async function runSlurmStep(opts: SlurmStepOptions): Promise<SlurmStepRes
     failure,
     notes,
     job,
-  });
+    leftovers: false,
+    survivors: [],
+    spawnError: null,
+  };
 }

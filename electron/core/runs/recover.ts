@@ -35,11 +35,12 @@ export async function stopRunProcesses(project: Project, runId: string, graceMs 
     .prepare("SELECT pid FROM run_stages WHERE run_id = ? AND status = 'running' AND pid IS NOT NULL")
     .pluck()
     .all(runId) as number[];
-  // A SLURM stage's job runs on the cluster, not under the dead runner: it is stopped by its id.
+  // A SLURM stage's job runs on the cluster, not under the dead runner: it is stopped by its id, and so
+  // is one still pending, submitted behind its upstream's job.
   const jobs = project.db
     .prepare(
       `SELECT t.value FROM run_stages s JOIN run_tags t ON t.run_id = s.run_id AND t.key = 'slurm.' || s.stage || '.job'
-       WHERE s.run_id = ? AND s.status = 'running'`,
+       WHERE s.run_id = ? AND s.status IN ('running', 'pending')`,
     )
     .pluck()
     .all(runId) as string[];

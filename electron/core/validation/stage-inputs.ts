@@ -12,6 +12,22 @@ export interface InputCheck {
   report: ValidationReport;
 }
 
+/** The artifact declared at exactly this path, if any. */
+function artifactAt(project: Project, dep: string): string | undefined {
+  return Object.entries(project.config.config.artifacts).find(
+    ([, a]) => a.path.replace(/^\.\//, '').replace(/\/$/, '') === dep,
+  )?.[0];
+}
+
+/** Whether the stage reads an artifact that has rules under validations: (checked before it runs). */
+export async function readsValidatedData(project: Project, stage: { deps: string[] }): Promise<boolean> {
+  const entries = await loadValidations(project);
+  return stage.deps.some((dep) => {
+    const artifact = artifactAt(project, dep);
+    return artifact !== undefined && entries.some((e) => e.artifact === artifact);
+  });
+}
+
 const bad = (r: ValidationReport) => r.counts.failed + r.counts.errors;
 
 /**
@@ -31,9 +47,7 @@ export async function validateStageInputs(
   const out: InputCheck[] = [];
   for (const dep of stage.deps) {
     const hash = depHashes[dep];
-    const artifact = Object.entries(project.config.config.artifacts).find(
-      ([, a]) => a.path.replace(/^\.\//, '').replace(/\/$/, '') === dep,
-    )?.[0];
+    const artifact = artifactAt(project, dep);
     const mine = entries.filter((e) => e.artifact === artifact);
     if (!hash || !artifact || mine.length === 0) continue;
     const id =
