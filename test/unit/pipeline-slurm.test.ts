@@ -208,12 +208,16 @@ function queued(jobs: string[]): string[] {
 }
 
 describe.skipIf(!cluster)('SLURM stages of one pipeline, submitted together', () => {
-  it('submits independent SLURM stages at once: both jobs are in the queue together', async () => {
+  it('submits independent SLURM stages at once: both jobs are in the queue together, and a local stage does not wait for them', async () => {
     fx = makeProject(
       `stages:
   left:
 ${onSlurm('sleep 4; cat in.txt > left.txt', ['in.txt'], ['left.txt'])}  right:
-${onSlurm('sleep 4; cat in.txt > right.txt', ['in.txt'], ['right.txt'])}`,
+${onSlurm('sleep 4; cat in.txt > right.txt', ['in.txt'], ['right.txt'])}  side:
+    cmd: cp in.txt side.txt
+    deps: [in.txt]
+    outs: [side.txt]
+`,
       { 'in.txt': 'data' },
     );
     const { runId, done } = startRun(fx.project);
@@ -229,6 +233,9 @@ ${onSlurm('sleep 4; cat in.txt > right.txt', ['in.txt'], ['right.txt'])}`,
     expect(l.SubmitTime <= r.EndTime && r.SubmitTime <= l.EndTime).toBe(true);
     expect(fs.readFileSync(path.join(fx.dir, 'left.txt'), 'utf8')).toBe('data');
     expect(fs.readFileSync(path.join(fx.dir, 'right.txt'), 'utf8')).toBe('data');
+    // A local stage that reads nothing the jobs write does not wait for them.
+    const ended = (name: string) => run.stages.find((st) => st.stage === name)!.endedAt!;
+    expect(ended('side')).toBeLessThan(Math.min(ended('left'), ended('right')));
   }, 120000);
 
   it('submits a chain with --dependency behind a local stage, and records it as a pipeline run like any other', async () => {
