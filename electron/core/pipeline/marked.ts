@@ -12,12 +12,33 @@ import fs from 'node:fs';
  */
 export const RUN_MARK = 'STRATA_RUN_ID';
 
-/** Live processes (zombies have an empty environment) carrying the run's marker, this one excepted. */
+/**
+ * The run's SLURM jobs carry the marker too (their batch script exports it for the clients), and on a
+ * node that is also where Strata runs they are local processes: they belong to their job, which
+ * scancel stops, not to a step. A job is told by SLURM_JOB_ID; Strata itself may run inside a job
+ * (an interactive allocation), whose id its local steps inherit.
+ */
+const OWN_JOB = `SLURM_JOB_ID=${process.env.SLURM_JOB_ID ?? ''}`;
+
+/**
+ * Live processes (zombies have an empty environment) carrying the run's marker, this one and the
+ * run's SLURM jobs excepted.
+ */
 export function markedProcesses(runId: string): number[] {
   const needle = `${RUN_MARK}=${runId}`;
   if (process.platform === 'linux') return scanProc(needle);
   if (process.platform === 'darwin') return scanPs(needle);
   return [];
+}
+
+/** The SLURM_JOB_ID=… entry of an environment block (NUL-separated), or null. */
+function slurmJobEntry(env: Buffer): string | null {
+  return (
+    env
+      .toString()
+      .split('\0')
+      .find((entry) => entry.startsWith('SLURM_JOB_ID=')) ?? null
+  );
 }
 
 function scanProc(needle: string): number[] {
@@ -35,7 +56,9 @@ function scanProc(needle: string): number[] {
       // gone meanwhile, or another user's
       continue;
     }
-    if (env.indexOf(exact) !== -1 || env.subarray(0, first.length).equals(first)) found.push(pid);
+    if (env.indexOf(exact) === -1 && !env.subarray(0, first.length).equals(first)) continue;
+    const job = slurmJobEntry(env);
+    if (job === null || job === OWN_JOB) found.push(pid);
   }
   return found;
 }
@@ -52,7 +75,10 @@ function scanPs(needle: string): number[] {
   for (const line of out.split('\n')) {
     const m = /^\s*(\d+) (.*)$/.exec(line);
     if (!m || Number(m[1]) === process.pid) continue;
-    if (` ${m[2]} `.includes(` ${needle} `)) found.push(Number(m[1]));
+    const padded = ` ${m[2]} `;
+    if (!padded.includes(` ${needle} `)) continue;
+    const job = / (SLURM_JOB_ID=\S*) /.exec(padded)?.[1] ?? null;
+    if (job === null || job === OWN_JOB) found.push(Number(m[1]));
   }
   return found;
 }

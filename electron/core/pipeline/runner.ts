@@ -533,6 +533,8 @@ async function runOne(
       return 'ok';
     }
     if (!(await inputsValid(project, runId, s, verdict.now.deps, signal, stage))) return 'failed';
+    // Another stage failed while this one was being checked: it starts nothing new either.
+    if (ctx.stop || signal.aborted) return notReached(ctx, s, null, ctx.stop);
   }
   const reason = verdict.run
     ? verdict.reason

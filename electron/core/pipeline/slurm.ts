@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { SlurmResources } from '../config/schema.js';
+import { RUN_MARK } from './marked.js';
 import type { StepOptions, StepResult } from './process.js';
 
 /** What Strata learns of a stage's job while it runs. */
@@ -107,8 +108,12 @@ function run(
   stderr: string;
   error: { code: string; message: string } | null;
 }> {
+  // Without the run's marker: a local stage ending meanwhile stops every marked process, and would
+  // take an sbatch or scontrol of this run for one it left behind. The batch script exports the
+  // marker to the job itself.
+  const { [RUN_MARK]: _marker, ...unmarked } = env;
   return new Promise((resolve) => {
-    execFile(cmd, args, { env, timeout: 30_000 }, (error, stdout, stderr) =>
+    execFile(cmd, args, { env: unmarked, timeout: 30_000 }, (error, stdout, stderr) =>
       resolve({
         code: error ? (typeof error.code === 'number' ? error.code : null) : 0,
         stdout: String(stdout),
