@@ -64,9 +64,11 @@ export class PredictionLog {
 
   /** `,"name":` for each input column, kept while the names stay the same (every request, usually). */
   private inputKeys(names: string[]): string[] {
-    const same = this.names.length === names.length && this.names.every((n, j) => n === names[j]);
+    const same =
+      names === this.names ||
+      (this.names.length === names.length && this.names.every((n, j) => n === names[j]));
     if (!same) {
-      this.names = names.slice();
+      this.names = names;
       this.keys = names.map((n) => `,${JSON.stringify(FIXED_KEYS.has(n) ? `input.${n}` : n)}:`);
     }
     return this.keys;

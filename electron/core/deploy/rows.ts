@@ -31,5 +31,14 @@ export function parseRows(
     });
     matrix.push(row as number[]);
   });
-  return { matrix, names: names ?? featureNames ?? matrix[0].map((_, j) => `x${j}`) };
+  return { matrix, names: names ?? featureNames ?? positionalNames(matrix[0].length) };
+}
+
+const positional = new Map<number, string[]>();
+
+/** x0, x1, … for rows given as lists: one shared array per width, not 30 new strings per request. */
+function positionalNames(width: number): string[] {
+  let names = positional.get(width);
+  if (!names) positional.set(width, (names = Array.from({ length: width }, (_, j) => `x${j}`)));
+  return names;
 }
