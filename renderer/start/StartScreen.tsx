@@ -29,7 +29,7 @@ export function StartScreen() {
             A deploy bundle opened for review without a project: verified and unpacked read-only, nothing
             imported.
           </p>
-          <BundleReviewView review={bundle} />
+          <BundleReviewView api={api} review={bundle} />
         </div>
       </main>
     );

@@ -130,6 +130,11 @@ export const bundleCalls = {
     params: z.object({ file: z.string().min(1) }).strict(),
     result: returns<BundleReview>(),
   },
+  /** bundle.review as one self-contained HTML file, for a reviewer to keep or pass on. */
+  'bundle.reviewHtml': {
+    params: z.object({ file: z.string().min(1) }).strict(),
+    result: returns<{ html: string; fileName: string }>(),
+  },
   /** Verifies, extracts safely into .strata/ and adds the model version to the project (a job). */
   'bundle.import': {
     params: z.object({ file: z.string().min(1) }).strict(),

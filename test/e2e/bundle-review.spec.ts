@@ -90,6 +90,27 @@ test('with no project open, the start screen opens a bundle for review, read-onl
     await expect(review.getByTestId('bundle-run')).toContainText('train.epochs');
     await expect(review.getByTestId('bundle-files')).toContainText('code/diff.patch');
     await page.screenshot({ path: screenPath('bundle-review-start'), fullPage: true });
+
+    // The review as one HTML file, saved by the browser, that opens with every request blocked.
+    const saved = page.waitForEvent('download');
+    await review.getByTestId('bundle-export-review').click();
+    const download = await saved;
+    expect(download.suggestedFilename()).toBe('review-bundle-model-1.html');
+    const file = path.join(work, 'review.html');
+    await download.saveAs(file);
+    const html = fs.readFileSync(file, 'utf8');
+    expect(html).toContain('+  epochs: 20');
+    const report = await page.context().newPage();
+    const requests: string[] = [];
+    await report.route('**/*', (r) => {
+      requests.push(r.request().url());
+      return r.abort();
+    });
+    await report.setContent(html);
+    await expect(report.getByRole('heading', { name: 'Review of bundle model@1' })).toBeVisible();
+    await report.screenshot({ path: screenPath('bundle-review-report'), fullPage: true });
+    expect(requests).toEqual([]);
+    await report.close();
     // Nothing was opened as a project: Back is the start screen again.
     await page.getByRole('button', { name: '← Back' }).click();
     await expect(page.getByTestId('start-screen')).toBeVisible();

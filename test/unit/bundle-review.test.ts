@@ -194,6 +194,45 @@ describe('strata bundle import outside a project opens the bundle for review', (
     }
   });
 
+  it('--html writes the review as one self-contained page', () => {
+    const out = path.join(t.dir, 'review.html');
+    const r = cli(['bundle', 'review', bundle, '--html', out, '--json'], elsewhere);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).file).toBe(out);
+    const html = fs.readFileSync(out, 'utf8');
+    expect(html).toContain('<title>Review of bundle model@1</title>');
+    expect(html).toContain("default-src 'none'");
+    expect(html).not.toMatch(/<script/i);
+    expect(html).toContain(`commit ${commit}`);
+    expect(html).toContain('// DIRTY-CHANGE: weights × 2, naïve');
+    expect(html).toContain('signed by a trusted key');
+  });
+
+  it('keeps the newest five reviews, and removes what a dead extraction left', async () => {
+    engine.openProject(proj);
+    const stale = path.join(reviewRoot(), '.extract-dead');
+    const fresh = path.join(reviewRoot(), '.extract-running');
+    for (const d of [stale, fresh]) fs.mkdirSync(d, { recursive: true });
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    fs.utimesSync(stale, twoHoursAgo, twoHoursAgo);
+    const folders: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      // Each export is another bundle (its manifest has the time it was made).
+      const out = path.join(t.dir, `again-${i}.tar`);
+      const { jobId } = await engine.invoke('bundle.export', { model: 'model@1', out });
+      expect((await engine.invoke('jobs.wait', { id: jobId })).error).toBeFalsy();
+      folders.push((await engine.invoke('bundle.review', { file: out })).folder);
+    }
+    expect(new Set(folders).size).toBe(6);
+    const left = fs.readdirSync(reviewRoot()).filter((n) => !n.startsWith('.'));
+    expect(left).toHaveLength(5);
+    expect(left).toContain(path.basename(folders[5]));
+    expect(left).not.toContain(path.basename(folders[0]));
+    expect(fs.existsSync(stale)).toBe(false);
+    expect(fs.existsSync(fresh)).toBe(true);
+    fs.rmSync(fresh, { recursive: true });
+  });
+
   it('a tampered bundle is refused and leaves nothing in the review folder', () => {
     const before = fs.readdirSync(reviewRoot()).sort();
     const bytes = fs.readFileSync(bundle);

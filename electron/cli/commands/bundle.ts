@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Command } from '../command.js';
 import { jsonFlag, printJson } from '../command.js';
 import { UsageError } from '../args.js';
@@ -8,9 +10,29 @@ import { bundleReviewLines } from '../format/bundle.js';
 import { describeCodeState } from '../../../shared/code-state.js';
 import { formatBytes } from '../../../shared/format.js';
 
-async function review(api: CliApi, file: string, json: boolean, io: Io, note?: string): Promise<number> {
+async function review(
+  api: CliApi,
+  file: string,
+  flags: { json: boolean; html: string | null },
+  io: Io,
+  note?: string,
+): Promise<number> {
+  if (flags.html) {
+    const { html } = await api.call('bundle.reviewHtml', { file });
+    const out = path.resolve(flags.html);
+    const tmp = `${out}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, html);
+    fs.renameSync(tmp, out);
+    const bytes = Buffer.byteLength(html);
+    if (flags.json) printJson(io, { file: out, bytes });
+    else
+      io.out(
+        `${note ?? ''}wrote the review of ${path.basename(file)} to ${out} (${(bytes / 1024).toFixed(0)} KiB)`,
+      );
+    return 0;
+  }
   const r = await api.call('bundle.review', { file });
-  if (json) printJson(io, r);
+  if (flags.json) printJson(io, r);
   else {
     if (note) io.out(note);
     for (const line of bundleReviewLines(r)) io.out(line);
@@ -22,7 +44,7 @@ export const bundleCommand: Command = {
   name: 'bundle',
   summary: 'export a model version as one verifiable file, verify one, or import one',
   usage:
-    'strata bundle export <model>@<version> -o <file> [--sign] | strata bundle verify <file> | strata bundle import <file> | strata bundle review <file>  [--json]',
+    'strata bundle export <model>@<version> -o <file> [--sign] | strata bundle verify <file> | strata bundle import <file> | strata bundle review <file> [--html <file>]  [--json]',
   description:
     'verify checks every checksum, the manifest and a signature without extracting anything (exit 0 whole, 1 not). import refuses a damaged, tampered or unsafe archive and leaves nothing behind; outside a project it opens the bundle for review instead. review extracts it read-only into a review folder and shows its lineage, code and diff, params, data, environment, checks and signature.',
   flags: {
@@ -30,6 +52,7 @@ export const bundleCommand: Command = {
     ...jsonFlag,
     out: { type: 'string', short: 'o', help: 'export: the file to write' },
     sign: { type: 'boolean', help: "export: sign the manifest with this machine's Ed25519 key" },
+    html: { type: 'string', help: 'review (or import outside a project): write the review as one HTML file' },
   },
   async run(args, io) {
     const [sub, what, ...rest] = args.positional;
@@ -60,13 +83,14 @@ export const bundleCommand: Command = {
         return r.ok ? 0 : 1;
       });
     const json = !!args.flags.json;
-    if (sub === 'review') return withEngine((api) => review(api, what, json, io));
+    const shown = { json, html: typeof args.flags.html === 'string' ? args.flags.html : null };
+    if (sub === 'review') return withEngine((api) => review(api, what, shown, io));
     if (sub === 'import' && projectHere(args.flags) === null)
       return withEngine((api) =>
         review(
           api,
           what,
-          json,
+          shown,
           io,
           'No Strata project here: the bundle is opened for review, not imported.\n',
         ),

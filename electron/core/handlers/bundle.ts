@@ -4,6 +4,7 @@ import type { Handlers } from '../engine.js';
 import { exportBundle } from '../bundle/export.js';
 import { importBundle } from '../bundle/import.js';
 import { reviewBundle } from '../bundle/review.js';
+import { bundleReviewHtml } from '../bundle/review-html.js';
 import { verifyBundle } from '../bundle/verify.js';
 import { resolveRef } from '../store/repo.js';
 
@@ -20,6 +21,7 @@ export const bundleHandlers: Handlers<typeof bundleCalls> = {
   },
   'bundle.verify': ({ file }) => verifyBundle(file),
   'bundle.review': ({ file }) => reviewBundle(file),
+  'bundle.reviewHtml': async ({ file }) => bundleReviewHtml(await reviewBundle(file)),
   'bundle.import': ({ file }, engine) => {
     const project = engine.requireProject();
     const { job } = engine.jobs.start({ label: `Importing ${file}`, unit: 'files' }, (ctx) =>

@@ -42,6 +42,7 @@ const READS = new Set<CallName>([
   'deploy.history',
   'bundle.verify',
   'bundle.review',
+  'bundle.reviewHtml',
   'jobs.list',
   'jobs.cancel',
   'jobs.wait',

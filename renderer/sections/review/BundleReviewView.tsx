@@ -1,5 +1,8 @@
-import type { ReactNode } from 'react';
-import type { BundleReview } from '../../../shared/api/index.js';
+import { useState, type ReactNode } from 'react';
+import type { Api, BundleReview } from '../../../shared/api/index.js';
+import { toErrorData, type StrataErrorData } from '../../../shared/errors.js';
+import { downloadHtml } from '../../components/download.js';
+import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { describeCodeState } from '../../../shared/code-state.js';
 import { formatBytes } from '../../../shared/format.js';
 import './review.css';
@@ -118,7 +121,20 @@ function CodeCard({ r }: { r: BundleReview }) {
 }
 
 /** A deploy bundle opened for review: what it is, who vouches for it, and where its model comes from. */
-export function BundleReviewView({ review: r }: { review: BundleReview }) {
+export function BundleReviewView({ api, review: r }: { api: Api; review: BundleReview }) {
+  const [error, setError] = useState<StrataErrorData | null>(null);
+  const [exporting, setExporting] = useState(false);
+  const exportReview = () => {
+    setExporting(true);
+    setError(null);
+    api
+      .call('bundle.reviewHtml', { file: r.file })
+      .then(
+        ({ fileName, html }) => downloadHtml(fileName, html),
+        (e: unknown) => setError(toErrorData(e)),
+      )
+      .finally(() => setExporting(false));
+  };
   const sig = r.verify.signature;
   const [sigClass, sigLabel] = SIGNATURE[sig.status];
   const params = Object.entries(r.params);
@@ -138,7 +154,19 @@ export function BundleReviewView({ review: r }: { review: BundleReview }) {
           {sig.fingerprint ? ` · ${sig.fingerprint}` : ''}
         </span>
         <span className="rv-badge rv-badge--none">read-only</span>
+        <button
+          type="button"
+          className="btn btn--small rv-bundle__export"
+          onClick={exportReview}
+          disabled={exporting}
+          data-testid="bundle-export-review"
+        >
+          {exporting ? 'Writing…' : 'Export review'}
+        </button>
       </div>
+      {error && (
+        <ErrorNotice error={error} title="Could not write the review" onDismiss={() => setError(null)} />
+      )}
       {[...r.verify.problems, ...r.unreadable.map((u) => `unreadable: ${u}`)].map((p) => (
         <p key={p} className="notice notice--info rv-bundle__problem">
           {p}

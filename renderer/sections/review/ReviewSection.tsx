@@ -129,7 +129,7 @@ export function ReviewSection({ api, project }: SectionProps) {
         <button type="button" className="btn btn--small rv-back" onClick={() => setBundle(null)}>
           ← Back to {project.name}
         </button>
-        <BundleReviewView review={bundle} />
+        <BundleReviewView api={api} review={bundle} />
       </>
     );
   return (
