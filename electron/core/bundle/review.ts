@@ -143,7 +143,9 @@ function prune(root: string, current: string): void {
   const done: { dir: string; at: number }[] = [];
   for (const name of fs.readdirSync(root)) {
     const dir = path.join(root, name);
-    const at = fs.statSync(dir).mtimeMs;
+    // Another review pruning at the same time may have removed it already.
+    const at = fs.statSync(dir, { throwIfNoEntry: false })?.mtimeMs;
+    if (at === undefined) continue;
     if (name.startsWith(EXTRACTING)) {
       if (now - at > STALE_MS) fs.rmSync(dir, { recursive: true, force: true });
     } else if (dir !== current) done.push({ dir, at });
