@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { returns } from './define.js';
 
-export type StagePlanState = 'fresh' | 'stale' | 'running' | 'failed' | 'frozen';
+/** queued: a SLURM job of the run in progress, submitted behind its upstream's jobs */
+export type StagePlanState = 'fresh' | 'stale' | 'running' | 'queued' | 'failed' | 'frozen';
 
 export interface StagePlan {
   stage: string;

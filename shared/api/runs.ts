@@ -8,6 +8,11 @@ export type StageStatus = 'pending' | 'skipped' | 'running' | 'done' | 'failed' 
 /** The reason of a pending stage the run has not reached; any other is a SLURM job queued ahead. */
 export const STAGE_WAITING = 'waiting';
 
+/** How a stage of a run is shown: a pending one whose SLURM job is already queued says so. */
+export function shownStatus(s: { status: StageStatus; reason: string }): StageStatus | 'queued' {
+  return s.status === 'pending' && s.reason !== STAGE_WAITING ? 'queued' : s.status;
+}
+
 export interface StageRun {
   stage: string;
   status: StageStatus;

@@ -44,3 +44,65 @@ test('Pipelines marks a stage with executor: slurm and shows its sbatch options'
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+const cluster =
+  process.env.SLURM_CONF && fs.existsSync(process.env.SLURM_CONF) ? process.env.SLURM_CONF : null;
+
+// On the single-node cluster test/servers/slurm.sh starts (SLURM_CONF set): a SLURM stage submitted
+// behind its upstream's job is shown queued, in Pipelines and on the run's page, until it runs.
+test('a SLURM stage queued behind its upstream job shows as queued (Pipelines and its run), then runs', async ({
+  page,
+}) => {
+  test.skip(!cluster, 'no SLURM cluster (start one with test/servers/slurm.sh start and export SLURM_CONF)');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-e2e-slurm-'));
+  fs.writeFileSync(path.join(dir, 'in.txt'), 'data');
+  const job = `    executor: slurm
+    slurm: { partition: debug, time: 5, cpus: 1, mem: 100 }`;
+  fs.writeFileSync(
+    path.join(dir, 'strata.yaml'),
+    `stages:
+  prepare:
+    cmd: cp in.txt prepared.txt
+    deps: [in.txt]
+    outs: [prepared.txt]
+  train:
+${job}
+    cmd: sleep 10; cp prepared.txt model.txt
+    deps: [prepared.txt]
+    outs: [model.txt]
+  evaluate:
+${job}
+    cmd: wc -c < model.txt > score.txt
+    deps: [model.txt]
+    outs: [score.txt]
+`,
+  );
+  const host = await startHost(dir);
+  try {
+    await signIn(page, host);
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('button', { name: /^Pipelines/ })
+      .click();
+    await page.getByTestId('run-pipeline').click();
+    const evaluate = page.getByTestId('stage-row-evaluate');
+    await expect(evaluate.locator('.rn-status')).toHaveText('queued', { timeout: 30000 });
+    await expect(evaluate).toContainText(/SLURM job \d+ submitted behind stage train \(job \d+\)/);
+    await expect(page.getByTestId('stage-row-train').locator('.rn-status')).toHaveText('running');
+    await page.screenshot({ path: screenPath('pipelines-slurm-queued') });
+    const runId = await page.locator('.pl-live h2 code').textContent();
+    await page.goto(`${host.origin}/#runs/${runId}`);
+    const stages = page.getByTestId('run-stages');
+    await expect(stages.locator('tr', { hasText: 'evaluate' }).locator('.rn-status')).toHaveText('queued');
+    await page.screenshot({ path: screenPath('run-slurm-queued') });
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('button', { name: /^Pipelines/ })
+      .click();
+    await expect(evaluate.locator('.rn-status')).toHaveText('fresh', { timeout: 60000 });
+    expect(fs.readFileSync(path.join(dir, 'score.txt'), 'utf8').trim()).toBe('4');
+  } finally {
+    await stopHost(host);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

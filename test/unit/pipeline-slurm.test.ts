@@ -2,6 +2,7 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Engine } from '../../electron/core/engine.js';
 import { startRun } from '../../electron/core/pipeline/runner.js';
 import { parseJobLine } from '../../electron/core/pipeline/slurm.js';
 import { recoverInterrupted } from '../../electron/core/runs/recover.js';
@@ -269,6 +270,18 @@ ${onSlurm(`cat a.txt a.txt > b.txt; echo '{"n": 4}' > metrics.json`, ['a.txt'], 
     const stageB = runDetail(fx.project, runId).stages.find((s) => s.stage === 'b')!;
     expect(stageB).toMatchObject({ status: 'pending' });
     expect(stageB.reason).toBe(`SLURM job ${b} submitted behind stage a (job ${a})`);
+    // The API's stage states (Pipelines in the app) say so too.
+    const engine = new Engine();
+    try {
+      engine.openProject(fx.dir);
+      const status = await engine.invoke('pipelines.status', {});
+      expect(status.stages.find((s) => s.stage === 'b')).toMatchObject({
+        state: 'queued',
+        reason: stageB.reason,
+      });
+    } finally {
+      engine.dispose();
+    }
 
     const run = await done;
     expect(run.status).toBe('done');
@@ -283,7 +296,10 @@ ${onSlurm(`cat a.txt a.txt > b.txt; echo '{"n": 4}' > metrics.json`, ['a.txt'], 
     expect(detail.metrics.n).toBe(4);
     expect(detail.tags['slurm.b.state']).toBe('COMPLETED');
     expect(detail.tags['slurm.b.node']).toBeTruthy();
-    expect(text(fx, runId)).toContain(`submitted behind stage a (job ${a})`);
+    const log = text(fx, runId);
+    const queuedLine = log.indexOf(`(queued behind stage a (job ${a}): starts when it succeeds)`);
+    expect(queuedLine).toBeGreaterThan(-1);
+    expect(queuedLine).toBeLessThan(log.indexOf(`[strata] SLURM job ${b} SUBMITTED`));
     // Lineage: the a.txt that b read is the very version a wrote.
     const io = fx.project.db
       .prepare('SELECT stage, role, path, version_id AS v FROM run_io WHERE run_id = ? ORDER BY stage, role')

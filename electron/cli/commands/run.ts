@@ -1,4 +1,4 @@
-import { STAGE_WAITING, type RunSummary, type StageStatus } from '../../../shared/api/runs.js';
+import { shownStatus, type RunSummary, type StageStatus } from '../../../shared/api/runs.js';
 import type { Command } from '../command.js';
 import { jsonFlag, printJson } from '../command.js';
 import { projectFlag, withProject, type CliApi } from '../api.js';
@@ -23,8 +23,7 @@ function followRun(
     // The final summary may skip stages the run never reached; the runner said nothing of those.
     if (run.status !== 'running') return resolve(run);
     for (const s of run.stages) {
-      // A pending stage with a reason of its own has a SLURM job queued behind its upstream's.
-      const shown = s.status === 'pending' && s.reason !== STAGE_WAITING ? 'queued' : s.status;
+      const shown = shownStatus(s);
       if (seen.get(s.stage) === shown) continue;
       seen.set(s.stage, shown);
       if (shown === 'running' || shown === 'skipped' || shown === 'queued') onStage(s.stage, shown, s.reason);

@@ -427,6 +427,10 @@ async function submitAhead(ctx: Ctx, s: Stage, ups: Slot[]): Promise<Ahead | nul
   );
   if (behind.length === 0 || ctx.stop || ctx.signal.aborted) return null;
   const log = openLog(ctx, s);
+  const names = behind.map((b) => `${b.name} (job ${b.id})`).join(', ');
+  log.sink.note(
+    `[strata] stage ${s.name}: ${s.cmd}   (queued behind stage ${names}: starts when it succeeds)`,
+  );
   const job = await submitStageJob({
     project: ctx.project,
     runId: ctx.runId,
@@ -440,13 +444,11 @@ async function submitAhead(ctx: Ctx, s: Stage, ups: Slot[]): Promise<Ahead | nul
   });
   if ('spawnError' in job) {
     // Submitted again in its turn, where sbatch's refusal is reported as the stage's failure.
+    log.sink.note(`[strata] not submitted ahead (${job.spawnError}): tried again when ${names} ends`);
+    log.sink.flush();
     log.close();
     return null;
   }
-  const names = behind.map((b) => `${b.name} (job ${b.id})`).join(', ');
-  log.sink.note(
-    `[strata] stage ${s.name}: ${s.cmd}   (submitted behind stage ${names}: starts when it succeeds)`,
-  );
   ctx.stage(s.name, 'pending', `SLURM job ${job.id} submitted behind stage ${names}`);
   return { job, log };
 }

@@ -5,6 +5,7 @@ const LABEL: Record<StagePlan['state'], string> = {
   fresh: 'fresh',
   stale: 'stale',
   running: 'running',
+  queued: 'queued',
   failed: 'failed',
   frozen: 'frozen',
 };

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Api, RunDetail } from '../../../shared/api/index.js';
+import { shownStatus } from '../../../shared/api/runs.js';
 import type { StrataErrorData } from '../../../shared/errors.js';
 import { describeCodeState, DIFF_PREVIEW_BYTES } from '../../../shared/code-state.js';
 import { formatBytes } from '../../../shared/format.js';
@@ -153,7 +154,7 @@ export function RunPage({ api, runId, onBack }: { api: Api; runId: string; onBac
                       <code>{s.stage}</code>
                     </td>
                     <td>
-                      <span className={`rn-status rn-status--${s.status}`}>{s.status}</span>
+                      <span className={`rn-status rn-status--${shownStatus(s)}`}>{shownStatus(s)}</span>
                     </td>
                     <td className="rn-num">
                       {s.startedAt !== null && s.endedAt !== null ? duration(s.endedAt - s.startedAt) : ''}
