@@ -346,6 +346,32 @@ ${onSlurm('cat a.txt > b.txt', ['a.txt'], ['b.txt'])}`,
     expect(cli.stderr).toMatch(/b +skipped +not reached: stage a failed/);
   }, 120000);
 
+  it('a stage reading validated data is not submitted ahead: it is validated when its upstream ends, then stopped', async () => {
+    fx = makeProject(
+      `artifacts:
+  clean: { path: clean.csv, kind: dataset }
+validations:
+  clean:
+    rules:
+      - { column: age, min: 0, severity: error }
+stages:
+  a:
+${onSlurm('sleep 2; printf "age\\n30\\n-1\\n" > clean.csv', ['in.txt'], ['clean.csv'])}  b:
+${onSlurm('cat clean.csv > b.txt', ['clean.csv'], ['b.txt'])}`,
+      { 'in.txt': 'x' },
+    );
+    const run = await startRun(fx.project).done;
+    expect(run.status).toBe('failed');
+    const by = (name: string) => run.stages.find((st) => st.stage === name)!;
+    expect(by('a').status).toBe('done');
+    expect(by('validate:b').status).toBe('failed');
+    expect(by('b')).toMatchObject({ status: 'failed' });
+    expect(by('b').reason).toContain('clean.csv@1 failed 1 check');
+    // Never submitted: SLURM never had the chance to start it on the bad data.
+    expect(jobOf(fx, run.id, 'b')).toBeUndefined();
+    expect(fs.existsSync(path.join(fx.dir, 'b.txt'))).toBe(false);
+  }, 120000);
+
   it('`strata cancel` scancels every job of the run, queued or running', async () => {
     fx = makeProject(
       `stages:
