@@ -346,6 +346,28 @@ ${onSlurm('cat a.txt > b.txt', ['a.txt'], ['b.txt'])}`,
     expect(cli.stderr).toMatch(/b +skipped +not reached: stage a failed/);
   }, 120000);
 
+  it('a job behind an upstream that SLURM saw succeed but Strata failed (no outs) is taken out of the queue or stopped', async () => {
+    fx = makeProject(
+      `stages:
+  a:
+${onSlurm('sleep 1; true', ['in.txt'], ['a.txt'])}  b:
+${onSlurm('sleep 60; cat a.txt > b.txt', ['a.txt'], ['b.txt'])}`,
+      { 'in.txt': 'x' },
+    );
+    const run = await startRun(fx.project).done;
+    expect(run.status).toBe('failed');
+    const [stageA, stageB] = run.stages;
+    expect(stageA).toMatchObject({ status: 'failed', reason: 'did not write its outs: a.txt' });
+    const b = jobOf(fx, run.id, 'b')!;
+    // afterok was met, so SLURM may have started it before Strata looked at a's outs.
+    expect(stageB.reason).toMatch(
+      new RegExp(
+        `^(not reached|stopped): stage a failed; its SLURM job ${b} was (taken out of the queue|stopped) \\(CANCELLED`,
+      ),
+    );
+    expect(scontrol(b).JobState).toBe('CANCELLED');
+  }, 120000);
+
   it('a stage reading validated data is not submitted ahead: it is validated when its upstream ends, then stopped', async () => {
     fx = makeProject(
       `artifacts:
