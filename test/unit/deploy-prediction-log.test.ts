@@ -48,7 +48,7 @@ describe('the prediction log', () => {
       ünï: 123456789.125,
       plain: -2.5,
       prediction: 0.25,
-      probability: [0.75, 0.25],
+      probability: 0.25,
     });
     expect(Object.keys(got[0])).toEqual([
       'id',
@@ -79,6 +79,34 @@ describe('the prediction log', () => {
       x0: 7,
       prediction: 1,
     });
+  });
+
+  it("logs class probabilities as CBPE reads them: the positive class's for two, else {class: p} when the classes are named, else the list", () => {
+    const dir = path.join(t.dir, 'c');
+    const named = new PredictionLog(dir, undefined, ['setosa', 'vers"icolor', '2']);
+    const meta = { model: 'm', version: 1, request: 'r' };
+    named.write(
+      meta,
+      ['x0'],
+      [[1], [2], [3]],
+      ['setosa', '2', 'setosa'],
+      [
+        [0.5, 0.25, 0.25],
+        [0.1, NaN, 0.9],
+        [0.6, 0.4],
+      ],
+    );
+    named.close();
+    expect(lines(dir).map((l) => l.probability)).toEqual([
+      { setosa: 0.5, 'vers"icolor': 0.25, '2': 0.25 },
+      { setosa: 0.1, 'vers"icolor': null, '2': 0.9 },
+      0.4,
+    ]);
+    const other = path.join(t.dir, 'd');
+    const unnamed = new PredictionLog(other);
+    unnamed.write(meta, ['x0'], [[1]], [2], [[0.2, 0.3, 0.5]]);
+    unnamed.close();
+    expect(lines(other)[0].probability).toEqual([0.2, 0.3, 0.5]);
   });
 
   it('starts a new file once the current one passes its size', () => {

@@ -8,6 +8,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import ort from 'onnxruntime-node';
+import { probabilitySource } from './onnx-classes.js';
 import { DEFAULT_LOG_MAX_BYTES, PredictionLog } from './prediction-log.js';
 import { parseRows, RowError } from './rows.js';
 
@@ -28,6 +29,18 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
+const OIP_TYPES: Record<string, string> = {
+  float32: 'FP32',
+  float64: 'FP64',
+  int64: 'INT64',
+  int32: 'INT32',
+  bool: 'BOOL',
+  string: 'BYTES',
+};
+function datatype(m: ort.InferenceSession.ValueMetadata): string {
+  return (m.isTensor && OIP_TYPES[m.type]) || 'FP32';
+}
+
 function findModel(dir: string): string {
   const found = fs
     .readdirSync(dir, { recursive: true, encoding: 'utf8' })
@@ -38,9 +51,10 @@ function findModel(dir: string): string {
 }
 
 const modelFile = findModel(args['model-dir'] ?? fail('--model-dir is required', 2));
+const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1 };
 let session: ort.InferenceSession;
 try {
-  session = await ort.InferenceSession.create(modelFile, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  session = await ort.InferenceSession.create(modelFile, options);
 } catch (err) {
   fail(`${modelFile} failed to load: ${(err as Error).message}`, 3);
 }
@@ -50,14 +64,69 @@ const inputName = session.inputNames[0];
 const meta = session.inputMetadata[0];
 const dims = meta && meta.isTensor ? meta.shape : [];
 const width = typeof dims[1] === 'number' && dims[1] > 0 ? dims[1] : null;
-const log = new PredictionLog(args.logs || null, Number(args['log-max-bytes']));
+const predictionOutput = session.outputMetadata[0];
+
+/**
+ * A classifier as converters write it (skl2onnx, onnxmltools): the predicted label first, then the
+ * class probabilities, a float [rows, classes] tensor or ZipMap's sequence of maps. A model with one
+ * output is served as it was: that output is the prediction.
+ */
+async function probabilityOutput(): Promise<{
+  output: string;
+  datatype: string;
+  tensor: string;
+  classes: string[] | null;
+} | null> {
+  const second = session.outputMetadata[1];
+  if (!second) return null;
+  const columns = second.isTensor ? second.shape[1] : null;
+  if (
+    second.isTensor &&
+    !(
+      (second.type === 'float32' || second.type === 'float64') &&
+      second.shape.length === 2 &&
+      (typeof columns !== 'number' || columns >= 2)
+    )
+  )
+    return null;
+  try {
+    const source = probabilitySource(
+      fs.readFileSync(modelFile),
+      second.name,
+      second.isTensor,
+      typeof columns === 'number' ? columns : null,
+    );
+    if (!source) return null;
+    if (source.model) session = await ort.InferenceSession.create(source.model, options);
+    return {
+      output: second.name,
+      datatype: datatype(second),
+      tensor: source.tensor,
+      classes: source.classes,
+    };
+  } catch (err) {
+    // The labels are still served; say why the probabilities are not.
+    process.stderr.write(
+      `strata onnx server: ${second.name} is not served (no probabilities logged): ${(err as Error).message}\n`,
+    );
+    return null;
+  }
+}
+const probability = await probabilityOutput();
+const fetches = probability ? [predictionOutput.name, probability.tensor] : [predictionOutput.name];
+const log = new PredictionLog(args.logs || null, Number(args['log-max-bytes']), probability?.classes ?? null);
 const latencies: number[] = [];
 let requests = 0;
 let errors = 0;
 
+interface Answer {
+  predictions: unknown[];
+  /** each row's class probabilities, in the model's column order */
+  probabilities: number[][] | null;
+}
 interface Waiting {
   rows: number[][];
-  resolve(r: { predictions: unknown[]; probabilities: unknown[] | null }): void;
+  resolve(r: Answer): void;
   reject(err: unknown): void;
 }
 let queue: Waiting[] = [];
@@ -68,7 +137,7 @@ let running = false;
  * is mostly the hop to onnxruntime's thread and back, so under load batching them multiplies
  * throughput; alone, a request runs at once.
  */
-function predict(rows: number[][]): Promise<{ predictions: unknown[]; probabilities: unknown[] | null }> {
+function predict(rows: number[][]): Promise<Answer> {
   return new Promise((resolve, reject) => {
     queue.push({ rows, resolve, reject });
     if (!running) void drain();
@@ -93,16 +162,25 @@ async function drain(): Promise<void> {
       let at = 0;
       for (const g of group) for (const r of g.rows) data.set(r, w * at++);
       try {
-        const out = await session.run({ [inputName]: new ort.Tensor('float32', data, [n, w]) });
-        const values = Array.from(out[session.outputNames[0]].data as ArrayLike<number | bigint>, Number);
+        const out = await session.run({ [inputName]: new ort.Tensor('float32', data, [n, w]) }, fetches);
+        const label = out[predictionOutput.name];
+        const values: unknown[] =
+          label.type === 'string'
+            ? (label.data as string[])
+            : Array.from(label.data as ArrayLike<number | bigint>, Number);
         const per = values.length / n;
+        const probs = probability ? (out[probability.tensor].data as Float32Array | Float64Array) : null;
+        const k = probs ? probs.length / n : 0;
         let row = 0;
         for (const g of group) {
           const mine = g.rows.map((_, i) =>
             per === 1 ? values[row + i] : values.slice((row + i) * per, (row + i + 1) * per),
           );
+          const p = probs
+            ? g.rows.map((_, i) => Array.from(probs.subarray((row + i) * k, (row + i + 1) * k)))
+            : null;
           row += g.rows.length;
-          g.resolve({ predictions: mine, probabilities: null });
+          g.resolve({ predictions: mine, probabilities: p });
         }
       } catch (err) {
         for (const g of group) g.reject(err);
@@ -148,7 +226,14 @@ const metadata = {
   versions: [String(version)],
   platform: 'onnxruntime',
   inputs: [{ name: inputName, datatype: 'FP32', shape: [-1, width ?? -1] }],
-  outputs: session.outputNames.map((o) => ({ name: o, datatype: 'FP32', shape: [-1, -1] })),
+  outputs: [
+    {
+      name: predictionOutput.name,
+      datatype: datatype(predictionOutput),
+      shape: predictionOutput.isTensor && predictionOutput.shape.length === 1 ? [-1] : [-1, -1],
+    },
+    ...(probability ? [{ name: probability.output, datatype: probability.datatype, shape: [-1, -1] }] : []),
+  ],
   feature_names: null,
 };
 
@@ -171,7 +256,13 @@ async function post(req: http.IncomingMessage, res: http.ServerResponse): Promis
     const rows =
       body && typeof body === 'object' && !Array.isArray(body) ? (body as { rows?: unknown }).rows : body;
     const r = await answer(rows, crypto.randomUUID());
-    send(res, 200, { predictions: r.predictions });
+    send(
+      res,
+      200,
+      r.probabilities
+        ? { predictions: r.predictions, probabilities: r.probabilities }
+        : { predictions: r.predictions },
+    );
     return true;
   }
   if (req.url === `${prefix}/infer` || req.url === `${prefix}/versions/${version}/infer`) {
@@ -199,11 +290,22 @@ async function post(req: http.IncomingMessage, res: http.ServerResponse): Promis
       id,
       outputs: [
         {
-          name: session.outputNames[0],
-          datatype: 'FP32',
-          shape: [n, r.predictions.length ? r.predictions.flat().length / n : 0],
+          name: predictionOutput.name,
+          datatype: datatype(predictionOutput),
+          shape: metadata.outputs[0].shape.length === 1 ? [n] : [n, r.predictions.flat().length / n],
           data: r.predictions.flat(),
         },
+        ...(probability && r.probabilities
+          ? [
+              {
+                // Served as the tensor it is, also where the model zips it into maps (ZipMap).
+                name: probability.output,
+                datatype: probability.datatype,
+                shape: [n, r.probabilities[0].length],
+                data: r.probabilities.flat(),
+              },
+            ]
+          : []),
       ],
     });
     return true;

@@ -24,11 +24,18 @@ export class PredictionLog {
     .replace(/[-:.]/g, '')
     .replace(/(\d{3})Z$/, '$1000Z');
 
+  /** `{"a":`, `,"b":`, … : the keys of a multiclass row's probabilities, spelled once */
+  private readonly classKeys: string[] | null;
+
+  /** `classes`: the class of each probability column, when the model names them. */
   constructor(
     private readonly folder: string | null,
     private readonly maxBytes = DEFAULT_LOG_MAX_BYTES,
+    classes: string[] | null = null,
   ) {
     if (folder) fs.mkdirSync(folder, { recursive: true });
+    this.classKeys =
+      classes && classes.length > 2 ? classes.map((c, j) => `${j ? ',' : '{'}${JSON.stringify(c)}:`) : null;
   }
 
   /**
@@ -42,7 +49,7 @@ export class PredictionLog {
     names: string[],
     rows: number[][],
     predictions: unknown[],
-    probabilities: unknown[] | null,
+    probabilities: (number[] | null)[] | null,
   ): void {
     if (!this.folder) return;
     const keys = this.inputKeys(names);
@@ -53,13 +60,29 @@ export class PredictionLog {
       text += `{"id":${JSON.stringify(`${meta.request}-${i}`)}${common}`;
       for (let j = 0; j < keys.length; j++) text += keys[j] + row[j];
       text += `,"prediction":${JSON.stringify(predictions[i])}`;
-      if (probabilities) text += `,"probability":${JSON.stringify(probabilities[i])}`;
+      if (probabilities) text += `,"probability":${this.probability(probabilities[i])}`;
       text += '}\n';
     }
     this.pending.push(text);
     this.pendingBytes += text.length;
     if (this.pendingBytes >= FLUSH_BYTES) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  /**
+   * A row's class probabilities as CBPE reads them (docs/drift.md): two classes, the second's (the
+   * positive class); more, an object keyed by class when the model names its classes, else the list
+   * in column order.
+   */
+  private probability(p: number[] | null): string {
+    if (!p) return 'null';
+    if (p.length === 2) return jsonNumber(p[1]);
+    if (this.classKeys && this.classKeys.length === p.length) {
+      let text = '';
+      for (let j = 0; j < p.length; j++) text += this.classKeys[j] + jsonNumber(p[j]);
+      return `${text}}`;
+    }
+    return `[${p.map(jsonNumber).join(',')}]`;
   }
 
   /** `,"name":` for each input column, kept while the names stay the same (every request, usually). */
@@ -100,3 +123,6 @@ export class PredictionLog {
     this.fd = null;
   }
 }
+
+/** A probability as JSON: a model's NaN or infinity is written as null, as JSON.stringify would. */
+const jsonNumber = (v: number) => (Number.isFinite(v) ? String(v) : 'null');

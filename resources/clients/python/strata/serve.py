@@ -117,7 +117,8 @@ class Service:
         self.n_features = getattr(model, "n_features_in_", None)
         names = getattr(model, "feature_names_in_", None)
         self.feature_names = [str(n) for n in names] if names is not None else None
-        self.classes = getattr(model, "classes_", None)
+        classes = getattr(model, "classes_", None)
+        self.class_keys = [class_key(plain(c)) for c in classes] if classes is not None else None
 
     def metadata(self):
         width = self.n_features if self.n_features is not None else -1
@@ -174,6 +175,14 @@ class Service:
                 probabilities = [[float(q) for q in p] for p in self.model.predict_proba(x)]
         return predictions, probabilities
 
+    def logged_probability(self, p):
+        """As the ONNX server logs it (docs/deploy.md): two classes, the second's; more, {class: p}."""
+        if len(p) == 2:
+            return p[1]
+        if self.class_keys is not None and len(self.class_keys) == len(p):
+            return dict(zip(self.class_keys, p))
+        return p
+
     def answer(self, rows, request_id):
         matrix, names = self.rows_to_matrix(rows)
         predictions, probabilities = self.predict(matrix)
@@ -185,8 +194,7 @@ class Service:
                 line["input.%s" % n if n in FIXED_KEYS else n] = v
             line["prediction"] = predictions[i]
             if probabilities is not None:
-                p = probabilities[i]
-                line["probability"] = p[1] if len(p) == 2 else p
+                line["probability"] = self.logged_probability(probabilities[i])
             lines.append(line)
         self.log.write(lines)
         return predictions, probabilities
@@ -196,6 +204,15 @@ def plain(v):
     if hasattr(v, "item"):
         v = v.item()
     return v
+
+
+def class_key(c):
+    """A class as the text its logged prediction reads as in JSON (true, 2), the key CBPE looks it up by."""
+    if isinstance(c, bool):
+        return "true" if c else "false"
+    if isinstance(c, float) and c.is_integer():
+        return str(int(c))
+    return str(c)
 
 
 def make_handler(service):
