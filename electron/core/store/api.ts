@@ -9,7 +9,7 @@ import { explainFsError, type Project } from '../project/project.js';
 import { announceVersioned } from './events.js';
 import type { CacheRow, HashTreeInput, SkippedFile } from './hash-tree.js';
 import { runHash } from './hash-pool.js';
-import { linePath, parseEntries, rootHashOf, serializeLines } from './manifest.js';
+import { linePath, parseEntries, rootHasher, rootHashOf, serializeLines } from './manifest.js';
 import { cleanTemps, tempPath } from './objects.js';
 import {
   insertPacked,
@@ -169,18 +169,27 @@ async function hashInWorkers(
   // Part k walked the k-th run of the sorted top-level entries: its piece follows part k-1's. Only an
   // empty folder's own line ("x" sorts before "x-1", which may be in the piece before) can cross.
   const shares = results as Extract<(typeof results)[number], { exists: true }>[];
-  let text = shares.map((r) => r.chunk as string).join('');
+  const chunks = shares.map((r) => r.chunk as Uint8Array);
+  let text: string | null = null;
+  let rootHash: string;
   if (shares.some((r) => r.hasDirs)) {
-    const lines = text
+    const lines = Buffer.concat(chunks)
+      .toString('utf8')
       .split('\n')
       .slice(0, -1)
       .map((l) => `${l}\n`);
     text = serializeLines(lines.map(linePath), lines);
+    rootHash = rootHashOf(first.type, text);
+  } else {
+    const hasher = rootHasher(first.type);
+    for (const c of chunks) hasher.update(c);
+    rootHash = hasher.digest('hex');
+    if (store) text = Buffer.concat(chunks).toString('utf8');
   }
   return {
     type: first.type,
     text,
-    rootHash: rootHashOf(first.type, text),
+    rootHash,
     fileCount,
     totalBytes,
     cache,

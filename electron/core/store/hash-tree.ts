@@ -46,8 +46,12 @@ export type HashTreeResult =
   | {
       exists: true;
       type: TreeType;
-      /** this part's piece of the manifest text (its files and empty folders, sorted); null when whole is set */
-      chunk: string | null;
+      /**
+       * this part's piece of the manifest text as UTF-8 (its files and empty folders, sorted); null
+       * when whole is set. Bytes, not a string: the caller hashes them as they are, and 100,000
+       * lines cross threads as one copy.
+       */
+      chunk: Uint8Array | null;
       /** whether the piece has empty folders: then pieces may need sorting across their borders */
       hasDirs: boolean;
       /**
@@ -124,7 +128,10 @@ export async function hashTree(
     files.length ? `${input.rel}/${files[0]}` : `${input.rel}/`,
   );
   const updates: CacheRow[] = [];
-  const lines = new Lines(type, input.part.of === 1 && !input.objectsDir && dirs.length === 0);
+  const lines = new Lines(
+    type,
+    dirs.length ? 'kept' : input.part.of === 1 && !input.objectsDir ? 'hash' : 'bytes',
+  );
   const total = type === 'file' ? top.size : null;
   const keyPrefix = `${input.rel}/`;
   const vouched = type === 'dir' && input.changed ? touchedBy(input.changed) : null;
@@ -174,52 +181,80 @@ export async function hashTree(
       packed,
       skipped,
     };
-    const streamed = lines.rootHash();
-    const text = streamed
-      ? null
-      : dirs.length
-        ? serializeLines([...files, ...dirs], [...lines.kept, ...dirs.map(dirLine)])
-        : lines.kept.join('');
-    if (input.part.of === 1)
-      return {
-        ...common,
-        chunk: null,
-        whole: { text, rootHash: streamed ?? rootHashOf(type, text as string), totalBytes: bytes },
-      };
-    return { ...common, chunk: text as string, whole: null };
+    if (lines.kept) {
+      const text = serializeLines([...files, ...dirs], [...lines.kept, ...dirs.map(dirLine)]);
+      if (input.part.of === 1)
+        return {
+          ...common,
+          chunk: null,
+          whole: { text, rootHash: rootHashOf(type, text), totalBytes: bytes },
+        };
+      return { ...common, chunk: Buffer.from(text), whole: null };
+    }
+    // A copy of exactly the text's length: an answer would carry the whole grown buffer.
+    if (input.part.of > 1) return { ...common, chunk: new Uint8Array(lines.text()), whole: null };
+    if (input.objectsDir) {
+      const utf8 = lines.text();
+      const rootHash = rootHasher(type).update(utf8).digest('hex');
+      return { ...common, chunk: null, whole: { text: utf8.toString('utf8'), rootHash, totalBytes: bytes } };
+    }
+    return { ...common, chunk: null, whole: { text: null, rootHash: lines.rootHash(), totalBytes: bytes } };
   } catch (err) {
     hasher.abandon();
     throw err;
   } finally {
-    cache.close();
     db?.close();
   }
 }
 
 /**
- * A walk's manifest lines: kept for the text, or, when only the root hash is wanted and the walk's
- * order is final (no empty folder to place), hashed as they come so that none outlives the loop.
+ * A walk's manifest lines. Kept one string each only when empty folders must be placed among them;
+ * otherwise gathered 64 KiB at a time into the root hash (when only that is wanted and this is the
+ * only part) or into UTF-8 bytes, so that no line outlives the loop: 100,000 kept lines were copied
+ * by every young-generation collection and promoted, a tenth of a re-check's time.
  */
 class Lines {
-  readonly kept: string[] = [];
+  readonly kept: string[] | null;
   private hash: crypto.Hash | null;
+  private bytes: Buffer | null;
+  private used = 0;
   private pending = '';
 
-  constructor(type: TreeType, stream: boolean) {
-    this.hash = stream ? rootHasher(type) : null;
+  constructor(type: TreeType, into: 'kept' | 'hash' | 'bytes') {
+    this.kept = into === 'kept' ? [] : null;
+    this.hash = into === 'hash' ? rootHasher(type) : null;
+    this.bytes = into === 'bytes' ? Buffer.allocUnsafeSlow(1 << 16) : null;
   }
 
   add(line: string): void {
-    if (!this.hash) this.kept.push(line);
-    else if ((this.pending += line).length >= 1 << 16) {
-      this.hash.update(this.pending);
-      this.pending = '';
-    }
+    if (this.kept) this.kept.push(line);
+    else if ((this.pending += line).length >= 1 << 16) this.flush();
   }
 
-  /** The root hash when the lines were streamed, else null. */
-  rootHash(): string | null {
-    return this.hash ? this.hash.update(this.pending).digest('hex') : null;
+  private flush(): void {
+    if (this.hash) this.hash.update(this.pending);
+    else if (this.bytes) {
+      const need = this.used + Buffer.byteLength(this.pending);
+      if (need > this.bytes.length) {
+        const grown = Buffer.allocUnsafeSlow(Math.max(need, this.bytes.length * 2));
+        this.bytes.copy(grown, 0, 0, this.used);
+        this.bytes = grown;
+      }
+      this.used += this.bytes.write(this.pending, this.used);
+    }
+    this.pending = '';
+  }
+
+  /** The root hash, when the lines went into it. */
+  rootHash(): string {
+    this.flush();
+    return (this.hash as crypto.Hash).digest('hex');
+  }
+
+  /** The lines' text as UTF-8. */
+  text(): Buffer {
+    this.flush();
+    return (this.bytes as Buffer).subarray(0, this.used);
   }
 }
 
@@ -419,40 +454,47 @@ function ownsName(keys: string[], name: string, part: { index: number; of: numbe
   return part.index === part.of - 1 ? at >= from : at >= from && at < to;
 }
 
+/** Stat cache rows read at a time: one query per page costs a quarter less than one call per row. */
+const CACHE_PAGE = 1024;
+const CACHE_COLUMNS = 'SELECT path, size, mtime, ino, hash, stored, mode FROM stat_cache';
+
 /**
  * The stat cache rows of an artifact, read in path order alongside the walk (which asks in path
- * order too), so the rows of 100,000 files are never all held at once. A path SQLite orders
- * differently (its byte order differs from JavaScript's for a few characters) is only a miss.
+ * order too), a page at a time, so the rows of 100,000 files are never all held at once. A path
+ * SQLite orders differently (its byte order differs from JavaScript's for a few characters) is only
+ * a miss.
  */
 class CacheCursor {
-  private rows: IterableIterator<CacheRow> | null = null;
-  private row: CacheRow | undefined;
+  private page: CacheRow[] = [];
+  private at = 0;
+  private more: Statement | null = null;
+  private end = '';
 
   /** from: the first key this walk asks for (a part's run starts there) */
   constructor(db: Db | null, rel: string, type: TreeType, from: string) {
     if (!db) return;
-    const stmt =
-      type === 'file'
-        ? db
-            .prepare('SELECT path, size, mtime, ino, hash, stored, mode FROM stat_cache WHERE path = ?')
-            .bind(rel)
-        : db
-            .prepare(
-              'SELECT path, size, mtime, ino, hash, stored, mode FROM stat_cache WHERE path >= ? AND path < ? ORDER BY path',
-            )
-            .bind(from, `${rel}0`);
-    this.rows = stmt.raw().iterate() as IterableIterator<CacheRow>;
-    this.row = this.rows.next().value;
+    if (type === 'file') {
+      this.page = db.prepare(`${CACHE_COLUMNS} WHERE path = ?`).raw().all(rel) as CacheRow[];
+      return;
+    }
+    this.end = `${rel}0`;
+    const range = `AND path < ? ORDER BY path LIMIT ${CACHE_PAGE}`;
+    this.page = db
+      .prepare(`${CACHE_COLUMNS} WHERE path >= ? ${range}`)
+      .raw()
+      .all(from, this.end) as CacheRow[];
+    this.more = db.prepare(`${CACHE_COLUMNS} WHERE path > ? ${range}`).raw();
   }
 
   find(key: string): CacheRow | undefined {
-    while (this.row && this.row[0] < key) this.row = (this.rows as IterableIterator<CacheRow>).next().value;
-    return this.row && this.row[0] === key ? this.row : undefined;
-  }
-
-  close(): void {
-    this.rows?.return?.();
-    this.rows = null;
+    for (;;) {
+      while (this.at < this.page.length && this.page[this.at][0] < key) this.at++;
+      if (this.at < this.page.length || this.page.length < CACHE_PAGE || !this.more) break;
+      this.page = this.more.all(this.page[this.page.length - 1][0], this.end) as CacheRow[];
+      this.at = 0;
+    }
+    const row = this.page[this.at];
+    return row && row[0] === key ? row : undefined;
   }
 }
 
