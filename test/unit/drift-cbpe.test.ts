@@ -274,3 +274,67 @@ describe('a multiclass monitor over prediction logs', () => {
     expect(open('    probability: proba\n    classes: [a, b]\n')).toThrow(/set prediction too/);
   });
 });
+
+describe('the drift HTML report', () => {
+  const cleanups: (() => void)[] = [];
+  let engine: Engine | null = null;
+  afterEach(async () => {
+    await engine?.shutdown();
+    engine = null;
+    cleanups.splice(0).forEach((c) => c());
+    delete process.env.STRATA_HOME;
+  });
+
+  it("shades the CBPE estimate's 95% band behind its line, each window's interval around its estimate", async () => {
+    const home = tempDir('strata-home-');
+    const p = tempDir();
+    cleanups.push(home.cleanup, p.cleanup);
+    process.env.STRATA_HOME = home.dir;
+    const x = normals(60, 600);
+    fs.writeFileSync(
+      path.join(p.dir, 'ref.csv'),
+      'x,label\n' + Array.from(x, (v, i) => `${v},${CLASSES[i % 3]}`).join('\n') + '\n',
+    );
+    fs.mkdirSync(path.join(p.dir, 'logs'));
+    const rows = stream(61, 4 * 300, 3, 1.2);
+    const logs = rows.map((r, i) => JSON.stringify({ x: i % 5, pred: CLASSES[r.argmax], proba: r.probs }));
+    const log = path.join(p.dir, 'logs', 'p.jsonl');
+    fs.writeFileSync(log, logs.join('\n') + '\n');
+    const past = new Date(Date.now() - 60_000);
+    fs.utimesSync(log, past, past);
+    fs.writeFileSync(
+      path.join(p.dir, 'strata.yaml'),
+      'monitors:\n  m:\n    reference: ref.csv\n    logs: logs\n    prediction: pred\n    probability: proba\n    classes: [a, b, c]\n    window: { rows: 300 }\n',
+    );
+    Project.init(p.dir).close();
+    engine = new Engine({ services: [], rememberRecent: false });
+    engine.openProject(p.dir);
+    const s = await engine.invoke('drift.monitor', { name: 'm', run: true });
+    expect(s.error).toBeNull();
+    expect(s.windows).toHaveLength(4);
+    const { html } = await engine.invoke('drift.report', { name: 'm' });
+    // The performance table's row: measured (none here, no labels), then estimated.
+    const section = html.text.slice(html.text.indexOf('Model performance per window'));
+    const svg = [...section.matchAll(/<svg[^]*?<\/svg>/g)][1][0];
+    const pairs = (attr: string) =>
+      attr.split(' ').map((pt) => pt.split(',').map(Number) as [number, number]);
+    const band = /<polygon class="band" points="([^"]+)"/.exec(svg);
+    expect(band).not.toBeNull();
+    const poly = pairs(band![1]);
+    const line = pairs(/<polyline points="([^"]+)"/.exec(svg)![1]);
+    // Upper edge left to right, lower edge back: the estimate lies between them in every window
+    // (SVG y grows downwards), and the band has width.
+    expect(poly).toHaveLength(2 * line.length);
+    line.forEach(([lx, ly], i) => {
+      const [ux, uy] = poly[i];
+      const [bx, by] = poly[poly.length - 1 - i];
+      expect(ux).toBe(lx);
+      expect(bx).toBe(lx);
+      expect(uy).toBeLessThan(ly);
+      expect(by).toBeGreaterThan(ly);
+    });
+    // The band is part of the content-addressed page: asked again, the same bytes.
+    const again = await engine.invoke('drift.report', { name: 'm' });
+    expect(again.html.sha256).toBe(html.sha256);
+  }, 60_000);
+});

@@ -9,14 +9,22 @@ const fmt = (x: number | null | undefined) =>
 
 /**
  * A statistic per window against its threshold (dashed), detections as vertical marks. Up is towards
- * drift, as in the app: p-values are drawn as −log10(p).
+ * drift, as in the app: p-values are drawn as −log10(p). A band (an estimate's interval per window)
+ * is shaded behind the line, one polygon per run of windows that have one, as the app draws it.
  */
 function lineSvg(
   series: (number | null)[],
   limit: number | null,
-  opts: { marks?: number[]; pvalue?: boolean; max?: number; width?: number; height?: number } = {},
+  opts: {
+    marks?: number[];
+    pvalue?: boolean;
+    max?: number;
+    width?: number;
+    height?: number;
+    band?: ([number, number] | null)[];
+  } = {},
 ): Html {
-  const { marks = [], pvalue = false, width = 260, height = 60 } = opts;
+  const { marks = [], pvalue = false, width = 260, height = 60, band = [] } = opts;
   const tx = (v: number) => (pvalue ? -Math.log10(Math.max(v, 1e-300)) : v);
   const values = series.map((v) => (v === null ? null : tx(v)));
   const threshold = limit === null ? null : tx(limit);
@@ -37,8 +45,25 @@ function lineSvg(
       (m) => `<line x1="${x(m)}" x2="${x(m)}" y1="0" y2="${height}" stroke="var(--warn)" stroke-width="2"/>`,
     )
     .join('');
+  const runs: number[][] = [];
+  band.forEach((b, i) => {
+    if (!b || !b.every(Number.isFinite)) return;
+    const run = runs.at(-1);
+    if (run && run.at(-1) === i - 1) run.push(i);
+    else runs.push([i]);
+  });
+  const shade = runs
+    .map((run) => {
+      // A lone window gets a sliver of width, so its interval still shows.
+      const xs = run.length === 1 ? [x(run[0]) - 2, x(run[0]) + 2] : run.map(x);
+      const at = (k: number) => band[run[Math.min(k, run.length - 1)]]!;
+      const upper = xs.map((px, k) => `${px.toFixed(1)},${y(tx(at(k)[1])).toFixed(1)}`);
+      const lower = xs.map((px, k) => `${px.toFixed(1)},${y(tx(at(k)[0])).toFixed(1)}`).reverse();
+      return `<polygon class="band" points="${[...upper, ...lower].join(' ')}"/>`;
+    })
+    .join('');
   return raw(
-    `<svg width="${width}" height="${height}" role="img" aria-label="per window">${th}${mk}<polyline points="${pts}" fill="none" stroke="var(--bar)" stroke-width="1.5"/></svg>`,
+    `<svg width="${width}" height="${height}" role="img" aria-label="per window">${shade}${th}${mk}<polyline points="${pts}" fill="none" stroke="var(--bar)" stroke-width="1.5"/></svg>`,
   );
 }
 
@@ -174,7 +199,10 @@ export function driftReportHtml(s: DriftReportContent, jsonSha256: string): stri
     body.push(heading(2, 'Model performance per window'));
     body.push(
       table(
-        ['measured (marks: concept-drift detections)', 'estimated accuracy (CBPE), an estimate'],
+        [
+          'measured (marks: concept-drift detections)',
+          'estimated accuracy (CBPE), an estimate (shaded: 95% band)',
+        ],
         [
           [
             lineSvg(
@@ -190,7 +218,14 @@ export function driftReportHtml(s: DriftReportContent, jsonSha256: string): stri
             lineSvg(
               s.windows.map((w) => w.estimated?.accuracy ?? null),
               null,
-              { max: 1, width: 320, height: 80 },
+              {
+                max: 1,
+                width: 320,
+                height: 80,
+                band: s.windows.map((w): [number, number] | null =>
+                  w.estimated ? [w.estimated.low, w.estimated.high] : null,
+                ),
+              },
             ),
           ],
         ],
