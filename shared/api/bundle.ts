@@ -72,6 +72,8 @@ export interface BundleReview {
     text: string;
     truncated: boolean;
   } | null;
+  /** the untracked files the run ran with, carried under code/untracked/; path as in the project */
+  untracked: { path: string; bytes: number; sha256: string }[];
   params: Record<string, unknown>;
   metrics: Record<string, number>;
   /** the versions the run read, once each, with the stages that read them */

@@ -41,6 +41,8 @@ let commit: string;
 // A change with a line that has no newline at its end and non-ASCII text: bytes, not lines, must match.
 const TRAIN_DIRTY = `import fs from 'node:fs';\n// DIRTY-CHANGE: weights × 2, naïve\nfs.mkdirSync('out', { recursive: true });\nfs.writeFileSync('out/model.json', JSON.stringify({ w: [2, 4] }));`;
 
+const UNTRACKED = 'export const UNTRACKED_SCALE = 2; // naïve\n';
+
 beforeAll(() => {
   process.env.STRATA_HOME = home;
   fs.mkdirSync(elsewhere, { recursive: true });
@@ -63,6 +65,9 @@ beforeAll(() => {
   // Uncommitted: the training script and a second tracked file changed, a third removed.
   fs.writeFileSync(path.join(proj, 'train.mjs'), TRAIN_DIRTY);
   fs.writeFileSync(path.join(proj, 'notes.txt'), 'first\nsecond\nthird\n');
+  // Untracked (never added, not ignored): the run's code state keeps it, the bundle must carry it.
+  fs.mkdirSync(path.join(proj, 'helpers'));
+  fs.writeFileSync(path.join(proj, 'helpers', 'scale.mjs'), UNTRACKED);
   const r = cli(['run', '--json']);
   expect(r.code, r.stderr).toBe(0);
   const runId = JSON.parse(r.stdout).id as string;
@@ -138,6 +143,60 @@ describe("the run's stored diff in the bundle", () => {
     const text = cli(['bundle', 'import', bundle], dst);
     expect(text.stdout).toContain(`code  commit ${commit}`);
     expect(text.stdout).toContain('diff  2 files, +4 -1');
+  });
+});
+
+describe("the run's untracked files in the bundle", () => {
+  it('are carried under code/untracked/<path>, byte for byte, each listed with its sha256 and size', () => {
+    if (run.code.state !== 'recorded') throw new Error('no code state recorded');
+    expect(run.code.untracked.files).toEqual([
+      { path: 'helpers/scale.mjs', bytes: Buffer.byteLength(UNTRACKED) },
+    ]);
+    const inBundle = spawnSync('tar', ['xOf', bundle, 'code/untracked/helpers/scale.mjs']).stdout;
+    expect(inBundle.toString('utf8')).toBe(UNTRACKED);
+    const manifest = JSON.parse(
+      spawnSync('tar', ['xOf', bundle, 'strata-bundle.json'], { encoding: 'utf8' }).stdout,
+    );
+    expect(manifest.files).toContainEqual({
+      path: 'code/untracked/helpers/scale.mjs',
+      size: inBundle.length,
+      sha256: crypto.createHash('sha256').update(inBundle).digest('hex'),
+    });
+  });
+
+  it('a changed byte in an untracked file fails verify', () => {
+    const bytes = fs.readFileSync(bundle);
+    const header = bytes.indexOf('code/untracked/helpers/scale.mjs\0');
+    expect(header % 512).toBe(0);
+    const at = bytes.indexOf('UNTRACKED_SCALE = 2', header + 512);
+    expect(at).toBeGreaterThan(header);
+    bytes[at + 'UNTRACKED_SCALE = '.length] = '3'.charCodeAt(0);
+    const tampered = path.join(t.dir, 'tampered-untracked.tar');
+    fs.writeFileSync(tampered, bytes);
+    const v = cli(['bundle', 'verify', tampered], elsewhere);
+    expect(v.code).toBe(1);
+    expect(v.stdout).toContain(
+      'code/untracked/helpers/scale.mjs does not match its sha256 (changed or damaged)',
+    );
+  });
+
+  it('bundle review lists them (text, --json and the HTML page)', () => {
+    const r = cli(['bundle', 'review', bundle, '--json'], elsewhere);
+    expect(r.code, r.stderr).toBe(0);
+    const review = JSON.parse(r.stdout) as BundleReview;
+    expect(review.untracked).toEqual([
+      {
+        path: 'helpers/scale.mjs',
+        bytes: Buffer.byteLength(UNTRACKED),
+        sha256: crypto.createHash('sha256').update(UNTRACKED).digest('hex'),
+      },
+    ]);
+    const text = cli(['bundle', 'review', bundle], elsewhere);
+    expect(text.stdout).toContain('untracked 1 file, 44 B, in the bundle under code/untracked/');
+    expect(text.stdout).toMatch(/44 B {2}helpers\/scale\.mjs/);
+    const out = path.join(t.dir, 'review-untracked.html');
+    expect(cli(['bundle', 'review', bundle, '--html', out], elsewhere).code).toBe(0);
+    expect(fs.readFileSync(out, 'utf8')).toContain('Untracked files: 1, in the bundle under code/untracked/');
   });
 });
 

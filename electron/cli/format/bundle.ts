@@ -64,6 +64,13 @@ export function bundleReviewLines(r: BundleReview): string[] {
           ),
         ]),
       );
+    if (r.untracked.length)
+      out.push(
+        ...block('untracked', [
+          `${plural(r.untracked.length, 'file')}, ${formatBytes(r.untracked.reduce((s, f) => s + f.bytes, 0))}, in the bundle under code/untracked/`,
+          ...some(r.untracked, (f) => `${formatBytes(f.bytes).padStart(9)}  ${f.path}`, ''),
+        ]),
+      );
     const params = Object.entries(r.params);
     out.push(
       ...block(

@@ -15,8 +15,11 @@ import { inputExample } from '../deploy/smoke.js';
 import { whoAmI } from '../deploy/records.js';
 import {
   BUNDLE_FORMAT,
+  DEFAULT_LIMITS,
   DIFF_NAME,
   MANIFEST_NAME,
+  pathProblem,
+  UNTRACKED_DIR,
   SIGNATURE_NAME,
   type BundleFile,
   type BundleManifest,
@@ -82,6 +85,7 @@ A Strata deploy bundle, made ${m.createdAt} by ${m.createdBy}.
 - model/: the model's files (${m.model.path} in its project, root hash ${m.model.rootHash})
 - lineage.json: the run that made it, its code commit and state, params, the dataset versions it read
 - ${DIFF_NAME}: the uncommitted change (\`git diff\` against that commit) the run ran with, when it had one
+- ${UNTRACKED_DIR}: the untracked files the run ran with, as its code state kept them (within its caps)
 - environment.json: the interpreter and packages the run recorded
 - gates.json: the version's gate results when it was exported
 - validation.json: the validation reports of the data it was trained on
@@ -164,7 +168,7 @@ async function referenceStatistics(project: Project, inputs: InputVersion[]): Pr
 
 /**
  * Writes the bundle to a temporary file beside `out` and renames it into place: the model's bytes
- * and the run's diff are streamed from the store and hashed on the way (a store that no longer matches its hashes
+ * and the run's diff and untracked files are streamed from the store and hashed on the way (a store that no longer matches its hashes
  * fails the export), the manifest is written first, the signature last.
  */
 export async function exportBundle(
@@ -176,7 +180,7 @@ export async function exportBundle(
   const artifact = requireArtifact(project, version.artifact);
   const tree = manifestText(project, version.rootHash);
   const entries = parseEntries(tree.entries).filter((e) => e.kind === 'f');
-  // Contents streamed from the store: the model's files, and the run's stored diff when it had one.
+  // Contents streamed from the store: the model's files, and the run's stored diff and untracked files.
   const stored: StoredFile[] = entries.map((e) => ({
     name: `model/${tree.type === 'file' ? path.posix.basename(artifact.path) : e.path}`,
     hash: e.hash,
@@ -186,6 +190,16 @@ export async function exportBundle(
   const run = version.runId ? runDetail(project, version.runId) : null;
   if (run?.code.state === 'recorded' && run.code.diff)
     stored.push({ name: DIFF_NAME, hash: run.code.diff.sha256, size: run.code.diff.bytes, mode: 0o644 });
+  if (run?.code.state === 'recorded' && run.code.snapshot)
+    for (const e of parseEntries(manifestText(project, run.code.snapshot).entries)) {
+      if (e.kind !== 'f' || !e.path.startsWith('untracked/')) continue;
+      const name = UNTRACKED_DIR + e.path.slice('untracked/'.length);
+      // The same check import applies, so an export never writes a bundle import would refuse.
+      const problem = pathProblem(name, DEFAULT_LIMITS);
+      if (problem)
+        throw new StrataError('DATA_INVALID', `The run's untracked files cannot be bundled: ${problem}`);
+      stored.push({ name, hash: e.hash, size: e.size, mode: e.mode });
+    }
   const extras = new Map<string, Buffer>();
   const json = (v: unknown) => Buffer.from(JSON.stringify(v, null, 2) + '\n');
   extras.set('lineage.json', json(lineage(project, version)));

@@ -8,6 +8,8 @@ export const SIGNATURE_NAME = 'strata-bundle.sig';
 export const BUNDLE_FORMAT = 'strata-bundle-1';
 /** The uncommitted change the model's run ran with, as stored with the run (runs/code-state.ts). */
 export const DIFF_NAME = 'code/diff.patch';
+/** The untracked files the run's code state kept (within its caps), each under this folder by its path. */
+export const UNTRACKED_DIR = 'code/untracked/';
 
 export interface BundleFile {
   path: string;

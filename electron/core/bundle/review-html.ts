@@ -49,6 +49,15 @@ function codeSection(r: BundleReview): Html[] {
         'muted',
       ),
     );
+  if (r.untracked.length)
+    out.push(
+      heading(3, `Untracked files: ${r.untracked.length}, in the bundle under code/untracked/`),
+      table(
+        ['File', 'Size', 'sha256'],
+        r.untracked.map((f) => [f.path, formatBytes(f.bytes), f.sha256.slice(0, 16)]),
+        [1],
+      ),
+    );
   return out;
 }
 

@@ -11,7 +11,14 @@ import { DIFF_PREVIEW_BYTES } from '../../../shared/code-state.js';
 import { StrataError } from '../../../shared/errors.js';
 import { appDataDir } from '../app/paths.js';
 import { diffStat } from './diff-stat.js';
-import { DIFF_NAME, MANIFEST_NAME, SIGNATURE_NAME, type BundleManifest, type Limits } from './format.js';
+import {
+  DIFF_NAME,
+  MANIFEST_NAME,
+  UNTRACKED_DIR,
+  SIGNATURE_NAME,
+  type BundleManifest,
+  type Limits,
+} from './format.js';
 import { contentProblems, readBundle } from './read.js';
 import { reportOf } from './verify.js';
 
@@ -290,6 +297,9 @@ export async function summarise(
     },
     code: run?.code ?? null,
     diff,
+    untracked: manifest.files
+      .filter((f) => f.path.startsWith(UNTRACKED_DIR))
+      .map((f) => ({ path: f.path.slice(UNTRACKED_DIR.length), bytes: f.size, sha256: f.sha256 })),
     params: run?.params ?? {},
     metrics: run?.metrics ?? {},
     datasets: readOnce(lineage?.inputs ?? []),

@@ -116,6 +116,29 @@ function CodeCard({ r }: { r: BundleReview }) {
           </p>
         </>
       )}
+      {r.untracked.length > 0 && (
+        <>
+          <h3>Untracked files: {r.untracked.length}</h3>
+          <table className="rv-table rv-table--compact" data-testid="bundle-untracked">
+            <tbody>
+              {r.untracked.map((f) => (
+                <tr key={f.path}>
+                  <td>
+                    <code>{f.path}</code>
+                  </td>
+                  <td className="num">{formatBytes(f.bytes)}</td>
+                  <td>
+                    <code>{f.sha256.slice(0, 16)}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p className="hint">
+            In <code>{r.folder}/code/untracked/</code>, as the run's code state kept them.
+          </p>
+        </>
+      )}
     </Card>
   );
 }
