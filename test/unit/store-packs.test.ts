@@ -8,7 +8,14 @@ import { recordVersion, restoreVersion } from '../../electron/core/store/api.js'
 import { diffVersions } from '../../electron/core/store/diff.js';
 import { fsck } from '../../electron/core/store/fsck.js';
 import { gc } from '../../electron/core/store/gc.js';
-import { insertPacked, listPacks, PackWriter } from '../../electron/core/store/packs.js';
+import {
+  insertPacked,
+  listPacks,
+  locateObject,
+  PackWriter,
+  storeHas,
+} from '../../electron/core/store/packs.js';
+import { objectPath } from '../../electron/core/store/objects.js';
 import { resolveRef } from '../../electron/core/store/repo.js';
 import { storeOf, throwawayProjects } from '../helpers/store.js';
 
@@ -116,5 +123,29 @@ describe('pack files for small objects', () => {
     const gone = await fsck(p);
     expect(gone.ok).toBe(false);
     expect(gone.missing.map((m) => m.path).sort()).toEqual(['a.txt', 'b.txt']);
+  });
+
+  it('answers "is it stored?" as locateObject does, whether asked one by one or for many at once', async () => {
+    const p = project();
+    for (let i = 0; i < 1200; i++) write(p, `d/f${i}.txt`, `file ${i}\n`);
+    const big = Buffer.alloc(2 << 20, 7);
+    write(p, 'd/big.bin', big);
+    write(p, 'd/gone-big.bin', Buffer.alloc(2 << 20, 8));
+    await recordVersion(p, { path: 'd', source: 'manual' });
+    // A lost loose object and a packed one whose row is gone.
+    fs.rmSync(objectPath(p.objectsDir, sha(Buffer.alloc(2 << 20, 8))));
+    p.db.prepare('DELETE FROM packed_objects WHERE hash = ?').run(sha('file 7\n'));
+    const hashes = [
+      ...Array.from({ length: 1200 }, (_v, i) => sha(`file ${i}\n`)),
+      sha(big),
+      sha(Buffer.alloc(2 << 20, 8)),
+      sha('never stored'),
+    ];
+    const expected = hashes.map((h) => locateObject(p.db, p.objectsDir, h) !== null);
+    expect(expected.filter((x) => !x)).toHaveLength(3);
+    for (const count of [1, hashes.length]) {
+      const has = storeHas(p.db, p.objectsDir, count);
+      expect(hashes.map(has)).toEqual(expected);
+    }
   });
 });

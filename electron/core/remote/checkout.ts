@@ -7,7 +7,7 @@ import type { JobContext } from '../jobs/jobs.js';
 import type { Project } from '../project/project.js';
 import { ensureStore } from '../store/api.js';
 import { rootHashOf } from '../store/manifest.js';
-import { locateObject } from '../store/packs.js';
+import { storeHas } from '../store/packs.js';
 import { checkout } from '../store/checkout.js';
 import { manifestText, resolveRef } from '../store/repo.js';
 import type { RemoteConfig } from './config.js';
@@ -17,15 +17,15 @@ import { pull } from './pull.js';
 
 /** The contents of a manifest this store lacks: how many, and their bytes (from the manifest's lines). */
 function lacking(project: Project, entries: string): { contents: number; bytes: number } {
-  const seen = new Set<string>();
+  const sizes = new Map<string, number>();
+  for (const m of entries.matchAll(/^f [0-7]+ (\d+) ([0-9a-f]{64}) /gm)) sizes.set(m[2], Number(m[1]));
+  const has = storeHas(project.db, project.objectsDir, sizes.size);
   let contents = 0;
   let bytes = 0;
-  for (const m of entries.matchAll(/^f [0-7]+ (\d+) ([0-9a-f]{64}) /gm)) {
-    if (seen.has(m[2])) continue;
-    seen.add(m[2]);
-    if (locateObject(project.db, project.objectsDir, m[2])) continue;
+  for (const [hash, size] of sizes) {
+    if (has(hash)) continue;
     contents++;
-    bytes += Number(m[1]);
+    bytes += size;
   }
   return { contents, bytes };
 }

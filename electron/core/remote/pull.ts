@@ -9,7 +9,7 @@ import { ensureStore } from '../store/api.js';
 import { useStore } from '../store/locks.js';
 import { fileHashes, rootHashOf } from '../store/manifest.js';
 import { fsyncPath, objectPath, tempPath } from '../store/objects.js';
-import { insertPacked, locateObject, PackWriter } from '../store/packs.js';
+import { insertPacked, PackWriter, storeHas } from '../store/packs.js';
 import { findArtifact, manifestText } from '../store/repo.js';
 import { objectKey, packKey, parseListing, type RemoteVersion, type VersionRecord } from './layout.js';
 import { eachLimit } from './parallel.js';
@@ -92,10 +92,11 @@ export async function pull(
   });
 
   const manifests = [...records, ...recorded];
+  const hashes = new Set<string>();
+  for (const r of manifests) for (const hash of fileHashes(r.entries)) hashes.add(hash);
+  const has = storeHas(project.db, project.objectsDir, hashes.size);
   const wanted = new Map<string, number>();
-  for (const r of manifests)
-    for (const hash of fileHashes(r.entries))
-      if (!wanted.has(hash) && !locateObject(project.db, project.objectsDir, hash)) wanted.set(hash, 0);
+  for (const hash of hashes) if (!has(hash)) wanted.set(hash, 0);
   const packed = wanted.size ? await remotePackedHashes(remote, listing.packs, opts.signal) : new Map();
   const loose: string[] = [];
   const fromPacks = new Map<string, { hash: string; offset: number; size: number }[]>();
