@@ -27,6 +27,8 @@ import { closeDuck } from './stats/duck.js';
 export interface HostHooks {
   /** A native folder picker, where the host has one (Electron). */
   pickFolder?: () => Promise<string | null>;
+  /** A native picker for one deploy bundle file, where the host has one (Electron). */
+  pickBundle?: () => Promise<string | null>;
 }
 
 export interface EngineOptions extends HostHooks {
@@ -64,7 +66,7 @@ export class Engine {
   private stopping: Promise<void> | null = null;
 
   constructor(options: EngineOptions = {}) {
-    this.hooks = { pickFolder: options.pickFolder };
+    this.hooks = { pickFolder: options.pickFolder, pickBundle: options.pickBundle };
     this.alwaysReadOnly = options.readOnly ?? false;
     this.serviceFactories = options.services ?? hostServices;
     this.rememberRecent = options.rememberRecent ?? true;

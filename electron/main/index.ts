@@ -39,7 +39,10 @@ function start(): void {
   );
   let win: BrowserWindow | null = null;
   const dialogs = nativeDialogs(() => win);
-  const engine = new Engine({ pickFolder: () => dialogs.pickFolder() });
+  const engine = new Engine({
+    pickFolder: () => dialogs.pickFolder(),
+    pickBundle: () => dialogs.pickBundle(),
+  });
   const devTools = !app.isPackaged;
 
   app.on('web-contents-created', (_event, contents) => hardenContents(contents));

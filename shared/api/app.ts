@@ -6,6 +6,8 @@ export interface AppInfo {
   version: string;
   /** Where the engine runs: lets the UI offer a native folder picker only where one exists. */
   canPickFolder: boolean;
+  /** the host has a native picker for a bundle file (Electron); a browser tab takes a typed path */
+  canPickBundle: boolean;
   examplePath: string | null;
   platform: string;
 }
@@ -30,6 +32,8 @@ export const appCalls = {
   'app.clients': { params: z.object({}).strict(), result: returns<ClientPaths>() },
   'app.info': { params: z.object({}).strict(), result: returns<AppInfo>() },
   'app.pickFolder': { params: z.object({}).strict(), result: returns<{ path: string | null }>() },
+  /** The host's native file picker, for a deploy bundle; null when cancelled or the host has none. */
+  'app.pickBundle': { params: z.object({}).strict(), result: returns<{ path: string | null }>() },
   'recent.list': { params: z.object({}).strict(), result: returns<RecentProject[]>() },
   'recent.forget': {
     params: z.object({ path: z.string().min(1) }).strict(),

@@ -180,11 +180,16 @@ describe('renderer → preload → main → engine', () => {
   }
 
   it('answers a call, and turns engine errors back into StrataErrors', async () => {
-    const engine = new Engine({ pickFolder: async () => '/picked' });
+    const engine = new Engine({
+      pickFolder: async () => '/picked',
+      pickBundle: async () => '/picked/model.tar',
+    });
     const { api } = connect(engine, { url: APP_ENTRY, isMainFrame: true });
     const info = await api.call('app.info', {});
     expect(info.canPickFolder).toBe(true);
+    expect(info.canPickBundle).toBe(true);
     expect(await api.call('app.pickFolder', {})).toEqual({ path: '/picked' });
+    expect(await api.call('app.pickBundle', {})).toEqual({ path: '/picked/model.tar' });
     const missing = path.join(t.dir, 'no-such-folder');
     const err = await api.call('project.open', { path: missing }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StrataError);

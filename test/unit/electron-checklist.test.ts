@@ -29,6 +29,9 @@ const seen = vi.hoisted(() => ({
   exited: [] as number[],
   app: null as null | (EventEmitter & Record<string, unknown>),
   ready: null as null | (() => void),
+  /** every open dialog's options, and what the next one answers */
+  openDialogs: [] as Record<string, unknown>[],
+  nextPick: { canceled: true, filePaths: [] as string[] },
 }));
 
 vi.mock('electron', async () => {
@@ -109,7 +112,11 @@ vi.mock('electron', async () => {
     shell: { openExternal: async (url: string) => void seen.opened.push(url) },
     Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: () => undefined },
     dialog: {
-      showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
+      // Called (window, options) or (options), as Electron's dialog is.
+      showOpenDialog: async (...args: unknown[]) => {
+        seen.openDialogs.push(args[args.length - 1] as Record<string, unknown>);
+        return seen.nextPick;
+      },
       showMessageBox: async () => ({ response: 1 }),
       showErrorBox: () => undefined,
     },
@@ -336,6 +343,34 @@ describe('IPC', () => {
       expect(await handler(ours, name, params), String(name)).toMatchObject({ ok: false, error: { code } });
     }
     expect(await handler(ours, 'app.info', {})).toMatchObject({ ok: true });
+  });
+
+  it('opens a bundle through the native file picker: one file, bundle extensions, over the one channel', async () => {
+    const ours = { senderFrame: { url: `${APP_ORIGIN}/index.html`, parent: null } };
+    const handler = seen.ipcHandle.get(CALL_CHANNEL)!;
+    // The preload lets through only the names the main process passes it: this one among them.
+    const args = (seen.windows[0].options.webPreferences as { additionalArguments: string[] })
+      .additionalArguments;
+    const calls = args.find((a) => a.startsWith('--strata-calls='))!.slice('--strata-calls='.length);
+    expect(calls.split(',')).toContain('app.pickBundle');
+    expect(await handler(ours, 'app.info', {})).toMatchObject({ ok: true, result: { canPickBundle: true } });
+    expect(await handler(ours, 'app.pickBundle', { path: '/etc/passwd' })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
+    seen.openDialogs.length = 0;
+    seen.nextPick = { canceled: false, filePaths: ['/home/you/Downloads/model-3.tar'] };
+    expect(await handler(ours, 'app.pickBundle', {})).toEqual({
+      ok: true,
+      result: { path: '/home/you/Downloads/model-3.tar' },
+    });
+    seen.nextPick = { canceled: true, filePaths: [] };
+    expect(await handler(ours, 'app.pickBundle', {})).toEqual({ ok: true, result: { path: null } });
+    expect(seen.openDialogs).toHaveLength(2);
+    for (const options of seen.openDialogs) {
+      expect(options.properties).toEqual(['openFile']);
+      expect(options.filters).toContainEqual({ name: 'Strata bundle', extensions: ['tar', 'tgz', 'gz'] });
+    }
   });
 
   it('pushes events to the window on the one event channel', () => {

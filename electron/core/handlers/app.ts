@@ -47,12 +47,16 @@ export const appHandlers: Handlers<typeof appCalls> = {
     return {
       version: appVersion(),
       canPickFolder: Boolean(engine.hooks.pickFolder),
+      canPickBundle: Boolean(engine.hooks.pickBundle),
       examplePath: fs.existsSync(example) ? example : null,
       platform: process.platform,
     };
   },
   'app.pickFolder': async (_p, engine) => ({
     path: engine.hooks.pickFolder ? await engine.hooks.pickFolder() : null,
+  }),
+  'app.pickBundle': async (_p, engine) => ({
+    path: engine.hooks.pickBundle ? await engine.hooks.pickBundle() : null,
   }),
   'recent.list': () => listRecent(),
   'recent.forget': ({ path }) => forgetRecent(path),
