@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -23,6 +24,11 @@ type S3Remote = Extract<RemoteConfig, { type: 's3' }>;
 /** Parts of a multipart upload; four in flight keep a link busy without holding much memory. */
 export const PART_SIZE = 16 << 20;
 const PARTS_IN_FLIGHT = 4;
+/**
+ * A part's body is handed to the socket in slices of this size and each slice is counted as it
+ * goes, so the jobs tray moves within a part on a slow uplink: 64 events per 16 MiB part.
+ */
+const PROGRESS_SLICE = 256 << 10;
 /** An upload left this long is given up (aborted, so its parts stop costing storage) and begun again. */
 const STALE_UPLOAD_MS = 7 * 24 * 3600_000;
 
@@ -72,6 +78,48 @@ export function s3Error(label: string, err: unknown, key?: string): StrataError 
   return new StrataError('REMOTE_FAILED', `${label}${what}: ${name}${e.message ? `: ${e.message}` : ''}`, {
     cause: err,
   });
+}
+
+/**
+ * Sends `command`'s Buffer body as slices counted as the socket takes them. It works at the last
+ * step before sending, after signing (so the payload is still signed by its hash, as a Buffer) and
+ * per attempt (so a retry sends the whole body again); a retry counts only what it sends beyond the
+ * furthest an earlier attempt got. The last byte is held back: `rest()`, called once the server has
+ * answered, is what is left to count, so the bytes counted add up to `len` only for an acknowledged
+ * body (a part counted whole is one a resumed push will not send again).
+ */
+function countSent<C extends UploadPartCommand | PutObjectCommand>(
+  command: C,
+  len: number,
+  onBytes: (n: number) => void,
+): { command: C; rest: () => number } {
+  let counted = 0;
+  // Only the raw request is touched, which is the same for both commands' stacks.
+  (command.middlewareStack as PutObjectCommand['middlewareStack']).add(
+    (next) => async (args) => {
+      const request = args.request as { body?: unknown };
+      const body = request.body;
+      if (!Buffer.isBuffer(body)) return next(args);
+      const slices = Readable.from(
+        (function* () {
+          for (let off = 0; off < body.length; off += PROGRESS_SLICE) {
+            const slice = body.subarray(off, off + PROGRESS_SLICE);
+            const now = Math.min(off + slice.length, len - 1);
+            if (now > counted) onBytes(now - counted);
+            counted = Math.max(counted, now);
+            yield slice;
+          }
+        })(),
+        { objectMode: false },
+      );
+      const copy = Object.assign(Object.create(Object.getPrototypeOf(request) as object) as object, request, {
+        body: slices,
+      });
+      return next({ ...args, request: copy });
+    },
+    { step: 'deserialize', name: 'strataCountSent', priority: 'low' },
+  );
+  return { command, rest: () => len - counted };
 }
 
 /** Where a remote's objects live, whatever it is called in strata.yaml: what its saved uploads belong to. */
@@ -154,11 +202,13 @@ export function s3Transport(name: string, cfg: S3Remote, journal?: UploadJournal
     writeFile: (key, file, size, onBytes, signal) =>
       wrap(key, signal, async () => {
         if (size <= PART_SIZE) {
-          await client.send(
+          const put = countSent(
             new PutObjectCommand({ Bucket: cfg.bucket, Key: base + key, Body: fs.readFileSync(file) }),
-            { abortSignal: signal },
+            size,
+            onBytes,
           );
-          onBytes(size);
+          await client.send(put.command, { abortSignal: signal });
+          onBytes(put.rest());
           return { resumed: 0 };
         }
         return multipart(base + key, file, size, onBytes, signal);
@@ -272,7 +322,7 @@ export function s3Transport(name: string, cfg: S3Remote, journal?: UploadJournal
               throw new StrataError('CONFLICT', `${file} became shorter while it was being sent`);
             off += bytesRead;
           }
-          const r = await client.send(
+          const part = countSent(
             new UploadPartCommand({
               Bucket: cfg.bucket,
               Key,
@@ -281,12 +331,14 @@ export function s3Transport(name: string, cfg: S3Remote, journal?: UploadJournal
               Body: body,
               ContentLength: len,
             }),
-            { abortSignal: signal },
+            len,
+            onBytes,
           );
+          const r = await client.send(part.command, { abortSignal: signal });
           done.set(n, r.ETag!);
           upload.parts[n] = r.ETag!;
           journal?.save(upload);
-          onBytes(len);
+          onBytes(part.rest());
         },
         signal,
       );
