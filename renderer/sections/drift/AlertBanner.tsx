@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useApi } from '../../app/context.js';
+import { NotifyButton } from '../../components/NotifyButton.js';
 import { useUiStore } from '../../stores/ui.js';
 import { alertText, followDrift, useDriftStore } from './store.js';
 
@@ -13,7 +14,6 @@ export function DriftAlertBanner() {
   };
   useEffect(() => followDrift(api, open), [api]);
   if (!alert) return null;
-  const canAsk = typeof Notification !== 'undefined' && Notification.permission === 'default';
   return (
     <div className="banner banner--error" role="alert" data-testid="drift-alert">
       <strong className="banner__title">Drift in {alert.monitor}</strong>
@@ -28,11 +28,7 @@ export function DriftAlertBanner() {
         >
           Open monitor
         </button>
-        {canAsk && (
-          <button className="btn btn--small btn--ghost" onClick={() => void Notification.requestPermission()}>
-            Notify me on the desktop
-          </button>
-        )}
+        <NotifyButton what="drift alerts" />
         <button className="btn btn--small btn--ghost" onClick={() => useDriftStore.getState().dismiss()}>
           Dismiss
         </button>

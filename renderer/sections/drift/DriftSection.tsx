@@ -1,6 +1,7 @@
 import { downloadHtml, downloadText } from '../../components/download.js';
 import { useEffect } from 'react';
 import { EmptyState } from '../../components/EmptyState.js';
+import { NotifyButton } from '../../components/NotifyButton.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { SectionHeader } from '../../components/SectionHeader.js';
 import type { SectionProps } from '../types.js';
@@ -58,6 +59,7 @@ export function DriftSection({ api, project }: SectionProps) {
         actions={
           s.selected && (
             <span className="dr-actions">
+              <NotifyButton what="drift alerts" />
               <button
                 className="btn btn--small"
                 disabled={s.running}

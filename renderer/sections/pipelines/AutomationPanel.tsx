@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Api, CtChampion, CtCycle, CtStatus } from '../../../shared/api/index.js';
 import type { StrataErrorData } from '../../../shared/errors.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
+import { NotifyButton } from '../../components/NotifyButton.js';
 import { useRoute } from '../../stores/route.js';
 import './automation.css';
 
@@ -138,6 +139,7 @@ export function AutomationPanel({ api }: { api: Api }) {
             >
               Run cycle now
             </button>
+            <NotifyButton what="cycle notices" />
           </>
         )}
       </div>
