@@ -111,6 +111,25 @@ export interface BundleReview {
   unreadable: string[];
 }
 
+/** A version of this project that came from a bundle: where from, who signed it, and its lineage there. */
+export interface BundleImportRecord {
+  version: number;
+  /** the bundle's file name (null for an import recorded before names were kept) */
+  file: string | null;
+  bundleSha256: string;
+  /** model@version in the project the bundle was exported from */
+  origin: string;
+  /** the signer's key fingerprint; null: the bundle was not signed */
+  signer: string | null;
+  importedAt: string;
+  /**
+   * The lineage the bundle carried, read-only: its run ran in the project the bundle came from, not
+   * here, so it cannot be reproduced from this one. null with `lineageProblem` when it cannot be read.
+   */
+  lineage: Pick<BundleReview, 'run' | 'code' | 'params' | 'metrics' | 'datasets'> | null;
+  lineageProblem: string | null;
+}
+
 export const bundleCalls = {
   /** Writes a model version with its lineage, environment, gates and input example into one file (a job). */
   'bundle.export': {
@@ -136,6 +155,11 @@ export const bundleCalls = {
   'bundle.reviewHtml': {
     params: z.object({ file: z.string().min(1) }).strict(),
     result: returns<{ html: string; fileName: string }>(),
+  },
+  /** The artifact's versions that came from bundles, oldest import first (one row per import). */
+  'bundle.imports': {
+    params: z.object({ artifact: z.string().min(1) }).strict(),
+    result: returns<BundleImportRecord[]>(),
   },
   /** Verifies, extracts safely into .strata/ and adds the model version to the project (a job). */
   'bundle.import': {

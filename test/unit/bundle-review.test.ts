@@ -144,6 +144,35 @@ describe("the run's stored diff in the bundle", () => {
     expect(text.stdout).toContain(`code  commit ${commit}`);
     expect(text.stdout).toContain('diff  2 files, +4 -1');
   });
+
+  it('the imported version is marked as imported, with the lineage its bundle carried (show, versions, the call)', async () => {
+    const dst = path.join(t.dir, 'dst');
+    const fingerprint = (await verifyBundle(bundle)).signature.fingerprint;
+    expect(fingerprint).toBeTruthy();
+    const shown = cli(['show', 'model@1'], dst);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(
+      new RegExp(`imported from bundle model\\.tar \\(model@1\\) · signed by ${fingerprint} · on \\d{4}-`),
+    );
+    expect(shown.stdout).toContain(
+      `run      ${run.id}  ${run.name}  ${run.status}  (ran where the bundle came from: read-only`,
+    );
+    expect(shown.stdout).toContain(`code     commit ${commit}`);
+    const json = JSON.parse(cli(['show', 'model@1', '--json'], dst).stdout);
+    expect(json.imported).toMatchObject({
+      version: 1,
+      file: 'model.tar',
+      origin: 'model@1',
+      signer: fingerprint,
+      lineageProblem: null,
+      lineage: { run: { id: run.id }, code: { state: 'recorded', commit } },
+    });
+    const versions = cli(['versions', 'model'], dst);
+    expect(versions.stdout).toContain(`imported from bundle model.tar (model@1) · signed by ${fingerprint}`);
+    // A version made here carries no mark: the source project's own model@1 was not imported.
+    expect(cli(['show', 'model@1'], proj).stdout).not.toContain('imported from bundle');
+    expect(JSON.parse(cli(['show', 'model@1', '--json'], proj).stdout).imported).toBeNull();
+  });
 });
 
 describe("the run's untracked files in the bundle", () => {

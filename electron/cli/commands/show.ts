@@ -2,7 +2,7 @@ import type { Command, Io } from '../command.js';
 import { jsonFlag, printJson } from '../command.js';
 import { UsageError, type ParsedArgs } from '../args.js';
 import { projectFlag, withProject } from '../api.js';
-import { formatBytes, versionLine } from '../format/versions.js';
+import { formatBytes, importedLine, importedLineageLines, versionLine } from '../format/versions.js';
 import { parseSpec } from '../../../shared/version-spec.js';
 import { showRun } from './runs.js';
 
@@ -10,12 +10,18 @@ async function showVersion(spec: string, args: ParsedArgs, io: Io): Promise<numb
   const { artifact, ref } = parseSpec(spec);
   return withProject(args.flags, async (api) => {
     const { version, entries } = await api.call('artifacts.tree', { artifact, ref });
+    const imported =
+      (await api.call('bundle.imports', { artifact })).find((r) => r.version === version.number) ?? null;
     if (args.flags.json) {
-      printJson(io, { version, entries });
+      printJson(io, { version, entries, imported });
       return 0;
     }
     io.out(`${artifact}@${version.number}`);
     io.out(versionLine(version));
+    if (imported) {
+      io.out(importedLine(imported));
+      for (const line of importedLineageLines(imported)) io.out(line);
+    }
     for (const e of entries)
       io.out(
         e.kind === 'd'

@@ -2,7 +2,7 @@ import type { Command } from '../command.js';
 import { jsonFlag, printJson } from '../command.js';
 import { UsageError } from '../args.js';
 import { projectFlag, withProject } from '../api.js';
-import { versionLine } from '../format/versions.js';
+import { importedLine, versionLine } from '../format/versions.js';
 
 export const versionsCommand: Command = {
   name: 'versions',
@@ -14,11 +14,16 @@ export const versionsCommand: Command = {
     if (!name || args.positional.length > 1) throw new UsageError('strata versions takes one artifact name');
     return withProject(args.flags, async (api) => {
       const history = await api.call('artifacts.versions', { artifact: name });
-      if (args.flags.json) printJson(io, history);
+      const imports = await api.call('bundle.imports', { artifact: name });
+      if (args.flags.json) printJson(io, { ...history, imports });
       else {
         io.out(`${history.artifact}  (${history.kind}, ${history.path})`);
         if (history.versions.length === 0) io.out('  no versions yet');
-        for (const v of history.versions) io.out(versionLine(v));
+        for (const v of history.versions) {
+          io.out(versionLine(v));
+          const imported = imports.find((r) => r.version === v.number);
+          if (imported) io.out(`        ${importedLine(imported)}`);
+        }
         if (history.aliasHistory.length) io.out('alias history:');
         for (const h of history.aliasHistory)
           io.out(

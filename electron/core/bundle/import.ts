@@ -51,8 +51,8 @@ export async function importBundle(
       fs.existsSync(path.join(tmp, name)) ? fs.readFileSync(path.join(tmp, name), 'utf8') : null;
     project.db
       .prepare(
-        `INSERT INTO bundle_imports (version_id, bundle_sha256, origin, signer, manifest, lineage)
-         VALUES (?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO bundle_imports (version_id, bundle_sha256, origin, signer, manifest, lineage, file)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         v.id,
@@ -61,6 +61,7 @@ export async function importBundle(
         report.signature.fingerprint,
         r.manifestBytes.toString('utf8'),
         read('lineage.json'),
+        path.basename(file),
       );
     return {
       model: v.artifact,

@@ -53,7 +53,7 @@ const codeState: z.ZodType<CodeState> = z.union([
   }),
 ]);
 
-const lineageFile = z.object({
+export const lineageFile = z.object({
   run: z
     .object({
       id: z.string(),
@@ -209,7 +209,7 @@ export async function reviewBundle(file: string, opts: { limits?: Limits } = {})
 }
 
 /** lineage.json lists a version once per stage that read it. */
-function readOnce(inputs: z.infer<typeof lineageFile>['inputs']): BundleReview['datasets'] {
+export function readOnce(inputs: z.infer<typeof lineageFile>['inputs']): BundleReview['datasets'] {
   const byVersion = new Map<string, BundleReview['datasets'][number]>();
   for (const i of inputs) {
     const key = `${i.artifact}@${i.version}`;

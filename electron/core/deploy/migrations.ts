@@ -53,4 +53,12 @@ export const deployMigrations: Migration[] = [
       `);
     },
   },
+  {
+    id: 'deploy.bundle-import-file',
+    name: 'bundle import file name',
+    up(db) {
+      // The bundle's file name, for the mark Models and `strata show` put on an imported version.
+      db.exec('ALTER TABLE bundle_imports ADD COLUMN file TEXT');
+    },
+  },
 ];

@@ -3,6 +3,7 @@ import { parseSpec } from '../../../shared/version-spec.js';
 import type { Handlers } from '../engine.js';
 import { exportBundle } from '../bundle/export.js';
 import { importBundle } from '../bundle/import.js';
+import { bundleImports } from '../bundle/imports.js';
 import { reviewBundle } from '../bundle/review.js';
 import { bundleReviewHtml } from '../bundle/review-html.js';
 import { verifyBundle } from '../bundle/verify.js';
@@ -22,6 +23,7 @@ export const bundleHandlers: Handlers<typeof bundleCalls> = {
   'bundle.verify': ({ file }) => verifyBundle(file),
   'bundle.review': ({ file }) => reviewBundle(file),
   'bundle.reviewHtml': async ({ file }) => bundleReviewHtml(await reviewBundle(file)),
+  'bundle.imports': ({ artifact }, engine) => bundleImports(engine.requireProject(), artifact),
   'bundle.import': ({ file }, engine) => {
     const project = engine.requireProject();
     const { job } = engine.jobs.start({ label: `Importing ${file}`, unit: 'files' }, (ctx) =>

@@ -21,6 +21,7 @@ import { bytes } from './format.js';
 import './data.css';
 import { GateBadge, OverrideForm, useGates } from '../models/gates.js';
 import { SourceRun } from '../models/SourceRun.js';
+import { ImportedFrom, useBundleImports } from '../models/ImportedFrom.js';
 import { DeployDialog } from '../deploy/DeployDialog.js';
 
 interface Props extends SectionProps {
@@ -63,6 +64,13 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
       ? selVersion
       : (artifact?.versions[0]?.number ?? null);
   const version = artifact?.versions.find((v) => v.number === versionNumber);
+  const imports = useBundleImports(
+    api,
+    section === 'models' ? (artifact?.name ?? null) : null,
+    artifact?.versions.length ?? 0,
+  );
+  const importOf = (n: number) => imports.find((r) => r.version === n);
+  const imported = version && importOf(version.number);
   const cmpA = compare.a ?? artifact?.versions[1]?.number ?? null;
   const cmpB = compare.b ?? artifact?.versions[0]?.number ?? null;
 
@@ -273,7 +281,23 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
               onSelect={(v) => navigate(href(section, [artifact.name, v.number]))}
               onCompare={(side, v) => setCompare({ a: cmpA, b: cmpB, [side]: v.number })}
               onPromote={(v) => void promote(v)}
-              gateBadge={section === 'models' ? (v) => <GateBadge report={gates.get(v.number)} /> : undefined}
+              gateBadge={
+                section === 'models'
+                  ? (v) => (
+                      <>
+                        <GateBadge report={gates.get(v.number)} />
+                        {importOf(v.number) && (
+                          <span
+                            className="badge"
+                            title={`imported from bundle ${importOf(v.number)!.file ?? ''}`}
+                          >
+                            imported
+                          </span>
+                        )}
+                      </>
+                    )
+                  : undefined
+              }
               actions={
                 section === 'models'
                   ? (v) => (
@@ -304,6 +328,12 @@ export function ArtifactsView({ api, project, section, title, subtitle, kinds, a
           )}
           {artifact.versions.length > 0 && <AliasHistory api={api} artifact={artifact} alias={alias} />}
           <div className="dv-panes">
+            {section === 'models' && imported && (
+              <section className="dv-pane">
+                <h3 className="dv-h3">Where @{version.number} came from</h3>
+                <ImportedFrom record={imported} />
+              </section>
+            )}
             {section === 'models' && version?.runId && (
               <section className="dv-pane">
                 <h3 className="dv-h3">Run behind @{version.number}</h3>
