@@ -142,3 +142,35 @@ test("in a project, Review's Deploy bundle card opens one beside the project's o
     await stopHost(host);
   }
 });
+
+test('a version imported from a bundle is marked in Models, with the lineage the bundle carried, read-only', async ({
+  page,
+}) => {
+  const dst = path.join(work, 'importer');
+  fs.mkdirSync(dst);
+  // The colleague's own machine (its key is trusted there; another machine refuses an unknown signer).
+  const env = { ...gitEnv, STRATA_HOME: path.join(work, 'colleague-home') };
+  const strata = (args: string[]) =>
+    sh(process.execPath, [path.join(repoRoot, 'bin', 'strata.js'), ...args], dst, env);
+  strata(['init']);
+  strata(['bundle', 'import', bundle]);
+  const host = await startHost(dst);
+  try {
+    await signIn(page, host);
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('button', { name: /^Models/ })
+      .click();
+    await expect(page.getByText('imported', { exact: true })).toBeVisible();
+    const mark = page.getByTestId('imported-from');
+    await expect(mark).toContainText(/Imported from bundle churn-model\.tar · signed by [0-9a-f]{16} · on /);
+    await expect(mark).toContainText('It was model@1 where it came from');
+    await expect(mark.getByTestId('imported-lineage')).toContainText('customers@1');
+    await expect(mark).toContainText('cannot be reproduced or opened here');
+    // Its run is not in this project: no link to a run, no "Run behind" pane.
+    await expect(page.getByTestId('source-run')).toHaveCount(0);
+    await page.screenshot({ path: screenPath('models-imported'), fullPage: true });
+  } finally {
+    await stopHost(host);
+  }
+});

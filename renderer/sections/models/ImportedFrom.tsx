@@ -59,13 +59,12 @@ export function ImportedFrom({ record: r }: { record: BundleImportRecord }) {
           <p>
             Produced by run <strong>{l.run.name}</strong> <code className="muted">{l.run.id}</code> (
             {l.run.status})
-            {l.code && (
-              <>
-                {' '}
-                from <code>{describeCodeState(l.code).headline}</code>
-              </>
-            )}
           </p>
+          {l.code && (
+            <p>
+              <code style={{ overflowWrap: 'anywhere' }}>{describeCodeState(l.code).headline}</code>
+            </p>
+          )}
           <table className="dv-kv" data-testid="imported-lineage">
             <tbody>
               {params.map(([k, v]) => (
