@@ -50,6 +50,8 @@ test.beforeAll(() => {
   // Uncommitted: fewer epochs.
   const params = path.join(dir, 'params.yaml');
   fs.writeFileSync(params, fs.readFileSync(params, 'utf8').replace(/epochs:\s*60/, 'epochs: 20'));
+  // Untracked, not ignored: the run's code state keeps it and the bundle carries it.
+  fs.writeFileSync(path.join(dir, 'scratch_features.py'), 'EXTRA_FEATURES = ["tenure_sq"]\n');
   strata(['run']);
   bundle = path.join(work, 'churn-model.tar');
   strata(['bundle', 'export', 'model@1', '-o', bundle, '--sign']);
@@ -89,6 +91,7 @@ test('with no project open, the start screen opens a bundle for review, read-onl
     await expect(review.getByTestId('bundle-data')).toContainText('customers@1');
     await expect(review.getByTestId('bundle-run')).toContainText('train.epochs');
     await expect(review.getByTestId('bundle-files')).toContainText('code/diff.patch');
+    await expect(review.getByTestId('bundle-untracked')).toContainText('scratch_features.py');
     await page.screenshot({ path: screenPath('bundle-review-start'), fullPage: true });
 
     // The review as one HTML file, saved by the browser, that opens with every request blocked.
