@@ -12,7 +12,7 @@ export function SectionHeader({
 }) {
   return (
     <header className="section-header">
-      <div>
+      <div className="section-header__text">
         <h1 className="section-header__title">{title}</h1>
         {subtitle && <p className="section-header__subtitle">{subtitle}</p>}
       </div>
