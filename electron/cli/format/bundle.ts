@@ -23,7 +23,7 @@ function some<T>(items: T[], line: (t: T) => string, indent = '  '): string[] {
 
 /** A label, then its lines aligned after it. */
 const block = (label: string, lines: string[]) =>
-  lines.map((l, i) => `  ${i === 0 ? label.padEnd(8) : ' '.repeat(8)} ${l}`);
+  lines.map((l, i) => `  ${i === 0 ? label.padEnd(9) : ' '.repeat(9)} ${l}`);
 
 /** A bundle opened for review, for a terminal: what it is, where it comes from, what vouches for it. */
 export function bundleReviewLines(r: BundleReview): string[] {
