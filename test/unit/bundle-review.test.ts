@@ -157,7 +157,7 @@ describe("the run's stored diff in the bundle", () => {
     expect(shown.stdout).toContain(
       `run      ${run.id}  ${run.name}  ${run.status}  (ran where the bundle came from: read-only`,
     );
-    expect(shown.stdout).toContain(`code      commit ${commit}`);
+    expect(shown.stdout).toContain(`code     commit ${commit}`);
     const json = JSON.parse(cli(['show', 'model@1', '--json'], dst).stdout);
     expect(json.imported).toMatchObject({
       version: 1,
@@ -260,7 +260,7 @@ describe('strata bundle import outside a project opens the bundle for review', (
       'No Strata project here: the bundle is opened for review, not imported.',
       'model@1  verified, signed by a trusted key',
       `code      commit ${commit}`,
-      'diff     2 files, +4 -1',
+      'diff      2 files, +4 -1',
       '+2 -1      train.mjs',
       `Run ${run.id}`,
       'Environment  Python',
