@@ -79,13 +79,11 @@ export class SeriesWriter {
   append(key: string, step: number, value: number, time: number): void {
     const s = this.open(key);
     if (s.n === CHUNK_POINTS) {
-      this.full.push({
-        key,
-        seq: s.seq,
-        steps: s.steps.slice(),
-        vals: s.vals.slice(),
-        times: s.times.slice(),
-      });
+      // The full arrays are handed over as they are and the series starts fresh ones: no copy.
+      this.full.push({ key, seq: s.seq, steps: s.steps, vals: s.vals, times: s.times });
+      s.steps = new Float64Array(CHUNK_POINTS);
+      s.vals = new Float64Array(CHUNK_POINTS);
+      s.times = new Float64Array(CHUNK_POINTS);
       s.seq += 1;
       s.n = 0;
     }
