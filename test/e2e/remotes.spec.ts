@@ -25,16 +25,21 @@ test('Data: a remote shows what is only here, and Push all sends it', async ({ p
   );
   fs.mkdirSync(path.join(dir, 'data', 'raw'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'data', 'raw', 'labels.csv'), 'id,label\n1,cat\n2,dog\n');
-  const added = spawnSync(
-    process.execPath,
-    [path.join(repoRoot, 'bin', 'strata.js'), 'add', 'data/raw', '--json'],
-    {
-      cwd: dir,
-      env: { ...process.env, STRATA_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'strata-home-')) },
-      encoding: 'utf8',
-    },
-  );
-  expect(added.status, added.stderr).toBe(0);
+  // The example's customers table is watched: versioned here first, so that the app's watcher has
+  // nothing new to record after Push all has listed what to send (it raced the push once, leaving
+  // "1 to push" that was right but not what this test is about).
+  for (const what of ['data/customers.csv', 'data/raw']) {
+    const added = spawnSync(
+      process.execPath,
+      [path.join(repoRoot, 'bin', 'strata.js'), 'add', what, '--json'],
+      {
+        cwd: dir,
+        env: { ...process.env, STRATA_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'strata-home-')) },
+        encoding: 'utf8',
+      },
+    );
+    expect(added.status, added.stderr).toBe(0);
+  }
   const host = await startHost(dir);
   try {
     await signIn(page, host);
