@@ -3,7 +3,7 @@
 import type { BundleImportRecord } from '../../../shared/api/bundle.js';
 import type { Project } from '../project/project.js';
 import { requireArtifact } from '../store/repo.js';
-import { lineageFile, readOnce } from './review.js';
+import { lineageFile, readOnce, runBrief } from './review.js';
 
 interface Row {
   version: number;
@@ -35,14 +35,7 @@ function lineageOf(raw: string | null): Pick<BundleImportRecord, 'lineage' | 'li
   const run = parsed.data.run;
   return {
     lineage: {
-      run: run && {
-        id: run.id,
-        name: run.name,
-        kind: run.kind,
-        status: run.status,
-        startedAt: run.startedAt,
-        endedAt: run.endedAt,
-      },
+      run: runBrief(run),
       code: run?.code ?? null,
       params: run?.params ?? {},
       metrics: run?.metrics ?? {},

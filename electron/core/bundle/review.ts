@@ -209,6 +209,20 @@ export async function reviewBundle(file: string, opts: { limits?: Limits } = {})
 }
 
 /** lineage.json lists a version once per stage that read it. */
+/** The run a bundle's lineage names, as a review or an import shows it (its record, not its values). */
+export function runBrief(run: z.infer<typeof lineageFile>['run']): BundleReview['run'] {
+  return (
+    run && {
+      id: run.id,
+      name: run.name,
+      kind: run.kind,
+      status: run.status,
+      startedAt: run.startedAt,
+      endedAt: run.endedAt,
+    }
+  );
+}
+
 export function readOnce(inputs: z.infer<typeof lineageFile>['inputs']): BundleReview['datasets'] {
   const byVersion = new Map<string, BundleReview['datasets'][number]>();
   for (const i of inputs) {
@@ -287,14 +301,7 @@ export async function summarise(
     createdBy: typeof manifest.createdBy === 'string' ? manifest.createdBy : null,
     model: manifest.model,
     files: manifest.files,
-    run: run && {
-      id: run.id,
-      name: run.name,
-      kind: run.kind,
-      status: run.status,
-      startedAt: run.startedAt,
-      endedAt: run.endedAt,
-    },
+    run: runBrief(run),
     code: run?.code ?? null,
     diff,
     untracked: manifest.files
